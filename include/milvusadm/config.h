@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* The YAML config: named profiles in $XDG_CONFIG_HOME/milvusadm/config.yaml,
+ * validated from one table of keys; errors carry line:column. */
+#ifndef MILVUSADM_CONFIG_H
+#define MILVUSADM_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* One profile, with every key resolved to its value or the table's default.
+ * Strings are owned by the config. */
+struct profile {
+	char *name;
+	/* etcd */
+	char **etcd_endpoints;
+	size_t n_etcd_endpoints;
+	char *etcd_root_path;		/* default "by-dev" */
+	char *etcd_ca_file, *etcd_cert_file, *etcd_key_file;
+	bool etcd_insecure;
+	char *etcd_username;
+	char *etcd_password_file;
+	/* milvus */
+	char *milvus_uri;
+	char *milvus_token_file;
+	int64_t milvus_metrics_port;	/* default 9091 */
+	char *milvus_ca_file;
+	bool milvus_insecure;
+	/* backup */
+	char *backup_url;
+	/* drill */
+	char *drill_backend;
+	char *drill_kubeconfig, *drill_context, *drill_namespace, *drill_release;
+	int64_t drill_rto_target_ms;	/* default 30 s */
+	/* guards */
+	int64_t guards_rpo_target_ms;	/* default 24 h */
+	int64_t guards_drop_backup_within_ms;	/* default 1 h */
+	char **guards_protected;
+	size_t n_guards_protected;
+	/* ui */
+	char *ui_theme;			/* default "default" */
+	char *ui_banner;		/* colour name, default "blue" */
+	int64_t ui_refresh_ms;		/* default 5 s */
+	/* misc */
+	bool read_only;
+	int64_t timeout_ms;		/* per request, default 5 s */
+};
+
+struct config {
+	char *path;			/* the file read, NULL if none existed */
+	char *default_profile;
+	struct profile *profiles;
+	size_t n_profiles;
+};
+
+/* The config file path: $XDG_CONFIG_HOME/milvusadm/config.yaml, falling back to
+ * $HOME/.config. Caller frees. */
+char *config_default_path(void);
+/* $XDG_STATE_HOME/milvusadm (falling back to $HOME/.local/state/milvusadm); caller frees. */
+char *config_state_dir(void);
+
+/* Load path (NULL = default). A missing file is an empty config, not an error.
+ * Returns NULL with "file:line:col: message" in err on any error: bad YAML,
+ * unknown key, wrong type, out-of-range value. */
+struct config *config_load(const char *path, char *err, size_t errlen);
+/* Same, from a string (tests, fuzzing); name is used in messages. */
+struct config *config_load_string(const char *name, const char *text, size_t len,
+    char *err, size_t errlen);
+void config_free(struct config *c);
+
+/* The profile called name, or, with name NULL, the default one (default_profile,
+ * else the only profile, else one called "lab"). NULL if none. */
+const struct profile *config_profile(const struct config *c, const char *name);
+
+/* Write or replace profile `name` in the file at path (NULL = default) with the
+ * given settings, keeping everything else in the file byte for byte, and set
+ * default_profile to it when the file names none. Used by `lab up`. The block is
+ * kept between marker comments so it can be replaced later. 0 ok, -1 with err. */
+struct profile_write {
+	const char *name;
+	const char *const *etcd_endpoints;	/* NULL-terminated */
+	const char *etcd_root_path;
+	const char *milvus_uri;
+	int64_t metrics_port;
+	const char *backup_url;		/* may be NULL */
+	const char *drill_backend;	/* may be NULL */
+};
+int config_write_profile(const char *path, const struct profile_write *pw, char *err, size_t errlen);
+
+/* One line per key of the options table: "etcd.root_path  string  by-dev  help";
+ * drives `config keys` and the man page. Returns the number of keys; fills *names etc. */
+struct config_key_info {
+	const char *name;		/* "etcd.root_path" */
+	const char *type;		/* "string", "bool", "int", "duration", "list" */
+	const char *def;		/* default as text, "" if none */
+	const char *help;
+};
+size_t config_keys(const struct config_key_info **out);
+
+#endif

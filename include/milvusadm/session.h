@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* A Milvus session record (<root>/meta/session/<name>) as a plain struct, and the
+ * parser from its etcd key and JSON value (contract §1.2, §1.5). */
+#ifndef MILVUSADM_SESSION_H
+#define MILVUSADM_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+struct session_label {
+	char *name;
+	char *value;
+};
+
+/* All strings are owned by the struct; session_clear frees them. */
+struct session {
+	char *key;			/* the name after "session/": "rootcoord", "querynode-12" */
+	bool active_key;		/* bare coordinator key (<role>, no -<id>) */
+	int64_t key_server_id;		/* the <id> of <role>-<id>, -1 for a bare key */
+	int64_t server_id;		/* ServerID, 0 when absent */
+	char *server_name;		/* ServerName (role) */
+	char *address;			/* "ip:port" */
+	bool exclusive;
+	bool stopping;
+	bool trigger_kill;
+	char *version;			/* "2.5.27" */
+	bool has_lease_id;
+	int64_t lease_id;		/* exact, read from the digits */
+	char *host_name;
+	bool enable_disk;
+	bool index_non_encoding;
+	int32_t index_min, index_cur, index_max;	/* IndexEngineVersion, 0 = absent */
+	bool has_scalar_index;		/* ScalarIndexEngineVersion present */
+	struct session_label *labels;	/* ServerLabels */
+	size_t n_labels;
+};
+
+/* Parse one key/value pair. key is the full etcd key or the part after the
+ * session root; only its last path element is used. Returns 1 when parsed, 0 when
+ * the value is not a JSON object (the "id" counter, 2.6's "version" key: skip
+ * them), -1 when it looks like a session but is malformed (err says why). */
+int session_parse(const char *key, const char *value, size_t value_len,
+    struct session *out, char *err, size_t errlen);
+void session_clear(struct session *s);
+
+#endif

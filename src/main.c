@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: MIT */
+/* Placeholder main: being written. */
+int
+main(void)
+{
+	return 0;
+}
