@@ -32,14 +32,24 @@ struct session {
 	bool index_non_encoding;
 	int32_t index_min, index_cur, index_max;	/* IndexEngineVersion, 0 = absent */
 	bool has_scalar_index;		/* ScalarIndexEngineVersion present */
+	int32_t scalar_min, scalar_cur, scalar_max;	/* its versions, 0 = absent */
 	struct session_label *labels;	/* ServerLabels */
 	size_t n_labels;
 };
+
+/* Bounds on untrusted input: longer strings or more labels make the session
+ * malformed rather than being cut silently. */
+#define SESSION_MAX_VALUE	(64 * 1024)
+#define SESSION_MAX_STRING	4096
+#define SESSION_MAX_LABELS	64
 
 /* Parse one key/value pair. key is the full etcd key or the part after the
  * session root; only its last path element is used. Returns 1 when parsed, 0 when
  * the value is not a JSON object (the "id" counter, 2.6's "version" key: skip
  * them), -1 when it looks like a session but is malformed (err says why). */
+/* A key <role>-<id> whose id differs from ServerID is not an error: both are
+ * recorded and the caller decides. out is always initialised; on -1 it holds
+ * nothing that needs freeing. */
 int session_parse(const char *key, const char *value, size_t value_len,
     struct session *out, char *err, size_t errlen);
 void session_clear(struct session *s);

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the session parser and the exact JSON integer reader,
+ * with every example of contract §1.6 verbatim. */
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "milvusadm/jsonraw.h"
+#include "milvusadm/session.h"
+
+static char err[256];
+
+static int
+parse(const char *key, const char *value, struct session *s)
+{
+	return session_parse(key, value, strlen(value), s, err, sizeof err);
+}
+
+START_TEST(test_rootcoord_24)
+{
+	struct session s;
+
+	ck_assert_int_eq(parse("by-dev/meta/session/rootcoord",
+	    "{\"ServerID\":3,\"ServerName\":\"rootcoord\",\"Address\":\"10.244.2.5:53100\",\"Exclusive\":true,\"TriggerKill\":true,\"Version\":\"2.4.13\",\"IndexEngineVersion\":{},\"LeaseID\":7587882340198651390,\"HostName\":\"my-release-milvus-rootcoord-7d6c9f8b5-k2x9p\"}",
+	    &s), 1);
+	ck_assert_str_eq(s.key, "rootcoord");
+	ck_assert(s.active_key);
+	ck_assert_int_eq(s.key_server_id, -1);
+	ck_assert_int_eq(s.server_id, 3);
+	ck_assert_str_eq(s.server_name, "rootcoord");
+	ck_assert_str_eq(s.address, "10.244.2.5:53100");
+	ck_assert(s.exclusive);
+	ck_assert(s.trigger_kill);
+	ck_assert(!s.stopping);
+	ck_assert_str_eq(s.version, "2.4.13");
+	ck_assert(s.has_lease_id);
+	ck_assert(s.lease_id == INT64_C(7587882340198651390));
+	ck_assert_str_eq(s.host_name, "my-release-milvus-rootcoord-7d6c9f8b5-k2x9p");
+	ck_assert_int_eq(s.index_min, 0);
+	ck_assert_int_eq(s.index_cur, 0);
+	ck_assert(!s.has_scalar_index);
+	ck_assert_uint_eq(s.n_labels, 0);
+	session_clear(&s);
+}
+END_TEST
+
+START_TEST(test_querycoord_standby)
+{
+	struct session s;
+
+	ck_assert_int_eq(parse("by-dev/meta/session/querycoord-14",
+	    "{\"ServerID\":14,\"ServerName\":\"querycoord\",\"Address\":\"10.244.3.8:19531\",\"Exclusive\":true,\"TriggerKill\":true,\"Version\":\"2.4.13\",\"IndexEngineVersion\":{},\"LeaseID\":7587882340198651455,\"HostName\":\"my-release-milvus-querycoord-5b8d7c6f4-abcde\"}",
+	    &s), 1);
+	ck_assert_str_eq(s.key, "querycoord-14");
+	ck_assert(!s.active_key);
+	ck_assert_int_eq(s.key_server_id, 14);
+	ck_assert_int_eq(s.server_id, 14);
+	ck_assert(s.lease_id == INT64_C(7587882340198651455));
+	session_clear(&s);
+}
+END_TEST
+
+START_TEST(test_querynode_24)
+{
+	static const char *v =
+	    "{\"ServerID\":12,\"ServerName\":\"querynode\",\"Address\":\"10.244.1.17:21123\",\"TriggerKill\":true,\"Version\":\"2.4.13\",\"IndexEngineVersion\":{\"CurrentIndexVersion\":5},\"LeaseID\":7587882340198651402,\"HostName\":\"my-release-milvus-querynode-6b9f7c8d9-x2k4p\"}";
+	static const char *stopping =
+	    "{\"ServerID\":12,\"ServerName\":\"querynode\",\"Address\":\"10.244.1.17:21123\",\"Stopping\":true,\"TriggerKill\":true,\"Version\":\"2.4.13\",\"IndexEngineVersion\":{\"CurrentIndexVersion\":5},\"LeaseID\":7587882340198651402,\"HostName\":\"my-release-milvus-querynode-6b9f7c8d9-x2k4p\"}";
+	struct session s;
+
+	ck_assert_int_eq(parse("querynode-12", v, &s), 1);
+	ck_assert_int_eq(s.key_server_id, 12);
+	ck_assert(!s.exclusive);
+	ck_assert_int_eq(s.index_cur, 5);
+	ck_assert_int_eq(s.index_min, 0);
+	ck_assert(s.lease_id == INT64_C(7587882340198651402));
+	ck_assert(!s.stopping);
+	session_clear(&s);
+	ck_assert_int_eq(parse("by-dev/meta/session/querynode-12", stopping, &s), 1);
+	ck_assert(s.stopping);
+	session_clear(&s);
+}
+END_TEST
+
+START_TEST(test_proxy_indexnode_datanode)
+{
+	struct session s;
+
+	ck_assert_int_eq(parse("by-dev/meta/session/proxy-5",
+	    "{\"ServerID\":5,\"ServerName\":\"proxy\",\"Address\":\"10.244.4.2:19529\",\"TriggerKill\":true,\"Version\":\"2.4.13\",\"IndexEngineVersion\":{},\"LeaseID\":7587882340198651377,\"HostName\":\"my-release-milvus-proxy-66f9d8c7b-q8w2e\"}",
+	    &s), 1);
+	ck_assert_str_eq(s.address, "10.244.4.2:19529");
+	ck_assert(s.lease_id == INT64_C(7587882340198651377));
+	session_clear(&s);
+	ck_assert_int_eq(parse("by-dev/meta/session/indexnode-9",
+	    "{\"ServerID\":9,\"ServerName\":\"indexnode\",\"Address\":\"10.244.4.3:21121\",\"TriggerKill\":true,\"Version\":\"2.4.13\",\"IndexEngineVersion\":{},\"LeaseID\":7587882340198651378,\"HostName\":\"in\",\"EnableDisk\":true}",
+	    &s), 1);
+	ck_assert(s.enable_disk);
+	session_clear(&s);
+	ck_assert_int_eq(parse("by-dev/meta/session/datanode-7",
+	    "{\"ServerID\":7,\"ServerName\":\"datanode\",\"Address\":\"10.244.4.4:21124\",\"TriggerKill\":true,\"Version\":\"2.4.13\",\"IndexEngineVersion\":{}}",
+	    &s), 1);
+	ck_assert(!s.has_lease_id);
+	ck_assert(s.host_name == NULL);
+	session_clear(&s);
+}
+END_TEST
+
+START_TEST(test_mixcoord_26)
+{
+	struct session s;
+
+	ck_assert_int_eq(parse("by-dev/meta/session/mixcoord-2",
+	    "{\"ServerID\":2,\"ServerName\":\"mixcoord\",\"Address\":\"10.244.0.9:22125\",\"Exclusive\":true,\"TriggerKill\":true,\"Version\":\"2.6.18\",\"IndexEngineVersion\":{},\"ScalarIndexEngineVersion\":{},\"LeaseID\":7587882340198650001,\"HostName\":\"my-release-milvus-mixcoord-6d5b8f7c9-h7j3k\"}",
+	    &s), 1);
+	ck_assert(s.has_scalar_index);
+	ck_assert_int_eq(s.scalar_cur, 0);
+	ck_assert(s.lease_id == INT64_C(7587882340198650001));
+	ck_assert_str_eq(s.version, "2.6.18");
+	session_clear(&s);
+}
+END_TEST
+
+START_TEST(test_streaming_querynode_26)
+{
+	struct session s;
+
+	ck_assert_int_eq(parse("by-dev/meta/session/querynode-21",
+	    "{\"ServerID\":21,\"ServerName\":\"querynode\",\"Address\":\"10.244.5.3:21123\",\"TriggerKill\":true,\"Version\":\"2.6.18\",\"IndexEngineVersion\":{\"CurrentIndexVersion\":7,\"MaximumIndexVersion\":7},\"ScalarIndexEngineVersion\":{\"CurrentIndexVersion\":2,\"MaximumIndexVersion\":2},\"IndexNonEncoding\":true,\"LeaseID\":7587882340198650123,\"HostName\":\"my-release-milvus-streamingnode-0\",\"ServerLabels\":{\"STREAMING-EMBEDDED\":\"1\"}}",
+	    &s), 1);
+	ck_assert_int_eq(s.index_cur, 7);
+	ck_assert_int_eq(s.index_max, 7);
+	ck_assert(s.has_scalar_index);
+	ck_assert_int_eq(s.scalar_cur, 2);
+	ck_assert_int_eq(s.scalar_max, 2);
+	ck_assert(s.index_non_encoding);
+	ck_assert(s.lease_id == INT64_C(7587882340198650123));
+	ck_assert_uint_eq(s.n_labels, 1);
+	ck_assert_str_eq(s.labels[0].name, "STREAMING-EMBEDDED");
+	ck_assert_str_eq(s.labels[0].value, "1");
+	session_clear(&s);
+}
+END_TEST
+
+START_TEST(test_not_sessions)
+{
+	struct session s;
+
+	ck_assert_int_eq(parse("by-dev/meta/session/id", "42", &s), 0);
+	ck_assert(s.key == NULL);
+	ck_assert_int_eq(parse("by-dev/meta/session/version", "2.6.18", &s), 0);
+	ck_assert_int_eq(parse("by-dev/meta/session/x", "", &s), 0);
+	ck_assert_int_eq(parse("by-dev/meta/session/x", "[1,2]", &s), 0);
+	ck_assert_int_eq(parse("by-dev/meta/session/x", "\"{\"", &s), 0);
+}
+END_TEST
+
+START_TEST(test_malformed)
+{
+	struct session s;
+
+	ck_assert_int_eq(parse("querynode-1", "{\"ServerID\":1}", &s), -1);
+	ck_assert_str_eq(err, "session 'querynode-1': 'ServerName' is missing");
+	ck_assert(s.key == NULL);
+	ck_assert_int_eq(parse("querynode-1",
+	    "{\"ServerID\":\"1\",\"ServerName\":\"querynode\"}", &s), -1);
+	ck_assert_str_eq(err, "session 'querynode-1': 'ServerID' is not a number");
+	ck_assert_int_eq(parse("querynode-1",
+	    "{\"ServerID\":1.5,\"ServerName\":\"querynode\"}", &s), -1);
+	ck_assert_int_eq(parse("querynode-1",
+	    "{\"ServerID\":1,\"ServerName\":\"querynode\",\"Exclusive\":1}", &s), -1);
+	ck_assert_str_eq(err, "session 'querynode-1': 'Exclusive' is not a boolean");
+	/* Truncated in the middle of the lease. */
+	ck_assert_int_eq(parse("querynode-1",
+	    "{\"ServerID\":1,\"ServerName\":\"querynode\",\"LeaseID\":75878", &s), -1);
+	ck_assert_str_eq(err, "session 'querynode-1': value is not valid JSON");
+	ck_assert_int_eq(parse("querynode-1",
+	    "{\"ServerID\":1,\"ServerName\":\"querynode\"} x", &s), -1);
+	ck_assert_int_eq(parse("querynode-1",
+	    "{\"ServerID\":1,\"ServerName\":\"querynode\",\"ServerLabels\":{\"a\":1}}",
+	    &s), -1);
+	ck_assert_int_eq(parse("querynode-1",
+	    "{\"ServerID\":1,\"ServerName\":\"querynode\",\"IndexEngineVersion\":[]}",
+	    &s), -1);
+	ck_assert_int_eq(parse("querynode-1",
+	    "{\"ServerID\":1,\"ServerName\":\"querynode\",\"IndexEngineVersion\":{\"CurrentIndexVersion\":4294967296}}",
+	    &s), -1);
+}
+END_TEST
+
+START_TEST(test_key_id_mismatch)
+{
+	struct session s;
+
+	/* Not an error: the caller decides what a mismatch means. */
+	ck_assert_int_eq(parse("by-dev/meta/session/querynode-12",
+	    "{\"ServerID\":13,\"ServerName\":\"querynode\"}", &s), 1);
+	ck_assert_int_eq(s.key_server_id, 12);
+	ck_assert_int_eq(s.server_id, 13);
+	session_clear(&s);
+}
+END_TEST
+
+START_TEST(test_lease_edges)
+{
+	struct session s;
+
+	ck_assert_int_eq(parse("proxy-1",
+	    "{\"ServerName\":\"proxy\",\"LeaseID\":9223372036854775807}", &s), 1);
+	ck_assert(s.lease_id == INT64_MAX);
+	session_clear(&s);
+	ck_assert_int_eq(parse("proxy-1",
+	    "{\"ServerName\":\"proxy\",\"LeaseID\":9223372036854775808}", &s), -1);
+	ck_assert_int_eq(parse("proxy-1",
+	    "{\"ServerName\":\"proxy\",\"LeaseID\":-5}", &s), -1);
+	ck_assert_int_eq(parse("proxy-1",
+	    "{\"ServerName\":\"proxy\",\"LeaseID\":1.5e18}", &s), -1);
+	ck_assert_int_eq(parse("proxy-1",
+	    "{\"ServerName\":\"proxy\",\"LeaseID\":\"7587882340198651390\"}", &s), 1);
+	ck_assert(s.lease_id == INT64_C(7587882340198651390));
+	session_clear(&s);
+	ck_assert_int_eq(parse("proxy-1",
+	    "{\"ServerName\":\"proxy\",\"LeaseID\":true}", &s), -1);
+	/* A LeaseID inside the labels must not be taken for the session's. */
+	ck_assert_int_eq(parse("proxy-1",
+	    "{\"ServerName\":\"proxy\",\"ServerLabels\":{\"LeaseID\":\"1\"},\"HostName\":\"\\\"LeaseID\\\":2\",\"LeaseID\":7587882340198651391}",
+	    &s), 1);
+	ck_assert(s.lease_id == INT64_C(7587882340198651391));
+	ck_assert_uint_eq(s.n_labels, 1);
+	ck_assert_str_eq(s.host_name, "\"LeaseID\":2");
+	session_clear(&s);
+	ck_assert_int_eq(parse("proxy-1",
+	    "{\"ServerName\":\"proxy\",\"ServerLabels\":{\"LeaseID\":\"1\"}}", &s), 1);
+	ck_assert(!s.has_lease_id);
+	session_clear(&s);
+}
+END_TEST
+
+START_TEST(test_unicode_and_bounds)
+{
+	static char big[6000];
+	struct session s;
+	int n;
+
+	ck_assert_int_eq(parse("querynode-3",
+	    "{\"ServerName\":\"querynode\",\"HostName\":\"h\\u00e9st\\n\\u2603\"}", &s), 1);
+	ck_assert_str_eq(s.host_name, "h\xc3\xa9st\n\xe2\x98\x83");
+	session_clear(&s);
+	n = snprintf(big, sizeof big, "{\"ServerName\":\"querynode\",\"HostName\":\"");
+	memset(big + n, 'a', 4200);
+	strcpy(big + n + 4200, "\"}");
+	ck_assert_int_eq(parse("querynode-3", big, &s), -1);
+	ck_assert_str_eq(err, "session 'querynode-3': 'HostName' is longer than 4096 bytes");
+}
+END_TEST
+
+START_TEST(test_many_labels)
+{
+	char v[4096];
+	struct session s;
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(v, sizeof v, "{\"ServerName\":\"querynode\",\"ServerLabels\":{");
+	for (i = 0; i < 65; i++)
+		n += (size_t)snprintf(v + n, sizeof v - n, "%s\"l%d\":\"v\"",
+		    i ? "," : "", i);
+	snprintf(v + n, sizeof v - n, "}}");
+	ck_assert_int_eq(parse("querynode-3", v, &s), -1);
+	ck_assert_str_eq(err, "session 'querynode-3': more than 64 labels");
+}
+END_TEST
+
+START_TEST(test_jsonraw)
+{
+	int64_t v;
+	uint64_t u;
+
+	ck_assert_int_eq(jsonraw_parse_int64("-9223372036854775808", 20, &v), 0);
+	ck_assert(v == INT64_MIN);
+	ck_assert_int_eq(jsonraw_parse_int64("-9223372036854775809", 20, &v), -1);
+	ck_assert_int_eq(jsonraw_parse_int64("9223372036854775808", 19, &v), -1);
+	ck_assert_int_eq(jsonraw_parse_int64("-", 1, &v), -1);
+	ck_assert_int_eq(jsonraw_parse_int64("", 0, &v), -1);
+	ck_assert_int_eq(jsonraw_parse_int64("+1", 2, &v), -1);
+	ck_assert_int_eq(jsonraw_parse_uint64("18446744073709551615", 20, &u), 0);
+	ck_assert(u == UINT64_MAX);
+	ck_assert_int_eq(jsonraw_parse_uint64("18446744073709551616", 20, &u), -1);
+
+#define TOP(t, n) jsonraw_top_int64(t, strlen(t), n, &v)
+	ck_assert_int_eq(TOP(" { \"a\" : 12 , \"b\": 3}", "a"), 0);
+	ck_assert_int_eq(v, 12);
+	ck_assert_int_eq(TOP("{\"x\":[{\"a\":1}],\"a\":-7}", "a"), 0);
+	ck_assert_int_eq(v, -7);
+	ck_assert_int_eq(TOP("{\"x\":\"\\\"a\\\":1\"}", "a"), 1);
+	ck_assert_int_eq(TOP("{\"a\":1.0}", "a"), -1);
+	ck_assert_int_eq(TOP("{\"a\":1e3}", "a"), -1);
+	ck_assert_int_eq(TOP("{\"a\":null}", "a"), -1);
+	ck_assert_int_eq(TOP("[1]", "a"), -1);
+	ck_assert_int_eq(TOP("{\"b\":1", "a"), -1);
+	ck_assert_int_eq(TOP("{\"b\":\"1", "a"), -1);
+	ck_assert_int_eq(TOP("{}", "a"), 1);
+	ck_assert_int_eq(TOP("{\"ab\":1,\"b\":{\"a\":2}}", "a"), 1);
+	ck_assert_int_eq(TOP("{\"a\":\"-42\"}", "a"), 0);
+	ck_assert_int_eq(v, -42);
+#undef TOP
+}
+END_TEST
+
+Suite *
+test_suite(void)
+{
+	Suite *s = suite_create("session");
+	TCase *tc = tcase_create("session");
+
+	tcase_add_test(tc, test_rootcoord_24);
+	tcase_add_test(tc, test_querycoord_standby);
+	tcase_add_test(tc, test_querynode_24);
+	tcase_add_test(tc, test_proxy_indexnode_datanode);
+	tcase_add_test(tc, test_mixcoord_26);
+	tcase_add_test(tc, test_streaming_querynode_26);
+	tcase_add_test(tc, test_not_sessions);
+	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_key_id_mismatch);
+	tcase_add_test(tc, test_lease_edges);
+	tcase_add_test(tc, test_unicode_and_bounds);
+	tcase_add_test(tc, test_many_labels);
+	tcase_add_test(tc, test_jsonraw);
+	suite_add_tcase(s, tc);
+	return s;
+}
