@@ -65,4 +65,49 @@ for s in json.load(sys.stdin):
         break'
 }
 
-pid_gone() { ! kill -0 "$1" 2>/dev/null; }
+pid_gone() { ! e2e_alive "$1"; }
+
+# The killed instance is back: COUNT instance keys of role, none with ServerID OLD.
+back_as_new_instance() {	# back_as_new_instance EP ROLE OLD COUNT
+	instance_count_is "$1" "$2" "$4" && [ -z "$(session_json "$1" "$2-$3")" ]
+}
+
+# lab_up NAME SUBNET [lab up args...]: start a lab for this test, or end the test.
+lab_up() {
+	local name=$1 subnet=$2; shift 2
+	e2e_register_lab "$name"
+	"$MILVUSADM" lab up --name "$name" --subnet "$subnet" --timeout 90s "$@" \
+		>"$E2E_TMP/up-$name.out" 2>&1 ||
+		{ cat "$E2E_TMP/up-$name.out"; e2e_die "lab up $name $*"; }
+}
+
+lab_down() { "$MILVUSADM" lab down --name "$1" >/dev/null 2>&1; }
+
+# The lab member whose address is the IP of the session key's Address.
+member_by_server() {	# member_by_server LAB EP KEY
+	local ip
+	ip=$(session_json "$2" "$3" | python3 -c 'import json,sys
+print(json.load(sys.stdin)["Address"].split(":")[0])')
+	"$MILVUSADM" lab status --name "$1" -o json | python3 -c 'import json,sys
+for m in json.load(sys.stdin)["members"]:
+    if m["address"] == sys.argv[1]: print(m["name"])' "$ip"
+}
+
+member_pid() {	# member_pid LAB MEMBER
+	"$MILVUSADM" lab status --name "$1" -o json | python3 -c 'import json,sys
+for m in json.load(sys.stdin)["members"]:
+    if m["name"] == sys.argv[1]: print(m["pid"])' "$2"
+}
+
+# No process of the lab is left (its command lines name the lab dir).
+no_lab_process() { [ -z "$(e2e_lab_pids "$1")" ]; }
+
+# e2e_wait_ms MS CMD...: like e2e_wait, with a deadline in milliseconds.
+e2e_wait_ms() {
+	local deadline=$(( $(now_ms) + $1 )); shift
+	while [ "$(now_ms)" -lt "$deadline" ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}

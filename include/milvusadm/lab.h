@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/* The lab's plan (lab.json: which members run where) and state (state.json: pids,
+ * restarts), shared by the lab supervisor and `milvusadm lab`. */
+#ifndef MILVUSADM_LAB_H
+#define MILVUSADM_LAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+enum lab_state {
+	LAB_STARTING = 0,
+	LAB_RUNNING,
+	LAB_BACKOFF,
+	LAB_STOPPED,
+};
+
+/* One process of the lab: an etcd member or a labd component. Strings owned. */
+struct lab_member {
+	char *name;			/* "etcd-1", "rootcoord-1", "querynode-3" */
+	char *role;			/* "etcd", "rootcoord", "standalone", ... */
+	char *ip;			/* "127.77.0.10" */
+	bool active_standby;		/* coordinators only */
+	/* state, kept by the supervisor */
+	pid_t pid;			/* 0 when not running */
+	enum lab_state state;
+	int restarts;
+	char *last_exit;		/* "exit 1", "signal 9", NULL before the first exit */
+	char *hostname;			/* "rootcoord-1-x7k2p"; changes on every restart */
+	int64_t started_ms;		/* wall clock of the last start, 0 if none */
+};
+
+/* What `lab up` asks for; the plan is computed from it. */
+struct lab_opts {
+	const char *name;		/* "default" */
+	const char *subnet;		/* "127.77.0.0/24" */
+	const char *milvus;		/* "2.4", "2.5", "2.6" */
+	bool standalone;
+	bool no_standby;
+	int n_etcd;			/* 1 or 3 */
+	int ttl;			/* session TTL, seconds */
+	int64_t backoff_ms;		/* first restart delay */
+	const char *labd;		/* milvusadm-labd to run */
+	const char *etcd;		/* etcd binary */
+};
+
+/* A lab: the plan plus, once read from state.json, the members' state. */
+struct lab {
+	char *name;
+	char *dir;			/* $XDG_STATE_HOME/milvusadm/lab/<name> */
+	char *subnet;			/* "127.77.0.0/24" */
+	char *net;			/* "127.77.0", the first three octets */
+	char *milvus;
+	char *root;			/* etcd root path, "by-dev" */
+	bool standalone;
+	bool standby;
+	int ttl;
+	int64_t backoff_ms;
+	char *labd;
+	char *etcd;
+	pid_t supervisor_pid;		/* from state.json, 0 if unknown */
+	struct lab_member *members;
+	size_t n_members;
+};
+
+#define LAB_BACKOFF_MAX_MS	30000
+#define LAB_BACKOFF_RESET_MS	60000
+#define LAB_STOP_TIMEOUT_MS	5000
+#define LAB_ETCD_CLIENT_PORT	2379
+#define LAB_ETCD_PEER_PORT	2380
+#define LAB_METRICS_PORT	9091
+#define LAB_PROXY_PORT		19530
+
+/* Check "127.A.B.0/24" (only loopback /24s are allowed); fills net with "127.A.B". */
+int lab_parse_subnet(const char *subnet, char *net, size_t netlen, char *err, size_t errlen);
+/* Check a lab name: letters, digits, '-', '_', at most 32. */
+int lab_check_name(const char *name, char *err, size_t errlen);
+/* $XDG_STATE_HOME/milvusadm/lab/<name> (falling back to ~/.local/state). Caller frees. */
+char *lab_dir_path(const char *name);
+
+/* Build the plan for opts into a new lab; NULL with err on a bad option. */
+struct lab *lab_plan(const struct lab_opts *opts, char *err, size_t errlen);
+void lab_free(struct lab *lab);
+
+/* lab.json: write the plan, read it back (dir is the lab's directory). */
+int lab_write_plan(const struct lab *lab, char *err, size_t errlen);
+struct lab *lab_read_plan(const char *dir, char *err, size_t errlen);
+/* state.json: written atomically (temp file + rename); reading it overlays the
+ * state of members found by name onto lab. */
+int lab_write_state(const struct lab *lab, char *err, size_t errlen);
+int lab_read_state(struct lab *lab, char *err, size_t errlen);
+
+struct lab_member *lab_member_find(struct lab *lab, const char *name);
+/* Client URLs of the etcd members, NULL-terminated; free with lab_strv_free. */
+char **lab_etcd_endpoints(const struct lab *lab);
+void lab_strv_free(char **v);
+/* How many session keys of role a ready lab has (<role>-<id> keys), and whether it
+ * must have the bare active key of role. Roles not in the plan give 0/false. */
+int lab_expected_sessions(const struct lab *lab, const char *role, bool *active_key);
+/* The roles lab_expected_sessions knows for this lab, NULL-terminated, static. */
+const char *const *lab_session_roles(const struct lab *lab);
+
+const char *lab_state_name(enum lab_state s);
+/* The lab's own files: LABDIR/lab.json, state.json, supervisor.pid, supervisor.log,
+ * logs/<member>.log, etcd data in <member>.etcd. Caller frees. */
+char *lab_path(const struct lab *lab, const char *file);
+/* pid of the running supervisor from supervisor.pid, or 0 if none is alive. */
+pid_t lab_supervisor_pid(const char *dir);
+/* Is pid alive and one of this lab's processes (its command line names dir)? */
+bool lab_pid_is_ours(pid_t pid, const char *dir);
+/* mkdir -p with mode 0700 for the lab's directories. */
+int lab_mkdirs(const char *path, char *err, size_t errlen);
+
+#endif

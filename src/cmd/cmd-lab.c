@@ -1,0 +1,774 @@
+/* SPDX-License-Identifier: MIT */
+/* `milvusadm lab up|down|status|kill|restart`: a local practice cluster run by
+ * the lab supervisor, checked through the same interfaces as a real one. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "milvusadm/buf.h"
+#include "milvusadm/cmd.h"
+#include "milvusadm/config.h"
+#include "milvusadm/lab.h"
+#include "milvusadm/loop.h"
+#include "milvusadm/timeutil.h"
+#include "milvusadm/xalloc.h"
+#include "lab-proc.h"
+#include "lab-ready.h"
+
+#define LAB_DOWN_WAIT_MS	20000
+
+/* Options shared by the lab verbs. */
+struct lab_args {
+	const char *name;
+	const char *output;		/* "json" or NULL */
+	const char *signal;
+	int64_t timeout_ms;
+	const char *member;		/* positional NAME of kill/restart */
+	bool subnet_set, etcd_set;	/* given on the command line */
+	char subnet_buf[32];		/* a stopped lab's subnet, reused */
+	struct lab_opts up;
+};
+
+enum {
+	OPT_NAME = 256, OPT_SUBNET, OPT_MILVUS, OPT_STANDALONE, OPT_NO_STANDBY, OPT_ETCD,
+	OPT_TTL, OPT_BACKOFF, OPT_TIMEOUT, OPT_SIGNAL,
+};
+
+static const struct option lab_longopts[] = {
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "subnet", required_argument, NULL, OPT_SUBNET },
+	{ "milvus", required_argument, NULL, OPT_MILVUS },
+	{ "standalone", no_argument, NULL, OPT_STANDALONE },
+	{ "no-standby", no_argument, NULL, OPT_NO_STANDBY },
+	{ "etcd", required_argument, NULL, OPT_ETCD },
+	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ "backoff", required_argument, NULL, OPT_BACKOFF },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "signal", required_argument, NULL, OPT_SIGNAL },
+	{ "output", required_argument, NULL, 'o' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Which options each verb accepts. */
+static bool
+lab_opt_allowed(const char *verb, int opt)
+{
+	switch (opt) {
+	case OPT_NAME:
+		return true;
+	case OPT_SUBNET: case OPT_MILVUS: case OPT_STANDALONE: case OPT_NO_STANDBY:
+	case OPT_ETCD: case OPT_TTL: case OPT_BACKOFF:
+		return strcmp(verb, "lab up") == 0;
+	case OPT_TIMEOUT:
+		return strcmp(verb, "lab up") == 0 || strcmp(verb, "lab restart") == 0;
+	case OPT_SIGNAL:
+		return strcmp(verb, "lab kill") == 0;
+	case 'o':
+		return strcmp(verb, "lab status") == 0 || strcmp(verb, "lab up") == 0;
+	}
+	return false;
+}
+
+static int
+lab_parse_int(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < INT_MIN || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* Parse argv of one verb; returns CMD_OK or CMD_USAGE (after saying why). */
+static int
+lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool positional)
+{
+	const struct cmd_entry *e = cmd_entry_by_name(argv[0]);
+	int c;
+
+	memset(a, 0, sizeof *a);
+	a->name = "default";
+	a->timeout_ms = 60000;
+	a->signal = "KILL";
+	a->up.subnet = "127.77.0.0/24";
+	a->up.milvus = "2.5";
+	a->up.n_etcd = 1;
+	a->up.ttl = 10;
+	a->up.backoff_ms = 1000;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:", lab_longopts, NULL)) != -1) {
+		if (c == '?' || c == ':' || !lab_opt_allowed(argv[0], c)) {
+			fprintf(ctx->err, "milvusadm: %s: unknown or incomplete option '%s'\n",
+			    argv[0], argv[optind - 1]);
+			return cmd_usage(ctx, e);
+		}
+		switch (c) {
+		case OPT_NAME:
+			a->name = optarg;
+			break;
+		case OPT_SUBNET:
+			a->up.subnet = optarg;
+			a->subnet_set = true;
+			break;
+		case OPT_MILVUS:
+			a->up.milvus = optarg;
+			break;
+		case OPT_STANDALONE:
+			a->up.standalone = true;
+			break;
+		case OPT_NO_STANDBY:
+			a->up.no_standby = true;
+			break;
+		case OPT_ETCD:
+			a->etcd_set = true;
+			if (lab_parse_int(optarg, &a->up.n_etcd) == -1 ||
+			    (a->up.n_etcd != 1 && a->up.n_etcd != 3)) {
+				fprintf(ctx->err, "milvusadm: etcd member count '%s' must be "
+				    "1 or 3\n", optarg);
+				return CMD_USAGE;
+			}
+			break;
+		case OPT_TTL:
+			if (lab_parse_int(optarg, &a->up.ttl) == -1 || a->up.ttl < 1) {
+				fprintf(ctx->err, "milvusadm: ttl '%s' is not a number of "
+				    "seconds\n", optarg);
+				return CMD_USAGE;
+			}
+			break;
+		case OPT_BACKOFF:
+			if (time_parse_duration(optarg, &a->up.backoff_ms) == -1 ||
+			    a->up.backoff_ms < 10) {
+				fprintf(ctx->err, "milvusadm: back-off '%s' is not a duration "
+				    "of at least 10ms\n", optarg);
+				return CMD_USAGE;
+			}
+			break;
+		case OPT_TIMEOUT:
+			if (time_parse_duration(optarg, &a->timeout_ms) == -1) {
+				fprintf(ctx->err, "milvusadm: timeout '%s' is not a duration\n",
+				    optarg);
+				return CMD_USAGE;
+			}
+			break;
+		case OPT_SIGNAL:
+			a->signal = optarg;
+			break;
+		case 'o':
+			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0 &&
+			    strcmp(optarg, "tsv") != 0) {
+				fprintf(ctx->err, "milvusadm: output '%s' is not one of json, "
+				    "table, tsv\n", optarg);
+				return CMD_USAGE;
+			}
+			a->output = optarg;
+			break;
+		}
+	}
+	if (positional) {
+		if (optind != argc - 1)
+			return cmd_usage(ctx, e);
+		a->member = argv[optind];
+	} else if (optind != argc)
+		return cmd_usage(ctx, e);
+	return CMD_OK;
+}
+
+static void
+lab_wait_timer(void *arg)
+{
+	*(int *)arg = 1;
+}
+
+/* Let the loop run for ms (timers and transfers go on meanwhile). */
+static void
+lab_sleep(struct cmd_ctx *ctx, int64_t ms)
+{
+	int done = 0;
+
+	loop_timer_add(ctx->loop, ms, lab_wait_timer, &done);
+	loop_run_until(ctx->loop, &done, ms + 1000);
+}
+
+/* Open the lab called name: its plan and, when present, its state. */
+static struct lab *
+lab_open(struct cmd_ctx *ctx, const char *name, bool quiet)
+{
+	char err[512], *dir;
+	struct lab *lab;
+
+	if (lab_check_name(name, err, sizeof err) == -1) {
+		fprintf(ctx->err, "milvusadm: %s\n", err);
+		return NULL;
+	}
+	dir = lab_dir_path(name);
+	lab = lab_read_plan(dir, err, sizeof err);
+	free(dir);
+	if (lab == NULL) {
+		if (!quiet)
+			fprintf(ctx->err, "milvusadm: lab '%s' does not exist (start it with "
+			    "'milvusadm lab up%s%s')\n", name,
+			    strcmp(name, "default") ? " --name " : "",
+			    strcmp(name, "default") ? name : "");
+		return NULL;
+	}
+	(void)lab_read_state(lab, err, sizeof err);
+	return lab;
+}
+
+/* Start the supervisor and wait until it has written its pid file. */
+static int
+lab_spawn_supervisor(struct cmd_ctx *ctx, struct lab *lab)
+{
+	int64_t deadline;
+	char err[256];
+
+	if (lab_proc_spawn_supervisor(lab, err, sizeof err) == -1) {
+		fprintf(ctx->err, "milvusadm: %s\n", err);
+		return -1;
+	}
+	deadline = time_mono_ms() + 5000;
+	while (time_mono_ms() < deadline) {
+		if (lab_supervisor_pid(lab->dir) != 0)
+			return 0;
+		lab_sleep(ctx, 50);
+	}
+	fprintf(ctx->err, "milvusadm: the lab supervisor did not start (see '%s/supervisor.log')\n",
+	    lab->dir);
+	return -1;
+}
+static const char *
+lab_member_address(const struct lab_member *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", m->ip);
+	return buf;
+}
+
+static void
+lab_print_status(struct cmd_ctx *ctx, const struct lab *lab, bool json)
+{
+	static const char *const headers[] = { "NAME", "ROLE", "ADDRESS", "PID", "STATE",
+		"RESTARTS" };
+	struct cmd_table *t;
+	char addr[64], pid[24], restarts[24];
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	if (json) {
+		buf_printf(&b, "{\"version\":1,\"lab\":");
+		buf_add_json_str(&b, lab->name);
+		buf_printf(&b, ",\"dir\":");
+		buf_add_json_str(&b, lab->dir);
+		buf_printf(&b, ",\"milvus\":");
+		buf_add_json_str(&b, lab->milvus);
+		buf_printf(&b, ",\"subnet\":");
+		buf_add_json_str(&b, lab->subnet);
+		buf_printf(&b, ",\"supervisor_pid\":%ld,\"members\":[",
+		    (long)lab->supervisor_pid);
+		for (i = 0; i < lab->n_members; i++) {
+			const struct lab_member *m = &lab->members[i];
+			buf_printf(&b, "%s{\"name\":", i ? "," : "");
+			buf_add_json_str(&b, m->name);
+			buf_adds(&b, ",\"role\":");
+			buf_add_json_str(&b, m->role);
+			buf_adds(&b, ",\"address\":");
+			buf_add_json_str(&b, m->ip);
+			buf_printf(&b, ",\"pid\":%ld,\"state\":\"%s\",\"restarts\":%d",
+			    (long)m->pid, lab_state_name(m->state), m->restarts);
+			buf_adds(&b, ",\"hostname\":");
+			if (m->hostname != NULL)
+				buf_add_json_str(&b, m->hostname);
+			else
+				buf_adds(&b, "null");
+			buf_adds(&b, ",\"last_exit\":");
+			if (m->last_exit != NULL)
+				buf_add_json_str(&b, m->last_exit);
+			else
+				buf_adds(&b, "null");
+			buf_adds(&b, "}");
+		}
+		buf_adds(&b, "]}\n");
+		fputs(b.data, ctx->out);
+		buf_release(&b);
+		return;
+	}
+	t = cmd_table_new(headers, 6);
+	for (i = 0; i < lab->n_members; i++) {
+		const struct lab_member *m = &lab->members[i];
+		const char *row[6];
+
+		snprintf(pid, sizeof pid, "%ld", (long)m->pid);
+		snprintf(restarts, sizeof restarts, "%d", m->restarts);
+		row[0] = m->name;
+		row[1] = m->role;
+		row[2] = lab_member_address(m, addr, sizeof addr);
+		row[3] = m->pid > 0 ? pid : "-";
+		row[4] = lab_state_name(m->state);
+		row[5] = restarts;
+		cmd_table_row(t, row);
+	}
+	cmd_table_print(ctx, t);
+	cmd_table_free(t);
+}
+
+/* The supervisor's view: has it seen every member answer on its own interface? */
+static bool
+lab_all_running(struct lab *lab, struct buf *why)
+{
+	char err[256];
+	bool ok = true;
+	size_t i;
+
+	if (lab_read_state(lab, err, sizeof err) == -1) {
+		buf_printf(why, "  %s\n", err);
+		return false;
+	}
+	for (i = 0; i < lab->n_members; i++) {
+		const struct lab_member *m = &lab->members[i];
+
+		if (m->state == LAB_RUNNING)
+			continue;
+		buf_printf(why, "  %s: %s", m->name, lab_state_name(m->state));
+		if (m->last_exit != NULL)
+			buf_printf(why, " (last %s, %d restarts)", m->last_exit, m->restarts);
+		buf_addc(why, '\n');
+		ok = false;
+	}
+	return ok;
+}
+
+/* Wait until the lab answers as ready, or say what is missing. */
+static int
+lab_wait_ready(struct cmd_ctx *ctx, struct lab *lab, int64_t timeout_ms)
+{
+	int64_t deadline = time_mono_ms() + timeout_ms;
+	struct buf why = BUF_INIT;
+	char err[256];
+	bool ready;
+
+	for (;;) {
+		buf_reset(&why);
+		if (lab_supervisor_pid(lab->dir) == 0) {
+			fprintf(ctx->err, "milvusadm: the supervisor of lab '%s' exited (see "
+			    "'%s/supervisor.log')\n", lab->name, lab->dir);
+			buf_release(&why);
+			return CMD_FAILED;
+		}
+		/* Both run every time, so a timeout names everything that is missing. */
+		ready = lab_ready_check(ctx->loop, lab, &why) == 1;
+		if (lab_all_running(lab, &why) && ready)
+			break;
+		if (time_mono_ms() >= deadline) {
+			char d[32];
+			time_format_duration(timeout_ms, d, sizeof d);
+			fprintf(ctx->err, "milvusadm: lab '%s' is not ready after %s:\n%s"
+			    "logs are in '%s/logs'\n", lab->name, d, why.data ? why.data : "",
+			    lab->dir);
+			buf_release(&why);
+			return CMD_FAILED;
+		}
+		lab_sleep(ctx, 250);
+	}
+	buf_release(&why);
+	(void)lab_read_state(lab, err, sizeof err);
+	return CMD_OK;
+}
+
+static int
+lab_write_profile(struct cmd_ctx *ctx, const struct lab *lab)
+{
+	struct profile_write pw;
+	char **endpoints = lab_etcd_endpoints(lab), err[512], *name, *uri = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < lab->n_members && uri == NULL; i++) {
+		if (strcmp(lab->members[i].role, "proxy") == 0 ||
+		    strcmp(lab->members[i].role, "standalone") == 0)
+			uri = xasprintf("http://%s:%d", lab->members[i].ip, LAB_PROXY_PORT);
+	}
+	name = strcmp(lab->name, "default") == 0 ? xstrdup("lab") :
+	    xasprintf("lab-%s", lab->name);
+	memset(&pw, 0, sizeof pw);
+	pw.name = name;
+	pw.etcd_endpoints = (const char *const *)endpoints;
+	pw.etcd_root_path = lab->root;
+	pw.milvus_uri = uri;
+	pw.metrics_port = LAB_METRICS_PORT;
+	rc = config_write_profile(NULL, &pw, err, sizeof err);
+	if (rc == -1)
+		fprintf(ctx->err, "milvusadm: cannot write profile '%s': %s\n", name, err);
+	free(name);
+	free(uri);
+	lab_strv_free(endpoints);
+	return rc;
+}
+
+static int
+lab_count_etcd(const struct lab *lab)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < lab->n_members; i++)
+		n += strcmp(lab->members[i].role, "etcd") == 0;
+	return n;
+}
+
+/*
+ * A stopped lab keeps its etcd data, which records the members' addresses. Bring
+ * it back on the same subnet and member count unless told otherwise, and refuse
+ * a change that the stored data could not follow.
+ */
+static int
+lab_reuse_etcd(struct cmd_ctx *ctx, const struct lab *old, struct lab_args *a)
+{
+	char *data = lab_path(old, "etcd-1.etcd");
+	struct stat st;
+	int had_data = stat(data, &st) == 0, n = lab_count_etcd(old);
+
+	free(data);
+	if (!had_data)
+		return 0;
+	if (!a->subnet_set) {
+		snprintf(a->subnet_buf, sizeof a->subnet_buf, "%s", old->subnet);
+		a->up.subnet = a->subnet_buf;
+	}
+	if (!a->etcd_set)
+		a->up.n_etcd = n;
+	if (strcmp(a->up.subnet, old->subnet) == 0 && a->up.n_etcd == n)
+		return 0;
+	fprintf(ctx->err, "milvusadm: lab '%s' has etcd data for %d member%s on %s; it cannot "
+	    "move to %d on %s (remove '%s' or use another --name)\n", old->name, n,
+	    n == 1 ? "" : "s", old->subnet, a->up.n_etcd, a->up.subnet, old->dir);
+	return -1;
+}
+
+/* Two running labs on one subnet would fight over the same addresses. */
+static int
+lab_subnet_free(struct cmd_ctx *ctx, const struct lab *lab)
+{
+	char *root = lab_dir_path(""), err[256];
+	struct dirent *de;
+	struct lab *other;
+	int rc = 0;
+	DIR *d;
+
+	d = opendir(root);
+	free(root);
+	if (d == NULL)
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, lab->name) == 0 ||
+		    lab_check_name(de->d_name, err, sizeof err) == -1)
+			continue;
+		other = lab_open(ctx, de->d_name, true);
+		if (other != NULL && strcmp(other->subnet, lab->subnet) == 0 &&
+		    lab_supervisor_pid(other->dir) != 0) {
+			fprintf(ctx->err, "milvusadm: subnet %s is used by running lab '%s'; "
+			    "pick another --subnet\n", lab->subnet, other->name);
+			rc = -1;
+		}
+		lab_free(other);
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+cmd_lab_up(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct lab_args a;
+	struct lab *lab;
+	char err[512], *labd = NULL, *etcd = NULL, *logs, *state;
+	int rc;
+
+	if ((rc = lab_parse(ctx, argc, argv, &a, false)) != CMD_OK)
+		return rc;
+	lab = lab_open(ctx, a.name, true);
+	if (lab != NULL && lab_supervisor_pid(lab->dir) != 0) {
+		fprintf(ctx->err, "milvusadm: lab '%s' is already running\n", lab->name);
+		rc = lab_wait_ready(ctx, lab, a.timeout_ms);
+		lab_print_status(ctx, lab, a.output != NULL && strcmp(a.output, "json") == 0);
+		lab_free(lab);
+		return rc;
+	}
+	if (lab != NULL && lab_reuse_etcd(ctx, lab, &a) == -1) {
+		lab_free(lab);
+		return CMD_USAGE;
+	}
+	lab_free(lab);
+
+	a.up.name = a.name;
+	lab = lab_plan(&a.up, err, sizeof err);
+	if (lab == NULL) {
+		fprintf(ctx->err, "milvusadm: %s\n", err);
+		return CMD_USAGE;
+	}
+	if (lab_subnet_free(ctx, lab) == -1) {
+		lab_free(lab);
+		return CMD_FAILED;
+	}
+	labd = lab_proc_find_labd();
+	etcd = lab_proc_find_etcd();
+	if (labd == NULL || etcd == NULL) {
+		fprintf(ctx->err, "milvusadm: %s\n", labd == NULL ?
+		    "milvusadm-labd not found (set MILVUSADM_LABD)" :
+		    "etcd not found (install etcd-server or set MILVUSADM_ETCD)");
+		free(labd);
+		free(etcd);
+		lab_free(lab);
+		return CMD_FAILED;
+	}
+	free(lab->labd);
+	free(lab->etcd);
+	lab->labd = labd;
+	lab->etcd = etcd;
+	logs = lab_path(lab, "logs");
+	rc = lab_mkdirs(logs, err, sizeof err);
+	free(logs);
+	if (rc == -1 || lab_write_plan(lab, err, sizeof err) == -1) {
+		fprintf(ctx->err, "milvusadm: %s\n", err);
+		lab_free(lab);
+		return CMD_FAILED;
+	}
+	state = lab_path(lab, "state.json");
+	unlink(state);
+	free(state);
+	fprintf(ctx->err, "starting lab '%s' (milvus %s, %zu members on %s)\n", lab->name,
+	    lab->milvus, lab->n_members, lab->subnet);
+	if (lab_spawn_supervisor(ctx, lab) == -1) {
+		lab_free(lab);
+		return CMD_FAILED;
+	}
+	rc = lab_wait_ready(ctx, lab, a.timeout_ms);
+	if (rc == CMD_OK && lab_write_profile(ctx, lab) == -1)
+		rc = CMD_FAILED;
+	if (rc == CMD_OK)
+		lab_print_status(ctx, lab, a.output != NULL && strcmp(a.output, "json") == 0);
+	lab_free(lab);
+	return rc;
+}
+
+int
+cmd_lab_status(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct lab_args a;
+	struct lab *lab;
+	int rc;
+
+	if ((rc = lab_parse(ctx, argc, argv, &a, false)) != CMD_OK)
+		return rc;
+	lab = lab_open(ctx, a.name, false);
+	if (lab == NULL)
+		return CMD_FAILED;
+	if (lab_supervisor_pid(lab->dir) == 0) {
+		fprintf(ctx->err, "milvusadm: lab '%s' is not running\n", lab->name);
+		lab_free(lab);
+		return CMD_FAILED;
+	}
+	if (a.output != NULL && strcmp(a.output, "tsv") == 0)
+		ctx->out_tty = false;
+	else if (a.output != NULL && strcmp(a.output, "table") == 0)
+		ctx->out_tty = true;
+	lab_print_status(ctx, lab, a.output != NULL && strcmp(a.output, "json") == 0);
+	lab_free(lab);
+	return CMD_OK;
+}
+
+static int
+lab_signal_number(const char *name)
+{
+	static const struct { const char *name; int signo; } sigs[] = {
+		{ "KILL", SIGKILL }, { "TERM", SIGTERM }, { "INT", SIGINT },
+		{ "STOP", SIGSTOP }, { "CONT", SIGCONT },
+	};
+	size_t i;
+
+	if (strncasecmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		if (strcasecmp(name, sigs[i].name) == 0)
+			return sigs[i].signo;
+	}
+	return -1;
+}
+
+/* The running member called name, checked against pid reuse. */
+static struct lab_member *
+lab_live_member(struct cmd_ctx *ctx, struct lab *lab, const char *name)
+{
+	struct lab_member *m;
+
+	if (lab_supervisor_pid(lab->dir) == 0) {
+		fprintf(ctx->err, "milvusadm: lab '%s' is not running\n", lab->name);
+		return NULL;
+	}
+	m = lab_member_find(lab, name);
+	if (m == NULL) {
+		fprintf(ctx->err, "milvusadm: member '%s' not found in lab '%s'\n", name,
+		    lab->name);
+		return NULL;
+	}
+	if (m->pid <= 0 || !lab_pid_is_ours(m->pid, lab->dir)) {
+		fprintf(ctx->err, "milvusadm: member '%s' is not running (%s)\n", name,
+		    lab_state_name(m->state));
+		return NULL;
+	}
+	return m;
+}
+
+int
+cmd_lab_kill(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct lab_args a;
+	struct lab_member *m;
+	struct lab *lab;
+	int rc, signo;
+
+	if ((rc = lab_parse(ctx, argc, argv, &a, true)) != CMD_OK)
+		return rc;
+	signo = lab_signal_number(a.signal);
+	if (signo == -1) {
+		fprintf(ctx->err, "milvusadm: signal '%s' is not one of KILL, TERM, INT, STOP, "
+		    "CONT\n", a.signal);
+		return CMD_USAGE;
+	}
+	lab = lab_open(ctx, a.name, false);
+	if (lab == NULL)
+		return CMD_FAILED;
+	m = lab_live_member(ctx, lab, a.member);
+	if (m == NULL) {
+		lab_free(lab);
+		return CMD_FAILED;
+	}
+	if (kill(m->pid, signo) == -1) {
+		fprintf(ctx->err, "milvusadm: cannot signal '%s' (pid %ld): %s\n", m->name,
+		    (long)m->pid, strerror(errno));
+		lab_free(lab);
+		return CMD_FAILED;
+	}
+	fprintf(ctx->out, "sent SIG%s to '%s' (pid %ld)\n", a.signal, m->name, (long)m->pid);
+	lab_free(lab);
+	return CMD_OK;
+}
+
+int
+cmd_lab_restart(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct lab_args a;
+	struct lab_member *m;
+	struct lab *lab;
+	int64_t deadline;
+	char err[256];
+	pid_t old;
+	int rc;
+
+	if ((rc = lab_parse(ctx, argc, argv, &a, true)) != CMD_OK)
+		return rc;
+	lab = lab_open(ctx, a.name, false);
+	if (lab == NULL)
+		return CMD_FAILED;
+	m = lab_live_member(ctx, lab, a.member);
+	if (m == NULL) {
+		lab_free(lab);
+		return CMD_FAILED;
+	}
+	old = m->pid;
+	kill(old, SIGTERM);
+	deadline = time_mono_ms() + a.timeout_ms;
+	while (time_mono_ms() < deadline) {
+		lab_sleep(ctx, 100);
+		if (lab_read_state(lab, err, sizeof err) == -1)
+			continue;
+		m = lab_member_find(lab, a.member);
+		if (m != NULL && m->pid > 0 && m->pid != old && m->state == LAB_RUNNING) {
+			fprintf(ctx->out, "'%s' restarted: pid %ld (was %ld)\n", m->name,
+			    (long)m->pid, (long)old);
+			lab_free(lab);
+			return CMD_OK;
+		}
+	}
+	fprintf(ctx->err, "milvusadm: member '%s' did not come back in time\n", a.member);
+	lab_free(lab);
+	return CMD_FAILED;
+}
+
+int
+cmd_lab_down(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct lab_args a;
+	struct lab *lab;
+	pid_t sup, left[512];
+	int64_t deadline;
+	char err[256], *pidfile;
+	size_t n, i;
+	int rc;
+
+	if ((rc = lab_parse(ctx, argc, argv, &a, false)) != CMD_OK)
+		return rc;
+	lab = lab_open(ctx, a.name, true);
+	if (lab == NULL) {
+		if (lab_check_name(a.name, err, sizeof err) == -1) {
+			fprintf(ctx->err, "milvusadm: %s\n", err);
+			return CMD_USAGE;
+		}
+		fprintf(ctx->err, "lab '%s' is not running\n", a.name);
+		return CMD_OK;
+	}
+	sup = lab_supervisor_pid(lab->dir);
+	if (sup != 0) {
+		fprintf(ctx->err, "stopping lab '%s'\n", lab->name);
+		kill(sup, SIGTERM);
+		deadline = time_mono_ms() + LAB_DOWN_WAIT_MS;
+		while (lab_pid_is_ours(sup, lab->dir) && time_mono_ms() < deadline)
+			lab_sleep(ctx, 100);
+		if (lab_pid_is_ours(sup, lab->dir)) {
+			fprintf(ctx->err, "milvusadm: supervisor pid %ld did not stop; killing it\n",
+			    (long)sup);
+			kill(sup, SIGKILL);
+		}
+	}
+	(void)lab_read_state(lab, err, sizeof err);
+	/* Whatever the supervisor could not stop (or a dead supervisor left behind). */
+	for (int round = 0; round < 20; round++) {
+		n = lab_proc_leftovers(lab, left, sizeof left / sizeof left[0]);
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++)
+			kill(left[i], SIGKILL);
+		lab_sleep(ctx, 100);
+	}
+	n = lab_proc_leftovers(lab, left, sizeof left / sizeof left[0]);
+	for (i = 0; i < lab->n_members; i++) {
+		lab->members[i].pid = 0;
+		lab->members[i].state = LAB_STOPPED;
+	}
+	lab->supervisor_pid = 0;
+	(void)lab_write_state(lab, err, sizeof err);
+	pidfile = lab_path(lab, "supervisor.pid");
+	if (n == 0)
+		unlink(pidfile);
+	free(pidfile);
+	if (n > 0) {
+		fprintf(ctx->err, "milvusadm: lab '%s' left %zu process(es) running, e.g. pid %ld\n",
+		    lab->name, n, (long)left[0]);
+		lab_free(lab);
+		return CMD_FAILED;
+	}
+	fprintf(ctx->err, "lab '%s' is down\n", lab->name);
+	lab_free(lab);
+	return CMD_OK;
+}

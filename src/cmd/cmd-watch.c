@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/* `milvusadm watch` (and milvusadm with no arguments until the TUI exists): the
+ * default profile's components from etcd sessions, redrawn every second. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "milvusadm/cmd.h"
+#include "milvusadm/config.h"
+#include "milvusadm/etcd.h"
+#include "milvusadm/loop.h"
+#include "milvusadm/session.h"
+#include "milvusadm/timeutil.h"
+#include "milvusadm/xalloc.h"
+
+#define WATCH_MAX_SESSIONS 256
+
+static int
+watch_cmp(const void *a, const void *b)
+{
+	const struct session *x = a, *y = b;
+
+	return strverscmp(x->key, y->key);
+}
+
+/* Is s the coordinator that owns its role's bare key? */
+static bool
+watch_is_active(const struct session *s, const struct session *all, size_t n)
+{
+	size_t i, len;
+
+	for (i = 0; i < n; i++) {
+		if (!all[i].active_key || all[i].server_id != s->server_id)
+			continue;
+		len = strlen(all[i].key);
+		if (strncmp(s->key, all[i].key, len) == 0 && s->key[len] == '-')
+			return true;
+	}
+	return false;
+}
+
+/* One screen; returns CMD_OK or CMD_UNREACHABLE. */
+static int
+watch_draw(struct cmd_ctx *ctx, struct etcd *e, const struct profile *p)
+{
+	static const char *const headers[] = { "COMPONENT", "ID", "ADDRESS", "HOST", "ROLE",
+		"VERSION" };
+	struct session *ss = NULL;
+	struct etcd_result *r;
+	struct cmd_table *t;
+	char *prefix, err[256], id[24], now[40];
+	size_t i, n = 0;
+
+	prefix = xasprintf("%s/meta/session/", p->etcd_root_path);
+	r = etcd_range_prefix_sync(e, prefix, 0);
+	free(prefix);
+	time_format_rfc3339(time_wall_ms(), now, sizeof now);
+	if (ctx->out_tty)
+		fputs("\033[H\033[J", ctx->out);
+	fprintf(ctx->out, "profile '%s'  etcd %s  %s\n\n", p->name,
+	    r->endpoint != NULL ? r->endpoint : "-", now);
+	if (r->err != ETCD_OK) {
+		fprintf(ctx->out, "etcd unreachable: %s\n", r->errmsg);
+		etcd_result_free(r);
+		return CMD_UNREACHABLE;
+	}
+	ss = xcalloc(r->n_kvs + 1, sizeof *ss);
+	for (i = 0; i < r->n_kvs && n < WATCH_MAX_SESSIONS; i++) {
+		if (session_parse(r->kvs[i].key, r->kvs[i].value, r->kvs[i].value_len, &ss[n],
+		    err, sizeof err) == 1)
+			n++;
+	}
+	etcd_result_free(r);
+	qsort(ss, n, sizeof *ss, watch_cmp);
+	t = cmd_table_new(headers, 6);
+	for (i = 0; i < n; i++) {
+		const char *row[6], *state = "";
+
+		if (ss[i].active_key)
+			continue;
+		if (ss[i].exclusive)
+			state = watch_is_active(&ss[i], ss, n) ? "ACTIVE" : "STANDBY";
+		if (ss[i].stopping)
+			state = "STOPPING";
+		snprintf(id, sizeof id, "%lld", (long long)ss[i].server_id);
+		row[0] = ss[i].key;
+		row[1] = id;
+		row[2] = ss[i].address;
+		row[3] = ss[i].host_name;
+		row[4] = state;
+		row[5] = ss[i].version;
+		cmd_table_row(t, row);
+	}
+	/* Without active-standby a coordinator has only its bare key. */
+	for (i = 0; i < n; i++) {
+		const char *row[6];
+		bool has_own = false;
+		size_t j, len = strlen(ss[i].key);
+
+		if (!ss[i].active_key)
+			continue;
+		for (j = 0; j < n; j++)
+			has_own |= !ss[j].active_key && strncmp(ss[j].key, ss[i].key, len) == 0 &&
+			    ss[j].key[len] == '-';
+		if (has_own)
+			continue;
+		snprintf(id, sizeof id, "%lld", (long long)ss[i].server_id);
+		row[0] = ss[i].key;
+		row[1] = id;
+		row[2] = ss[i].address;
+		row[3] = ss[i].host_name;
+		row[4] = "ACTIVE";
+		row[5] = ss[i].version;
+		cmd_table_row(t, row);
+	}
+	cmd_table_print(ctx, t);
+	cmd_table_free(t);
+	for (i = 0; i < n; i++)
+		session_clear(&ss[i]);
+	free(ss);
+	fflush(ctx->out);
+	return CMD_OK;
+}
+
+static void
+watch_tick(void *arg)
+{
+	*(int *)arg = 1;
+}
+
+int
+cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct profile *p;
+	struct etcd_opts eo;
+	struct config *c;
+	struct etcd *e;
+	char err[512];
+	bool once = false;
+	int rc;
+
+	if (argc == 2 && strcmp(argv[1], "--once") == 0)
+		once = true;
+	else if (argc != 1)
+		return cmd_usage(ctx, cmd_entry_by_name("watch"));
+	c = config_load(NULL, err, sizeof err);
+	if (c == NULL) {
+		fprintf(ctx->err, "milvusadm: %s\n", err);
+		return CMD_FAILED;
+	}
+	p = config_profile(c, ctx->profile);
+	if (p == NULL || p->n_etcd_endpoints == 0) {
+		fprintf(ctx->err, "no cluster is configured; start the local lab with "
+		    "'milvusadm lab up', then run 'milvusadm' again\n");
+		config_free(c);
+		return CMD_FAILED;
+	}
+	memset(&eo, 0, sizeof eo);
+	eo.endpoints = (const char *const *)p->etcd_endpoints;
+	eo.timeout_ms = 2000;
+	e = etcd_new(ctx->loop, &eo, err, sizeof err);
+	if (e == NULL) {
+		fprintf(ctx->err, "milvusadm: %s\n", err);
+		config_free(c);
+		return CMD_FAILED;
+	}
+	for (;;) {
+		int done = 0;
+
+		rc = watch_draw(ctx, e, p);
+		if (once)
+			break;
+		loop_timer_add(ctx->loop, 1000, watch_tick, &done);
+		loop_run_until(ctx->loop, &done, 5000);
+	}
+	etcd_free(e);
+	config_free(c);
+	return rc;
+}

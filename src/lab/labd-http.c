@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: MIT */
+/* The lab's HTTP servers: 9091 (/healthz, /metrics, /management, §4) and the
+ * proxy's 19530 (REST v2 routes table, §5), libmicrohttpd driven by the loop. */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <microhttpd.h>
+
+#include "milvusadm/log.h"
+#include "milvusadm/loop.h"
+#include "milvusadm/xalloc.h"
+#include "labd.h"
+
+#define MAX_BODY	(1024 * 1024)	/* request bodies are read and dropped past this */
+#define MAX_PENDING	16
+
+struct labd_http {
+	struct labd *d;
+	struct MHD_Daemon *mhd;
+	int epfd;
+	uint64_t timer;
+	bool rest;
+	struct labd_http_req *pending[MAX_PENDING];	/* suspended stop requests */
+};
+
+/* Per-request state, from the first call of the access handler to completion. */
+struct labd_http_req {
+	struct labd_http *h;
+	struct MHD_Connection *conn;
+	size_t body_len;
+	bool suspended;
+	bool resumed;
+	struct labd_comp *comp;
+};
+
+static void http_run(struct labd_http *h);
+static void on_timer(void *arg);
+
+static enum MHD_Result
+reply(struct MHD_Connection *conn, unsigned int status, const char *ctype,
+    const char *body, size_t len)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return MHD_NO;
+	if (ctype != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result
+reply_buf(struct MHD_Connection *conn, unsigned int status, const char *ctype, struct buf *b)
+{
+	enum MHD_Result ret = reply(conn, status, ctype, b->data != NULL ? b->data : "", b->len);
+
+	buf_release(b);
+	return ret;
+}
+
+static enum MHD_Result
+reply_msg(struct MHD_Connection *conn, unsigned int status, const char *fmt, const char *arg)
+{
+	struct buf b = BUF_INIT, m = BUF_INIT;
+
+	/* Milvus writes these bodies with a space after the colon: {"msg": "OK"}. */
+	buf_printf(&m, fmt, arg);
+	buf_adds(&b, "{\"msg\": ");
+	labd_json_str(&b, m.data);
+	buf_addc(&b, '}');
+	buf_release(&m);
+	return reply_buf(conn, status, "application/json", &b);
+}
+
+static enum MHD_Result
+not_found(struct MHD_Connection *conn)
+{
+	static const char body[] = "404 page not found\n";
+
+	return reply(conn, MHD_HTTP_NOT_FOUND, "text/plain; charset=utf-8", body, sizeof body - 1);
+}
+
+/* ---- 9091 ---- */
+
+static bool
+state_ok(enum labd_state s)
+{
+	return s == LABD_ST_HEALTHY || s == LABD_ST_STANDBY;
+}
+
+/* §4.2: one indicator per running component; StandBy counts as healthy. */
+static enum MHD_Result
+route_healthz(struct labd_http *h, struct MHD_Connection *conn)
+{
+	struct labd *d = h->d;
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	struct buf state = BUF_INIT, b = BUF_INIT;
+	const struct labd_comp *bad = NULL;
+	size_t i, total = 0, healthy = 0;
+	const char *sep = "";
+
+	for (i = 0; i < d->n_comps; i++) {
+		if (d->comps[i]->stopped)
+			continue;
+		total++;
+		if (state_ok(d->comps[i]->state))
+			healthy++;
+		else
+			bad = d->comps[i];
+	}
+	if (bad == NULL)
+		buf_adds(&state, "OK");
+	else if (d->v->healthz == LABD_HEALTHZ_23)
+		buf_printf(&state, "component %s state is %s", labd_role_name(bad->role),
+		    labd_state_name(bad->state));
+	else
+		buf_printf(&state, "Not all components are healthy, %zu/%zu", healthy, total);
+
+	if (ct == NULL || strcmp(ct, "application/json") != 0) {
+		buf_release(&b);
+		return reply_buf(conn, bad == NULL ? MHD_HTTP_OK : MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "text/plain; charset=utf-8", &state);
+	}
+	buf_adds(&b, "{\"state\":");
+	labd_json_str(&b, state.data);
+	buf_adds(&b, ",\"detail\":[");
+	for (i = 0; i < d->n_comps; i++) {
+		if (d->comps[i]->stopped)
+			continue;
+		buf_printf(&b, "%s{\"name\":\"%s\",\"code\":%d}", sep,
+		    labd_role_name(d->comps[i]->role), (int)d->comps[i]->state);
+		sep = ",";
+	}
+	buf_adds(&b, "]}");
+	buf_release(&state);
+	return reply_buf(conn, bad == NULL ? MHD_HTTP_OK : MHD_HTTP_INTERNAL_SERVER_ERROR,
+	    "application/json", &b);
+}
+
+static enum MHD_Result
+route_metrics(struct labd_http *h, struct MHD_Connection *conn)
+{
+	struct labd *d = h->d;
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_adds(&b, "# HELP milvus_num_node number of nodes and coordinates\n"
+	    "# TYPE milvus_num_node gauge\n");
+	for (i = 0; i < d->n_comps; i++) {
+		if (!d->comps[i]->ever_counted)
+			continue;
+		buf_printf(&b, "milvus_num_node{node_id=\"%lld\",role_name=\"%s\"} %d\n",
+		    (long long)d->server_id, labd_role_name(d->comps[i]->role),
+		    d->comps[i]->counted ? 1 : 0);
+	}
+	return reply_buf(conn, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", &b);
+}
+
+static enum MHD_Result
+route_ready(struct labd_http *h, struct MHD_Connection *conn)
+{
+	const char *role = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "role");
+	struct labd_comp *c;
+
+	if (role == NULL || *role == '\0')
+		return reply_msg(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "failed to to check component ready, %s", "role is empty");
+	if ((c = labd_comp_find(h->d, role)) == NULL)
+		return reply_msg(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "failed to to check component ready, component %s not found", role);
+	if (c->state != LABD_ST_HEALTHY)
+		return reply_msg(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "failed to to check component ready, component state is %s",
+		    labd_state_name(c->state));
+	return reply_msg(conn, MHD_HTTP_OK, "%s", "OK");
+}
+
+static void
+stop_finished(struct labd_comp *c)
+{
+	if (c->stop_req != NULL) {
+		labd_http_stop_done(c->stop_req);
+		c->stop_req = NULL;
+	}
+}
+
+/* §2.9: stops one component, answers once it is stopped (the process stays). */
+static enum MHD_Result
+route_stop(struct labd_http *h, struct labd_http_req *r, struct MHD_Connection *conn)
+{
+	const char *role = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "role");
+	struct labd_comp *c;
+	size_t i;
+
+	if (r->resumed)
+		return reply_msg(conn, MHD_HTTP_OK, "%s", "OK");
+	if (role == NULL || *role == '\0')
+		return reply_msg(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "failed to trigger component stop, %s", "role is empty");
+	if ((c = labd_comp_find(h->d, role)) == NULL)
+		return reply_msg(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "failed to trigger component stop, component %s not found", role);
+	if (c->stop_started || c->stop_req != NULL)
+		return reply_msg(conn, MHD_HTTP_OK, "%s", "OK");
+	for (i = 0; i < MAX_PENDING; i++) {
+		if (h->pending[i] == NULL)
+			break;
+	}
+	if (i == MAX_PENDING)
+		return reply_msg(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "failed to trigger component stop, %s", "too many stops in progress");
+	log_info("/management/stop: stopping %s", role);
+	h->pending[i] = r;
+	r->comp = c;
+	r->suspended = true;
+	c->stop_req = r;
+	MHD_suspend_connection(conn);
+	labd_comp_stop(c, stop_finished);
+	return MHD_YES;
+}
+
+void
+labd_http_stop_done(struct labd_http_req *r)
+{
+	struct labd_http *h = r->h;
+	size_t i;
+
+	for (i = 0; i < MAX_PENDING; i++) {
+		if (h->pending[i] == r)
+			h->pending[i] = NULL;
+	}
+	if (!r->suspended)
+		return;
+	r->suspended = false;
+	r->resumed = true;
+	MHD_resume_connection(r->conn);
+	/* MHD must run again to call the handler for the resumed connection; not
+	 * from here, which may be inside MHD's own access handler. */
+	if (h->timer != 0)
+		loop_timer_cancel(h->d->loop, h->timer);
+	h->timer = loop_timer_add(h->d->loop, 0, on_timer, h);
+}
+
+static enum MHD_Result
+serve_9091(struct labd_http *h, struct labd_http_req *r, struct MHD_Connection *conn,
+    const char *url)
+{
+	const struct labd_version *v = h->d->v;
+
+	if (strcmp(url, "/healthz") == 0)
+		return route_healthz(h, conn);
+	if (strcmp(url, "/metrics") == 0)
+		return route_metrics(h, conn);
+	if (v->livez && strcmp(url, "/livez") == 0)
+		return reply(conn, MHD_HTTP_OK, "text/plain; charset=utf-8",
+		    "Milvus Process Active\n", 22);
+	if (v->management && strcmp(url, "/management/check/ready") == 0)
+		return route_ready(h, conn);
+	if (v->management && strcmp(url, "/management/stop") == 0)
+		return route_stop(h, r, conn);
+	return not_found(conn);
+}
+
+/* ---- 19530: REST v2 (§5). One table; later issues fill in real handlers. ---- */
+
+typedef enum MHD_Result (*rest_fn)(struct labd_http *h, struct MHD_Connection *conn,
+    const char *url);
+
+static enum MHD_Result
+rest_not_ready(struct labd_http *h, struct MHD_Connection *conn, const char *url)
+{
+	static const char body[] = "{\"code\":1,\"message\":\"service not ready\"}";
+
+	return reply(conn, MHD_HTTP_OK, "application/json; charset=utf-8", body, sizeof body - 1);
+}
+
+static const struct rest_route {
+	const char *method;
+	const char *path;		/* exact, or a prefix when it ends in '/' */
+	rest_fn fn;
+} rest_routes[] = {
+	{ "POST", "/v2/vectordb/", rest_not_ready },
+};
+
+static enum MHD_Result
+serve_rest(struct labd_http *h, struct MHD_Connection *conn, const char *method,
+    const char *url)
+{
+	const struct rest_route *rt;
+	size_t i, n;
+
+	for (i = 0; i < sizeof rest_routes / sizeof rest_routes[0]; i++) {
+		rt = &rest_routes[i];
+		n = strlen(rt->path);
+		if (strcmp(method, rt->method) != 0)
+			continue;
+		if (rt->path[n - 1] == '/' ? strncmp(url, rt->path, n) == 0 :
+		    strcmp(url, rt->path) == 0)
+			return rt->fn(h, conn, url);
+	}
+	return not_found(conn);
+}
+
+/* ---- libmicrohttpd plumbing ---- */
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct labd_http *h = cls;
+	struct labd_http_req *r = *con_cls;
+
+	if (r == NULL) {
+		r = xcalloc(1, sizeof *r);
+		r->h = h;
+		r->conn = conn;
+		*con_cls = r;
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		/* Bodies are not used yet: count and drop them. */
+		r->body_len += *upload_data_size;
+		*upload_data_size = 0;
+		return r->body_len > MAX_BODY ? MHD_NO : MHD_YES;
+	}
+	if (h->rest)
+		return serve_rest(h, conn, method, url);
+	return serve_9091(h, r, conn, url);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct labd_http_req *r = *con_cls;
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < MAX_PENDING; i++) {
+		if (r->h->pending[i] == r)
+			r->h->pending[i] = NULL;
+	}
+	if (r->comp != NULL && r->comp->stop_req == r)
+		r->comp->stop_req = NULL;
+	free(r);
+	*con_cls = NULL;
+}
+
+static void
+on_timer(void *arg)
+{
+	struct labd_http *h = arg;
+
+	h->timer = 0;
+	http_run(h);
+}
+
+/* Run MHD once, then re-arm the timer for whatever it wants to do next. */
+static void
+http_run(struct labd_http *h)
+{
+	MHD_UNSIGNED_LONG_LONG to;
+
+	MHD_run(h->mhd);
+	if (h->timer != 0)
+		loop_timer_cancel(h->d->loop, h->timer);
+	h->timer = 0;
+	if (MHD_get_timeout(h->mhd, &to) == MHD_YES)
+		h->timer = loop_timer_add(h->d->loop, to > 60000 ? 60000 : (int64_t)to, on_timer, h);
+}
+
+static void
+on_epfd(int fd, int revents, void *arg)
+{
+	http_run(arg);
+}
+
+static struct labd_http *
+http_start(struct labd *d, int port, bool rest, char *err, size_t errlen)
+{
+	struct labd_http *h = xcalloc(1, sizeof *h);
+	struct sockaddr_in sin;
+	const union MHD_DaemonInfo *info;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, d->ip, &sin.sin_addr) != 1) {
+		snprintf(err, errlen, "address '%s' is not an IPv4 address", d->ip);
+		free(h);
+		return NULL;
+	}
+	h->d = d;
+	h->rest = rest;
+	errno = 0;
+	h->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)port,
+	    NULL, NULL, on_request, h,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)128,
+	    MHD_OPTION_END);
+	if (h->mhd == NULL) {
+		snprintf(err, errlen, "cannot listen on '%s:%d': %s", d->ip, port,
+		    errno != 0 ? strerror(errno) : "libmicrohttpd failed");
+		free(h);
+		return NULL;
+	}
+	info = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	h->epfd = info != NULL ? info->epoll_fd : -1;
+	if (h->epfd < 0 || loop_fd_add(d->loop, h->epfd, LOOP_READ, on_epfd, h) != 0) {
+		snprintf(err, errlen, "cannot watch the http server of '%s:%d'", d->ip, port);
+		MHD_stop_daemon(h->mhd);
+		free(h);
+		return NULL;
+	}
+	log_info("listening on %s:%d", d->ip, port);
+	http_run(h);
+	return h;
+}
+
+struct labd_http *
+labd_http_start_metrics(struct labd *d, char *err, size_t errlen)
+{
+	return http_start(d, 9091, false, err, errlen);
+}
+
+struct labd_http *
+labd_http_start_rest(struct labd *d, char *err, size_t errlen)
+{
+	return http_start(d, 19530, true, err, errlen);
+}
+
+void
+labd_http_stop(struct labd_http *h)
+{
+	size_t i;
+
+	if (h == NULL)
+		return;
+	/* MHD refuses to stop with suspended connections: let them go first. */
+	for (i = 0; i < MAX_PENDING; i++) {
+		if (h->pending[i] != NULL && h->pending[i]->suspended) {
+			h->pending[i]->suspended = false;
+			MHD_resume_connection(h->pending[i]->conn);
+		}
+	}
+	if (h->timer != 0)
+		loop_timer_cancel(h->d->loop, h->timer);
+	loop_fd_del(h->d->loop, h->epfd);
+	MHD_stop_daemon(h->mhd);
+	free(h);
+}

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the lab plan and state files, and the command table lookup. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "milvusadm/cmd.h"
+#include "milvusadm/lab.h"
+#include "milvusadm/xalloc.h"
+
+/* cmd.c's table names the handlers; these tests only look commands up. */
+#define STUB(fn) int fn(struct cmd_ctx *c, int argc, char **argv) { return 42; }
+STUB(cmd_lab_up)
+STUB(cmd_lab_down)
+STUB(cmd_lab_status)
+STUB(cmd_lab_kill)
+STUB(cmd_lab_restart)
+STUB(cmd_watch)
+
+static struct lab_opts
+opts_default(void)
+{
+	struct lab_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.name = "default";
+	o.subnet = "127.63.0.0/24";
+	o.milvus = "2.5";
+	o.n_etcd = 1;
+	o.ttl = 10;
+	o.backoff_ms = 1000;
+	return o;
+}
+
+static int
+count_role(const struct lab *lab, const char *role)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < lab->n_members; i++)
+		n += strcmp(lab->members[i].role, role) == 0;
+	return n;
+}
+
+START_TEST(test_subnet)
+{
+	char net[32], err[256];
+
+	ck_assert_int_eq(lab_parse_subnet("127.63.0.0/24", net, sizeof net, err, sizeof err), 0);
+	ck_assert_str_eq(net, "127.63.0");
+	ck_assert_int_eq(lab_parse_subnet("10.0.0.0/24", net, sizeof net, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "loopback"));
+	ck_assert_int_eq(lab_parse_subnet("127.0.0.0/24", net, sizeof net, err, sizeof err), -1);
+	ck_assert_int_eq(lab_parse_subnet("127.1.2.0/16", net, sizeof net, err, sizeof err), -1);
+	ck_assert_int_eq(lab_parse_subnet("127.1.2.5/24", net, sizeof net, err, sizeof err), -1);
+	ck_assert_int_eq(lab_parse_subnet("127.1.256.0/24", net, sizeof net, err, sizeof err), -1);
+	ck_assert_int_eq(lab_parse_subnet("127.1.2.0/24x", net, sizeof net, err, sizeof err), -1);
+}
+END_TEST
+
+START_TEST(test_plan_25)
+{
+	struct lab_opts o = opts_default();
+	char err[256];
+	struct lab *lab;
+	bool active;
+
+	lab = lab_plan(&o, err, sizeof err);
+	ck_assert_ptr_nonnull(lab);
+	ck_assert_int_eq(lab->n_members, 15);
+	ck_assert_str_eq(lab->members[0].name, "etcd-1");
+	ck_assert_str_eq(lab->members[0].ip, "127.63.0.2");
+	ck_assert_str_eq(lab->members[1].name, "rootcoord-1");
+	ck_assert_str_eq(lab->members[1].ip, "127.63.0.10");
+	ck_assert(lab->members[1].active_standby);
+	ck_assert_int_eq(count_role(lab, "querynode"), 3);
+	ck_assert_int_eq(count_role(lab, "proxy"), 2);
+	ck_assert_int_eq(count_role(lab, "indexnode"), 1);
+	ck_assert_int_eq(lab_expected_sessions(lab, "rootcoord", &active), 2);
+	ck_assert(active);
+	ck_assert_int_eq(lab_expected_sessions(lab, "querynode", &active), 3);
+	ck_assert(!active);
+	ck_assert_ptr_nonnull(lab_member_find(lab, "querynode-3"));
+	ck_assert_ptr_null(lab_member_find(lab, "querynode-4"));
+	lab_free(lab);
+}
+END_TEST
+
+START_TEST(test_plan_variants)
+{
+	struct lab_opts o = opts_default();
+	char err[256], **eps;
+	struct lab *lab;
+	bool active;
+
+	o.milvus = "2.6";
+	o.n_etcd = 3;
+	lab = lab_plan(&o, err, sizeof err);
+	ck_assert_ptr_nonnull(lab);
+	ck_assert_int_eq(count_role(lab, "etcd"), 3);
+	ck_assert_int_eq(count_role(lab, "mixcoord"), 2);
+	ck_assert_int_eq(count_role(lab, "streamingnode"), 1);
+	ck_assert_int_eq(count_role(lab, "rootcoord"), 0);
+	eps = lab_etcd_endpoints(lab);
+	ck_assert_str_eq(eps[2], "http://127.63.0.4:2379");
+	ck_assert_ptr_null(eps[3]);
+	lab_strv_free(eps);
+	lab_free(lab);
+
+	o = opts_default();
+	o.no_standby = true;
+	lab = lab_plan(&o, err, sizeof err);
+	ck_assert_int_eq(count_role(lab, "rootcoord"), 1);
+	ck_assert(!lab_member_find(lab, "rootcoord-1")->active_standby);
+	ck_assert_int_eq(lab_expected_sessions(lab, "rootcoord", &active), 0);
+	ck_assert(active);
+	lab_free(lab);
+
+	o = opts_default();
+	o.standalone = true;
+	lab = lab_plan(&o, err, sizeof err);
+	ck_assert_int_eq(lab->n_members, 2);
+	ck_assert_str_eq(lab->members[1].role, "standalone");
+	ck_assert_int_eq(lab_expected_sessions(lab, "proxy", &active), 1);
+	lab_free(lab);
+
+	o = opts_default();
+	o.milvus = "2.3";
+	ck_assert_ptr_null(lab_plan(&o, err, sizeof err));
+	o = opts_default();
+	o.name = "../x";
+	ck_assert_ptr_null(lab_plan(&o, err, sizeof err));
+}
+END_TEST
+
+START_TEST(test_files_roundtrip)
+{
+	char tmpl[] = "/tmp/test-lab.XXXXXX", err[256], *dir;
+	struct lab_opts o = opts_default();
+	struct lab *lab, *back;
+	struct lab_member *m;
+
+	dir = mkdtemp(tmpl);
+	ck_assert_ptr_nonnull(dir);
+	setenv("XDG_STATE_HOME", dir, 1);
+	o.labd = "/x/milvusadm-labd";
+	lab = lab_plan(&o, err, sizeof err);
+	ck_assert_int_eq(lab_mkdirs(lab->dir, err, sizeof err), 0);
+	ck_assert_int_eq(lab_write_plan(lab, err, sizeof err), 0);
+	m = lab_member_find(lab, "proxy-2");
+	m->pid = 4242;
+	m->state = LAB_BACKOFF;
+	m->restarts = 3;
+	m->last_exit = xstrdup("signal 9");
+	m->hostname = xstrdup("proxy-2-b7x2k");
+	lab->supervisor_pid = 99;
+	ck_assert_int_eq(lab_write_state(lab, err, sizeof err), 0);
+
+	back = lab_read_plan(lab->dir, err, sizeof err);
+	ck_assert_ptr_nonnull(back);
+	ck_assert_int_eq(back->n_members, lab->n_members);
+	ck_assert_str_eq(back->labd, "/x/milvusadm-labd");
+	ck_assert_str_eq(back->net, "127.63.0");
+	ck_assert_int_eq(lab_read_state(back, err, sizeof err), 0);
+	ck_assert_int_eq(back->supervisor_pid, 99);
+	m = lab_member_find(back, "proxy-2");
+	ck_assert_int_eq(m->pid, 4242);
+	ck_assert_int_eq(m->state, LAB_BACKOFF);
+	ck_assert_int_eq(m->restarts, 3);
+	ck_assert_str_eq(m->last_exit, "signal 9");
+	ck_assert_str_eq(m->hostname, "proxy-2-b7x2k");
+	ck_assert_int_eq(lab_supervisor_pid(lab->dir), 0);
+	lab_free(back);
+	lab_free(lab);
+	{
+		char *rm = xasprintf("rm -rf '%s'", dir);
+		ck_assert_int_eq(system(rm), 0);
+		free(rm);
+	}
+}
+END_TEST
+
+START_TEST(test_cmd_find)
+{
+	char *a1[] = { "lab", "up", "--name", "x" };
+	char *a2[] = { "la", "st" };
+	char *a3[] = { "lab", "re" };
+	char *a4[] = { "lab" };
+	char *a5[] = { "nope" };
+	char *a6[] = { "v" };
+	const struct cmd_entry *e;
+	char err[256];
+	int n;
+
+	e = cmd_find(4, a1, &n, err, sizeof err);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e->name, "lab up");
+	ck_assert_int_eq(n, 2);
+	e = cmd_find(2, a2, &n, err, sizeof err);
+	ck_assert_str_eq(e->name, "lab status");
+	e = cmd_find(2, a3, &n, err, sizeof err);
+	ck_assert_str_eq(e->name, "lab restart");
+	ck_assert_ptr_null(cmd_find(1, a4, &n, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "up, down, status, kill, restart"));
+	ck_assert_ptr_null(cmd_find(1, a5, &n, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "unknown command 'nope'"));
+	e = cmd_find(1, a6, &n, err, sizeof err);
+	ck_assert_str_eq(e->name, "version");
+}
+END_TEST
+
+START_TEST(test_cmd_ambiguous)
+{
+	char *a[] = { "lab", "s" };
+	char *b[] = { "lab", "st" };
+	const struct cmd_entry *e;
+	char err[256];
+	int n;
+
+	/* "lab s" is "lab status" only; a bare "l" is no noun at all. */
+	e = cmd_find(2, a, &n, err, sizeof err);
+	ck_assert_str_eq(e->name, "lab status");
+	e = cmd_find(2, b, &n, err, sizeof err);
+	ck_assert_str_eq(e->name, "lab status");
+	{
+		char *c[] = { "lab", "" };
+		ck_assert_ptr_null(cmd_find(2, c, &n, err, sizeof err));
+	}
+	{
+		/* "w" matches watch only; "lab" + "d" is down. */
+		char *d[] = { "lab", "d" };
+		e = cmd_find(2, d, &n, err, sizeof err);
+		ck_assert_str_eq(e->name, "lab down");
+	}
+}
+END_TEST
+
+START_TEST(test_cmd_table_tsv)
+{
+	static const char *const h[] = { "A", "B" };
+	static const char *const r[] = { "x\ty", NULL };
+	struct cmd_table *t = cmd_table_new(h, 2);
+	struct cmd_ctx ctx;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	cmd_ctx_init(&ctx, NULL, f, stderr);
+	ctx.out_tty = false;
+	cmd_table_row(t, r);
+	cmd_table_print(&ctx, t);
+	fclose(f);
+	ck_assert_str_eq(out, "x\\x09y\t-\n");
+	free(out);
+	cmd_table_free(t);
+}
+END_TEST
+
+Suite *
+test_suite(void)
+{
+	Suite *s = suite_create("lab");
+	TCase *tc = tcase_create("lab");
+
+	tcase_add_test(tc, test_subnet);
+	tcase_add_test(tc, test_plan_25);
+	tcase_add_test(tc, test_plan_variants);
+	tcase_add_test(tc, test_files_roundtrip);
+	tcase_add_test(tc, test_cmd_find);
+	tcase_add_test(tc, test_cmd_ambiguous);
+	tcase_add_test(tc, test_cmd_table_tsv);
+	suite_add_tcase(s, tc);
+	return s;
+}
