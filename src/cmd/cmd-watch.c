@@ -3,6 +3,7 @@
  * default profile's components from etcd sessions, redrawn every second. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "milvusadm/cmd.h"
 #include "milvusadm/config.h"
@@ -142,6 +143,9 @@ cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 		once = true;
 	else if (argc != 1)
 		return cmd_usage(ctx, cmd_entry_by_name("watch"));
+	/* Redrawing only makes sense on a terminal; a pipe gets one snapshot. */
+	if (!isatty(fileno(ctx->out)))
+		once = true;
 	c = config_load(NULL, err, sizeof err);
 	if (c == NULL) {
 		fprintf(ctx->err, "milvusadm: %s\n", err);
