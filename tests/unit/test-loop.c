@@ -9,6 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 
 #include <microhttpd.h>
@@ -301,6 +304,56 @@ START_TEST(test_http_stream)
 }
 END_TEST
 
+/* A one-shot HTTP server on a unix socket, as the Docker Engine API is reached. */
+static void *
+unix_serve(void *arg)
+{
+	int lfd = *(int *)arg, c;
+	char req[1024];
+	const char *resp = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nunixok";
+
+	c = accept(lfd, NULL, NULL);
+	if (c >= 0) {
+		(void)!read(c, req, sizeof req);
+		(void)!write(c, resp, strlen(resp));
+		close(c);
+	}
+	return NULL;
+}
+
+START_TEST(test_http_unix_socket)
+{
+	struct loop *l = loop_new();
+	struct http_opts o = { 0 };
+	struct sockaddr_un sa;
+	char path[] = "/tmp/milvusadm-test-XXXXXX", sock[64], *body = NULL;
+	pthread_t th;
+	long status = 0;
+	int lfd;
+
+	ck_assert_ptr_nonnull(mkdtemp(path));
+	snprintf(sock, sizeof sock, "%s/s", path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", sock);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	ck_assert_int_eq(listen(lfd, 1), 0);
+	pthread_create(&th, NULL, unix_serve, &lfd);
+	o.url = "http://localhost/v1.43/containers/json";
+	o.unix_socket = sock;
+	ck_assert_int_eq(http_sync(l, &o, &status, &body, NULL, NULL, 0), HTTP_OK);
+	ck_assert_int_eq(status, 200);
+	ck_assert_str_eq(body, "unixok");
+	free(body);
+	pthread_join(th, NULL);
+	close(lfd);
+	unlink(sock);
+	rmdir(path);
+	loop_free(l);
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -315,6 +368,7 @@ test_suite(void)
 	tcase_add_test(tc, test_http_basic);
 	tcase_add_test(tc, test_http_failures);
 	tcase_add_test(tc, test_http_stream);
+	tcase_add_test(tc, test_http_unix_socket);
 	suite_add_tcase(s, tc);
 	return s;
 }
