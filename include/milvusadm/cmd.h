@@ -74,12 +74,4 @@ void cmd_table_row(struct cmd_table *t, const char *const *cells);
 void cmd_table_print(struct cmd_ctx *ctx, const struct cmd_table *t);
 void cmd_table_free(struct cmd_table *t);
 
-/* Handlers, one file per family. */
-int cmd_lab_up(struct cmd_ctx *, int, char **);
-int cmd_lab_down(struct cmd_ctx *, int, char **);
-int cmd_lab_status(struct cmd_ctx *, int, char **);
-int cmd_lab_kill(struct cmd_ctx *, int, char **);
-int cmd_lab_restart(struct cmd_ctx *, int, char **);
-int cmd_watch(struct cmd_ctx *, int, char **);
-
 #endif

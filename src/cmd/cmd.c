@@ -9,33 +9,9 @@
 #include "milvusadm/buf.h"
 #include "milvusadm/cmd.h"
 #include "milvusadm/xalloc.h"
+#include "cmd-handlers.h"
 
-static int cmd_help(struct cmd_ctx *, int, char **);
-static int cmd_version(struct cmd_ctx *, int, char **);
 
-static const struct cmd_entry cmd_entries[] = {
-	{ "help", NULL, "[COMMAND]", "list the commands, or show one command's usage",
-	    0, cmd_help },
-	{ "lab up", NULL, "[--name NAME] [--subnet 127.A.B.0/24] [--milvus 2.4|2.5|2.6] "
-	    "[--standalone] [--no-standby] [--etcd 1|3] [--ttl S] [--backoff DURATION] "
-	    "[--timeout DURATION]",
-	    "start a local practice cluster and wait until it is ready",
-	    CMD_MUTATES | CMD_LONG, cmd_lab_up },
-	{ "lab down", NULL, "[--name NAME]", "stop the lab and every process it started",
-	    CMD_MUTATES | CMD_LONG, cmd_lab_down },
-	{ "lab status", NULL, "[--name NAME] [-o json]",
-	    "show each lab member's address, pid and state", 0, cmd_lab_status },
-	{ "lab kill", NULL, "NAME [--name LAB] [--signal KILL|TERM|INT|STOP|CONT]",
-	    "send a signal to one lab member (the supervisor restarts it)",
-	    CMD_MUTATES, cmd_lab_kill },
-	{ "lab restart", NULL, "NAME [--name LAB] [--timeout DURATION]",
-	    "stop one lab member gracefully and wait until it is back",
-	    CMD_MUTATES | CMD_LONG, cmd_lab_restart },
-	{ "version", NULL, "", "print the version", 0, cmd_version },
-	{ "watch", NULL, "[--once]", "show the cluster's components every second",
-	    CMD_NEEDS_ETCD, cmd_watch },
-	{ NULL, NULL, NULL, NULL, 0, NULL },
-};
 
 void
 cmd_ctx_init(struct cmd_ctx *ctx, struct loop *loop, FILE *out, FILE *err)
@@ -195,7 +171,7 @@ cmd_usage(struct cmd_ctx *ctx, const struct cmd_entry *e)
 	return CMD_USAGE;
 }
 
-static int
+int
 cmd_help(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry *e;
@@ -236,7 +212,7 @@ cmd_help(struct cmd_ctx *ctx, int argc, char **argv)
 	return CMD_OK;
 }
 
-static int
+int
 cmd_version(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	if (argc > 1)

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* Command results as a small document (objects, tables, scalars) that renders as
+ * a padded table on a terminal, TSV in a pipe, or versioned JSON (-o json).
+ * Handlers build a document; they never print. */
+#ifndef MILVUSADM_OUTPUT_H
+#define MILVUSADM_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+enum out_format { OUT_TABLE, OUT_TSV, OUT_JSON };
+
+/* How a column's value is shown in table/TSV form (JSON always gets the raw value:
+ * strings, integers, booleans, null). */
+enum out_coltype {
+	OCOL_STR,
+	OCOL_INT,			/* right-aligned */
+	OCOL_BOOL,			/* "yes" / "no" */
+	OCOL_DURATION_MS,		/* int ms shown as "1.2s", "3m04s" */
+	OCOL_TIME_MS,			/* wall-clock ms since epoch shown as RFC 3339 */
+	OCOL_BYTES,			/* int shown as "12.3 MiB" */
+};
+
+struct out_col {
+	const char *key;		/* member of each row object */
+	const char *header;		/* column title on a terminal */
+	enum out_coltype type;
+};
+
+struct out_doc;
+struct out_obj;
+struct out_tab;
+
+/* A document of the given kind: JSON is {"version":1,"kind":KIND, ...root members}.
+ * The JSON shape of every kind is documented in doc/json.md and is stable. */
+struct out_doc *out_doc_new(const char *kind);
+void out_doc_free(struct out_doc *d);
+struct out_obj *out_doc_root(struct out_doc *d);
+
+/* Members of an object, in insertion order. Strings are copied; NULL → null. */
+void out_str(struct out_obj *o, const char *key, const char *value);
+void out_strf(struct out_obj *o, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void out_int(struct out_obj *o, const char *key, int64_t value);
+void out_bool(struct out_obj *o, const char *key, bool value);
+void out_null(struct out_obj *o, const char *key);
+/* A nested object (shown as "key.member: value" lines on a terminal). */
+struct out_obj *out_obj(struct out_obj *o, const char *key);
+/* An array of strings (shown comma-separated in text). */
+void out_strv(struct out_obj *o, const char *key, const char *const *v, size_t n);
+void out_intv(struct out_obj *o, const char *key, const int64_t *v, size_t n);
+/* A table: a JSON array of row objects under key; in text, a titled table with
+ * these columns (rows may carry more members than columns: JSON-only detail). */
+struct out_tab *out_table(struct out_obj *o, const char *key, const char *title,
+    const struct out_col *cols, size_t ncols);
+struct out_obj *out_row(struct out_tab *t);
+
+/* Render to f in fmt. color: ANSI styling allowed (terminal, no NO_COLOR). */
+void out_doc_render(const struct out_doc *d, FILE *f, enum out_format fmt, bool color);
+
+/* Escape control characters and invalid UTF-8 in untrusted text for a terminal
+ * or TSV cell ("\x1b" → "\\x1b", tab/newline → "\\t"/"\\n"). Caller frees. */
+char *out_escape(const char *s);
+
+#endif
