@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/* Pure parser for REST v2 answers: the {"code","message","data"} envelope and
+ * each call's data, into plain structs with exact int64 IDs. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "milvusadm/milvus_rest.h"
+#include "milvusadm/xalloc.h"
+#include "milvus-json.h"
+
+static const char *const op_paths[MREST_OP_COUNT_] = {
+	[MREST_OP_DATABASES_LIST] = "databases/list",
+	[MREST_OP_COLLECTIONS_LIST] = "collections/list",
+	[MREST_OP_COLLECTION_HAS] = "collections/has",
+	[MREST_OP_COLLECTION_DESCRIBE] = "collections/describe",
+	[MREST_OP_COLLECTION_STATS] = "collections/get_stats",
+	[MREST_OP_COLLECTION_LOAD_STATE] = "collections/get_load_state",
+	[MREST_OP_COLLECTION_LOAD] = "collections/load",
+	[MREST_OP_COLLECTION_RELEASE] = "collections/release",
+	[MREST_OP_COLLECTION_DROP] = "collections/drop",
+	[MREST_OP_ALIASES_LIST] = "aliases/list",
+	[MREST_OP_ALIAS_DESCRIBE] = "aliases/describe",
+	[MREST_OP_COUNT] = "entities/query",
+};
+
+const char *
+milvus_rest_op_path(enum milvus_rest_op op)
+{
+	if ((unsigned)op >= MREST_OP_COUNT_)
+		return "";
+	return op_paths[op];
+}
+
+static void
+rest_free_names(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+rest_info_release(struct milvus_collection_info *c)
+{
+	size_t i;
+
+	free(c->name);
+	free(c->description);
+	free(c->consistency_level);
+	free(c->load_state);
+	rest_free_names(c->aliases, c->n_aliases);
+	for (i = 0; i < c->n_fields; i++) {
+		free(c->fields[i].name);
+		free(c->fields[i].type);
+	}
+	free(c->fields);
+	for (i = 0; i < c->n_properties; i++) {
+		free(c->properties[i].key);
+		free(c->properties[i].value);
+	}
+	free(c->properties);
+	memset(c, 0, sizeof *c);
+}
+
+void
+milvus_rest_result_release(struct milvus_rest_result *res)
+{
+	free(res->message);
+	rest_free_names(res->names, res->n_names);
+	rest_info_release(&res->info);
+	free(res->load_state);
+	free(res->alias);
+	free(res->collection);
+	free(res->db_name);
+	memset(res, 0, sizeof *res);
+}
+
+static void
+rest_fail(struct milvus_rest_result *res, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+rest_fail(struct milvus_rest_result *res, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->err = err;
+	va_start(ap, fmt);
+	vsnprintf(res->errmsg, sizeof res->errmsg, fmt, ap);
+	va_end(ap);
+}
+
+/* An array of strings (null = empty); -1 when it is something else. */
+static int
+rest_names(const cJSON *item, char ***out, size_t *n)
+{
+	const cJSON *e;
+	size_t count = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (item == NULL || cJSON_IsNull(item))
+		return 0;
+	if (!cJSON_IsArray(item))
+		return -1;
+	cJSON_ArrayForEach(e, item) {
+		if (!cJSON_IsString(e))
+			return -1;
+		count++;
+	}
+	if (count > MJ_MAX_ITEMS)
+		return -1;
+	if (count == 0)
+		return 0;
+	*out = xcalloc(count, sizeof **out);
+	cJSON_ArrayForEach(e, item)
+		(*out)[(*n)++] = xstrndup(e->valuestring, MJ_MAX_STR);
+	return 0;
+}
+
+static int
+rest_int(const cJSON *obj, const char *name, int dflt)
+{
+	int64_t v = mj_get_int64(obj, name, dflt);
+
+	return v < -1000000000 || v > 1000000000 ? dflt : (int)v;
+}
+
+static int
+rest_describe(const cJSON *data, struct milvus_collection_info *c)
+{
+	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(data, "fields");
+	const cJSON *props = cJSON_GetObjectItemCaseSensitive(data, "properties");
+	const cJSON *e;
+	size_t count;
+
+	if (!cJSON_IsObject(data) || (c->name = mj_get_str(data, "collectionName")) == NULL)
+		return -1;
+	if (mj_int64(cJSON_GetObjectItemCaseSensitive(data, "collectionID"), &c->id) != 0)
+		return -1;
+	c->description = mj_get_str(data, "description");
+	c->auto_id = mj_get_bool(data, "autoId", false);
+	c->enable_dynamic_field = mj_get_bool(data, "enableDynamicField", false);
+	c->shards_num = rest_int(data, "shardsNum", 0);
+	c->partitions_num = rest_int(data, "partitionsNum", 0);
+	c->consistency_level = mj_get_str(data, "consistencyLevel");
+	c->load_state = mj_get_str(data, "load");
+	if (rest_names(cJSON_GetObjectItemCaseSensitive(data, "aliases"), &c->aliases,
+	    &c->n_aliases) != 0)
+		return -1;
+	if (fields != NULL && !cJSON_IsNull(fields) && !cJSON_IsArray(fields))
+		return -1;
+	count = (size_t)cJSON_GetArraySize(fields);
+	if (count > MJ_MAX_ITEMS)
+		return -1;
+	if (count > 0)
+		c->fields = xcalloc(count, sizeof *c->fields);
+	cJSON_ArrayForEach(e, fields) {
+		struct milvus_field *f;
+
+		if (!cJSON_IsObject(e) || c->n_fields >= count)
+			return -1;
+		f = &c->fields[c->n_fields++];
+		f->name = mj_get_str(e, "name");
+		f->id = mj_get_int64(e, "id", -1);
+		f->type = mj_get_str(e, "type");
+		f->primary_key = mj_get_bool(e, "primaryKey", false);
+		f->partition_key = mj_get_bool(e, "partitionKey", false);
+		f->auto_id = mj_get_bool(e, "autoId", false);
+		f->nullable = mj_get_bool(e, "nullable", false);
+		if (f->name == NULL)
+			return -1;
+	}
+	if (props != NULL && !cJSON_IsNull(props) && !cJSON_IsArray(props))
+		return -1;
+	count = (size_t)cJSON_GetArraySize(props);
+	if (count > MJ_MAX_ITEMS)
+		return -1;
+	if (count > 0)
+		c->properties = xcalloc(count, sizeof *c->properties);
+	cJSON_ArrayForEach(e, props) {
+		struct milvus_property *p;
+
+		if (!cJSON_IsObject(e) || c->n_properties >= count)
+			return -1;
+		p = &c->properties[c->n_properties++];
+		p->key = mj_get_str(e, "key");
+		p->value = mj_get_str(e, "value");
+		if (p->key == NULL || p->value == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* entities/query with count(*): data = [{"count(*)": N}]. */
+static int
+rest_count(const cJSON *data, int64_t *out)
+{
+	const cJSON *first = cJSON_GetArrayItem(data, 0);
+
+	if (!cJSON_IsArray(data) || !cJSON_IsObject(first))
+		return -1;
+	return mj_int64(cJSON_GetObjectItemCaseSensitive(first, "count(*)"), out);
+}
+
+/* The op's data; -1 when its shape is not what the call returns. */
+static int
+rest_data(enum milvus_rest_op op, const cJSON *data, struct milvus_rest_result *res)
+{
+	const cJSON *it;
+	int64_t v;
+
+	switch (op) {
+	case MREST_OP_DATABASES_LIST:
+	case MREST_OP_COLLECTIONS_LIST:
+	case MREST_OP_ALIASES_LIST:
+		return rest_names(data, &res->names, &res->n_names);
+	case MREST_OP_COLLECTION_HAS:
+		it = cJSON_GetObjectItemCaseSensitive(data, "has");
+		if (!cJSON_IsBool(it))
+			return -1;
+		res->has = cJSON_IsTrue(it);
+		return 0;
+	case MREST_OP_COLLECTION_DESCRIBE:
+		return rest_describe(data, &res->info);
+	case MREST_OP_COLLECTION_STATS:
+		if (!cJSON_IsObject(data))
+			return -1;
+		return mj_int64(cJSON_GetObjectItemCaseSensitive(data, "rowCount"), &res->row_count);
+	case MREST_OP_COLLECTION_LOAD_STATE:
+		if (!cJSON_IsObject(data) || (res->load_state = mj_get_str(data, "loadState")) == NULL)
+			return -1;
+		v = mj_get_int64(data, "loadProgress", -1);
+		res->load_progress = v < 0 || v > 100 ? -1 : (int)v;
+		return 0;
+	case MREST_OP_COLLECTION_LOAD:
+	case MREST_OP_COLLECTION_RELEASE:
+	case MREST_OP_COLLECTION_DROP:
+		return 0;
+	case MREST_OP_ALIAS_DESCRIBE:
+		if (!cJSON_IsObject(data) || (res->alias = mj_get_str(data, "aliasName")) == NULL)
+			return -1;
+		res->collection = mj_get_str(data, "collectionName");
+		res->db_name = mj_get_str(data, "dbName");
+		return 0;
+	case MREST_OP_COUNT:
+		return rest_count(data, &res->row_count);
+	case MREST_OP_COUNT_:
+		break;
+	}
+	return -1;
+}
+
+void
+milvus_rest_parse(enum milvus_rest_op op, long http_status, const char *body, size_t len,
+    struct milvus_rest_result *res)
+{
+	const char *uri = res->uri[0] != '\0' ? res->uri : "?";
+	cJSON *root = mj_parse(body, len), *code;
+	char msg[160];
+	int64_t c;
+
+	res->http_status = http_status;
+	res->load_progress = -1;
+	code = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "code") : NULL;
+	if (code == NULL || mj_int64(code, &c) != 0 || c < INT32_MIN || c > INT32_MAX) {
+		if (http_status == 401 || http_status == 403)
+			rest_fail(res, MREST_EAUTH, "proxy '%s' refused the credentials (HTTP %ld)",
+			    uri, http_status);
+		else if (http_status != 200)
+			rest_fail(res, MREST_EHTTP, "proxy '%s' answered HTTP %ld", uri, http_status);
+		else
+			rest_fail(res, MREST_EPROTO, "malformed %s answer from proxy '%s'",
+			    milvus_rest_op_path(op), uri);
+		goto out;
+	}
+	res->code = (int)c;
+	res->message = mj_get_str(root, "message");
+	if (c != 0) {
+		mj_oneline(msg, sizeof msg, res->message != NULL ? res->message : "",
+		    res->message != NULL ? strlen(res->message) : 0);
+		if (c == MREST_CODE_UNAUTHENTICATED || http_status == 401 || http_status == 403)
+			rest_fail(res, MREST_EAUTH, "proxy '%s' refused the credentials: %s "
+			    "(HTTP %ld, code %d)", uri, msg, http_status, res->code);
+		else if (msg[0] == '\0')
+			rest_fail(res, MREST_ESERVER, "proxy '%s' reported code %d", uri, res->code);
+		else
+			rest_fail(res, MREST_ESERVER, "%s (code %d)", msg, res->code);
+		goto out;
+	}
+	if (http_status != 200) {
+		rest_fail(res, MREST_EHTTP, "proxy '%s' answered HTTP %ld", uri, http_status);
+		goto out;
+	}
+	if (rest_data(op, cJSON_GetObjectItemCaseSensitive(root, "data"), res) != 0) {
+		char keep[sizeof res->uri];
+
+		/* Drop half-filled data but keep who answered. */
+		memcpy(keep, res->uri, sizeof keep);
+		milvus_rest_result_release(res);
+		memcpy(res->uri, keep, sizeof keep);
+		res->http_status = http_status;
+		res->load_progress = -1;
+		rest_fail(res, MREST_EPROTO, "malformed %s answer from proxy '%s'",
+		    milvus_rest_op_path(op), uri);
+	}
+out:
+	cJSON_Delete(root);
+}

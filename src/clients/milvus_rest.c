@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: MIT */
+/* Asynchronous REST v2 client for Milvus proxies: one POST per call, tried on
+ * each configured proxy in turn until one answers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "milvusadm/buf.h"
+#include "milvusadm/http.h"
+#include "milvusadm/loop.h"
+#include "milvusadm/milvus_rest.h"
+#include "milvusadm/xalloc.h"
+#include "milvus-json.h"
+
+#define REST_TIMEOUT_MS		10000L
+#define REST_MAX_RESPONSE	(4u * 1024 * 1024)
+#define REST_MAX_URIS		64
+#define REST_MAX_NAME		1024
+
+struct rest_sync {
+	int done;
+	struct milvus_rest_result *res;
+};
+
+struct rest_call {
+	struct milvus_rest *r;
+	struct rest_call *prev, *next;
+	enum milvus_rest_op op;
+	char *body;
+	size_t idx;			/* the URI being tried */
+	size_t tried;
+	struct http_req *req;
+	uint64_t timer;
+	milvus_rest_cb cb;
+	void *arg;
+	struct rest_sync *take;
+};
+
+struct milvus_rest {
+	struct loop *loop;
+	char **uris;
+	size_t n_uris;
+	size_t preferred;
+	char *token;
+	char *db;
+	struct http_tls tls;
+	long timeout_ms;
+	size_t max_response;
+	struct rest_call *calls;
+};
+
+static char *
+rest_strdup(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+struct milvus_rest *
+milvus_rest_new(struct loop *l, const struct milvus_rest_opts *o, char *err, size_t errlen)
+{
+	struct milvus_rest *r;
+	size_t n = 0, i;
+
+	while (o != NULL && o->uris != NULL && o->uris[n] != NULL)
+		n++;
+	if (n == 0) {
+		snprintf(err, errlen, "no proxy uri configured");
+		return NULL;
+	}
+	if (n > REST_MAX_URIS) {
+		snprintf(err, errlen, "too many proxy uris (%zu, at most %d)", n, REST_MAX_URIS);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (*o->uris[i] == '\0' || strlen(o->uris[i]) > 512) {
+			snprintf(err, errlen, "invalid proxy uri '%.64s'", o->uris[i]);
+			return NULL;
+		}
+	}
+	r = xcalloc(1, sizeof *r);
+	r->loop = l;
+	r->uris = xcalloc(n, sizeof *r->uris);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(o->uris[i]);
+
+		while (len > 0 && o->uris[i][len - 1] == '/')
+			len--;
+		r->uris[i] = strstr(o->uris[i], "://") != NULL ?
+		    xstrndup(o->uris[i], len) : xasprintf("http://%.*s", (int)len, o->uris[i]);
+	}
+	r->n_uris = n;
+	r->token = rest_strdup(o->token);
+	r->db = o->db_name != NULL && *o->db_name != '\0' ? xstrdup(o->db_name) : NULL;
+	r->tls.ca_file = rest_strdup(o->tls.ca_file);
+	r->tls.cert_file = rest_strdup(o->tls.cert_file);
+	r->tls.key_file = rest_strdup(o->tls.key_file);
+	r->tls.insecure = o->tls.insecure;
+	r->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : REST_TIMEOUT_MS;
+	r->max_response = o->max_response ? o->max_response : REST_MAX_RESPONSE;
+	return r;
+}
+
+static void
+rest_call_free(struct rest_call *c)
+{
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		c->r->calls = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	free(c->body);
+	free(c);
+}
+
+void
+milvus_rest_free(struct milvus_rest *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	while (r->calls != NULL) {
+		struct rest_call *c = r->calls;
+
+		http_cancel(c->req);
+		if (c->timer != 0)
+			loop_timer_cancel(r->loop, c->timer);
+		rest_call_free(c);
+	}
+	for (i = 0; i < r->n_uris; i++)
+		free(r->uris[i]);
+	free(r->uris);
+	if (r->token != NULL)
+		memset(r->token, 0, strlen(r->token));
+	free(r->token);
+	free(r->db);
+	free((char *)r->tls.ca_file);
+	free((char *)r->tls.cert_file);
+	free((char *)r->tls.key_file);
+	free(r);
+}
+
+const char *
+milvus_rest_uri(const struct milvus_rest *r)
+{
+	return r->uris[r->preferred];
+}
+
+void
+milvus_rest_result_free(struct milvus_rest_result *res)
+{
+	if (res == NULL)
+		return;
+	milvus_rest_result_release(res);
+	free(res);
+}
+
+static void
+rest_deliver(struct rest_call *c, struct milvus_rest_result *res)
+{
+	struct rest_sync *take = c->take;
+	milvus_rest_cb cb = c->cb;
+	void *arg = c->arg;
+
+	/* Unlink first: the callback may free the client or start new calls. */
+	rest_call_free(c);
+	if (cb != NULL)
+		cb(res, arg);
+	if (take != NULL) {
+		take->res = res;
+		take->done = 1;
+	} else
+		milvus_rest_result_free(res);
+}
+
+/* Calls that change state are not repeated on another proxy after a timeout
+ * or a gateway error: the first one may already have done it. */
+static bool
+rest_op_is_read(enum milvus_rest_op op)
+{
+	return op != MREST_OP_COLLECTION_LOAD && op != MREST_OP_COLLECTION_RELEASE &&
+	    op != MREST_OP_COLLECTION_DROP;
+}
+
+static void rest_attempt(struct rest_call *c);
+
+static void
+rest_http_done(const struct http_resp *hr, void *arg)
+{
+	struct rest_call *c = arg;
+	struct milvus_rest *r = c->r;
+	struct milvus_rest_result *res;
+	bool retry;
+
+	c->req = NULL;
+	c->tried++;
+	if (hr->err != HTTP_OK)
+		retry = hr->err == HTTP_ECONNECT || hr->err == HTTP_ETLS ||
+		    (hr->err == HTTP_ETIMEOUT && rest_op_is_read(c->op));
+	else
+		retry = rest_op_is_read(c->op) &&
+		    (hr->status == 502 || hr->status == 503 || hr->status == 504);
+	if (retry && c->tried < r->n_uris) {
+		c->idx = (c->idx + 1) % r->n_uris;
+		rest_attempt(c);
+		return;
+	}
+
+	res = xcalloc(1, sizeof *res);
+	mj_url_safe(res->uri, sizeof res->uri, r->uris[c->idx]);
+	res->load_progress = -1;
+	res->http_status = hr->status;
+	if (hr->err == HTTP_ETIMEOUT) {
+		res->err = MREST_EUNREACHABLE;
+		snprintf(res->errmsg, sizeof res->errmsg, "proxy '%s' did not answer within %ld ms",
+		    res->uri, r->timeout_ms);
+	} else if (hr->err == HTTP_ETOOBIG) {
+		res->err = MREST_EPROTO;
+		mj_oneline(res->errmsg, sizeof res->errmsg, hr->errmsg, sizeof hr->errmsg);
+	} else if (hr->err != HTTP_OK) {
+		char why[200];
+
+		mj_oneline(why, sizeof why, hr->errmsg, sizeof hr->errmsg);
+		res->err = MREST_EUNREACHABLE;
+		snprintf(res->errmsg, sizeof res->errmsg, "cannot reach proxy %s", why);
+	} else {
+		milvus_rest_parse(c->op, hr->status, hr->body, hr->len, res);
+		/* A proxy that is starting or stopping says so with code 1 or 2. */
+		if (res->err == MREST_ESERVER && (res->code == MREST_CODE_SERVICE_NOT_READY ||
+		    res->code == MREST_CODE_SERVICE_UNAVAILABLE) && rest_op_is_read(c->op) &&
+		    c->tried < r->n_uris) {
+			milvus_rest_result_free(res);
+			c->idx = (c->idx + 1) % r->n_uris;
+			rest_attempt(c);
+			return;
+		}
+		r->preferred = c->idx;
+	}
+	rest_deliver(c, res);
+}
+
+static void
+rest_start_failed(void *arg)
+{
+	struct rest_call *c = arg;
+	struct milvus_rest_result *res = xcalloc(1, sizeof *res);
+
+	c->timer = 0;
+	mj_url_safe(res->uri, sizeof res->uri, c->r->uris[c->idx]);
+	res->err = MREST_EUNREACHABLE;
+	res->load_progress = -1;
+	snprintf(res->errmsg, sizeof res->errmsg, "cannot start a request to proxy '%s'",
+	    res->uri);
+	rest_deliver(c, res);
+}
+
+static void
+rest_attempt(struct rest_call *c)
+{
+	struct milvus_rest *r = c->r;
+	struct http_opts o;
+	char *url;
+
+	url = xasprintf("%s/v2/vectordb/%s", r->uris[c->idx], milvus_rest_op_path(c->op));
+	memset(&o, 0, sizeof o);
+	o.method = "POST";
+	o.url = url;
+	o.body = c->body;
+	o.content_type = "application/json";
+	o.bearer = r->token;
+	o.tls = r->tls;
+	o.timeout_ms = r->timeout_ms;
+	o.max_response = r->max_response;
+	c->req = http_start(r->loop, &o, rest_http_done, c);
+	free(url);
+	if (c->req == NULL)
+		c->timer = loop_timer_add(r->loop, 0, rest_start_failed, c);
+}
+
+static bool
+rest_name_ok(const char *s)
+{
+	return s != NULL && *s != '\0' && strlen(s) <= REST_MAX_NAME;
+}
+
+/* Build the body and start. name_key/name and extra (raw JSON members, may be
+ * NULL) follow dbName. */
+static int
+rest_begin(struct milvus_rest *r, enum milvus_rest_op op, const char *db,
+    const char *name_key, const char *name, const char *extra, milvus_rest_cb cb,
+    void *arg, struct rest_sync *take)
+{
+	struct rest_call *c;
+	struct buf b = BUF_INIT;
+	const char *sep = "";
+
+	if (r == NULL || (name_key != NULL && !rest_name_ok(name)))
+		return -1;
+	if (db == NULL && op != MREST_OP_DATABASES_LIST)
+		db = r->db;
+	if (db != NULL && !rest_name_ok(db))
+		return -1;
+	buf_addc(&b, '{');
+	if (db != NULL) {
+		buf_adds(&b, "\"dbName\":");
+		buf_add_json_str(&b, db);
+		sep = ",";
+	}
+	if (name_key != NULL) {
+		buf_printf(&b, "%s\"%s\":", sep, name_key);
+		buf_add_json_str(&b, name);
+		sep = ",";
+	}
+	if (extra != NULL)
+		buf_printf(&b, "%s%s", sep, extra);
+	buf_addc(&b, '}');
+
+	c = xcalloc(1, sizeof *c);
+	c->r = r;
+	c->op = op;
+	c->body = buf_detach(&b, NULL);
+	c->idx = r->preferred;
+	c->cb = cb;
+	c->arg = arg;
+	c->take = take;
+	c->next = r->calls;
+	if (r->calls != NULL)
+		r->calls->prev = c;
+	r->calls = c;
+	rest_attempt(c);
+	return 0;
+}
+
+static int
+rest_count_begin(struct milvus_rest *r, const char *db, const char *name, const char *filter,
+    milvus_rest_cb cb, void *arg, struct rest_sync *take)
+{
+	struct buf extra = BUF_INIT;
+	int rc;
+
+	if (filter != NULL && strlen(filter) > 65536)
+		return -1;
+	buf_adds(&extra, "\"filter\":");
+	buf_add_json_str(&extra, filter != NULL ? filter : "");
+	buf_adds(&extra, ",\"outputFields\":[\"count(*)\"]");
+	rc = rest_begin(r, MREST_OP_COUNT, db, "collectionName", name, extra.data, cb, arg, take);
+	buf_release(&extra);
+	return rc;
+}
+
+static struct milvus_rest_result *
+rest_wait(struct milvus_rest *r, int rc, struct rest_sync *s)
+{
+	struct milvus_rest_result *res;
+
+	if (rc != 0) {
+		res = xcalloc(1, sizeof *res);
+		res->err = MREST_EINVAL;
+		res->load_progress = -1;
+		snprintf(res->errmsg, sizeof res->errmsg, "invalid argument to a proxy call");
+		return res;
+	}
+	/* Each attempt has its own timeout, so this wait is bounded. */
+	loop_run_until(r->loop, &s->done, -1);
+	return s->res;
+}
+
+/* databases/list gets the bare {} it expects, never the default dbName. */
+int
+milvus_rest_databases_list(struct milvus_rest *r, milvus_rest_cb cb, void *arg)
+{
+	return rest_begin(r, MREST_OP_DATABASES_LIST, NULL, NULL, NULL, NULL, cb, arg, NULL);
+}
+
+#define REST_COLL_OP(fn, op)						\
+int									\
+fn(struct milvus_rest *r, const char *db, const char *name,		\
+    milvus_rest_cb cb, void *arg)					\
+{									\
+	return rest_begin(r, op, db, "collectionName", name, NULL, cb, arg, NULL); \
+}									\
+struct milvus_rest_result *						\
+fn##_sync(struct milvus_rest *r, const char *db, const char *name)	\
+{									\
+	struct rest_sync s = { 0, NULL };				\
+									\
+	return rest_wait(r, rest_begin(r, op, db, "collectionName", name, NULL, \
+	    NULL, NULL, &s), &s);					\
+}
+
+REST_COLL_OP(milvus_rest_collection_has, MREST_OP_COLLECTION_HAS)
+REST_COLL_OP(milvus_rest_collection_describe, MREST_OP_COLLECTION_DESCRIBE)
+REST_COLL_OP(milvus_rest_collection_stats, MREST_OP_COLLECTION_STATS)
+REST_COLL_OP(milvus_rest_collection_load_state, MREST_OP_COLLECTION_LOAD_STATE)
+REST_COLL_OP(milvus_rest_collection_load, MREST_OP_COLLECTION_LOAD)
+REST_COLL_OP(milvus_rest_collection_release, MREST_OP_COLLECTION_RELEASE)
+REST_COLL_OP(milvus_rest_collection_drop, MREST_OP_COLLECTION_DROP)
+
+int
+milvus_rest_collections_list(struct milvus_rest *r, const char *db, milvus_rest_cb cb,
+    void *arg)
+{
+	return rest_begin(r, MREST_OP_COLLECTIONS_LIST, db, NULL, NULL, NULL, cb, arg, NULL);
+}
+
+int
+milvus_rest_aliases_list(struct milvus_rest *r, const char *db, const char *collection,
+    milvus_rest_cb cb, void *arg)
+{
+	return rest_begin(r, MREST_OP_ALIASES_LIST, db, collection != NULL ?
+	    "collectionName" : NULL, collection, NULL, cb, arg, NULL);
+}
+
+int
+milvus_rest_alias_describe(struct milvus_rest *r, const char *db, const char *alias,
+    milvus_rest_cb cb, void *arg)
+{
+	return rest_begin(r, MREST_OP_ALIAS_DESCRIBE, db, "aliasName", alias, NULL, cb, arg,
+	    NULL);
+}
+
+int
+milvus_rest_count(struct milvus_rest *r, const char *db, const char *name,
+    const char *filter, milvus_rest_cb cb, void *arg)
+{
+	return rest_count_begin(r, db, name, filter, cb, arg, NULL);
+}
+
+struct milvus_rest_result *
+milvus_rest_databases_list_sync(struct milvus_rest *r)
+{
+	struct rest_sync s = { 0, NULL };
+
+	return rest_wait(r, rest_begin(r, MREST_OP_DATABASES_LIST, NULL, NULL, NULL, NULL,
+	    NULL, NULL, &s), &s);
+}
+
+struct milvus_rest_result *
+milvus_rest_collections_list_sync(struct milvus_rest *r, const char *db)
+{
+	struct rest_sync s = { 0, NULL };
+
+	return rest_wait(r, rest_begin(r, MREST_OP_COLLECTIONS_LIST, db, NULL, NULL, NULL,
+	    NULL, NULL, &s), &s);
+}
+
+struct milvus_rest_result *
+milvus_rest_aliases_list_sync(struct milvus_rest *r, const char *db, const char *collection)
+{
+	struct rest_sync s = { 0, NULL };
+
+	return rest_wait(r, rest_begin(r, MREST_OP_ALIASES_LIST, db, collection != NULL ?
+	    "collectionName" : NULL, collection, NULL, NULL, NULL, &s), &s);
+}
+
+struct milvus_rest_result *
+milvus_rest_alias_describe_sync(struct milvus_rest *r, const char *db, const char *alias)
+{
+	struct rest_sync s = { 0, NULL };
+
+	return rest_wait(r, rest_begin(r, MREST_OP_ALIAS_DESCRIBE, db, "aliasName", alias,
+	    NULL, NULL, NULL, &s), &s);
+}
+
+struct milvus_rest_result *
+milvus_rest_count_sync(struct milvus_rest *r, const char *db, const char *name,
+    const char *filter)
+{
+	struct rest_sync s = { 0, NULL };
+
+	return rest_wait(r, rest_count_begin(r, db, name, filter, NULL, NULL, &s), &s);
+}
