@@ -11,8 +11,9 @@
 #include <stdbool.h>
 
 #include "milvusadm/session.h"
+#include "milvusadm/events.h"
 
-struct events;
+struct cluster_keys;
 
 /* StateCode from milvus-proto (contract §4.2); HEALTH_UNKNOWN when not probed or
  * unreachable. */
@@ -50,6 +51,21 @@ struct component {
 	int64_t lease_ttl_s;		/* seconds left from timetolive, -1 unknown */
 	int64_t create_revision;	/* of its key */
 	int64_t first_seen_ms;		/* wall clock when the model first saw it */
+	/* Added for version awareness and age (all owned). */
+	char *process;			/* role of the process hosting it: its own role, or
+					   "datacoord" (2.3-2.5 indexcoord), "streamingnode"
+					   (2.6 embedded querynode), "standalone", "mixture" */
+	char *label;			/* notable ServerLabel ("STREAMING-EMBEDDED",
+					   "STANDALONE"), NULL if none */
+	char **legacy_keys;		/* 2.6 mixcoord: its legacy bare keys ("rootcoord"...) */
+	size_t n_legacy_keys;
+	int64_t mod_revision;		/* of its key */
+	int64_t lease_id;		/* etcd lease of its key (exact), 0 = none */
+	int64_t appeared_ms;		/* wall clock its key appeared, seen live by the
+					   watch; 0 = it was there at the first load (unknown) */
+	int ready;			/* /management/check/ready: 1 ready, 0 not, -1 not asked */
+	bool health_from_host;		/* /healthz has no entry of its own: the code is
+					   its host process's (indexcoord in datacoord) */
 };
 
 /* Per coordinator role: who is active, since when, and standbys. */
@@ -62,6 +78,11 @@ struct leader {
 	int64_t *standby_ids;
 	size_t n_standby;
 	bool active_standby;		/* false when only a bare key exists */
+	/* Added: the last change the model saw. */
+	int64_t prev_active_id;		/* the active before the last change, 0 = none known */
+	int64_t changed_ms;		/* wall clock of the last change seen live, 0 = unknown */
+	int64_t changed_revision;	/* revision of the last change seen, 0 = unknown */
+	int64_t active_create_revision;	/* create revision of the active key (when it took over) */
 };
 
 struct etcd_member_state {
@@ -124,9 +145,71 @@ struct cluster {
 	size_t n_replicas;
 	struct source_state src_sessions, src_health, src_etcd, src_proxy, src_replicas;
 	struct events *events;		/* flight recorder; owned */
+	/* Added. */
+	bool sessions_known;		/* a full set was applied (or history replay began) */
+	int64_t sessions_revision;	/* etcd revision the sessions reflect */
+	uint64_t etcd_leader;		/* member id of the etcd leader, 0 = unknown */
+	struct cluster_keys *keys;	/* raw session keys the components derive from (private) */
+};
+
+/* One session key as read from etcd: the parsed record and the key's metadata. */
+struct session_key {
+	struct session s;
+	int64_t create_revision;
+	int64_t mod_revision;
+	int64_t lease;			/* the kv's lease, 0 = none */
 };
 
 struct cluster *cluster_new(const char *root);
 void cluster_free(struct cluster *c);
+
+/* Sessions. Components and leaders are derived from the set of session keys
+ * after each change and diffed against what was there, recording events
+ * (joined, left, stopping, leader changed/lost) with wall_ms now_ms (0 when
+ * replaying history: then the revision dates them). Functions that take a
+ * session_key move its session out (k->s is left empty). */
+/* Replace the whole set (a full range or a watch resync). The first full set
+ * is a baseline: it records no join events. */
+void cluster_sessions_replace(struct cluster *c, struct session_key *keys, size_t n,
+    int64_t revision, int64_t now_ms);
+/* Start from "nothing was registered" (history replay from revision 1): later
+ * puts record join events. */
+void cluster_sessions_assume_empty(struct cluster *c);
+/* Stage one PUT or DELETE (key: the full etcd key or the name after session/);
+ * cluster_sessions_commit derives, diffs and records. Commit once per etcd
+ * revision so that the events carry the revision that caused them. */
+void cluster_session_put(struct cluster *c, struct session_key *k);
+void cluster_session_delete(struct cluster *c, const char *key);
+void cluster_sessions_commit(struct cluster *c, int64_t revision, int64_t now_ms);
+
+/* Lookups (NULL when absent). */
+struct component *cluster_find(struct cluster *c, const char *role, int64_t server_id);
+const struct leader *cluster_leader(const struct cluster *c, const char *role);
+/* The active component of a coordinator role, NULL if none. */
+const struct component *cluster_active(const struct cluster *c, const char *role);
+
+/* Health of component i (records EV_HEALTH_CHANGED when it changes from a
+ * probed value). error: why unknown, else NULL. */
+void cluster_set_health(struct cluster *c, size_t i, enum health h, const char *error,
+    int64_t now_ms);
+/* Replace the etcd members (takes the array and its strings); records
+ * EV_ETCD_LEADER_CHANGED when the leader differs from a known one. */
+void cluster_set_etcd(struct cluster *c, struct etcd_member_state *m, size_t n,
+    int64_t now_ms);
+
+/* Source bookkeeping: it answered at now_ms, or it failed (error copied). */
+void source_ok(struct source_state *s, int64_t now_ms);
+void source_fail(struct source_state *s, int64_t now_ms, const char *error);
+
+/* Free what one element holds (for code that fills these arrays). */
+void etcd_member_state_clear(struct etcd_member_state *m);
+void collection_state_clear(struct collection_state *cs);
+void replica_state_clear(struct replica_state *r);
+
+/* "Healthy", "StandBy", ..., "Unknown"; "ACTIVE", "STANDBY", "-". */
+const char *health_name(enum health h);
+const char *ha_state_name(enum ha_state ha);
+/* Is role an exclusive coordinator role ("rootcoord", "mixcoord"...)? */
+bool cluster_is_coord_role(const char *role);
 
 #endif

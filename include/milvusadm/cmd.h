@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "milvusadm/output.h"
+
 struct loop;
 
 /* Exit codes (DESIGN.md §4). */
@@ -20,7 +22,7 @@ enum {
 	CMD_MISSED = 5,
 };
 
-/* Prerequisites the dispatcher will enforce (only recorded for now). */
+/* Prerequisites the dispatcher enforces before calling the handler. */
 #define CMD_NEEDS_ETCD		0x01
 #define CMD_NEEDS_PROXY		0x02
 #define CMD_MUTATES		0x04
@@ -35,6 +37,12 @@ struct cmd_ctx {
 	bool out_tty;			/* out is a terminal: tables, else TSV */
 	const char *profile;		/* -p PROFILE, NULL = the default one */
 	struct loop *loop;		/* the one loop, owned by main */
+	enum out_format format;		/* -o: table on a terminal, else TSV */
+	bool color;			/* ANSI styling allowed (tty, no NO_COLOR, TERM) */
+	bool read_only;			/* --read-only or a read_only profile */
+	const char *script;		/* runbook name for "file:line:" errors, or NULL */
+	int script_line;		/* line of the command being run in script */
+	unsigned int errors;		/* lines written by cmd_error and cmd_usage */
 };
 
 struct cmd_entry {
@@ -46,6 +54,60 @@ struct cmd_entry {
 	/* argv[0] is the command's full name; returns an exit code. */
 	int (*run)(struct cmd_ctx *ctx, int argc, char **argv);
 };
+
+/* One command of a script: its words and the line it started on. */
+struct cmd_words {
+	int argc;
+	char **argv;			/* argc words, then NULL; owned */
+	int line;
+};
+
+/* The commands of a text, in order. */
+struct cmd_list {
+	struct cmd_words *v;
+	size_t n;
+};
+
+/* Bounds on what the lexer accepts (a runbook line is not a file). */
+#define CMD_LEX_MAX_TEXT	(256 * 1024)
+#define CMD_LEX_MAX_WORD	8192
+#define CMD_LEX_MAX_WORDS	256
+#define CMD_LEX_MAX_CMDS	4096
+
+#define CMD_LEX_PARTIAL		0x01	/* accept an unterminated quote (completion) */
+#define CMD_LEX_MORE		(-2)
+
+/*
+ * Split text into commands: words separated by blanks, 'single' quotes taken
+ * literally, "double" quotes with \" \\ \n \t \$ escapes, a backslash outside
+ * quotes escaping the next character (backslash-newline joins lines), '#'
+ * starting a comment at the start of a word, ';' and newlines ending a command.
+ * line is the number of text's first line. Returns 0; -1 with a one-line
+ * message in err and the failing line in *errline (list is then empty); or
+ * CMD_LEX_MORE when text ends inside a quote or after a backslash (a reader
+ * of lines appends the next line and tries again; at the end of input that
+ * is an error, whose message is in err).
+ */
+int cmd_lex(const char *text, int line, int flags, struct cmd_list *list, char *err,
+    size_t errlen, int *errline);
+void cmd_list_free(struct cmd_list *list);
+
+/* A script being run: -c text, a runbook, piped stdin or shell lines. */
+struct cmd_script {
+	const char *name;		/* for "name:line:" errors; NULL: "milvusadm:" */
+	bool keep_going;		/* run on after a failure */
+	int worst;			/* the highest exit code so far */
+	bool stopped;			/* a command failed and keep_going is off */
+};
+
+/* Run every command of text (its first line is numbered line). Returns the
+ * exit code the script has so far: the failing command's code when it
+ * stopped, else the worst code seen. */
+int cmd_script_text(struct cmd_ctx *ctx, struct cmd_script *s, const char *text,
+    int line);
+/* Run f line by line (continuing lines that end inside a quote or after a
+ * backslash) until its end or the first failure. Returns like cmd_script_text. */
+int cmd_script_file(struct cmd_ctx *ctx, struct cmd_script *s, FILE *f);
 
 /* Set up a context writing to out and err, running on loop. */
 void cmd_ctx_init(struct cmd_ctx *ctx, struct loop *loop, FILE *out, FILE *err);
@@ -60,6 +122,13 @@ const struct cmd_entry *cmd_find(int argc, char **argv, int *nwords, char *err, 
 
 /* Look up and run one command line; returns its exit code. */
 int cmd_run(struct cmd_ctx *ctx, int argc, char **argv);
+
+/* Render doc to ctx->out in ctx->format, free it, and return CMD_OK. */
+int cmd_emit(struct cmd_ctx *ctx, struct out_doc *doc);
+/* Write one error line to ctx->err ("milvusadm: ..." or, in a runbook,
+ * "file:line: ...") and return code. */
+int cmd_error(struct cmd_ctx *ctx, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Print "usage: milvusadm NAME USAGE" to ctx->err and return CMD_USAGE. */
 int cmd_usage(struct cmd_ctx *ctx, const struct cmd_entry *e);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 
 struct loop;
 struct profile;
@@ -19,6 +20,11 @@ struct state;
 /* A gatherer for profile p (copied as needed). NULL with err on bad settings
  * (no etcd endpoint, unreadable password file). */
 struct state *state_new(struct loop *l, const struct profile *p, char *err, size_t errlen);
+/* Load the config and make a gatherer for the profile called name (NULL = the
+ * default one). NULL with err when there is no such profile or it is bad. */
+struct state *state_open(struct loop *l, const char *name, char *err, size_t errlen);
+/* The profile's per-request timeout in ms. */
+long state_timeout_ms(const struct state *st);
 void state_free(struct state *st);
 struct cluster *state_cluster(struct state *st);
 struct etcd *state_etcd(struct state *st);
@@ -31,6 +37,17 @@ int state_load_health(struct state *st);	/* /healthz of every component, in para
 int state_load_etcd(struct state *st);		/* member list + status per endpoint */
 int state_load_collections(struct state *st, const char *db);	/* REST v2; db NULL = all */
 int state_load_replicas(struct state *st, const char *collection); /* /api/v1 on a proxy's 9091 */
+/* After state_load_collections or state_load_replicas failed: true when no
+ * proxy answered at all (refused, timed out, none to ask), false when one
+ * answered wrongly (garbage, an error). Commands map it to exit 4 or 1. */
+bool state_proxy_unreachable(const struct state *st);
+/* The sessions' history as far as etcd keeps it (a watch from revision 1 until
+ * it goes quiet; a compaction leaves only the current state): the model starts
+ * empty and the flight recorder gets joined/left/leader events dated by
+ * revision (etcd keeps no times). Ends with the current sessions applied,
+ * like state_load_sessions but without lease TTLs. Returns 0, 1 when etcd had
+ * compacted the history away (current state only), -1 when etcd failed. */
+int state_load_history(struct state *st);
 
 /* Live: watch <root>/meta/session/ and feed the model; changed(arg) is called
  * from the loop after each batch of changes (events already recorded). */

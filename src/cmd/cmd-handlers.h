@@ -10,6 +10,7 @@ extern const struct cmd_entry cmd_entries[];
 
 int cmd_help(struct cmd_ctx *, int, char **);
 int cmd_version(struct cmd_ctx *, int, char **);
+int cmd_shell(struct cmd_ctx *, int, char **);
 
 int cmd_lab_up(struct cmd_ctx *, int, char **);
 int cmd_lab_down(struct cmd_ctx *, int, char **);
@@ -17,5 +18,15 @@ int cmd_lab_status(struct cmd_ctx *, int, char **);
 int cmd_lab_kill(struct cmd_ctx *, int, char **);
 int cmd_lab_restart(struct cmd_ctx *, int, char **);
 int cmd_watch(struct cmd_ctx *, int, char **);
+int cmd_topology(struct cmd_ctx *, int, char **);
+int cmd_leaders(struct cmd_ctx *, int, char **);
+int cmd_etcd(struct cmd_ctx *, int, char **);
+int cmd_health(struct cmd_ctx *, int, char **);
+int cmd_events(struct cmd_ctx *, int, char **);
+int cmd_status(struct cmd_ctx *, int, char **);
+int cmd_collections(struct cmd_ctx *, int, char **);
+int cmd_replicas(struct cmd_ctx *, int, char **);
+int cmd_ha_check(struct cmd_ctx *, int, char **);
+int cmd_ha_estimate(struct cmd_ctx *, int, char **);
 
 #endif

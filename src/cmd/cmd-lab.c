@@ -104,7 +104,7 @@ lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool p
 	a->signal = "KILL";
 	a->up.subnet = "127.77.0.0/24";
 	a->up.milvus = "2.5";
-	a->up.n_etcd = 1;
+	a->up.n_etcd = 3;	/* a lone etcd member is a single point of failure */
 	a->up.ttl = 10;
 	a->up.backoff_ms = 1000;
 	optind = 0;
@@ -256,71 +256,51 @@ lab_member_address(const struct lab_member *m, char *buf, size_t len)
 	return buf;
 }
 
+/* The lab's members as a "lab-status" document (doc/json.md). */
 static void
-lab_print_status(struct cmd_ctx *ctx, const struct lab *lab, bool json)
+lab_print_status(struct cmd_ctx *ctx, const struct lab *lab)
 {
-	static const char *const headers[] = { "NAME", "ROLE", "ADDRESS", "PID", "STATE",
-		"RESTARTS" };
-	struct cmd_table *t;
-	char addr[64], pid[24], restarts[24];
-	struct buf b = BUF_INIT;
+	static const struct out_col cols[] = {
+		{ "name", "NAME", OCOL_STR },
+		{ "role", "ROLE", OCOL_STR },
+		{ "endpoint", "ADDRESS", OCOL_STR },
+		{ "pid", "PID", OCOL_INT },
+		{ "state", "STATE", OCOL_STR },
+		{ "restarts", "RESTARTS", OCOL_INT },
+	};
+	struct out_doc *d = out_doc_new("lab-status");
+	struct out_obj *root = out_doc_root(d), *r;
+	struct out_tab *t;
+	char addr[64];
 	size_t i;
 
-	if (json) {
-		buf_printf(&b, "{\"version\":1,\"lab\":");
-		buf_add_json_str(&b, lab->name);
-		buf_printf(&b, ",\"dir\":");
-		buf_add_json_str(&b, lab->dir);
-		buf_printf(&b, ",\"milvus\":");
-		buf_add_json_str(&b, lab->milvus);
-		buf_printf(&b, ",\"subnet\":");
-		buf_add_json_str(&b, lab->subnet);
-		buf_printf(&b, ",\"supervisor_pid\":%ld,\"members\":[",
-		    (long)lab->supervisor_pid);
-		for (i = 0; i < lab->n_members; i++) {
-			const struct lab_member *m = &lab->members[i];
-			buf_printf(&b, "%s{\"name\":", i ? "," : "");
-			buf_add_json_str(&b, m->name);
-			buf_adds(&b, ",\"role\":");
-			buf_add_json_str(&b, m->role);
-			buf_adds(&b, ",\"address\":");
-			buf_add_json_str(&b, m->ip);
-			buf_printf(&b, ",\"pid\":%ld,\"state\":\"%s\",\"restarts\":%d",
-			    (long)m->pid, lab_state_name(m->state), m->restarts);
-			buf_adds(&b, ",\"hostname\":");
-			if (m->hostname != NULL)
-				buf_add_json_str(&b, m->hostname);
-			else
-				buf_adds(&b, "null");
-			buf_adds(&b, ",\"last_exit\":");
-			if (m->last_exit != NULL)
-				buf_add_json_str(&b, m->last_exit);
-			else
-				buf_adds(&b, "null");
-			buf_adds(&b, "}");
-		}
-		buf_adds(&b, "]}\n");
-		fputs(b.data, ctx->out);
-		buf_release(&b);
-		return;
+	/* The scalars are JSON-only: a terminal and a pipe get the table as before. */
+	if (ctx->format == OUT_JSON) {
+		out_str(root, "lab", lab->name);
+		out_str(root, "dir", lab->dir);
+		out_str(root, "milvus", lab->milvus);
+		out_str(root, "subnet", lab->subnet);
+		out_int(root, "supervisor_pid", (int64_t)lab->supervisor_pid);
 	}
-	t = cmd_table_new(headers, 6);
+	t = out_table(root, "members", NULL, cols, sizeof cols / sizeof cols[0]);
 	for (i = 0; i < lab->n_members; i++) {
 		const struct lab_member *m = &lab->members[i];
-		const char *row[6];
 
-		snprintf(pid, sizeof pid, "%ld", (long)m->pid);
-		snprintf(restarts, sizeof restarts, "%d", m->restarts);
-		row[0] = m->name;
-		row[1] = m->role;
-		row[2] = lab_member_address(m, addr, sizeof addr);
-		row[3] = m->pid > 0 ? pid : "-";
-		row[4] = lab_state_name(m->state);
-		row[5] = restarts;
-		cmd_table_row(t, row);
+		r = out_row(t);
+		out_str(r, "name", m->name);
+		out_str(r, "role", m->role);
+		out_str(r, "address", m->ip);
+		out_str(r, "endpoint", lab_member_address(m, addr, sizeof addr));
+		if (m->pid > 0)
+			out_int(r, "pid", (int64_t)m->pid);
+		else
+			out_null(r, "pid");
+		out_str(r, "state", lab_state_name(m->state));
+		out_int(r, "restarts", m->restarts);
+		out_str(r, "hostname", m->hostname);
+		out_str(r, "last_exit", m->last_exit);
 	}
-	cmd_table_print(ctx, t);
-	cmd_table_free(t);
+	cmd_emit(ctx, d);
 }
 
 /* The supervisor's view: has it seen every member answer on its own interface? */
@@ -384,6 +364,22 @@ lab_wait_ready(struct cmd_ctx *ctx, struct lab *lab, int64_t timeout_ms)
 	buf_release(&why);
 	(void)lab_read_state(lab, err, sizeof err);
 	return CMD_OK;
+}
+
+/* The sample collections, made through the lab's own REST v2 (lab-ready.c). */
+static int
+lab_up_samples(struct cmd_ctx *ctx, const struct lab *lab)
+{
+	struct buf why = BUF_INIT;
+
+	if (lab_sample_data(ctx->loop, lab, &why) == 0) {
+		buf_release(&why);
+		return CMD_OK;
+	}
+	fprintf(ctx->err, "milvusadm: lab '%s' could not make its sample data:\n%s", lab->name,
+	    why.data != NULL ? why.data : "");
+	buf_release(&why);
+	return CMD_FAILED;
 }
 
 static int
@@ -501,7 +497,7 @@ cmd_lab_up(struct cmd_ctx *ctx, int argc, char **argv)
 	if (lab != NULL && lab_supervisor_pid(lab->dir) != 0) {
 		fprintf(ctx->err, "milvusadm: lab '%s' is already running\n", lab->name);
 		rc = lab_wait_ready(ctx, lab, a.timeout_ms);
-		lab_print_status(ctx, lab, a.output != NULL && strcmp(a.output, "json") == 0);
+		lab_print_status(ctx, lab);
 		lab_free(lab);
 		return rc;
 	}
@@ -557,7 +553,9 @@ cmd_lab_up(struct cmd_ctx *ctx, int argc, char **argv)
 	if (rc == CMD_OK && lab_write_profile(ctx, lab) == -1)
 		rc = CMD_FAILED;
 	if (rc == CMD_OK)
-		lab_print_status(ctx, lab, a.output != NULL && strcmp(a.output, "json") == 0);
+		rc = lab_up_samples(ctx, lab);
+	if (rc == CMD_OK)
+		lab_print_status(ctx, lab);
 	lab_free(lab);
 	return rc;
 }
@@ -579,11 +577,7 @@ cmd_lab_status(struct cmd_ctx *ctx, int argc, char **argv)
 		lab_free(lab);
 		return CMD_FAILED;
 	}
-	if (a.output != NULL && strcmp(a.output, "tsv") == 0)
-		ctx->out_tty = false;
-	else if (a.output != NULL && strcmp(a.output, "table") == 0)
-		ctx->out_tty = true;
-	lab_print_status(ctx, lab, a.output != NULL && strcmp(a.output, "json") == 0);
+	lab_print_status(ctx, lab);
 	lab_free(lab);
 	return CMD_OK;
 }

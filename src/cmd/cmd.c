@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The command table, noun-verb lookup with unique prefixes, help and version,
- * and the small result table every command prints through. */
+/* The command engine: the context handlers write to, noun-verb lookup with
+ * unique prefixes, global options and the prerequisites every command obeys. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,10 +9,23 @@
 #include "build-config.h"
 #include "milvusadm/buf.h"
 #include "milvusadm/cmd.h"
+#include "milvusadm/config.h"
 #include "milvusadm/xalloc.h"
 #include "cmd-handlers.h"
 
+/* Colour only for a person at a terminal who has not asked for none (no-color.org). */
+static bool
+cmd_color_allowed(FILE *f)
+{
+	const char *term = getenv("TERM");
+	const char *nc = getenv("NO_COLOR");
 
+	if (fileno(f) < 0 || !isatty(fileno(f)))
+		return false;
+	if (nc != NULL && nc[0] != '\0')
+		return false;
+	return term != NULL && term[0] != '\0' && strcmp(term, "dumb") != 0;
+}
 
 void
 cmd_ctx_init(struct cmd_ctx *ctx, struct loop *loop, FILE *out, FILE *err)
@@ -20,7 +34,40 @@ cmd_ctx_init(struct cmd_ctx *ctx, struct loop *loop, FILE *out, FILE *err)
 	ctx->loop = loop;
 	ctx->out = out;
 	ctx->err = err;
-	ctx->out_tty = isatty(fileno(out));
+	ctx->out_tty = fileno(out) >= 0 && isatty(fileno(out));
+	ctx->format = ctx->out_tty ? OUT_TABLE : OUT_TSV;
+	ctx->color = cmd_color_allowed(out);
+}
+
+int
+cmd_emit(struct cmd_ctx *ctx, struct out_doc *doc)
+{
+	out_doc_render(doc, ctx->out, ctx->format, ctx->color && ctx->format == OUT_TABLE);
+	out_doc_free(doc);
+	fflush(ctx->out);
+	return CMD_OK;
+}
+
+int
+cmd_error(struct cmd_ctx *ctx, int code, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *clean;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	/* Messages quote names from the cluster: keep them to one harmless line. */
+	clean = out_escape(msg);
+	ctx->errors++;
+	if (ctx->script != NULL)
+		fprintf(ctx->err, "%s:%d: %s\n", ctx->script, ctx->script_line, clean);
+	else
+		fprintf(ctx->err, "milvusadm: %s\n", clean);
+	fflush(ctx->err);
+	free(clean);
+	free(msg);
+	return code;
 }
 
 const struct cmd_entry *
@@ -87,27 +134,74 @@ cmd_list_verbs(const char *noun, struct buf *b)
 	return found;
 }
 
+/* Is word exactly the first word of a noun-verb name? */
+static bool
+cmd_is_noun(const char *word)
+{
+	const struct cmd_entry *e;
+	size_t n = strlen(word);
+
+	for (e = cmd_entries; e->name != NULL; e++) {
+		if (strncmp(e->name, word, n) == 0 && e->name[n] == ' ')
+			return true;
+	}
+	return false;
+}
+
+/* A noun typed in full means that noun: "backup" is not a prefix of "backups". */
+static bool
+cmd_other_noun(const char *name, const char *word, bool noun)
+{
+	size_t n = strlen(word);
+
+	return noun && !(strncmp(name, word, n) == 0 && (name[n] == ' ' || name[n] == '\0'));
+}
+
+/* How e matches argv by its name or alias (cmd_match), the better of the two. */
+static int
+cmd_entry_match(const struct cmd_entry *e, int argc, char **argv, bool noun, int *n)
+{
+	int m = -1, ma = -1, na = 0;
+
+	if (!cmd_other_noun(e->name, argv[0], noun))
+		m = cmd_match(e->name, argc, argv, n);
+	if (e->alias != NULL && !cmd_other_noun(e->alias, argv[0], noun))
+		ma = cmd_match(e->alias, argc, argv, &na);
+	if (ma >= 0 && (m == -1 || na > *n || (na == *n && ma > m))) {
+		m = ma;
+		*n = na;
+	}
+	return m;
+}
+
 const struct cmd_entry *
 cmd_find(int argc, char **argv, int *nwords, char *err, size_t errlen)
 {
-	const struct cmd_entry *e, *prefix = NULL;
+	const struct cmd_entry *e, *prefix = NULL, *exact = NULL;
 	struct buf cands = BUF_INIT;
-	int n = 0, prefix_words = 0, nprefix = 0, m;
+	int n = 0, prefix_words = 0, nprefix = 0, m, most = 0;
+	bool noun;
 
 	if (argc < 1) {
 		snprintf(err, errlen, "no command given");
 		return NULL;
 	}
+	noun = cmd_is_noun(argv[0]);
+	/*
+	 * The names that take the most words win ("b c" is "backup create", not
+	 * "backups" with an argument); among those an exact name wins over
+	 * prefixes, and two prefixes are ambiguous.
+	 */
 	for (e = cmd_entries; e->name != NULL; e++) {
-		m = cmd_match(e->name, argc, argv, &n);
-		if (m == -1 && e->alias != NULL)
-			m = cmd_match(e->alias, argc, argv, &n);
-		if (m == 1) {
-			/* An exact name wins over any prefix match. */
-			buf_release(&cands);
-			*nwords = n;
-			return e;
-		}
+		if (cmd_entry_match(e, argc, argv, noun, &n) >= 0 && n > most)
+			most = n;
+	}
+	for (e = cmd_entries; most > 0 && e->name != NULL; e++) {
+		m = cmd_entry_match(e, argc, argv, noun, &n);
+		if (m == -1 || n != most)
+			continue;
+		if (m == 1 && exact == NULL)
+			exact = e;
 		if (m == 0) {
 			if (nprefix++ == 0) {
 				prefix = e;
@@ -116,13 +210,18 @@ cmd_find(int argc, char **argv, int *nwords, char *err, size_t errlen)
 			buf_printf(&cands, "%s%s", cands.len ? ", " : "", e->name);
 		}
 	}
+	if (exact != NULL) {
+		buf_release(&cands);
+		*nwords = most;
+		return exact;
+	}
 	if (nprefix == 1) {
 		buf_release(&cands);
 		*nwords = prefix_words;
 		return prefix;
 	}
 	if (nprefix > 1) {
-		snprintf(err, errlen, "ambiguous command '%s%s%s': %s", argv[0],
+		snprintf(err, errlen, "ambiguous command '%s%s%s': could be %s", argv[0],
 		    argc > 1 ? " " : "", argc > 1 ? argv[1] : "", cands.data);
 		buf_release(&cands);
 		return NULL;
@@ -140,176 +239,177 @@ cmd_find(int argc, char **argv, int *nwords, char *err, size_t errlen)
 	return NULL;
 }
 
+/* "json", "table" or "tsv" as a format; -1 if it is none of them. */
+static int
+cmd_parse_format(const char *s)
+{
+	if (strcmp(s, "json") == 0)
+		return OUT_JSON;
+	if (strcmp(s, "table") == 0)
+		return OUT_TABLE;
+	if (strcmp(s, "tsv") == 0)
+		return OUT_TSV;
+	return -1;
+}
+
+/*
+ * Take the global options out of argv wherever they are (before "--"):
+ * -o FMT, -oFMT, --output FMT, --output=FMT and --read-only. The rest is
+ * copied to *out (NULL-terminated, caller frees the array, not the words).
+ * Returns the new argc, or -1 after reporting a usage error.
+ */
+static int
+cmd_take_globals(struct cmd_ctx *ctx, int argc, char **argv, char ***out)
+{
+	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
+	const char *val;
+	bool dashdash = false;
+	int i, n = 0, f;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		val = NULL;
+		if (dashdash || a[0] != '-') {
+			rest[n++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			dashdash = true;
+			rest[n++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "--read-only") == 0) {
+			ctx->read_only = true;
+			continue;
+		}
+		if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+			if (i + 1 >= argc) {
+				cmd_error(ctx, CMD_USAGE, "option '%s' needs one of json, "
+				    "table, tsv", a);
+				free(rest);
+				return -1;
+			}
+			val = argv[++i];
+		} else if (strncmp(a, "-o", 2) == 0)
+			val = a + 2;
+		else if (strncmp(a, "--output=", 9) == 0)
+			val = a + 9;
+		if (val == NULL) {
+			rest[n++] = argv[i];
+			continue;
+		}
+		if ((f = cmd_parse_format(val)) == -1) {
+			cmd_error(ctx, CMD_USAGE, "output '%s' is not one of json, table, tsv",
+			    val);
+			free(rest);
+			return -1;
+		}
+		ctx->format = (enum out_format)f;
+	}
+	*out = rest;
+	return n;
+}
+
+/* The profile's name for messages: the one asked for, or the default's. */
+static const char *
+cmd_profile_name(const struct cmd_ctx *ctx, const struct profile *p)
+{
+	if (p != NULL)
+		return p->name;
+	return ctx->profile != NULL ? ctx->profile : "default";
+}
+
+/*
+ * Enforce the entry's prerequisites before its handler runs, so every
+ * command refuses the same way in every mode. Returns CMD_OK or the exit code
+ * of the refusal (already reported).
+ */
+static int
+cmd_check_flags(struct cmd_ctx *ctx, const struct cmd_entry *e)
+{
+	const int mutating = CMD_MUTATES | CMD_DESTRUCTIVE;
+	const int needs = CMD_NEEDS_ETCD | CMD_NEEDS_PROXY;
+	const struct profile *p;
+	struct config *c;
+	char err[512];
+	int rc = CMD_OK;
+
+	if ((e->flags & (mutating | needs)) == 0)
+		return CMD_OK;
+	if ((e->flags & mutating) && ctx->read_only)
+		return cmd_error(ctx, CMD_REFUSED, "'%s' changes things and is refused "
+		    "under --read-only", e->name);
+	c = config_load(NULL, err, sizeof err);
+	if (c == NULL)
+		return cmd_error(ctx, CMD_FAILED, "%s", err);
+	p = config_profile(c, ctx->profile);
+	if (p == NULL && ctx->profile != NULL)
+		rc = cmd_error(ctx, CMD_USAGE, "profile '%s' not found in '%s'",
+		    ctx->profile, c->path != NULL ? c->path : "(no config file)");
+	else if ((e->flags & mutating) && p != NULL && p->read_only)
+		rc = cmd_error(ctx, CMD_REFUSED, "profile '%s' is read-only: '%s' is "
+		    "refused", p->name, e->name);
+	else if ((e->flags & needs) && p == NULL)
+		rc = cmd_error(ctx, CMD_UNREACHABLE, "no cluster is configured; start "
+		    "the local lab with 'milvusadm lab up' or add a profile");
+	else if ((e->flags & CMD_NEEDS_ETCD) && p->n_etcd_endpoints == 0)
+		rc = cmd_error(ctx, CMD_UNREACHABLE, "no etcd endpoint in profile '%s'",
+		    cmd_profile_name(ctx, p));
+	else if ((e->flags & CMD_NEEDS_PROXY) &&
+	    (p->milvus_uri == NULL || p->milvus_uri[0] == '\0'))
+		rc = cmd_error(ctx, CMD_UNREACHABLE, "no milvus.uri in profile '%s'",
+		    cmd_profile_name(ctx, p));
+	config_free(c);
+	return rc;
+}
+
 int
 cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry *e;
-	char err[512], **args;
-	int nwords = 0, rc, i, nargs;
+	enum out_format format = ctx->format;
+	bool read_only = ctx->read_only;
+	char err[512], **words, **args;
+	int nwords = 0, rc, i, nargs, n;
 
-	e = cmd_find(argc, argv, &nwords, err, sizeof err);
-	if (e == NULL) {
-		fprintf(ctx->err, "milvusadm: %s\n", err);
+	/* -o and --read-only hold for this command only, as written. */
+	n = cmd_take_globals(ctx, argc, argv, &words);
+	if (n == -1) {
+		ctx->format = format;
+		ctx->read_only = read_only;
 		return CMD_USAGE;
 	}
+	e = cmd_find(n, words, &nwords, err, sizeof err);
+	if (e == NULL) {
+		rc = cmd_error(ctx, CMD_USAGE, "%s", err);
+		goto out;
+	}
+	if ((rc = cmd_check_flags(ctx, e)) != CMD_OK)
+		goto out;
 	/* The handler sees its full name as argv[0], then its own arguments. */
-	nargs = argc - nwords + 1;
+	nargs = n - nwords + 1;
 	args = xcalloc((size_t)nargs + 1, sizeof *args);
 	args[0] = (char *)e->name;
 	for (i = 1; i < nargs; i++)
-		args[i] = argv[nwords + i - 1];
+		args[i] = words[nwords + i - 1];
 	rc = e->run(ctx, nargs, args);
 	free(args);
+	fflush(ctx->out);
+out:
+	free(words);
+	ctx->format = format;
+	ctx->read_only = read_only;
 	return rc;
 }
 
 int
 cmd_usage(struct cmd_ctx *ctx, const struct cmd_entry *e)
 {
+	ctx->errors++;
+	if (ctx->script != NULL)
+		fprintf(ctx->err, "%s:%d: ", ctx->script, ctx->script_line);
 	fprintf(ctx->err, "usage: milvusadm %s%s%s\n", e->name, e->usage[0] ? " " : "",
 	    e->usage);
 	return CMD_USAGE;
-}
-
-int
-cmd_help(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	const struct cmd_entry *e;
-	struct buf verbs = BUF_INIT;
-	char err[512];
-	int nwords;
-
-	if (argc == 2 && cmd_list_verbs(argv[1], &verbs) > 0) {
-		/* "help lab": every verb of the noun. */
-		size_t n = strlen(argv[1]);
-
-		buf_release(&verbs);
-		for (e = cmd_entries; e->name != NULL; e++) {
-			if (strncmp(e->name, argv[1], n) == 0 && e->name[n] == ' ')
-				fprintf(ctx->out, "  %-14s %s\n", e->name, e->summary);
-		}
-		return CMD_OK;
-	}
-	buf_release(&verbs);
-	if (argc > 1) {
-		e = cmd_find(argc - 1, argv + 1, &nwords, err, sizeof err);
-		if (e == NULL) {
-			fprintf(ctx->err, "milvusadm: %s\n", err);
-			return CMD_USAGE;
-		}
-		fprintf(ctx->out, "usage: milvusadm %s%s%s\n  %s\n", e->name,
-		    e->usage[0] ? " " : "", e->usage, e->summary);
-		return CMD_OK;
-	}
-	fprintf(ctx->out, "usage: milvusadm [--version] [COMMAND [ARGS...]]\n\n"
-	    "With no command, milvusadm shows the default cluster's live status.\n\n"
-	    "commands:\n");
-	for (e = cmd_entries; e->name != NULL; e++) {
-		if (e->flags & CMD_HIDDEN)
-			continue;
-		fprintf(ctx->out, "  %-14s %s\n", e->name, e->summary);
-	}
-	return CMD_OK;
-}
-
-int
-cmd_version(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	if (argc > 1)
-		return cmd_usage(ctx, cmd_entry_by_name("version"));
-	fprintf(ctx->out, "milvusadm %s\n", MILVUSADM_VERSION);
-	return CMD_OK;
-}
-
-struct cmd_table {
-	size_t ncols;
-	char **cells;			/* rows * ncols; row 0 is the header */
-	size_t nrows;
-};
-
-struct cmd_table *
-cmd_table_new(const char *const *headers, size_t ncols)
-{
-	struct cmd_table *t = xcalloc(1, sizeof *t);
-
-	t->ncols = ncols;
-	cmd_table_row(t, headers);
-	return t;
-}
-
-/* Escape what a terminal or a TSV reader would misread; strings may come from the cluster. */
-static char *
-cmd_cell_clean(const char *s)
-{
-	struct buf b = BUF_INIT;
-
-	if (s == NULL)
-		s = "-";
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch < 0x20 || ch == 0x7f)
-			buf_printf(&b, "\\x%02x", ch);
-		else
-			buf_addc(&b, (char)ch);
-	}
-	buf_addc(&b, '\0');
-	return buf_detach(&b, NULL);
-}
-
-void
-cmd_table_row(struct cmd_table *t, const char *const *cells)
-{
-	size_t i;
-
-	t->cells = xreallocarray(t->cells, (t->nrows + 1) * t->ncols, sizeof *t->cells);
-	for (i = 0; i < t->ncols; i++)
-		t->cells[t->nrows * t->ncols + i] = cmd_cell_clean(cells[i]);
-	t->nrows++;
-}
-
-void
-cmd_table_print(struct cmd_ctx *ctx, const struct cmd_table *t)
-{
-	size_t *w = xcalloc(t->ncols, sizeof *w), r, c;
-
-	if (!ctx->out_tty) {
-		/* TSV for scripts: no header, one record per line. */
-		for (r = 1; r < t->nrows; r++) {
-			for (c = 0; c < t->ncols; c++)
-				fprintf(ctx->out, "%s%s", c ? "\t" : "", t->cells[r * t->ncols + c]);
-			fputc('\n', ctx->out);
-		}
-		free(w);
-		return;
-	}
-	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++) {
-			size_t len = strlen(t->cells[r * t->ncols + c]);
-			if (len > w[c])
-				w[c] = len;
-		}
-	}
-	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++) {
-			if (c + 1 == t->ncols)
-				fprintf(ctx->out, "%s", t->cells[r * t->ncols + c]);
-			else
-				fprintf(ctx->out, "%-*s  ", (int)w[c], t->cells[r * t->ncols + c]);
-		}
-		fputc('\n', ctx->out);
-	}
-	free(w);
-}
-
-void
-cmd_table_free(struct cmd_table *t)
-{
-	size_t i;
-
-	if (t == NULL)
-		return;
-	for (i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	free(t->cells);
-	free(t);
 }

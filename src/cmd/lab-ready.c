@@ -9,6 +9,8 @@
 #include "milvusadm/http.h"
 #include "milvusadm/lab.h"
 #include "milvusadm/session.h"
+#include "milvusadm/timeutil.h"
+#include "milvusadm/loop.h"
 #include "milvusadm/xalloc.h"
 #include "lab-ready.h"
 
@@ -169,4 +171,199 @@ lab_ready_check(struct loop *loop, const struct lab *lab, struct buf *why)
 	etcd_free(e);
 	lab_strv_free(endpoints);
 	return ok;
+}
+
+/* ---- sample data: made through the REST v2 API, as a user would ---- */
+
+struct sample_coll {
+	const char *db;
+	const char *name;
+	int rows;
+	int replicas;			/* 0 = leave it released */
+	const char *alias;		/* NULL = none */
+};
+
+static const struct sample_coll sample_colls[] = {
+	{ "default", "docs", 1000, 2, "docs_current" },
+	{ "default", "images", 500, 2, NULL },
+	{ "default", "archive", 200, 0, NULL },
+	{ "analytics", "events", 300, 2, NULL },
+};
+
+#define SAMPLE_DIM		8
+#define SAMPLE_BATCH		250
+#define SAMPLE_LOAD_WAIT_MS	15000
+
+/* POST one REST v2 call; 0 when the answer says code 0 (body in *out if asked). */
+static int
+sample_call(struct loop *loop, const char *base, const char *path, const char *body,
+    char **out, struct buf *why)
+{
+	char url[256], errmsg[256], *resp = NULL;
+	struct http_opts o;
+	long status = 0;
+	int err;
+
+	snprintf(url, sizeof url, "%s/v2/vectordb/%s", base, path);
+	memset(&o, 0, sizeof o);
+	o.method = "POST";
+	o.url = url;
+	o.body = body;
+	o.content_type = "application/json";
+	o.timeout_ms = 5000;
+	o.max_response = 1024 * 1024;
+	err = http_sync(loop, &o, &status, &resp, NULL, errmsg, sizeof errmsg);
+	if (err != HTTP_OK || status != 200 || resp == NULL ||
+	    strncmp(resp, "{\"code\":0", 9) != 0) {
+		buf_printf(why, "  %s: %s\n", path, err != HTTP_OK ? errmsg :
+		    resp != NULL ? resp : "no answer");
+		free(resp);
+		return -1;
+	}
+	if (out != NULL)
+		*out = resp;
+	else
+		free(resp);
+	return 0;
+}
+
+static int
+sample_insert(struct loop *loop, const char *base, const struct sample_coll *c,
+    struct buf *why)
+{
+	struct buf b = BUF_INIT;
+	int i, j, k, rc = 0;
+
+	for (i = 0; i < c->rows && rc == 0; i += SAMPLE_BATCH) {
+		buf_reset(&b);
+		buf_printf(&b, "{\"dbName\":\"%s\",\"collectionName\":\"%s\",\"data\":[", c->db,
+		    c->name);
+		for (j = i; j < c->rows && j < i + SAMPLE_BATCH; j++) {
+			buf_printf(&b, "%s{\"id\":%d,\"vector\":[", j > i ? "," : "", j + 1);
+			for (k = 0; k < SAMPLE_DIM; k++)
+				buf_printf(&b, "%s%.3f", k ? "," : "", (double)((j * 7 + k * 13) % 100) /
+				    100.0);
+			buf_adds(&b, "]}");
+		}
+		buf_adds(&b, "]}");
+		rc = sample_call(loop, base, "entities/insert", b.data, NULL, why);
+	}
+	buf_release(&b);
+	return rc;
+}
+
+static bool
+sample_loaded(struct loop *loop, const char *base, const struct sample_coll *c,
+    struct buf *why)
+{
+	char body[512], *resp = NULL;
+	bool ok;
+
+	snprintf(body, sizeof body, "{\"dbName\":\"%s\",\"collectionName\":\"%s\"}", c->db,
+	    c->name);
+	if (sample_call(loop, base, "collections/get_load_state", body, &resp, why) != 0)
+		return false;
+	ok = strstr(resp, "LoadStateLoaded") != NULL;
+	free(resp);
+	return ok;
+}
+
+/* One collection, made only when it does not exist yet. */
+static int
+sample_collection(struct loop *loop, const char *base, const struct sample_coll *c,
+    int replicas, struct buf *why)
+{
+	char body[512], *resp = NULL;
+	bool has;
+
+	snprintf(body, sizeof body, "{\"dbName\":\"%s\",\"collectionName\":\"%s\"}", c->db,
+	    c->name);
+	if (sample_call(loop, base, "collections/has", body, &resp, why) != 0)
+		return -1;
+	has = strstr(resp, "\"has\":true") != NULL;
+	free(resp);
+	if (has)
+		return 0;
+	/* Quick setup loads with one replica; release, fill, then load as wanted. */
+	snprintf(body, sizeof body, "{\"dbName\":\"%s\",\"collectionName\":\"%s\","
+	    "\"dimension\":%d}", c->db, c->name, SAMPLE_DIM);
+	if (sample_call(loop, base, "collections/create", body, NULL, why) != 0)
+		return -1;
+	snprintf(body, sizeof body, "{\"dbName\":\"%s\",\"collectionName\":\"%s\"}", c->db,
+	    c->name);
+	if (sample_call(loop, base, "collections/release", body, NULL, why) != 0 ||
+	    sample_insert(loop, base, c, why) != 0)
+		return -1;
+	if (c->alias != NULL) {
+		snprintf(body, sizeof body, "{\"dbName\":\"%s\",\"collectionName\":\"%s\","
+		    "\"aliasName\":\"%s\"}", c->db, c->name, c->alias);
+		if (sample_call(loop, base, "aliases/create", body, NULL, why) != 0)
+			return -1;
+	}
+	if (replicas > 0) {
+		snprintf(body, sizeof body, "{\"dbName\":\"%s\",\"collectionName\":\"%s\","
+		    "\"replicaNumber\":%d}", c->db, c->name, replicas);
+		if (sample_call(loop, base, "collections/load", body, NULL, why) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+lab_sample_data(struct loop *loop, const struct lab *lab, struct buf *why)
+{
+	bool databases = strcmp(lab->milvus, "2.5") == 0 || strcmp(lab->milvus, "2.6") == 0;
+	char base[128], *resp = NULL;
+	const char *ip = NULL;
+	int64_t deadline;
+	size_t i;
+	int replicas;
+
+	/* 2.3 has no REST v2 to make them with. */
+	if (strcmp(lab->milvus, "2.3") == 0)
+		return 0;
+	for (i = 0; i < lab->n_members && ip == NULL; i++) {
+		if (strcmp(lab->members[i].role, "proxy") == 0 ||
+		    strcmp(lab->members[i].role, "standalone") == 0)
+			ip = lab->members[i].ip;
+	}
+	if (ip == NULL)
+		return 0;
+	snprintf(base, sizeof base, "http://%s:%d", ip, LAB_PROXY_PORT);
+	if (databases) {
+		if (sample_call(loop, base, "databases/list", "{}", &resp, why) != 0)
+			return -1;
+		if (strstr(resp, "\"analytics\"") == NULL &&
+		    sample_call(loop, base, "databases/create", "{\"dbName\":\"analytics\"}", NULL,
+		    why) != 0) {
+			free(resp);
+			return -1;
+		}
+		free(resp);
+	}
+	for (i = 0; i < sizeof sample_colls / sizeof sample_colls[0]; i++) {
+		if (strcmp(sample_colls[i].db, "default") != 0 && !databases)
+			continue;
+		/* A standalone lab has one querynode: one replica each. */
+		replicas = sample_colls[i].replicas > 0 && lab->standalone ? 1 :
+		    sample_colls[i].replicas;
+		if (sample_collection(loop, base, &sample_colls[i], replicas, why) != 0)
+			return -1;
+	}
+	/* Wait for the querycoord to have loaded them, so the lab is ready to use. */
+	deadline = time_mono_ms() + SAMPLE_LOAD_WAIT_MS;
+	for (i = 0; i < sizeof sample_colls / sizeof sample_colls[0]; i++) {
+		if (sample_colls[i].replicas == 0 ||
+		    (strcmp(sample_colls[i].db, "default") != 0 && !databases))
+			continue;
+		while (!sample_loaded(loop, base, &sample_colls[i], why)) {
+			if (time_mono_ms() >= deadline) {
+				buf_printf(why, "  '%s' is not loaded after %d s\n",
+				    sample_colls[i].name, SAMPLE_LOAD_WAIT_MS / 1000);
+				return -1;
+			}
+			loop_once(loop, 100);
+		}
+	}
+	return 0;
 }

@@ -12,5 +12,9 @@ struct lab;
  * exclusive coordinator role its active key and every proxy's /healthz says 200;
  * otherwise 0 with one line per missing piece appended to why. */
 int lab_ready_check(struct loop *loop, const struct lab *lab, struct buf *why);
+/* Make the sample databases and collections through a proxy's REST v2, those
+ * that do not exist yet, and wait until the loaded ones are Loaded. 0, or -1
+ * with what failed appended to why. */
+int lab_sample_data(struct loop *loop, const struct lab *lab, struct buf *why);
 
 #endif

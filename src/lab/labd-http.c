@@ -15,8 +15,8 @@
 #include "milvusadm/xalloc.h"
 #include "labd.h"
 
-#define MAX_BODY	(1024 * 1024)	/* request bodies are read and dropped past this */
-#define MAX_PENDING	16
+#define MAX_BODY	(1024 * 1024)	/* larger request bodies end the connection */
+#define MAX_PENDING	128		/* suspended requests (the connection limit) */
 
 struct labd_http {
 	struct labd *d;
@@ -31,10 +31,16 @@ struct labd_http {
 struct labd_http_req {
 	struct labd_http *h;
 	struct MHD_Connection *conn;
-	size_t body_len;
+	struct buf body;
 	bool suspended;
 	bool resumed;
 	struct labd_comp *comp;
+	struct labd_rest_job *job;	/* a REST call reading etcd */
+	bool answered;			/* resp_* hold the answer to send */
+	unsigned int resp_status;
+	char *resp_ctype;
+	char *resp_body;
+	size_t resp_len;
 };
 
 static void http_run(struct labd_http *h);
@@ -193,43 +199,27 @@ stop_finished(struct labd_comp *c)
 	}
 }
 
-/* §2.9: stops one component, answers once it is stopped (the process stays). */
-static enum MHD_Result
-route_stop(struct labd_http *h, struct labd_http_req *r, struct MHD_Connection *conn)
+/* Park a request in pending[] while something on the loop works for it. */
+static int
+req_suspend(struct labd_http *h, struct labd_http_req *r)
 {
-	const char *role = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "role");
-	struct labd_comp *c;
 	size_t i;
 
-	if (r->resumed)
-		return reply_msg(conn, MHD_HTTP_OK, "%s", "OK");
-	if (role == NULL || *role == '\0')
-		return reply_msg(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "failed to trigger component stop, %s", "role is empty");
-	if ((c = labd_comp_find(h->d, role)) == NULL)
-		return reply_msg(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "failed to trigger component stop, component %s not found", role);
-	if (c->stop_started || c->stop_req != NULL)
-		return reply_msg(conn, MHD_HTTP_OK, "%s", "OK");
 	for (i = 0; i < MAX_PENDING; i++) {
 		if (h->pending[i] == NULL)
 			break;
 	}
 	if (i == MAX_PENDING)
-		return reply_msg(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "failed to trigger component stop, %s", "too many stops in progress");
-	log_info("/management/stop: stopping %s", role);
+		return -1;
 	h->pending[i] = r;
-	r->comp = c;
 	r->suspended = true;
-	c->stop_req = r;
-	MHD_suspend_connection(conn);
-	labd_comp_stop(c, stop_finished);
-	return MHD_YES;
+	MHD_suspend_connection(r->conn);
+	return 0;
 }
 
-void
-labd_http_stop_done(struct labd_http_req *r)
+/* Take a request out of pending[] and let MHD call its handler again. */
+static void
+req_resume(struct labd_http_req *r)
 {
 	struct labd_http *h = r->h;
 	size_t i;
@@ -250,6 +240,71 @@ labd_http_stop_done(struct labd_http_req *r)
 	h->timer = loop_timer_add(h->d->loop, 0, on_timer, h);
 }
 
+void
+labd_http_answer(struct labd_http_req *r, unsigned int status, const char *ctype,
+    const char *body, size_t len)
+{
+	r->job = NULL;
+	r->answered = true;
+	r->resp_status = status;
+	r->resp_ctype = xstrdup(ctype);
+	r->resp_body = xmalloc(len + 1);
+	memcpy(r->resp_body, body, len);
+	r->resp_body[len] = '\0';
+	r->resp_len = len;
+	req_resume(r);
+}
+
+/* Answer from the catalog in etcd (labd-rest-io.c), suspended meanwhile. */
+static enum MHD_Result
+serve_job(struct labd_http *h, struct labd_http_req *r, struct MHD_Connection *conn,
+    const char *url)
+{
+	static const char busy[] = "{\"code\":8,\"message\":\"rate limit exceeded\"}";
+
+	if (r->answered)
+		return reply(conn, r->resp_status, r->resp_ctype, r->resp_body, r->resp_len);
+	if (req_suspend(h, r) == -1)
+		return reply(conn, MHD_HTTP_OK, "application/json; charset=utf-8", busy,
+		    sizeof busy - 1);
+	r->job = labd_rest_start(h->d, r, url, r->body.data, r->body.len,
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "DB-Name"));
+	return MHD_YES;
+}
+
+/* §2.9: stops one component, answers once it is stopped (the process stays). */
+static enum MHD_Result
+route_stop(struct labd_http *h, struct labd_http_req *r, struct MHD_Connection *conn)
+{
+	const char *role = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "role");
+	struct labd_comp *c;
+
+	if (r->resumed)
+		return reply_msg(conn, MHD_HTTP_OK, "%s", "OK");
+	if (role == NULL || *role == '\0')
+		return reply_msg(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "failed to trigger component stop, %s", "role is empty");
+	if ((c = labd_comp_find(h->d, role)) == NULL)
+		return reply_msg(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "failed to trigger component stop, component %s not found", role);
+	if (c->stop_started || c->stop_req != NULL)
+		return reply_msg(conn, MHD_HTTP_OK, "%s", "OK");
+	if (req_suspend(h, r) == -1)
+		return reply_msg(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "failed to trigger component stop, %s", "too many stops in progress");
+	log_info("/management/stop: stopping %s", role);
+	r->comp = c;
+	c->stop_req = r;
+	labd_comp_stop(c, stop_finished);
+	return MHD_YES;
+}
+
+void
+labd_http_stop_done(struct labd_http_req *r)
+{
+	req_resume(r);
+}
+
 static enum MHD_Result
 serve_9091(struct labd_http *h, struct labd_http_req *r, struct MHD_Connection *conn,
     const char *url)
@@ -267,47 +322,29 @@ serve_9091(struct labd_http *h, struct labd_http_req *r, struct MHD_Connection *
 		return route_ready(h, conn);
 	if (v->management && strcmp(url, "/management/stop") == 0)
 		return route_stop(h, r, conn);
-	return not_found(conn);
-}
-
-/* ---- 19530: REST v2 (§5). One table; later issues fill in real handlers. ---- */
-
-typedef enum MHD_Result (*rest_fn)(struct labd_http *h, struct MHD_Connection *conn,
-    const char *url);
-
-static enum MHD_Result
-rest_not_ready(struct labd_http *h, struct MHD_Connection *conn, const char *url)
-{
-	static const char body[] = "{\"code\":1,\"message\":\"service not ready\"}";
-
-	return reply(conn, MHD_HTTP_OK, "application/json; charset=utf-8", body, sizeof body - 1);
-}
-
-static const struct rest_route {
-	const char *method;
-	const char *path;		/* exact, or a prefix when it ends in '/' */
-	rest_fn fn;
-} rest_routes[] = {
-	{ "POST", "/v2/vectordb/", rest_not_ready },
-};
-
-static enum MHD_Result
-serve_rest(struct labd_http *h, struct MHD_Connection *conn, const char *method,
-    const char *url)
-{
-	const struct rest_route *rt;
-	size_t i, n;
-
-	for (i = 0; i < sizeof rest_routes / sizeof rest_routes[0]; i++) {
-		rt = &rest_routes[i];
-		n = strlen(rt->path);
-		if (strcmp(method, rt->method) != 0)
-			continue;
-		if (rt->path[n - 1] == '/' ? strncmp(url, rt->path, n) == 0 :
-		    strcmp(url, rt->path) == 0)
-			return rt->fn(h, conn, url);
+	/* The proxy's gin router on 9091 (§4.5); GETs that carry a JSON body. */
+	if (strncmp(url, "/api/v1/", 8) == 0 && labd_comp_find(h->d, "proxy") != NULL) {
+		if (strcmp(url, "/api/v1/health") == 0)
+			return reply(conn, MHD_HTTP_OK, "application/json; charset=utf-8",
+			    "{\"status\":\"ok\"}", 15);
+		if (strcmp(url, "/api/v1/replicas") == 0 ||
+		    (v->webui && strcmp(url, "/api/v1/_qc/replica") == 0))
+			return serve_job(h, r, conn, url);
 	}
 	return not_found(conn);
+}
+
+/* ---- 19530: REST v2 (§5), every call a POST answered from etcd ---- */
+
+static enum MHD_Result
+serve_rest(struct labd_http *h, struct labd_http_req *r, struct MHD_Connection *conn,
+    const char *method, const char *url)
+{
+	/* gin answers a wrong method like an unknown path (404). */
+	if (strcmp(method, "POST") != 0 || strncmp(url, "/v2/vectordb/", 13) != 0 ||
+	    strlen(url) > 128)
+		return not_found(conn);
+	return serve_job(h, r, conn, url);
 }
 
 /* ---- libmicrohttpd plumbing ---- */
@@ -327,13 +364,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0) {
-		/* Bodies are not used yet: count and drop them. */
-		r->body_len += *upload_data_size;
+		if (r->body.len + *upload_data_size > MAX_BODY)
+			return MHD_NO;
+		buf_add(&r->body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		return r->body_len > MAX_BODY ? MHD_NO : MHD_YES;
+		return MHD_YES;
 	}
 	if (h->rest)
-		return serve_rest(h, conn, method, url);
+		return serve_rest(h, r, conn, method, url);
 	return serve_9091(h, r, conn, url);
 }
 
@@ -352,6 +390,11 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	if (r->comp != NULL && r->comp->stop_req == r)
 		r->comp->stop_req = NULL;
+	if (r->job != NULL)
+		labd_rest_detach(r->job);
+	buf_release(&r->body);
+	free(r->resp_ctype);
+	free(r->resp_body);
 	free(r);
 	*con_cls = NULL;
 }

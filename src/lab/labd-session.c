@@ -40,6 +40,7 @@ labd_comp_activated(struct labd_comp *c)
 	c->state = LABD_ST_HEALTHY;
 	c->counted = c->ever_counted = true;
 	log_info("%s is healthy", labd_role_name(c->role));
+	labd_duties_start(c);
 }
 
 /* The session JSON with the current lease and Stopping flag, as role name. */

@@ -216,6 +216,7 @@ labd_comp_stop(struct labd_comp *c, void (*cb)(struct labd_comp *c))
 		return;
 	c->stop_started = true;
 	c->stopped_cb = cb;
+	labd_duties_stop(c);
 	c->counted = false;
 	if (c->state != LABD_ST_INITIALIZING || c->n_sess > 0)
 		c->state = LABD_ST_STOPPING;
@@ -313,6 +314,8 @@ labd_release(struct labd *d)
 
 	labd_http_stop(d->http9091);
 	labd_http_stop(d->http19530);
+	for (i = 0; i < d->n_comps; i++)
+		labd_duties_stop(d->comps[i]);
 	for (i = 0; i < d->n_comps; i++) {
 		for (j = 0; j < d->comps[i]->n_sess; j++) {
 			s = d->comps[i]->sess[j];

@@ -46,6 +46,10 @@ struct labd_version {
 	bool enable_disk;		/* indexnode EnableDisk (2.3, 2.4, early 2.5) */
 	bool management;		/* /management/stop, /check/ready (2.4+) */
 	bool livez;			/* /livez (2.6.7+) */
+	bool rest_v2;			/* REST v2 on 19530 (2.4+; 2.3 has only v1) */
+	bool rest_databases;		/* v2 databases/ routes (2.5+, §5.3) */
+	bool webui;			/* /api/v1/_qc/... WebUI routes on 9091 (2.5+) */
+	bool drop_alias_check;		/* drop refused while aliases exist (2.5.5+, §6.2) */
 	enum labd_healthz_style healthz;
 	int32_t qn_index_min, qn_index_cur, qn_index_max;	/* querynode IndexEngineVersion */
 	int32_t qn_scalar_min, qn_scalar_cur, qn_scalar_max;	/* querynode ScalarIndexEngineVersion */
@@ -140,6 +144,10 @@ struct labd;
 struct labd_comp;
 struct labd_http;
 struct labd_http_req;
+struct labd_qc;
+struct labd_rest_job;
+struct lstore;
+struct lstore_ops;
 
 /* One etcd session: a key (plus the active key for a coordinator) on its own lease. */
 struct labd_sess {
@@ -210,6 +218,7 @@ struct labd {
 	size_t n_comps;
 	struct labd_http *http9091;
 	struct labd_http *http19530;
+	struct labd_qc *qc;		/* the active querycoord's replica job, or NULL */
 	int done;
 	int exit_code;
 	bool shutting_down;
@@ -254,6 +263,32 @@ struct labd_http *labd_http_start_rest(struct labd *d, char *err, size_t errlen)
 void labd_http_stop(struct labd_http *h);
 /* Answer a /management/stop request that waited for its component to stop. */
 void labd_http_stop_done(struct labd_http_req *r);
+
+/* Answer a suspended request (REST) with this response, copied. */
+void labd_http_answer(struct labd_http_req *r, unsigned int status, const char *ctype,
+    const char *body, size_t len);
+
+/* labd-rest-io.c */
+/* Read <root>/meta/ and the ID counter at one revision; s (NULL with err on
+ * failure) is the callback's to free. */
+typedef void (*labd_snap_cb)(struct labd *d, struct lstore *s, const char *err, void *arg);
+void labd_snapshot(struct labd *d, labd_snap_cb cb, void *arg);
+/* Commit ops as one txn: rc 0 done, 1 a compare failed (re-read), -1 error. */
+typedef void (*labd_commit_cb)(struct labd *d, int rc, const char *err, void *arg);
+void labd_commit(struct labd *d, const struct lstore_ops *ops, labd_commit_cb cb, void *arg);
+/* Serve url (/v2/vectordb/..., /api/v1/replicas, /api/v1/_qc/replica) from
+ * the catalog; answers req through labd_http_answer. */
+struct labd_rest_job *labd_rest_start(struct labd *d, struct labd_http_req *req,
+    const char *url, const char *body, size_t len, const char *db_header);
+/* The request went away: the job finishes without answering. */
+void labd_rest_detach(struct labd_rest_job *j);
+
+/* labd-replica.c */
+/* A component became active: rootcoord writes the default database,
+ * querycoord (mixcoord) starts assigning replicas. */
+void labd_duties_start(struct labd_comp *c);
+/* The component stops (or the process ends): stop its duties. */
+void labd_duties_stop(struct labd_comp *c);
 
 /* labd.c */
 /* Stop one component (graceful, §2.7); cb when its leases are revoked. */

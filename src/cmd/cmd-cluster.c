@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* Opening the profile's state gatherer for the read-side commands, with one
+ * way of reporting an unusable profile or an unreachable etcd. */
+#include <string.h>
+
+#include "milvusadm/cluster.h"
+#include "milvusadm/state.h"
+#include "cmd-cluster.h"
+
+struct state *
+cmd_cluster_open(struct cmd_ctx *ctx, int *rc)
+{
+	struct state *st;
+	char err[512];
+
+	st = state_open(ctx->loop, ctx->profile, err, sizeof err);
+	if (st == NULL)
+		*rc = cmd_error(ctx, CMD_FAILED, "%s", err);
+	return st;
+}
+
+int
+cmd_cluster_sessions(struct cmd_ctx *ctx, struct state *st)
+{
+	struct cluster *c = state_cluster(st);
+
+	if (state_load_sessions(st) != 0)
+		return cmd_error(ctx, CMD_UNREACHABLE, "%s",
+		    c->src_sessions.error != NULL ? c->src_sessions.error :
+		    "etcd unreachable: no answer");
+	return CMD_OK;
+}
+
+const char *
+cmd_opt_value(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+	size_t len = strlen(name);
+
+	if (strcmp(argv[*i], name) == 0) {
+		if (*i + 1 >= argc) {
+			*missing = true;
+			return NULL;
+		}
+		*i += 1;
+		return argv[*i];
+	}
+	/* --role=R as well as --role R. */
+	if (strncmp(argv[*i], name, len) == 0 && argv[*i][len] == '=')
+		return argv[*i] + len + 1;
+	return NULL;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the read-side commands (topology, leaders, etcd, health,
+ * events): open the profile's gatherer and report failures the same way. */
+#ifndef MILVUSADM_CMD_CLUSTER_H
+#define MILVUSADM_CMD_CLUSTER_H
+
+#include <stdbool.h>
+
+#include "milvusadm/cmd.h"
+
+struct state;
+
+/* The gatherer for ctx's profile; NULL after reporting the error (*rc set). */
+struct state *cmd_cluster_open(struct cmd_ctx *ctx, int *rc);
+/* Load the sessions (and lease TTLs); on failure report "etcd unreachable" and
+ * return CMD_UNREACHABLE, else CMD_OK. */
+int cmd_cluster_sessions(struct cmd_ctx *ctx, struct state *st);
+/* Parse "--role R" style options: returns the value for name at argv[*i] and
+ * advances *i, or NULL when argv[*i] is not name (or its value is missing, then
+ * *missing is set). */
+const char *cmd_opt_value(int argc, char **argv, int *i, const char *name, bool *missing);
+
+#endif

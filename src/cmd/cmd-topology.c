@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/* `milvusadm topology [--role R]`: every component from the etcd sessions,
+ * with ACTIVE/STANDBY, stopping, /healthz code, lease TTL left and age. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "milvusadm/cluster.h"
+#include "milvusadm/output.h"
+#include "milvusadm/state.h"
+#include "milvusadm/timeutil.h"
+#include "cmd-cluster.h"
+#include "cmd-handlers.h"
+
+static const struct out_col topology_cols[] = {
+	{ "role", "ROLE", OCOL_STR },
+	{ "server_id", "ID", OCOL_INT },
+	{ "address", "ADDRESS", OCOL_STR },
+	{ "host_name", "HOST", OCOL_STR },
+	{ "version", "VERSION", OCOL_STR },
+	{ "ha_text", "HA", OCOL_STR },
+	{ "stopping", "STOPPING", OCOL_BOOL },
+	{ "health", "HEALTH", OCOL_STR },
+	{ "lease_ttl_s", "TTL", OCOL_INT },
+	{ "age_ms", "AGE", OCOL_DURATION_MS },
+	{ "process", "PROCESS", OCOL_STR },
+};
+
+/* One component as a row (topology) — also used by nothing else, kept here. */
+static void
+topology_row(struct out_obj *r, const struct component *comp, int64_t now)
+{
+	char lease[24];
+	const char *ha = comp->ha == HA_NONE ? NULL : ha_state_name(comp->ha);
+
+	out_str(r, "role", comp->role);
+	out_int(r, "server_id", comp->server_id);
+	out_str(r, "key", comp->s.key);
+	out_str(r, "address", comp->s.address);
+	out_str(r, "host_name", comp->s.host_name);
+	out_str(r, "version", comp->s.version);
+	out_str(r, "ha", ha);
+	out_str(r, "ha_text", ha != NULL ? ha : "-");
+	out_bool(r, "exclusive", comp->exclusive);
+	out_bool(r, "stopping", comp->s.stopping);
+	if (comp->health == HEALTH_UNKNOWN)
+		out_null(r, "health_code");
+	else
+		out_int(r, "health_code", comp->health);
+	out_str(r, "health", health_name(comp->health));
+	out_str(r, "health_error", comp->health_error);
+	out_bool(r, "health_from_host", comp->health_from_host);
+	if (comp->ready < 0)
+		out_null(r, "ready");
+	else
+		out_bool(r, "ready", comp->ready == 1);
+	out_str(r, "process", comp->process);
+	out_str(r, "label", comp->label);
+	out_strv(r, "legacy_keys", (const char *const *)comp->legacy_keys, comp->n_legacy_keys);
+	/* Lease IDs pass 2^53: a string keeps them exact for every JSON reader. */
+	if (comp->lease_id != 0) {
+		snprintf(lease, sizeof lease, "%" PRId64, comp->lease_id);
+		out_str(r, "lease_id", lease);
+	} else
+		out_null(r, "lease_id");
+	if (comp->lease_ttl_s >= 0)
+		out_int(r, "lease_ttl_s", comp->lease_ttl_s);
+	else
+		out_null(r, "lease_ttl_s");
+	out_int(r, "create_revision", comp->create_revision);
+	out_int(r, "mod_revision", comp->mod_revision);
+	/* etcd keeps revisions, not times: the age is known only when the model
+	 * saw the key appear; otherwise it is null and says so. */
+	if (comp->appeared_ms > 0) {
+		out_int(r, "age_ms", now - comp->appeared_ms);
+		out_str(r, "age_source", "watch");
+	} else {
+		out_null(r, "age_ms");
+		out_str(r, "age_source", "unknown");
+	}
+}
+
+int
+cmd_topology(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const char *role = NULL;
+	struct out_doc *d;
+	struct out_obj *root;
+	struct out_tab *t;
+	struct cluster *c;
+	struct state *st;
+	int64_t now;
+	size_t i, shown = 0;
+	bool missing = false;
+	int rc = CMD_OK;
+
+	for (int i_arg = 1; i_arg < argc; i_arg++) {
+		const char *v = cmd_opt_value(argc, argv, &i_arg, "--role", &missing);
+
+		if (v != NULL)
+			role = v;
+		else
+			return cmd_usage(ctx, cmd_entry_by_name("topology"));
+	}
+	if ((st = cmd_cluster_open(ctx, &rc)) == NULL)
+		return rc;
+	if ((rc = cmd_cluster_sessions(ctx, st)) != CMD_OK) {
+		state_free(st);
+		return rc;
+	}
+	c = state_cluster(st);
+	state_load_health(st);
+	now = time_wall_ms();
+	d = out_doc_new("topology");
+	root = out_doc_root(d);
+	out_str(root, "root_path", c->root);
+	out_str(root, "milvus_version", c->milvus_version);
+	out_int(root, "revision", c->sessions_revision);
+	if (c->session_ttl_s > 0)
+		out_int(root, "session_ttl_s", c->session_ttl_s);
+	else
+		out_null(root, "session_ttl_s");
+	out_str(root, "role_filter", role);
+	t = out_table(root, "components", "components", topology_cols,
+	    sizeof topology_cols / sizeof topology_cols[0]);
+	for (i = 0; i < c->n_components; i++) {
+		if (role != NULL && strcmp(c->components[i].role, role) != 0)
+			continue;
+		topology_row(out_row(t), &c->components[i], now);
+		shown++;
+	}
+	out_int(root, "count", (int64_t)shown);
+	state_free(st);
+	return cmd_emit(ctx, d);
+}

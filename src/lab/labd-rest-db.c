@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: MIT */
+/* REST v2 databases/ (2.5+, contract §5.3), aliases/ and entities/ (insert,
+ * and query answering count(*)) on the lab's proxies. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "milvusadm/xalloc.h"
+#include "labd.h"
+#include "labd-rest.h"
+
+#define SEG_MAX_ROWS	100000	/* a growing segment is sealed past this */
+#define MAX_INSERT_ROWS	100000
+
+static const char *
+need(struct lrest_ctx *c, const char *req_struct, const char *member, const char *field)
+{
+	const char *v = lrest_str(c, member);
+
+	if (v == NULL || *v == '\0' || strlen(v) > LSTORE_MAX_NAME) {
+		lrest_missing(c, req_struct, field);
+		return NULL;
+	}
+	return v;
+}
+
+/* ---- databases/ ---- */
+
+/* {"k":"v"} as the stored [{"key","value"}]. */
+static char *
+props_array(const cJSON *obj)
+{
+	struct buf b = BUF_INIT;
+	const cJSON *e;
+	size_t n = 0;
+
+	buf_addc(&b, '[');
+	cJSON_ArrayForEach(e, obj) {
+		char num[32];
+
+		if (e->string == NULL || n >= 64)
+			continue;
+		buf_adds(&b, n++ ? ",{\"key\":" : "{\"key\":");
+		buf_add_json_str(&b, e->string);
+		buf_adds(&b, ",\"value\":");
+		if (cJSON_IsString(e))
+			buf_add_json_str(&b, e->valuestring);
+		else {
+			snprintf(num, sizeof num, "%lld", (long long)e->valuedouble);
+			buf_add_json_str(&b, cJSON_IsBool(e) ? (cJSON_IsTrue(e) ? "true" : "false") :
+			    num);
+		}
+		buf_addc(&b, '}');
+	}
+	buf_addc(&b, ']');
+	return buf_detach(&b, NULL);
+}
+
+static void
+db_list(struct lrest_ctx *c)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_addc(&b, '[');
+	for (i = 0; i < c->s->n_dbs; i++) {
+		if (i > 0)
+			buf_addc(&b, ',');
+		buf_add_json_str(&b, c->s->dbs[i].name);
+	}
+	buf_addc(&b, ']');
+	lrest_ok(c, b.data);
+	buf_release(&b);
+}
+
+static void
+db_describe(struct lrest_ctx *c, const char *name)
+{
+	struct buf b = BUF_INIT;
+
+	c->db_name = name;
+	if (!lrest_db(c))
+		return;
+	buf_adds(&b, "{\"dbID\":");
+	buf_printf(&b, "%lld,\"dbName\":", (long long)c->db->id);
+	buf_add_json_str(&b, c->db->name);
+	buf_printf(&b, ",\"properties\":%s}", c->db->props);
+	lrest_ok(c, b.data);
+	buf_release(&b);
+}
+
+static void
+db_create(struct lrest_ctx *c, const char *name)
+{
+	struct lstore_db db;
+
+	if (lstore_db_by_name(c->s, name) != NULL) {
+		lrest_err(c, 65535, "database already exist: %s", name);
+		return;
+	}
+	memset(&db, 0, sizeof db);
+	db.id = lstore_alloc_id(c->s, &c->out->ops);
+	db.name = (char *)name;
+	db.created = c->rq->now_ms;
+	db.props = props_array(cJSON_GetObjectItemCaseSensitive(c->j, "properties"));
+	lstore_op_put(&c->out->ops, lstore_db_key(c->s, db.id), lstore_db_json(&db));
+	lstore_ops_finish(c->s, &c->out->ops);
+	free(db.props);
+	lrest_ok(c, "{}");
+}
+
+static void
+db_drop(struct lrest_ctx *c, const char *name)
+{
+	const struct lstore_db *db = lstore_db_by_name(c->s, name);
+	size_t i;
+
+	if (strcmp(name, "default") == 0) {
+		lrest_err(c, 65535, "can not drop default database");
+		return;
+	}
+	if (db == NULL) {
+		lrest_ok(c, "{}");
+		return;
+	}
+	for (i = 0; i < c->s->n_colls; i++) {
+		if (c->s->colls[i].db_id == db->id) {
+			lrest_err(c, 65535, "database:%s not empty, must drop all collections before "
+			    "drop database", name);
+			return;
+		}
+	}
+	lstore_op_del(&c->out->ops, lstore_db_key(c->s, db->id), false);
+	lrest_ok(c, "{}");
+}
+
+void
+lrest_databases(struct lrest_ctx *c, const char *verb)
+{
+	const char *name;
+
+	if (strcmp(verb, "list") == 0) {
+		db_list(c);
+		return;
+	}
+	if ((name = need(c, "DatabaseReqRequiredName", "dbName", "DbName")) == NULL)
+		return;
+	if (strcmp(verb, "describe") == 0)
+		db_describe(c, name);
+	else if (strcmp(verb, "create") == 0)
+		db_create(c, name);
+	else
+		db_drop(c, name);
+}
+
+/* ---- aliases/ ---- */
+
+static void
+alias_list(struct lrest_ctx *c)
+{
+	const char *cname = lrest_str(c, "collectionName");
+	const struct lstore_coll *coll = NULL;
+	struct buf b = BUF_INIT;
+	size_t i, n = 0;
+
+	if (!lrest_db(c))
+		return;
+	if (cname != NULL && *cname != '\0' && (coll = lrest_coll(c, cname)) == NULL)
+		return;
+	buf_addc(&b, '[');
+	for (i = 0; i < c->s->n_aliases; i++) {
+		const struct lstore_alias *a = &c->s->aliases[i];
+
+		if (a->db_id != c->db->id || (coll != NULL && a->coll_id != coll->id))
+			continue;
+		if (n++ > 0)
+			buf_addc(&b, ',');
+		buf_add_json_str(&b, a->name);
+	}
+	buf_addc(&b, ']');
+	lrest_ok(c, b.data);
+	buf_release(&b);
+}
+
+static const struct lstore_alias *
+alias_need(struct lrest_ctx *c, const char *alias)
+{
+	const struct lstore_alias *a = lstore_alias_find(c->s, c->db->id, alias);
+
+	if (a == NULL)
+		lrest_err(c, 1600, "alias not found[database=%s][alias=%s]", c->db_name, alias);
+	return a;
+}
+
+static void
+alias_describe(struct lrest_ctx *c, const char *alias)
+{
+	const struct lstore_alias *a;
+	const struct lstore_coll *coll;
+	struct buf b = BUF_INIT;
+
+	if ((a = alias_need(c, alias)) == NULL)
+		return;
+	coll = lstore_coll_by_id(c->s, a->coll_id);
+	buf_adds(&b, "{\"aliasName\":");
+	buf_add_json_str(&b, a->name);
+	buf_adds(&b, ",\"collectionName\":");
+	buf_add_json_str(&b, coll != NULL ? coll->name : "");
+	buf_adds(&b, ",\"dbName\":");
+	buf_add_json_str(&b, c->db->name);
+	buf_addc(&b, '}');
+	lrest_ok(c, b.data);
+	buf_release(&b);
+}
+
+static void
+alias_put(struct lrest_ctx *c, const char *alias, const struct lstore_coll *coll, bool create)
+{
+	const struct lstore_alias *old = lstore_alias_find(c->s, c->db->id, alias);
+	struct lstore_alias a;
+
+	if (create && old != NULL) {
+		lrest_err(c, 1602, "alias already exist[database=%s][alias=%s]", c->db_name, alias);
+		return;
+	}
+	if (!create && old == NULL) {
+		alias_need(c, alias);
+		return;
+	}
+	if (lstore_coll_by_name(c->s, c->db->id, alias) != NULL) {
+		lrest_err(c, 1601, "alias and collection name conflict[database=%s][alias=%s]",
+		    c->db_name, alias);
+		return;
+	}
+	memset(&a, 0, sizeof a);
+	a.name = (char *)alias;
+	a.db_id = c->db->id;
+	a.coll_id = coll->id;
+	if (create)
+		lstore_op_cmp(&c->out->ops, LSTORE_CMP_ABSENT,
+		    lstore_alias_key(c->s, c->db->id, alias), 0);
+	else
+		lstore_op_cmp(&c->out->ops, LSTORE_CMP_MOD,
+		    lstore_alias_key(c->s, c->db->id, alias), old->mod_rev);
+	lstore_op_cmp(&c->out->ops, LSTORE_CMP_MOD, lstore_coll_key(c->s, coll->db_id, coll->id),
+	    coll->mod_rev);
+	lstore_op_put(&c->out->ops, lstore_alias_key(c->s, c->db->id, alias), lstore_alias_json(&a));
+	lrest_ok(c, "{}");
+}
+
+void
+lrest_aliases(struct lrest_ctx *c, const char *verb)
+{
+	const struct lstore_coll *coll;
+	const char *alias, *cname = NULL;
+
+	if (strcmp(verb, "list") == 0) {
+		alias_list(c);
+		return;
+	}
+	if (strcmp(verb, "create") == 0 || strcmp(verb, "alter") == 0) {
+		if ((cname = need(c, "AliasCollectionReq", "collectionName", "CollectionName")) == NULL ||
+		    (alias = need(c, "AliasCollectionReq", "aliasName", "AliasName")) == NULL)
+			return;
+	} else if ((alias = need(c, "AliasReq", "aliasName", "AliasName")) == NULL)
+		return;
+	if (!lrest_db(c))
+		return;
+	if (strcmp(verb, "describe") == 0) {
+		alias_describe(c, alias);
+	} else if (strcmp(verb, "drop") == 0) {
+		/* Dropping an alias that does not exist succeeds, as in rootcoord. */
+		if (lstore_alias_find(c->s, c->db->id, alias) != NULL)
+			lstore_op_del(&c->out->ops, lstore_alias_key(c->s, c->db->id, alias), false);
+		lrest_ok(c, "{}");
+	} else {
+		if ((coll = lstore_coll_by_name(c->s, c->db->id, cname)) == NULL) {
+			lrest_err(c, 100, "collection not found[collection=%s]", cname);
+			return;
+		}
+		alias_put(c, alias, coll, strcmp(verb, "create") == 0);
+	}
+}
+
+/* ---- entities/ ---- */
+
+/* The primary key field's name, and whether it is auto_id, from the fields. */
+static char *
+pk_field(const struct lstore_coll *coll, bool *auto_id)
+{
+	char *name = NULL;
+	size_t i;
+
+	*auto_id = false;
+	for (i = 0; i < coll->n_fields && name == NULL; i++) {
+		cJSON *f = cJSON_Parse(coll->fields[i]);
+
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "primaryKey"))) {
+			const cJSON *n = cJSON_GetObjectItemCaseSensitive(f, "name");
+
+			name = xstrdup(cJSON_IsString(n) ? n->valuestring : "id");
+			*auto_id = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "autoId"));
+		}
+		cJSON_Delete(f);
+	}
+	return name;
+}
+
+/* Rows are not kept: the lab counts them into a growing segment. */
+static void
+entities_insert(struct lrest_ctx *c)
+{
+	const cJSON *data = cJSON_GetObjectItemCaseSensitive(c->j, "data"), *row;
+	struct lstore_seg *grow = NULL, g;
+	struct lstore_coll *coll;
+	struct buf b = BUF_INIT;
+	const char *name;
+	int64_t n = 0, base = 0;
+	bool auto_id;
+	char *pk;
+	size_t i;
+
+	if ((name = need(c, "CollectionDataReq", "collectionName", "CollectionName")) == NULL)
+		return;
+	if (!cJSON_IsArray(data) || cJSON_GetArraySize(data) == 0) {
+		lrest_missing(c, "CollectionDataReq", "Data");
+		return;
+	}
+	if (!lrest_db(c) || (coll = lrest_coll(c, name)) == NULL)
+		return;
+	if (cJSON_GetArraySize(data) > MAX_INSERT_ROWS) {
+		lrest_err(c, 1100, "too many rows in one insert: invalid parameter");
+		return;
+	}
+	pk = pk_field(coll, &auto_id);
+	buf_adds(&b, "{\"insertCount\":");
+	n = cJSON_GetArraySize(data);
+	buf_printf(&b, "%lld,\"insertIds\":[", (long long)n);
+	if (auto_id) {
+		base = lstore_alloc_id(c->s, &c->out->ops);
+		c->out->ops.gid_next += n - 1;
+	}
+	i = 0;
+	cJSON_ArrayForEach(row, data) {
+		const cJSON *id = pk != NULL ? cJSON_GetObjectItemCaseSensitive(row, pk) : NULL;
+		char *txt;
+
+		if (i > 0)
+			buf_addc(&b, ',');
+		if (auto_id || id == NULL)
+			buf_printf(&b, "%lld", (long long)(base != 0 ? base + (int64_t)i : (int64_t)i));
+		else {
+			txt = cJSON_PrintUnformatted(id);
+			buf_adds(&b, txt);
+			free(txt);
+		}
+		i++;
+	}
+	buf_adds(&b, "]}");
+	free(pk);
+	for (i = 0; i < c->s->n_segs; i++) {
+		if (c->s->segs[i].coll_id == coll->id && c->s->segs[i].growing &&
+		    c->s->segs[i].rows + n <= SEG_MAX_ROWS)
+			grow = &c->s->segs[i];
+	}
+	if (grow != NULL) {
+		g = *grow;
+		lstore_op_cmp(&c->out->ops, LSTORE_CMP_MOD, lstore_seg_key(c->s, g.coll_id,
+		    g.part_id, g.id), g.mod_rev);
+	} else {
+		memset(&g, 0, sizeof g);
+		g.id = lstore_alloc_id(c->s, &c->out->ops);
+		g.coll_id = coll->id;
+		g.part_id = coll->part_id;
+		g.growing = true;
+	}
+	g.rows += n;
+	lstore_op_put(&c->out->ops, lstore_seg_key(c->s, g.coll_id, g.part_id, g.id),
+	    lstore_seg_json(&g));
+	lstore_op_cmp(&c->out->ops, LSTORE_CMP_MOD, lstore_coll_key(c->s, coll->db_id, coll->id),
+	    coll->mod_rev);
+	lstore_ops_finish(c->s, &c->out->ops);
+	lrest_ok(c, b.data);
+	buf_release(&b);
+}
+
+static void
+entities_query(struct lrest_ctx *c)
+{
+	const cJSON *out = cJSON_GetObjectItemCaseSensitive(c->j, "outputFields"), *f;
+	struct lstore_coll *coll;
+	const char *name;
+	bool count = false;
+	char data[64];
+
+	if ((name = need(c, "QueryReqV2", "collectionName", "CollectionName")) == NULL ||
+	    !lrest_db(c) || (coll = lrest_coll(c, name)) == NULL)
+		return;
+	if (lstore_load_find(c->s, coll->id) == NULL) {
+		lrest_err(c, 101, "collection not loaded[collection=%s]", name);
+		return;
+	}
+	cJSON_ArrayForEach(f, out) {
+		if (cJSON_IsString(f) && strcmp(f->valuestring, "count(*)") == 0)
+			count = true;
+	}
+	/* The lab keeps counts, not rows: count(*) is exact (the filter is not
+	 * applied), any other query finds nothing. */
+	if (!count) {
+		lrest_ok(c, "[]");
+		return;
+	}
+	snprintf(data, sizeof data, "[{\"count(*)\":%lld}]", (long long)lstore_rows(c->s, coll->id));
+	lrest_ok(c, data);
+}
+
+void
+lrest_entities(struct lrest_ctx *c, const char *verb)
+{
+	if (strcmp(verb, "insert") == 0)
+		entities_insert(c);
+	else
+		entities_query(c);
+}

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+/* The lab's catalog on the loop: reading a snapshot of <root>/meta/ in one
+ * txn, committing a store's operations as one guarded txn, and serving a
+ * proxy's REST call as read -> answer -> commit (retried on a conflict). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "milvusadm/etcd.h"
+#include "milvusadm/log.h"
+#include "milvusadm/timeutil.h"
+#include "milvusadm/xalloc.h"
+#include "labd.h"
+#include "labd-rest.h"
+
+#define MAX_TRIES	8	/* commits that lose a race and re-read */
+
+struct snap_call {
+	struct labd *d;
+	labd_snap_cb cb;
+	void *arg;
+};
+
+static void
+on_snapshot(const struct etcd_result *r, void *arg)
+{
+	struct snap_call *sc = arg;
+	struct lstore *s;
+	size_t i, j;
+
+	if (r->err != 0 || r->n_responses != 2) {
+		sc->cb(sc->d, NULL, r->err != 0 ? r->errmsg : "unexpected txn answer", sc->arg);
+		free(sc);
+		return;
+	}
+	s = lstore_new(sc->d->root);
+	s->rev = r->header.revision;
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < r->responses[i].n_kvs; j++) {
+			const struct etcd_kv *kv = &r->responses[i].kvs[j];
+
+			lstore_add_kv(s, kv->key, kv->key_len, kv->value, kv->value_len,
+			    kv->mod_revision);
+		}
+	}
+	lstore_sort(s);
+	sc->cb(sc->d, s, NULL, sc->arg);
+	free(sc);
+}
+
+void
+labd_snapshot(struct labd *d, labd_snap_cb cb, void *arg)
+{
+	struct snap_call *sc = xcalloc(1, sizeof *sc);
+	struct etcd_txn *t = etcd_txn_new();
+	char *prefix = xasprintf("%s/meta/", d->root), *end, *gid;
+
+	sc->d = d;
+	sc->cb = cb;
+	sc->arg = arg;
+	end = etcd_prefix_end(prefix, strlen(prefix), NULL);
+	gid = xasprintf("%s/kv/gid/idTimestamp", d->root);
+	/* One txn: both ranges are read at the same revision. */
+	etcd_txn_range(t, true, prefix, end);
+	etcd_txn_range(t, true, gid, NULL);
+	etcd_txn_commit(d->etcd, t, on_snapshot, sc);
+	free(prefix);
+	free(end);
+	free(gid);
+}
+
+struct commit_call {
+	struct labd *d;
+	labd_commit_cb cb;
+	void *arg;
+};
+
+static void
+on_commit(const struct etcd_result *r, void *arg)
+{
+	struct commit_call *cc = arg;
+
+	if (r->err != 0)
+		cc->cb(cc->d, -1, r->errmsg, cc->arg);
+	else
+		cc->cb(cc->d, r->succeeded ? 0 : 1, NULL, cc->arg);
+	free(cc);
+}
+
+void
+labd_commit(struct labd *d, const struct lstore_ops *ops, labd_commit_cb cb, void *arg)
+{
+	struct commit_call *cc = xcalloc(1, sizeof *cc);
+	struct etcd_txn *t = etcd_txn_new();
+	char num[32], *end;
+	size_t i;
+
+	cc->d = d;
+	cc->cb = cb;
+	cc->arg = arg;
+	for (i = 0; i < ops->n; i++) {
+		const struct lstore_op *op = &ops->v[i];
+
+		switch (op->kind) {
+		case LSTORE_CMP_ABSENT:
+			etcd_txn_cmp_int(t, op->key, ETCD_CMP_VERSION, ETCD_CMP_EQUAL, 0);
+			break;
+		case LSTORE_CMP_MOD:
+			/* An absent key has mod_revision 0, so 0 also means "still absent". */
+			etcd_txn_cmp_int(t, op->key, ETCD_CMP_MOD, ETCD_CMP_EQUAL, op->n);
+			break;
+		case LSTORE_CMP_GID:
+			if (op->n == 0)
+				etcd_txn_cmp_int(t, op->key, ETCD_CMP_VERSION, ETCD_CMP_EQUAL, 0);
+			else {
+				snprintf(num, sizeof num, "%lld", (long long)op->n);
+				etcd_txn_cmp_value(t, op->key, ETCD_CMP_EQUAL, num, strlen(num));
+			}
+			break;
+		case LSTORE_PUT:
+			etcd_txn_put(t, true, op->key, op->val, strlen(op->val), 0);
+			break;
+		case LSTORE_DEL:
+			end = op->prefix ? etcd_prefix_end(op->key, strlen(op->key), NULL) : NULL;
+			etcd_txn_delete(t, true, op->key, end);
+			free(end);
+			break;
+		}
+	}
+	etcd_txn_commit(d->etcd, t, on_commit, cc);
+}
+
+/* ---- one REST call ---- */
+
+enum { JOB_V2, JOB_V1_REPLICAS, JOB_QC_REPLICA };
+
+struct labd_rest_job {
+	struct labd *d;
+	struct labd_http_req *req;	/* NULL once the client went away */
+	int kind;
+	char *path;
+	char *body;
+	size_t len;
+	char *db_header;
+	int tries;
+	struct lrest_out out;
+};
+
+static void job_run(struct labd_rest_job *j);
+
+static void
+job_finish(struct labd_rest_job *j)
+{
+	if (j->req != NULL)
+		labd_http_answer(j->req, j->out.status, j->out.ctype,
+		    j->out.body.data != NULL ? j->out.body.data : "", j->out.body.len);
+	lrest_out_release(&j->out);
+	free(j->path);
+	free(j->body);
+	free(j->db_header);
+	free(j);
+}
+
+static void
+job_fail(struct labd_rest_job *j, const char *why)
+{
+	lstore_ops_release(&j->out.ops);
+	buf_reset(&j->out.body);
+	j->out.status = 200;
+	j->out.ctype = "application/json; charset=utf-8";
+	/* The proxy cannot reach the meta store: Milvus's "service unavailable". */
+	buf_adds(&j->out.body, "{\"code\":2,\"message\":");
+	{
+		struct buf m = BUF_INIT;
+
+		buf_printf(&m, "service unavailable: %s", why);
+		buf_add_json_str(&j->out.body, m.data);
+		buf_release(&m);
+	}
+	buf_addc(&j->out.body, '}');
+	if (j->kind != JOB_V2) {
+		j->out.status = 500;
+		buf_reset(&j->out.body);
+		buf_adds(&j->out.body, "{\"message\":\"service unavailable\"}");
+	}
+	job_finish(j);
+}
+
+static void
+on_job_commit(struct labd *d, int rc, const char *err, void *arg)
+{
+	struct labd_rest_job *j = arg;
+
+	if (rc == 0) {
+		job_finish(j);
+		return;
+	}
+	if (rc == 1 && ++j->tries < MAX_TRIES) {
+		/* Another proxy or the querycoord wrote first: read again. */
+		lrest_out_release(&j->out);
+		memset(&j->out, 0, sizeof j->out);
+		job_run(j);
+		return;
+	}
+	job_fail(j, rc == 1 ? "too many concurrent changes" : err);
+}
+
+static void
+on_job_snapshot(struct labd *d, struct lstore *s, const char *err, void *arg)
+{
+	struct labd_rest_job *j = arg;
+	struct lrest_req rq;
+
+	if (s == NULL) {
+		job_fail(j, err);
+		return;
+	}
+	memset(&rq, 0, sizeof rq);
+	rq.path = j->path;
+	rq.body = j->body;
+	rq.len = j->len;
+	rq.db_header = j->db_header;
+	rq.v = d->v;
+	rq.now_ms = time_wall_ms();
+	if (j->kind == JOB_V2)
+		lrest_handle(s, &rq, &j->out);
+	else if (j->kind == JOB_V1_REPLICAS)
+		lrest_replicas_v1(s, j->body, j->len, &j->out);
+	else
+		lrest_replicas_qc(s, &j->out);
+	lstore_free(s);
+	if (j->out.ops.n == 0) {
+		job_finish(j);
+		return;
+	}
+	labd_commit(d, &j->out.ops, on_job_commit, j);
+}
+
+static void
+job_run(struct labd_rest_job *j)
+{
+	labd_snapshot(j->d, on_job_snapshot, j);
+}
+
+struct labd_rest_job *
+labd_rest_start(struct labd *d, struct labd_http_req *req, const char *url, const char *body,
+    size_t len, const char *db_header)
+{
+	struct labd_rest_job *j = xcalloc(1, sizeof *j);
+
+	j->d = d;
+	j->req = req;
+	if (strncmp(url, "/v2/vectordb/", 13) == 0) {
+		j->kind = JOB_V2;
+		j->path = xstrdup(url + 13);
+	} else if (strcmp(url, "/api/v1/replicas") == 0) {
+		j->kind = JOB_V1_REPLICAS;
+	} else
+		j->kind = JOB_QC_REPLICA;
+	if (len > 0) {
+		j->body = xmalloc(len + 1);
+		memcpy(j->body, body, len);
+		j->body[len] = '\0';
+		j->len = len;
+	}
+	if (db_header != NULL)
+		j->db_header = xstrndup(db_header, LSTORE_MAX_NAME + 1);
+	job_run(j);
+	return j;
+}
+
+void
+labd_rest_detach(struct labd_rest_job *j)
+{
+	j->req = NULL;
+}

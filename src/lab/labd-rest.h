@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* The proxy's REST v2 (contract §5) and /api/v1 replica routes (§4.5, §7.3),
+ * and the querycoord's replica plan (§7), as pure functions of a catalog
+ * snapshot: each request gives a response and the etcd writes to commit first. */
+#ifndef MILVUSADM_LAB_LABD_REST_H
+#define MILVUSADM_LAB_LABD_REST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "milvusadm/buf.h"
+#include "labd-store.h"
+
+struct labd_version;
+
+struct lrest_req {
+	const char *path;		/* after "/v2/vectordb/": "collections/list" */
+	const char *body;		/* may be NULL when empty */
+	size_t len;
+	const char *db_header;		/* the DB-Name header, NULL if none */
+	const struct labd_version *v;
+	int64_t now_ms;			/* wall clock */
+};
+
+struct lrest_out {
+	unsigned int status;		/* HTTP status */
+	const char *ctype;		/* Content-Type */
+	struct buf body;
+	struct lstore_ops ops;		/* commit these (all or nothing) before replying */
+};
+
+/* Answer one REST v2 call from the snapshot s. */
+void lrest_handle(const struct lstore *s, const struct lrest_req *rq, struct lrest_out *out);
+void lrest_out_release(struct lrest_out *o);
+
+/* GET /api/v1/replicas: body {"collectionID":N} or {"collection_name","db_name"}. */
+void lrest_replicas_v1(const struct lstore *s, const char *body, size_t len,
+    struct lrest_out *out);
+/* GET /api/v1/_qc/replica (2.5+): every replica, IDs as strings. */
+void lrest_replicas_qc(const struct lstore *s, struct lrest_out *out);
+
+/* The active querycoord's job: the writes that bring replicas in line with
+ * the load infos and the live querynodes (labd-replica-plan.c). */
+void lreplica_plan(const struct lstore *s, int64_t now_ms, struct lstore_ops *ops);
+
+/* Shared by the labd-rest*.c files. */
+struct lrest_ctx {
+	const struct lstore *s;
+	const struct lrest_req *rq;
+	struct lrest_out *out;
+	struct cJSON *j;		/* the parsed body (an object) */
+	const struct lstore_db *db;	/* resolved dbName */
+	const char *db_name;
+};
+void lrest_ok(struct lrest_ctx *c, const char *data_json);
+void lrest_err(struct lrest_ctx *c, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The string member name of the body, NULL when absent or not a string. */
+const char *lrest_str(struct lrest_ctx *c, const char *name);
+/* 1802 for a missing required member (struct/field as Go's validator names them). */
+void lrest_missing(struct lrest_ctx *c, const char *req_struct, const char *field);
+/* Whether dbName exists; if not, answer code 800 and return false. */
+bool lrest_db(struct lrest_ctx *c);
+/* The named collection (or alias) or a code 100 answer and NULL. */
+struct lstore_coll *lrest_coll(struct lrest_ctx *c, const char *name);
+
+/* labd-rest-db.c */
+void lrest_databases(struct lrest_ctx *c, const char *verb);
+void lrest_aliases(struct lrest_ctx *c, const char *verb);
+void lrest_entities(struct lrest_ctx *c, const char *verb);
+
+#endif

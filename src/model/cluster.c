@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: MIT */
+/* The cluster snapshot: its lifecycle, the raw session key store the
+ * components derive from, lookups, and the health and etcd setters. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "milvusadm/cluster.h"
+#include "milvusadm/xalloc.h"
+#include "cluster-int.h"
+
+static const char *const coord_roles[] = {
+	"rootcoord", "datacoord", "querycoord", "indexcoord", "mixcoord", "streamingcoord",
+	NULL
+};
+
+bool
+cluster_is_coord_role(const char *role)
+{
+	size_t i;
+
+	if (role == NULL)
+		return false;
+	for (i = 0; coord_roles[i] != NULL; i++) {
+		if (strcmp(role, coord_roles[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+const char *
+health_name(enum health h)
+{
+	switch (h) {
+	case HEALTH_INITIALIZING:
+		return "Initializing";
+	case HEALTH_HEALTHY:
+		return "Healthy";
+	case HEALTH_ABNORMAL:
+		return "Abnormal";
+	case HEALTH_STANDBY:
+		return "StandBy";
+	case HEALTH_STOPPING:
+		return "Stopping";
+	default:
+		return "Unknown";
+	}
+}
+
+const char *
+ha_state_name(enum ha_state ha)
+{
+	switch (ha) {
+	case HA_ACTIVE:
+		return "ACTIVE";
+	case HA_STANDBY:
+		return "STANDBY";
+	default:
+		return "-";
+	}
+}
+
+struct cluster *
+cluster_new(const char *root)
+{
+	struct cluster *c = xcalloc(1, sizeof *c);
+
+	c->root = xstrdup(root != NULL ? root : "by-dev");
+	c->session_ttl_s = -1;
+	c->events = events_new(0);
+	c->keys = xcalloc(1, sizeof *c->keys);
+	return c;
+}
+
+void
+component_clear(struct component *comp)
+{
+	size_t i;
+
+	session_clear(&comp->s);
+	free(comp->role);
+	free(comp->health_error);
+	free(comp->process);
+	free(comp->label);
+	for (i = 0; i < comp->n_legacy_keys; i++)
+		free(comp->legacy_keys[i]);
+	free(comp->legacy_keys);
+	memset(comp, 0, sizeof *comp);
+}
+
+void
+leader_clear(struct leader *l)
+{
+	free(l->role);
+	free(l->active_address);
+	free(l->standby_ids);
+	memset(l, 0, sizeof *l);
+}
+
+void
+etcd_member_state_clear(struct etcd_member_state *m)
+{
+	size_t i;
+
+	free(m->name);
+	free(m->client_url);
+	free(m->version);
+	for (i = 0; i < m->n_alarms; i++)
+		free(m->alarms[i]);
+	free(m->alarms);
+	free(m->error);
+	memset(m, 0, sizeof *m);
+}
+
+void
+collection_state_clear(struct collection_state *cs)
+{
+	size_t i;
+
+	free(cs->db);
+	free(cs->name);
+	free(cs->id);
+	free(cs->load_state);
+	for (i = 0; i < cs->n_aliases; i++)
+		free(cs->aliases[i]);
+	free(cs->aliases);
+	memset(cs, 0, sizeof *cs);
+}
+
+void
+replica_state_clear(struct replica_state *r)
+{
+	size_t i;
+
+	free(r->collection_id);
+	free(r->resource_group);
+	free(r->rw_nodes);
+	free(r->ro_nodes);
+	for (i = 0; i < r->n_orphan_shards; i++)
+		free(r->orphan_shards[i]);
+	free(r->orphan_shards);
+	memset(r, 0, sizeof *r);
+}
+
+void
+cluster_components_free(struct component *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		component_clear(&v[i]);
+	free(v);
+}
+
+void
+cluster_leaders_free(struct leader *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		leader_clear(&v[i]);
+	free(v);
+}
+
+static void
+source_clear(struct source_state *s)
+{
+	free(s->error);
+	s->error = NULL;
+}
+
+void
+cluster_free(struct cluster *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	free(c->root);
+	free(c->milvus_version);
+	cluster_components_free(c->components, c->n_components);
+	cluster_leaders_free(c->leaders, c->n_leaders);
+	for (i = 0; i < c->n_etcd; i++)
+		etcd_member_state_clear(&c->etcd[i]);
+	free(c->etcd);
+	for (i = 0; i < c->n_collections; i++)
+		collection_state_clear(&c->collections[i]);
+	free(c->collections);
+	for (i = 0; i < c->n_replicas; i++)
+		replica_state_clear(&c->replicas[i]);
+	free(c->replicas);
+	source_clear(&c->src_sessions);
+	source_clear(&c->src_health);
+	source_clear(&c->src_etcd);
+	source_clear(&c->src_proxy);
+	source_clear(&c->src_replicas);
+	events_free(c->events);
+	if (c->keys != NULL) {
+		for (i = 0; i < c->keys->n; i++)
+			session_clear(&c->keys->v[i].s);
+		free(c->keys->v);
+		for (i = 0; i < c->keys->n_last; i++)
+			free(c->keys->last[i].role);
+		free(c->keys->last);
+		free(c->keys);
+	}
+	free(c);
+}
+
+/* ---- the raw key store ---- */
+
+/* The name after "session/" (or the whole key when there is no such part). */
+static const char *
+key_name(const char *key)
+{
+	const char *p = strstr(key, "/session/");
+
+	if (p != NULL)
+		return p + strlen("/session/");
+	return key;
+}
+
+static ssize_t
+keys_find(const struct cluster_keys *k, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++) {
+		if (k->v[i].s.key != NULL && strcmp(k->v[i].s.key, name) == 0)
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+void
+cluster_session_put(struct cluster *c, struct session_key *k)
+{
+	struct cluster_keys *ks = c->keys;
+	ssize_t i;
+
+	if (k->s.key == NULL) {
+		session_clear(&k->s);
+		return;
+	}
+	i = keys_find(ks, k->s.key);
+	if (i >= 0) {
+		session_clear(&ks->v[i].s);
+		ks->v[i] = *k;
+	} else if (ks->n < CLUSTER_MAX_KEYS) {
+		if (ks->n == ks->cap) {
+			ks->cap = ks->cap == 0 ? 32 : ks->cap * 2;
+			ks->v = xreallocarray(ks->v, ks->cap, sizeof *ks->v);
+		}
+		ks->v[ks->n++] = *k;
+	} else {
+		/* A cluster with more session keys than this is not one we can show. */
+		session_clear(&k->s);
+	}
+	memset(&k->s, 0, sizeof k->s);
+	ks->dirty = true;
+}
+
+void
+cluster_session_delete(struct cluster *c, const char *key)
+{
+	struct cluster_keys *ks = c->keys;
+	ssize_t i = keys_find(ks, key_name(key));
+
+	if (i < 0)
+		return;
+	session_clear(&ks->v[i].s);
+	ks->v[i] = ks->v[ks->n - 1];
+	ks->n--;
+	ks->dirty = true;
+}
+
+void
+cluster_sessions_replace(struct cluster *c, struct session_key *keys, size_t n,
+    int64_t revision, int64_t now_ms)
+{
+	struct cluster_keys *ks = c->keys;
+	size_t i;
+
+	for (i = 0; i < ks->n; i++)
+		session_clear(&ks->v[i].s);
+	ks->n = 0;
+	for (i = 0; i < n; i++)
+		cluster_session_put(c, &keys[i]);
+	ks->dirty = true;
+	cluster_sessions_commit(c, revision, now_ms);
+}
+
+void
+cluster_sessions_assume_empty(struct cluster *c)
+{
+	c->sessions_known = true;
+}
+
+/* ---- lookups ---- */
+
+struct component *
+cluster_find(struct cluster *c, const char *role, int64_t server_id)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_components; i++) {
+		if (c->components[i].server_id == server_id &&
+		    strcmp(c->components[i].role, role) == 0)
+			return &c->components[i];
+	}
+	return NULL;
+}
+
+const struct leader *
+cluster_leader(const struct cluster *c, const char *role)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_leaders; i++) {
+		if (strcmp(c->leaders[i].role, role) == 0)
+			return &c->leaders[i];
+	}
+	return NULL;
+}
+
+const struct component *
+cluster_active(const struct cluster *c, const char *role)
+{
+	const struct leader *l = cluster_leader(c, role);
+	size_t i;
+
+	if (l == NULL || l->active_id == 0)
+		return NULL;
+	for (i = 0; i < c->n_components; i++) {
+		const struct component *comp = &c->components[i];
+
+		if (comp->server_id == l->active_id && strcmp(comp->role, role) == 0 &&
+		    comp->ha != HA_STANDBY)
+			return comp;
+	}
+	return NULL;
+}
+
+/* ---- health, etcd, sources ---- */
+
+void
+cluster_set_health(struct cluster *c, size_t i, enum health h, const char *error,
+    int64_t now_ms)
+{
+	struct component *comp;
+
+	if (i >= c->n_components)
+		return;
+	comp = &c->components[i];
+	if (comp->health_ms != 0 && comp->health != h) {
+		events_add_health(c->events, now_ms, comp->role, comp->server_id,
+		    comp->health, h, "%s %lld: health %s -> %s%s%s", comp->role,
+		    (long long)comp->server_id, health_name(comp->health), health_name(h),
+		    error != NULL ? ": " : "", error != NULL ? error : "");
+	}
+	comp->health = h;
+	comp->health_ms = now_ms;
+	free(comp->health_error);
+	comp->health_error = error != NULL ? xstrndup(error, 256) : NULL;
+}
+
+void
+cluster_set_etcd(struct cluster *c, struct etcd_member_state *m, size_t n, int64_t now_ms)
+{
+	uint64_t leader = 0;
+	const char *name = NULL, *old_name = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (m[i].is_leader) {
+			leader = m[i].id;
+			name = m[i].name;
+		}
+	}
+	for (i = 0; i < c->n_etcd; i++) {
+		if (c->etcd[i].id == c->etcd_leader)
+			old_name = c->etcd[i].name;
+	}
+	if (leader != 0 && c->etcd_leader != 0 && leader != c->etcd_leader) {
+		events_add(c->events, now_ms, 0, EV_ETCD_LEADER_CHANGED, "etcd",
+		    (int64_t)leader, (int64_t)c->etcd_leader,
+		    "etcd: leader %s (%llx) -> %s (%llx)", old_name != NULL ? old_name : "?",
+		    (unsigned long long)c->etcd_leader, name != NULL ? name : "?",
+		    (unsigned long long)leader);
+	}
+	if (leader != 0)
+		c->etcd_leader = leader;
+	for (i = 0; i < c->n_etcd; i++)
+		etcd_member_state_clear(&c->etcd[i]);
+	free(c->etcd);
+	c->etcd = m;
+	c->n_etcd = n;
+}
+
+void
+source_ok(struct source_state *s, int64_t now_ms)
+{
+	s->updated_ms = now_ms;
+	s->failing_since_ms = 0;
+	free(s->error);
+	s->error = NULL;
+}
+
+void
+source_fail(struct source_state *s, int64_t now_ms, const char *error)
+{
+	if (s->failing_since_ms == 0)
+		s->failing_since_ms = now_ms;
+	free(s->error);
+	s->error = xstrndup(error != NULL ? error : "failed", 256);
+}

@@ -1,0 +1,605 @@
+/* SPDX-License-Identifier: MIT */
+/* Gathering the model for one profile: the gatherer's lifecycle, sessions and
+ * their lease TTLs from etcd, the history replay and the live session watch.
+ * Health and etcd members are in state-probe.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "milvusadm/cluster.h"
+#include "milvusadm/config.h"
+#include "milvusadm/etcd.h"
+#include "milvusadm/loop.h"
+#include "milvusadm/milvus_mgmt.h"
+#include "milvusadm/milvus_rest.h"
+#include "milvusadm/session.h"
+#include "milvusadm/timeutil.h"
+#include "milvusadm/xalloc.h"
+#include "state-int.h"
+
+/* A secret file holds one line; more is not a password. */
+#define STATE_MAX_SECRET	4096
+/* History replay: the replay is over once etcd has been quiet this long. */
+#define STATE_HISTORY_IDLE_MS	300
+
+/* The first line of path, without the newline; NULL with err on failure. */
+static char *
+state_read_secret(const char *path, const char *what, char *err, size_t errlen)
+{
+	char buf[STATE_MAX_SECRET + 2];
+	size_t n;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot read %s file '%s'", what, path);
+		return NULL;
+	}
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return xstrdup(buf);
+}
+
+struct state *
+state_new(struct loop *l, const struct profile *p, char *err, size_t errlen)
+{
+	struct etcd_opts eo;
+	struct state *st;
+	char *password = NULL;
+
+	if (p->n_etcd_endpoints == 0) {
+		snprintf(err, errlen, "no etcd endpoint in profile '%s'", p->name);
+		return NULL;
+	}
+	if (p->etcd_username != NULL && p->etcd_password_file != NULL) {
+		password = state_read_secret(p->etcd_password_file, "etcd password", err,
+		    errlen);
+		if (password == NULL)
+			return NULL;
+	}
+	st = xcalloc(1, sizeof *st);
+	st->loop = l;
+	st->profile_name = xstrdup(p->name);
+	st->root = xstrdup(p->etcd_root_path != NULL ? p->etcd_root_path : "by-dev");
+	st->session_prefix = xasprintf("%s/meta/session/", st->root);
+	st->milvus_uri = p->milvus_uri != NULL ? xstrdup(p->milvus_uri) : NULL;
+	st->milvus_ca_file = p->milvus_ca_file != NULL ? xstrdup(p->milvus_ca_file) : NULL;
+	st->milvus_insecure = p->milvus_insecure;
+	st->metrics_port = p->milvus_metrics_port > 0 ? p->milvus_metrics_port : 9091;
+	st->timeout_ms = p->timeout_ms > 0 ? (long)p->timeout_ms : 5000;
+	if (p->milvus_token_file != NULL) {
+		st->milvus_token = state_read_secret(p->milvus_token_file, "milvus token", err,
+		    errlen);
+		if (st->milvus_token == NULL) {
+			free(password);
+			state_free(st);
+			return NULL;
+		}
+	}
+	memset(&eo, 0, sizeof eo);
+	eo.endpoints = (const char *const *)p->etcd_endpoints;
+	eo.username = p->etcd_username;
+	eo.password = password;
+	eo.tls.ca_file = p->etcd_ca_file;
+	eo.tls.cert_file = p->etcd_cert_file;
+	eo.tls.key_file = p->etcd_key_file;
+	eo.tls.insecure = p->etcd_insecure;
+	eo.timeout_ms = st->timeout_ms;
+	st->etcd = etcd_new(l, &eo, err, errlen);
+	if (password != NULL) {
+		memset(password, 0, strlen(password));
+		free(password);
+	}
+	if (st->etcd == NULL) {
+		state_free(st);
+		return NULL;
+	}
+	st->cluster = cluster_new(st->root);
+	return st;
+}
+
+struct state *
+state_open(struct loop *l, const char *profile_name, char *err, size_t errlen)
+{
+	const struct profile *p;
+	struct config *c;
+	struct state *st;
+
+	c = config_load(NULL, err, errlen);
+	if (c == NULL)
+		return NULL;
+	p = config_profile(c, profile_name);
+	if (p == NULL) {
+		if (profile_name != NULL)
+			snprintf(err, errlen, "profile '%s' not found", profile_name);
+		else
+			snprintf(err, errlen, "no cluster is configured; start the local lab "
+			    "with 'milvusadm lab up' or add a profile");
+		config_free(c);
+		return NULL;
+	}
+	st = state_new(l, p, err, errlen);
+	config_free(c);
+	return st;
+}
+
+void
+state_free(struct state *st)
+{
+	if (st == NULL)
+		return;
+	state_watch_stop(st);
+	if (st->rest != NULL)
+		milvus_rest_free(st->rest);
+	if (st->mgmt != NULL)
+		milvus_mgmt_free(st->mgmt);
+	if (st->etcd != NULL)
+		etcd_free(st->etcd);
+	cluster_free(st->cluster);
+	free(st->profile_name);
+	free(st->root);
+	free(st->session_prefix);
+	free(st->milvus_uri);
+	if (st->milvus_token != NULL) {
+		memset(st->milvus_token, 0, strlen(st->milvus_token));
+		free(st->milvus_token);
+	}
+	free(st->milvus_ca_file);
+	free(st);
+}
+
+struct cluster *
+state_cluster(struct state *st)
+{
+	return st->cluster;
+}
+
+struct etcd *
+state_etcd(struct state *st)
+{
+	return st->etcd;
+}
+
+long
+state_timeout_ms(const struct state *st)
+{
+	return st->timeout_ms;
+}
+
+struct milvus_mgmt *
+state_mgmt(struct state *st)
+{
+	struct milvus_mgmt_opts mo;
+
+	if (st->mgmt == NULL) {
+		memset(&mo, 0, sizeof mo);
+		mo.token = st->milvus_token;
+		mo.tls.ca_file = st->milvus_ca_file;
+		mo.tls.insecure = st->milvus_insecure;
+		mo.timeout_ms = st->timeout_ms;
+		st->mgmt = milvus_mgmt_new(st->loop, &mo);
+	}
+	return st->mgmt;
+}
+
+struct milvus_rest *
+state_rest(struct state *st, char *err, size_t errlen)
+{
+	struct milvus_rest_opts ro;
+	struct cluster *c = st->cluster;
+	char **uris;
+	size_t i, n = 0;
+
+	if (st->rest != NULL)
+		return st->rest;
+	uris = xcalloc(c->n_components + 2, sizeof *uris);
+	if (st->milvus_uri != NULL && st->milvus_uri[0] != '\0')
+		uris[n++] = xstrdup(st->milvus_uri);
+	else {
+		/* The session has the internal port (19529); REST is on 19530. */
+		for (i = 0; i < c->n_components; i++) {
+			const char *a = c->components[i].s.address, *colon;
+
+			if (strcmp(c->components[i].role, "proxy") != 0 || a == NULL)
+				continue;
+			colon = strrchr(a, ':');
+			if (colon != NULL)
+				uris[n++] = xasprintf("http://%.*s:19530", (int)(colon - a), a);
+		}
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "no milvus.uri in profile '%s' and no proxy session",
+		    st->profile_name);
+		free(uris);
+		return NULL;
+	}
+	memset(&ro, 0, sizeof ro);
+	ro.uris = (const char *const *)uris;
+	ro.token = st->milvus_token;
+	ro.tls.ca_file = st->milvus_ca_file;
+	ro.tls.insecure = st->milvus_insecure;
+	ro.timeout_ms = st->timeout_ms;
+	st->rest = milvus_rest_new(st->loop, &ro, err, errlen);
+	for (i = 0; i < n; i++)
+		free(uris[i]);
+	free(uris);
+	return st->rest;
+}
+
+char *
+state_metrics_base(const struct state *st, const char *addr)
+{
+	const char *colon;
+
+	if (addr == NULL || addr[0] == '\0')
+		return NULL;
+	colon = strrchr(addr, ':');
+	if (colon == NULL)
+		return xasprintf("http://%s:%lld", addr, (long long)st->metrics_port);
+	if (colon == addr)
+		return NULL;
+	return xasprintf("http://%.*s:%lld", (int)(colon - addr), addr,
+	    (long long)st->metrics_port);
+}
+
+/* ---- sessions ---- */
+
+/* Parse kvs into session keys; non-JSON keys ("id", "version") are skipped. */
+static struct session_key *
+state_parse_kvs(const struct etcd_kv *kvs, size_t n, size_t *nout)
+{
+	struct session_key *keys = xcalloc(n + 1, sizeof *keys);
+	char err[256];
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (session_parse(kvs[i].key, kvs[i].value, kvs[i].value_len, &keys[k].s, err,
+		    sizeof err) != 1)
+			continue;
+		keys[k].create_revision = kvs[i].create_revision;
+		keys[k].mod_revision = kvs[i].mod_revision;
+		keys[k].lease = kvs[i].lease;
+		k++;
+	}
+	*nout = k;
+	return keys;
+}
+
+static void
+state_keys_free(struct session_key *keys, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		session_clear(&keys[i].s);
+	free(keys);
+}
+
+/* Lease TTLs, STATE_MAX_INFLIGHT at a time. */
+struct ttl_sweep {
+	struct state *st;
+	int64_t *leases;
+	int64_t *ttl;
+	int64_t *granted;
+	size_t n, next, inflight, finished;
+	int done;
+};
+
+static void ttl_start_next(struct ttl_sweep *sw);
+
+static void
+ttl_done(const struct etcd_result *res, void *arg)
+{
+	struct ttl_sweep *sw = arg;
+	size_t i;
+
+	for (i = 0; i < sw->n; i++) {
+		if (res->err == ETCD_OK && sw->leases[i] == res->lease_id &&
+		    sw->ttl[i] == -2) {
+			sw->ttl[i] = res->ttl;
+			sw->granted[i] = res->granted_ttl;
+			break;
+		}
+	}
+	sw->inflight--;
+	sw->finished++;
+	ttl_start_next(sw);
+}
+
+static void
+ttl_start_next(struct ttl_sweep *sw)
+{
+	while (sw->inflight < STATE_MAX_INFLIGHT && sw->next < sw->n) {
+		size_t i = sw->next++;
+
+		if (etcd_lease_timetolive(sw->st->etcd, sw->leases[i], false, ttl_done, sw) == 0)
+			sw->inflight++;
+		else
+			sw->finished++;
+	}
+	if (sw->finished == sw->n)
+		sw->done = 1;
+}
+
+static void
+state_load_ttls(struct state *st)
+{
+	struct cluster *c = st->cluster;
+	struct ttl_sweep sw;
+	int64_t best = -1;
+	size_t i, j;
+
+	memset(&sw, 0, sizeof sw);
+	sw.st = st;
+	sw.leases = xcalloc(c->n_components + 1, sizeof *sw.leases);
+	for (i = 0; i < c->n_components; i++) {
+		int64_t id = c->components[i].lease_id;
+		bool seen = false;
+
+		for (j = 0; j < sw.n && !seen; j++)
+			seen = sw.leases[j] == id;
+		if (id != 0 && !seen)
+			sw.leases[sw.n++] = id;
+	}
+	sw.ttl = xcalloc(sw.n + 1, sizeof *sw.ttl);
+	sw.granted = xcalloc(sw.n + 1, sizeof *sw.granted);
+	for (i = 0; i < sw.n; i++)
+		sw.ttl[i] = -2;		/* not answered */
+	if (sw.n > 0) {
+		ttl_start_next(&sw);
+		/* Calls time out by themselves; this bound only guards the loop. */
+		loop_run_until(st->loop, &sw.done, (int64_t)st->timeout_ms * 4 + 1000);
+	}
+	for (i = 0; i < c->n_components; i++) {
+		struct component *comp = &c->components[i];
+
+		comp->lease_ttl_s = -1;
+		for (j = 0; j < sw.n; j++) {
+			if (sw.leases[j] == comp->lease_id && sw.ttl[j] >= 0)
+				comp->lease_ttl_s = sw.ttl[j];
+		}
+	}
+	/* Every session is granted the same common.session.ttl: take the largest
+	 * answer (a lease just renewed shows it whole). */
+	for (j = 0; j < sw.n; j++) {
+		if (sw.ttl[j] >= 0 && sw.granted[j] > best)
+			best = sw.granted[j];
+	}
+	if (best > 0)
+		c->session_ttl_s = best;
+	free(sw.leases);
+	free(sw.ttl);
+	free(sw.granted);
+}
+
+int
+state_load_sessions(struct state *st)
+{
+	struct cluster *c = st->cluster;
+	struct etcd_result *r;
+	struct session_key *keys;
+	size_t n;
+
+	r = etcd_range_prefix_sync(st->etcd, st->session_prefix, 0);
+	if (r->err != ETCD_OK) {
+		source_fail(&c->src_sessions, time_wall_ms(), r->errmsg);
+		etcd_result_free(r);
+		return -1;
+	}
+	keys = state_parse_kvs(r->kvs, r->n_kvs, &n);
+	cluster_sessions_replace(c, keys, n, r->header.revision, time_wall_ms());
+	state_keys_free(keys, n);
+	etcd_result_free(r);
+	source_ok(&c->src_sessions, time_wall_ms());
+	state_load_ttls(st);
+	return 0;
+}
+
+/* ---- watch: live and history ---- */
+
+/* Apply a batch of events, committing once per revision so each event carries
+ * the revision that caused it. now_ms 0 = replayed history (time unknown). */
+static void
+state_apply_events(struct cluster *c, const struct etcd_event *ev, size_t n, int64_t now_ms)
+{
+	int64_t rev = 0;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct etcd_kv *kv = &ev[i].kv;
+
+		if (rev != 0 && kv->mod_revision != rev)
+			cluster_sessions_commit(c, rev, now_ms);
+		rev = kv->mod_revision;
+		if (ev[i].type == ETCD_EV_DELETE) {
+			cluster_session_delete(c, kv->key);
+		} else {
+			struct session_key k;
+
+			memset(&k, 0, sizeof k);
+			if (session_parse(kv->key, kv->value, kv->value_len, &k.s, err,
+			    sizeof err) != 1)
+				continue;
+			k.create_revision = kv->create_revision;
+			k.mod_revision = kv->mod_revision;
+			k.lease = kv->lease;
+			cluster_session_put(c, &k);
+		}
+	}
+	if (rev != 0)
+		cluster_sessions_commit(c, rev, now_ms);
+}
+
+static void
+state_apply_resync(struct cluster *c, const struct etcd_watch_msg *msg, int64_t now_ms)
+{
+	struct session_key *keys;
+	size_t n;
+
+	keys = state_parse_kvs(msg->kvs, msg->n_kvs, &n);
+	cluster_sessions_replace(c, keys, n, msg->header.revision, now_ms);
+	state_keys_free(keys, n);
+}
+
+static void
+state_watch_cb(const struct etcd_watch_msg *msg, void *arg)
+{
+	struct state *st = arg;
+	struct cluster *c = st->cluster;
+	int64_t now = time_wall_ms();
+
+	switch (msg->kind) {
+	case ETCD_WATCH_CREATED:
+		source_ok(&c->src_sessions, now);
+		return;
+	case ETCD_WATCH_DOWN:
+		source_fail(&c->src_sessions, now, msg->errmsg);
+		break;
+	case ETCD_WATCH_EVENTS:
+		if (msg->n_events == 0)
+			return;
+		state_apply_events(c, msg->events, msg->n_events, now);
+		source_ok(&c->src_sessions, now);
+		break;
+	case ETCD_WATCH_RESYNC:
+		state_apply_resync(c, msg, now);
+		source_ok(&c->src_sessions, now);
+		break;
+	}
+	if (st->changed != NULL)
+		st->changed(st->changed_arg);
+}
+
+int
+state_watch_start(struct state *st, void (*changed)(void *arg), void *arg)
+{
+	char *end;
+	size_t end_len;
+	int64_t from = 0;
+
+	state_watch_stop(st);
+	st->changed = changed;
+	st->changed_arg = arg;
+	/* Go on from what the model already has, so nothing falls in between. */
+	if (st->cluster->sessions_known && st->cluster->sessions_revision > 0)
+		from = st->cluster->sessions_revision + 1;
+	end = etcd_prefix_end(st->session_prefix, strlen(st->session_prefix), &end_len);
+	st->watch = etcd_watch_start(st->etcd, st->session_prefix, end, from,
+	    ETCD_WATCH_PREV_KV, state_watch_cb, st);
+	free(end);
+	return st->watch != NULL ? 0 : -1;
+}
+
+void
+state_watch_stop(struct state *st)
+{
+	if (st->watch != NULL) {
+		etcd_watch_stop(st->watch);
+		st->watch = NULL;
+	}
+}
+
+struct history {
+	struct state *st;
+	int64_t target;			/* current revision when the replay began */
+	int64_t last_msg_ms;		/* monotonic time of the last message */
+	bool created;
+	bool resynced;
+	int done;
+	uint64_t timer;
+	char err[256];
+};
+
+static void
+history_cb(const struct etcd_watch_msg *msg, void *arg)
+{
+	struct history *h = arg;
+	struct cluster *c = h->st->cluster;
+
+	h->last_msg_ms = time_mono_ms();
+	switch (msg->kind) {
+	case ETCD_WATCH_CREATED:
+		h->created = true;
+		break;
+	case ETCD_WATCH_EVENTS:
+		state_apply_events(c, msg->events, msg->n_events, 0);
+		if (msg->n_events > 0 && msg->events[msg->n_events - 1].kv.mod_revision >= h->target)
+			h->done = 1;
+		break;
+	case ETCD_WATCH_RESYNC:
+		/* History was compacted: only the current state is left. */
+		state_apply_resync(c, msg, 0);
+		h->resynced = true;
+		h->done = 1;
+		break;
+	case ETCD_WATCH_DOWN:
+		snprintf(h->err, sizeof h->err, "%s", msg->errmsg != NULL ? msg->errmsg :
+		    "watch failed");
+		h->done = 1;
+		break;
+	}
+}
+
+static void
+history_tick(void *arg)
+{
+	struct history *h = arg;
+
+	if (h->created && time_mono_ms() - h->last_msg_ms >= STATE_HISTORY_IDLE_MS)
+		h->done = 1;
+	else if (!h->done)
+		h->timer = loop_timer_add(h->st->loop, 50, history_tick, h);
+}
+
+int
+state_load_history(struct state *st)
+{
+	struct cluster *c = st->cluster;
+	struct etcd_watch *w;
+	struct etcd_result *r;
+	struct session_key *keys;
+	struct history h;
+	char *end;
+	size_t end_len, n;
+	int64_t deadline;
+
+	/* The current state first: it bounds the replay and is the truth at the end. */
+	r = etcd_range_prefix_sync(st->etcd, st->session_prefix, 0);
+	if (r->err != ETCD_OK) {
+		source_fail(&c->src_sessions, time_wall_ms(), r->errmsg);
+		etcd_result_free(r);
+		return -1;
+	}
+	memset(&h, 0, sizeof h);
+	h.st = st;
+	h.target = 0;
+	for (n = 0; n < r->n_kvs; n++) {
+		if (r->kvs[n].mod_revision > h.target)
+			h.target = r->kvs[n].mod_revision;
+	}
+	h.last_msg_ms = time_mono_ms();
+	cluster_sessions_assume_empty(c);
+	end = etcd_prefix_end(st->session_prefix, strlen(st->session_prefix), &end_len);
+	/* Revision 1: everything etcd still keeps (until its compaction). */
+	w = etcd_watch_start(st->etcd, st->session_prefix, end, 1, ETCD_WATCH_PREV_KV,
+	    history_cb, &h);
+	free(end);
+	if (w != NULL) {
+		h.timer = loop_timer_add(st->loop, 50, history_tick, &h);
+		deadline = (int64_t)st->timeout_ms * 2;
+		loop_run_until(st->loop, &h.done, deadline);
+		etcd_watch_stop(w);
+		loop_timer_cancel(st->loop, h.timer);
+	}
+	/* Whatever the replay missed (deletes after the last put, a cut-short
+	 * stream) is reconciled against the range, dated by its revision. */
+	keys = state_parse_kvs(r->kvs, r->n_kvs, &n);
+	cluster_sessions_replace(c, keys, n, r->header.revision, 0);
+	state_keys_free(keys, n);
+	etcd_result_free(r);
+	source_ok(&c->src_sessions, time_wall_ms());
+	return h.resynced ? 1 : 0;
+}
