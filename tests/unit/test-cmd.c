@@ -249,19 +249,18 @@ END_TEST
 static void
 write_config(const char *text)
 {
-	char dir[] = "/tmp/test-cmd-XXXXXX", *path;
+	char dir[] = "/tmp/test-cmd-XXXXXX", path[128];
 	FILE *f;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	setenv("XDG_CONFIG_HOME", dir, 1);
-	path = malloc(strlen(dir) + 64);
-	sprintf(path, "%s/milvusadm", dir);
+	snprintf(path, sizeof path, "%s/milvusadm", dir);
 	mkdir(path, 0700);
-	strcat(path, "/config.yaml");
+	snprintf(path, sizeof path, "%s/milvusadm/config.yaml", dir);
 	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	fclose(f);
-	free(path);
 }
 
 START_TEST(test_prerequisites)
