@@ -13,6 +13,8 @@
 #include "milvusadm/http.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/repl.h"
+#include "milvusadm/tui.h"
+#include "ui/theme-choice.h"
 
 struct main_opts {
 	const char *profile;
@@ -21,6 +23,7 @@ struct main_opts {
 	bool keep_going;
 	bool read_only;
 	int format;			/* -1: by the terminal */
+	const char *theme;		/* --theme */
 };
 
 static int
@@ -28,7 +31,8 @@ main_usage(void)
 {
 	fprintf(stderr, "usage: milvusadm [--version] [-p PROFILE] [-o json|table|tsv] "
 	    "[--read-only]\n"
-	    "                 [--keep-going] [-c 'CMD; CMD' | -f RUNBOOK | COMMAND [ARGS...]]\n");
+	    "                 [--theme NAME] [--keep-going]\n"
+	    "                 [-c 'CMD; CMD' | -f RUNBOOK | COMMAND [ARGS...]]\n");
 	return CMD_USAGE;
 }
 
@@ -93,6 +97,8 @@ main_parse(int argc, char **argv, struct main_opts *o)
 			o->text = v;
 		else if ((v = main_value(argc, argv, &i, "-f", "--file", &missing)) != NULL)
 			o->runbook = v;
+		else if ((v = main_value(argc, argv, &i, "--theme", "--theme", &missing)) != NULL)
+			o->theme = v;
 		else if ((v = main_value(argc, argv, &i, "-o", "--output", &missing)) != NULL) {
 			if (strcmp(v, "json") == 0)
 				o->format = OUT_JSON;
@@ -154,7 +160,7 @@ static int
 main_dispatch(struct cmd_ctx *ctx, const struct main_opts *o, int argc, char **argv)
 {
 	struct cmd_script s = { NULL, o->keep_going, 0, false };
-	char *watch[] = { "watch", NULL };
+	const char *why;
 
 	if ((o->text != NULL) + (o->runbook != NULL) + (argc > 0) > 1) {
 		fprintf(stderr, "milvusadm: give one of -c, -f or a command\n");
@@ -168,19 +174,23 @@ main_dispatch(struct cmd_ctx *ctx, const struct main_opts *o, int argc, char **a
 		return repl_run(ctx);
 	if (argc > 0)
 		return cmd_run(ctx, argc, argv);
-	/* No command: a script on a pipe, else the live status view (the TUI
-	 * will take this over). */
+	/* No command: a script on a pipe, else the TUI on a terminal. */
 	if (!isatty(STDIN_FILENO)) {
 		s.name = "<stdin>";
 		return cmd_script_file(ctx, &s, stdin);
 	}
-	return cmd_run(ctx, 1, watch);
+	if ((why = tui_unavailable()) != NULL) {
+		fprintf(stderr, "milvusadm: no TUI here (%s): use 'milvusadm shell', or script "
+		    "mode: 'milvusadm COMMAND', -c 'CMD; CMD', -f RUNBOOK\n", why);
+		return CMD_USAGE;
+	}
+	return tui_run(ctx);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct main_opts o = { NULL, NULL, NULL, false, false, -1 };
+	struct main_opts o = { NULL, NULL, NULL, false, false, -1, NULL };
 	struct cmd_ctx ctx;
 	struct loop *loop;
 	int i, rc;
@@ -189,6 +199,7 @@ main(int argc, char **argv)
 	if ((i = main_parse(argc, argv, &o)) < 0)
 		return i == -2 ? CMD_OK : CMD_USAGE;
 	signal(SIGPIPE, SIG_IGN);
+	theme_choice_set_flag(o.theme);
 	http_global_init();
 	loop = loop_new();
 	if (loop == NULL) {

@@ -43,6 +43,8 @@ struct lab_opts {
 	int64_t backoff_ms;		/* first restart delay */
 	const char *labd;		/* milvusadm-labd to run */
 	const char *etcd;		/* etcd binary */
+	int extra_workers;		/* extra querynode/datanode sessions (large-lab
+					   benchmark), 0 = none; see labd-extra.c */
 };
 
 /* A lab: the plan plus, once read from state.json, the members' state. */
@@ -60,6 +62,7 @@ struct lab {
 	char *labd;
 	char *etcd;
 	pid_t supervisor_pid;		/* from state.json, 0 if unknown */
+	int extra_workers;		/* sessions the extra-workers member registers */
 	struct lab_member *members;
 	size_t n_members;
 };
@@ -71,6 +74,12 @@ struct lab {
 #define LAB_ETCD_PEER_PORT	2380
 #define LAB_METRICS_PORT	9091
 #define LAB_PROXY_PORT		19530
+/* Extra worker sessions: at most this many, LAB_EXTRA_PER_NET addresses in each
+ * /24 after the lab's own (127.A.B+1.2, ...), one lease per LAB_EXTRA_PER_LEASE. */
+#define LAB_EXTRA_MAX		10000
+#define LAB_EXTRA_PER_NET	250
+#define LAB_EXTRA_PER_LEASE	100
+#define LAB_EXTRA_ROLE		"extra-workers"
 
 /* Check "127.A.B.0/24" (only loopback /24s are allowed); fills net with "127.A.B". */
 int lab_parse_subnet(const char *subnet, char *net, size_t netlen, char *err, size_t errlen);
@@ -79,6 +88,9 @@ int lab_check_name(const char *name, char *err, size_t errlen);
 /* $XDG_STATE_HOME/milvusadm/lab/<name> (falling back to ~/.local/state). Caller frees. */
 char *lab_dir_path(const char *name);
 
+/* The address of extra worker i of a lab whose net is "127.A.B"; -1 when it
+ * would leave 127.A.255. */
+int lab_extra_ip(const char *net, int i, char *ip, size_t iplen);
 /* Build the plan for opts into a new lab; NULL with err on a bad option. */
 struct lab *lab_plan(const struct lab_opts *opts, char *err, size_t errlen);
 void lab_free(struct lab *lab);

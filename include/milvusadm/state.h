@@ -36,6 +36,9 @@ int state_load_sessions(struct state *st);	/* range <root>/meta/session/ + lease
 int state_load_health(struct state *st);	/* /healthz of every component, in parallel */
 int state_load_etcd(struct state *st);		/* member list + status per endpoint */
 int state_load_collections(struct state *st, const char *db);	/* REST v2; db NULL = all */
+/* Only the databases' and collections' names (one REST call per database):
+ * the rest of each collection_state is unknown. For completion. */
+int state_load_collection_names(struct state *st, const char *db);
 int state_load_replicas(struct state *st, const char *collection); /* /api/v1 on a proxy's 9091 */
 /* After state_load_collections or state_load_replicas failed: true when no
  * proxy answered at all (refused, timed out, none to ask), false when one
@@ -53,5 +56,15 @@ int state_load_history(struct state *st);
  * from the loop after each batch of changes (events already recorded). */
 int state_watch_start(struct state *st, void (*changed)(void *arg), void *arg);
 void state_watch_stop(struct state *st);
+
+/* Keep the model current on the loop without ever blocking it: the session
+ * watch (changes appear as they happen), and every refresh_ms a health sweep,
+ * etcd status, collections and replicas, each asynchronous with its own
+ * timeout. changed(arg) runs after every update of the model. A failing
+ * source is marked in its source_state (error, failing_since_ms) and retried
+ * with back-off; the data it had stays, marked stale by updated_ms. */
+int state_live_start(struct state *st, int64_t refresh_ms, void (*changed)(void *arg), void *arg);
+void state_live_refresh(struct state *st);	/* refresh everything now ('r') */
+void state_live_stop(struct state *st);
 
 #endif

@@ -28,5 +28,8 @@ int cmd_collections(struct cmd_ctx *, int, char **);
 int cmd_replicas(struct cmd_ctx *, int, char **);
 int cmd_ha_check(struct cmd_ctx *, int, char **);
 int cmd_ha_estimate(struct cmd_ctx *, int, char **);
+int cmd_theme_list(struct cmd_ctx *, int, char **);
+int cmd_theme_use(struct cmd_ctx *, int, char **);
+int cmd_theme_show(struct cmd_ctx *, int, char **);
 
 #endif

@@ -39,7 +39,7 @@ struct lab_args {
 
 enum {
 	OPT_NAME = 256, OPT_SUBNET, OPT_MILVUS, OPT_STANDALONE, OPT_NO_STANDBY, OPT_ETCD,
-	OPT_TTL, OPT_BACKOFF, OPT_TIMEOUT, OPT_SIGNAL,
+	OPT_TTL, OPT_BACKOFF, OPT_TIMEOUT, OPT_SIGNAL, OPT_EXTRA_WORKERS,
 };
 
 static const struct option lab_longopts[] = {
@@ -53,6 +53,7 @@ static const struct option lab_longopts[] = {
 	{ "backoff", required_argument, NULL, OPT_BACKOFF },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "signal", required_argument, NULL, OPT_SIGNAL },
+	{ "extra-workers", required_argument, NULL, OPT_EXTRA_WORKERS },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -65,7 +66,7 @@ lab_opt_allowed(const char *verb, int opt)
 	case OPT_NAME:
 		return true;
 	case OPT_SUBNET: case OPT_MILVUS: case OPT_STANDALONE: case OPT_NO_STANDBY:
-	case OPT_ETCD: case OPT_TTL: case OPT_BACKOFF:
+	case OPT_ETCD: case OPT_TTL: case OPT_BACKOFF: case OPT_EXTRA_WORKERS:
 		return strcmp(verb, "lab up") == 0;
 	case OPT_TIMEOUT:
 		return strcmp(verb, "lab up") == 0 || strcmp(verb, "lab restart") == 0;
@@ -165,6 +166,14 @@ lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool p
 			break;
 		case OPT_SIGNAL:
 			a->signal = optarg;
+			break;
+		case OPT_EXTRA_WORKERS:
+			if (lab_parse_int(optarg, &a->up.extra_workers) == -1 ||
+			    a->up.extra_workers < 0 || a->up.extra_workers > LAB_EXTRA_MAX) {
+				fprintf(ctx->err, "milvusadm: extra workers '%s' is not a number "
+				    "from 0 to %d\n", optarg, LAB_EXTRA_MAX);
+				return CMD_USAGE;
+			}
 			break;
 		case 'o':
 			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0 &&

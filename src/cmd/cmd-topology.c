@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* `milvusadm topology [--role R]`: every component from the etcd sessions,
+/* `milvusadm topology [--role R] [--id ID]`: every component from the etcd sessions,
  * with ACTIVE/STANDBY, stopping, /healthz code, lease TTL left and age. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "milvusadm/cluster.h"
@@ -80,10 +82,28 @@ topology_row(struct out_obj *r, const struct component *comp, int64_t now)
 	}
 }
 
+/* A server ID: a non-negative decimal integer. */
+static int
+topology_parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long n;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*end != '\0' || errno != 0)
+		return -1;
+	*id = n;
+	return 0;
+}
+
 int
 cmd_topology(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	const char *role = NULL;
+	const char *role = NULL, *v;
+	int64_t id = -1;
 	struct out_doc *d;
 	struct out_obj *root;
 	struct out_tab *t;
@@ -95,10 +115,11 @@ cmd_topology(struct cmd_ctx *ctx, int argc, char **argv)
 	int rc = CMD_OK;
 
 	for (int i_arg = 1; i_arg < argc; i_arg++) {
-		const char *v = cmd_opt_value(argc, argv, &i_arg, "--role", &missing);
-
-		if (v != NULL)
+		if ((v = cmd_opt_value(argc, argv, &i_arg, "--role", &missing)) != NULL)
 			role = v;
+		else if ((v = cmd_opt_value(argc, argv, &i_arg, "--id", &missing)) != NULL &&
+		    topology_parse_id(v, &id) == 0)
+			continue;
 		else
 			return cmd_usage(ctx, cmd_entry_by_name("topology"));
 	}
@@ -121,10 +142,16 @@ cmd_topology(struct cmd_ctx *ctx, int argc, char **argv)
 	else
 		out_null(root, "session_ttl_s");
 	out_str(root, "role_filter", role);
+	if (id >= 0)
+		out_int(root, "id_filter", id);
+	else
+		out_null(root, "id_filter");
 	t = out_table(root, "components", "components", topology_cols,
 	    sizeof topology_cols / sizeof topology_cols[0]);
 	for (i = 0; i < c->n_components; i++) {
 		if (role != NULL && strcmp(c->components[i].role, role) != 0)
+			continue;
+		if (id >= 0 && c->components[i].server_id != id)
 			continue;
 		topology_row(out_row(t), &c->components[i], now);
 		shown++;

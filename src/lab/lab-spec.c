@@ -85,6 +85,19 @@ lab_path(const struct lab *lab, const char *file)
 	return xasprintf("%s/%s", lab->dir, file);
 }
 
+int
+lab_extra_ip(const char *net, int i, char *ip, size_t iplen)
+{
+	int a, b;
+
+	if (sscanf(net, "127.%d.%d", &a, &b) != 2 || i < 0 ||
+	    b + 1 + i / LAB_EXTRA_PER_NET > 255)
+		return -1;
+	snprintf(ip, iplen, "127.%d.%d.%d", a, b + 1 + i / LAB_EXTRA_PER_NET,
+	    2 + i % LAB_EXTRA_PER_NET);
+	return 0;
+}
+
 static void
 lab_add_member(struct lab *lab, const char *role, int index, const char *ip, bool as)
 {
@@ -137,9 +150,17 @@ lab_plan(const struct lab_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "ttl '%d' must be between 1 and 3600 seconds", o->ttl);
 		return NULL;
 	}
+	if (o->extra_workers < 0 || o->extra_workers > LAB_EXTRA_MAX ||
+	    lab_extra_ip(net, o->extra_workers > 0 ? o->extra_workers - 1 : 0, ip,
+	    sizeof ip) == -1) {
+		snprintf(err, errlen, "extra workers '%d' must be between 0 and %d and fit in "
+		    "the /24s after subnet '%s'", o->extra_workers, LAB_EXTRA_MAX, o->subnet);
+		return NULL;
+	}
 	lab = xcalloc(1, sizeof *lab);
 	lab->name = xstrdup(o->name);
 	lab->dir = lab_dir_path(o->name);
+	lab->extra_workers = o->extra_workers;
 	lab->subnet = xstrdup(o->subnet);
 	lab->net = xstrdup(net);
 	lab->milvus = xstrdup(o->milvus);
@@ -156,6 +177,11 @@ lab_plan(const struct lab_opts *o, char *err, size_t errlen)
 		lab_add_member(lab, "etcd", i + 1, ip, false);
 	}
 	v26 = strcmp(o->milvus, "2.6") == 0;
+	if (o->extra_workers > 0) {
+		/* One process registers them all; its ip is the first one's. */
+		(void)lab_extra_ip(net, 0, ip, sizeof ip);
+		lab_add_member(lab, LAB_EXTRA_ROLE, 1, ip, false);
+	}
 	if (o->standalone) {
 		lab_add_role(lab, "standalone", 1, false, &host);
 		return lab;
@@ -444,6 +470,7 @@ lab_write_plan(const struct lab *lab, char *err, size_t errlen)
 	cJSON_AddBoolToObject(root, "standby", lab->standby);
 	cJSON_AddNumberToObject(root, "ttl", lab->ttl);
 	cJSON_AddNumberToObject(root, "backoff_ms", (double)lab->backoff_ms);
+	cJSON_AddNumberToObject(root, "extra_workers", lab->extra_workers);
 	cJSON_AddStringToObject(root, "labd", lab->labd);
 	cJSON_AddStringToObject(root, "etcd", lab->etcd);
 	arr = cJSON_AddArrayToObject(root, "members");
@@ -503,6 +530,9 @@ lab_read_plan(const char *dir, char *err, size_t errlen)
 	lab->standby = json_bool(root, "standby", true);
 	lab->ttl = (int)json_int(root, "ttl", 10);
 	lab->backoff_ms = json_int(root, "backoff_ms", 1000);
+	lab->extra_workers = (int)json_int(root, "extra_workers", 0);
+	if (lab->extra_workers < 0 || lab->extra_workers > LAB_EXTRA_MAX)
+		lab->extra_workers = 0;
 	lab->labd = xstrdup(json_str(root, "labd", "milvusadm-labd"));
 	lab->etcd = xstrdup(json_str(root, "etcd", "etcd"));
 	arr = cJSON_GetObjectItemCaseSensitive(root, "members");

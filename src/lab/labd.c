@@ -507,6 +507,8 @@ main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "supervise") == 0)
 		return supervisor_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "component") == 0 && labd_extra_wanted(argc - 1, argv + 1))
+		return labd_extra_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "component") == 0)
 		return component_main(argc - 1, argv + 1);
 	return usage(argc > 1 ? "unknown command '%s'" : NULL, argc > 1 ? argv[1] : NULL);

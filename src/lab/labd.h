@@ -226,6 +226,10 @@ struct labd {
 	uint64_t shutdown_timer;
 };
 
+/* labd-extra.c: `component --role extra-workers` (the large-lab benchmark). */
+bool labd_extra_wanted(int argc, char **argv);
+int labd_extra_main(int argc, char **argv);
+
 /* labd-session.c */
 /* Allocate the ServerID from the session/id counter (§1.3), then call cb. */
 void labd_alloc_server_id(struct labd *d, void (*cb)(struct labd *d));

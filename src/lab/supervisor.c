@@ -139,6 +139,10 @@ sup_argv_component(struct sup *s, struct sup_kid *k, char ***argvp)
 	a[n++] = xstrdup(m->hostname);
 	a[n++] = xstrdup("--log");
 	a[n++] = xasprintf("%s/logs/%s.log", s->lab->dir, m->name);
+	if (strcmp(m->role, LAB_EXTRA_ROLE) == 0) {
+		a[n++] = xstrdup("--count");
+		a[n++] = xasprintf("%d", s->lab->extra_workers);
+	}
 	a[n] = NULL;
 	*argvp = a;
 }
@@ -300,6 +304,14 @@ sup_probe_timer(void *arg)
 	k->probe_timer = 0;
 	if (k->m->pid <= 0 || k->m->state != LAB_STARTING)
 		return;
+	if (strcmp(k->m->role, LAB_EXTRA_ROLE) == 0) {
+		/* Its sessions answer nothing on purpose (labd-extra.c): alive is
+		 * running, and readiness never waits for them. */
+		k->m->state = LAB_RUNNING;
+		log_info("'%s' is running", k->m->name);
+		sup_save(k->sup);
+		return;
+	}
 	memset(&o, 0, sizeof o);
 	if (k->etcd) {
 		snprintf(url, sizeof url, "http://%s:%d/v3/maintenance/status", k->m->ip,

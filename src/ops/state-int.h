@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The state gatherer's insides, shared by state.c (sessions, health, etcd,
- * watch) and state-proxy.c (collections and replicas through the proxies). */
+/* The state gatherer's insides, shared by state.c (sessions, leases, watch),
+ * state-probe.c (health, etcd), state-proxy.c and state-replicas.c (through the
+ * proxies) and state-live.c (the timed refreshes). Every load is asynchronous
+ * underneath; the state_load_* functions wait for one on the loop. */
 #ifndef MILVUSADM_STATE_INT_H
 #define MILVUSADM_STATE_INT_H
 
@@ -16,6 +18,21 @@ struct etcd_watch;
 struct cluster;
 struct milvus_rest;
 struct milvus_mgmt;
+struct state_live;
+struct source_state;
+
+/* Completion of an asynchronous load: rc 0, or -1 when its source failed (the
+ * reason is in the matching source_state). Runs from the loop, or at once
+ * when the load could not start. */
+typedef void (*state_done_cb)(struct state *st, int rc, void *arg);
+
+/* A load in flight. Linked into its state so that state_free, after freeing
+ * the clients (which cancels their calls without callbacks), can free it. */
+struct state_op {
+	struct state_op *next;
+	struct state_op *prev;
+	void (*release)(struct state_op *op);	/* free it (its calls are gone) */
+};
 
 /* At most this many HTTP/etcd calls of one sweep in flight at once. */
 #define STATE_MAX_INFLIGHT	16
@@ -41,7 +58,43 @@ struct state {
 	struct etcd_watch *watch;
 	void (*changed)(void *);
 	void *changed_arg;
+	bool watch_down;		/* the watch said ETCD_WATCH_DOWN last */
+	struct state_op *ops;		/* loads in flight */
+	struct state_live *live;	/* state-live.c, NULL when not live */
 };
+
+void state_op_link(struct state *st, struct state_op *op, void (*release)(struct state_op *));
+void state_op_unlink(struct state *st, struct state_op *op);
+
+/* Wait on the loop for an asynchronous load (script mode): start it with
+ * state_wait_cb and w, then state_wait_run returns its rc, or -1 when bound_ms
+ * passed first (the load then finishes on its own and frees w). */
+struct state_wait;
+struct state_wait *state_wait_new(void);
+void state_wait_cb(struct state *st, int rc, void *arg);
+int state_wait_run(struct state *st, struct state_wait *w, int64_t bound_ms);
+
+/* The asynchronous loads behind state_load_*. leases/ids NULL = all. */
+void state_sessions_async(struct state *st, bool ttls, state_done_cb done, void *arg);
+void state_ttls_async(struct state *st, const int64_t *leases, size_t n,
+    state_done_cb done, void *arg);
+/* Probe the components whose (role, server_id) are given (roles[i] NULL-free),
+ * or all when n is (size_t)-1. */
+void state_health_async(struct state *st, char *const *roles, const int64_t *ids, size_t n,
+    state_done_cb done, void *arg);
+void state_etcd_async(struct state *st, state_done_cb done, void *arg);
+void state_collections_async(struct state *st, const char *db, bool details,
+    state_done_cb done, void *arg);
+void state_replicas_async(struct state *st, const char *collection, state_done_cb done,
+    void *arg);
+/* Mark a proxy source failing with a formatted one-line error; returns -1. */
+int state_proxy_fail(struct source_state *src, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Is m the clients' wording for "nobody answered" or ours for "nobody to ask"? */
+bool state_msg_unreachable(const char *m);
+/* Stop the live refreshes (state-live.c); safe when not live. */
+void state_live_free(struct state *st);
+
 
 /* The proxy REST client (lazily created from milvus_uri, or, with no uri, from
  * the proxies in the model's sessions at port 19530). NULL with err when there

@@ -37,12 +37,27 @@ struct probe_job {
 	bool is_ready;
 };
 
+/* The components a sweep is for, by identity: the model may change while
+ * the calls are out (the watch), so answers are matched back by role and id. */
+struct probe_target {
+	char *role;
+	int64_t server_id;
+	size_t hz, rd;			/* job indexes, (size_t)-1 = none */
+};
+
 struct probe_sweep {
+	struct state_op op;
 	struct state *st;
 	struct probe_job *jobs;
 	size_t n, next, inflight, finished;
-	int done;
+	struct probe_target *targets;
+	size_t n_targets;
+	bool all;			/* every component was asked */
+	state_done_cb done;
+	void *arg;
 };
+
+static void health_finish(struct probe_sweep *sw);
 
 static void probe_start_next(struct probe_sweep *sw);
 
@@ -106,23 +121,13 @@ probe_start_next(struct probe_sweep *sw)
 		}
 	}
 	if (sw->finished == sw->n)
-		sw->done = 1;
+		health_finish(sw);
 }
 
 static void
-probe_run(struct probe_sweep *sw)
+probe_release(struct state_op *op)
 {
-	if (sw->n == 0)
-		return;
-	probe_start_next(sw);
-	/* Each call times out by itself; this bound only guards the loop. */
-	loop_run_until(sw->st->loop, &sw->done,
-	    (int64_t)sw->st->timeout_ms * (int64_t)(sw->n / STATE_MAX_INFLIGHT + 2) + 1000);
-}
-
-static void
-probe_free(struct probe_sweep *sw)
-{
+	struct probe_sweep *sw = (struct probe_sweep *)op;
 	size_t i;
 
 	for (i = 0; i < sw->n; i++) {
@@ -130,6 +135,10 @@ probe_free(struct probe_sweep *sw)
 		free(sw->jobs[i].role);
 	}
 	free(sw->jobs);
+	for (i = 0; i < sw->n_targets; i++)
+		free(sw->targets[i].role);
+	free(sw->targets);
+	free(sw);
 }
 
 static size_t
@@ -218,84 +227,158 @@ probe_superseded(const struct cluster *c, size_t i, char *err, size_t errlen)
 	return false;
 }
 
-int
-state_load_health(struct state *st)
+/* The component a target names, as the model has it now (NULL when gone). */
+static struct component *
+probe_target_find(struct cluster *c, const struct probe_target *t, size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_components; i++) {
+		if (c->components[i].server_id == t->server_id &&
+		    strcmp(c->components[i].role, t->role) == 0) {
+			*idx = i;
+			return &c->components[i];
+		}
+	}
+	return NULL;
+}
+
+static void
+health_apply_one(struct probe_sweep *sw, const struct probe_target *t, size_t *n_ok,
+    size_t *n_bad, int64_t now)
+{
+	struct state *st = sw->st;
+	struct cluster *c = st->cluster;
+	struct component *comp;
+	const struct probe_job *j;
+	const struct probe_detail *d;
+	char err[300];
+	size_t i;
+
+	if ((comp = probe_target_find(c, t, &i)) == NULL)
+		return;
+	comp->ready = -1;
+	if (t->hz == (size_t)-1) {
+		cluster_set_health(c, i, HEALTH_UNKNOWN, "no address in its session", now);
+		(*n_bad)++;
+		return;
+	}
+	j = &sw->jobs[t->hz];
+	if (probe_superseded(c, i, err, sizeof err)) {
+		cluster_set_health(c, i, HEALTH_UNKNOWN, err, now);
+		(*n_bad)++;
+		return;
+	}
+	if (!j->answered) {
+		cluster_set_health(c, i, HEALTH_UNKNOWN, j->err[0] ? j->err : "no answer", now);
+		(*n_bad)++;
+		return;
+	}
+	(*n_ok)++;
+	comp->health_from_host = false;
+	if (!j->json) {
+		/* Before 2.3 /healthz is text only: all or nothing. */
+		cluster_set_health(c, i, j->healthy ? HEALTH_HEALTHY : HEALTH_ABNORMAL, NULL, now);
+	} else if ((d = probe_find(j, comp->role)) != NULL) {
+		cluster_set_health(c, i, (enum health)d->code, NULL, now);
+	} else if (comp->process != NULL && strcmp(comp->process, comp->role) != 0 &&
+	    (d = probe_find(j, comp->process)) != NULL) {
+		/* 2.3-2.5 DataCoord reports no indexcoord entry of its own. */
+		comp->health_from_host = true;
+		cluster_set_health(c, i, (enum health)d->code, NULL, now);
+	} else {
+		snprintf(err, sizeof err, "'%s' is not in /healthz of %s (stopped?)",
+		    comp->role, j->base);
+		cluster_set_health(c, i, HEALTH_UNKNOWN, err, now);
+	}
+	if (t->rd != (size_t)-1 && sw->jobs[t->rd].answered)
+		comp->ready = sw->jobs[t->rd].is_ready ? 1 : 0;
+}
+
+static void
+health_finish(struct probe_sweep *sw)
+{
+	struct state *st = sw->st;
+	struct cluster *c = st->cluster;
+	state_done_cb done = sw->done;
+	void *arg = sw->arg;
+	size_t i, n_ok = 0, n_bad = 0;
+	int64_t now = time_wall_ms();
+	int rc = 0;
+
+	for (i = 0; i < sw->n_targets; i++)
+		health_apply_one(sw, &sw->targets[i], &n_ok, &n_bad, now);
+	if (n_ok == 0 && n_bad > 0) {
+		/* A partial sweep (live, in rotation) may hit only dead workers:
+		 * that says nothing of the source as a whole. */
+		if (sw->all)
+			source_fail(&c->src_health, now, "no component answered /healthz");
+		rc = -1;
+	} else
+		source_ok(&c->src_health, now);
+	state_op_unlink(st, &sw->op);
+	probe_release(&sw->op);
+	if (done != NULL)
+		done(st, rc, arg);
+}
+
+void
+state_health_async(struct state *st, char *const *roles, const int64_t *ids, size_t n,
+    state_done_cb done, void *arg)
 {
 	struct cluster *c = st->cluster;
-	struct probe_sweep sw;
-	size_t *hz, *rd, i, n_ok = 0, n_bad = 0;
-	int64_t now;
-	char err[300];
+	struct probe_sweep *sw;
+	size_t i, k;
 
-	memset(&sw, 0, sizeof sw);
-	sw.st = st;
-	hz = xcalloc(c->n_components + 1, sizeof *hz);
-	rd = xcalloc(c->n_components + 1, sizeof *rd);
-	for (i = 0; i < c->n_components; i++) {
-		const struct component *comp = &c->components[i];
-		char *base = state_metrics_base(st, comp->s.address);
+	sw = xcalloc(1, sizeof *sw);
+	sw->st = st;
+	sw->done = done;
+	sw->arg = arg;
+	sw->all = n == (size_t)-1;
+	if (sw->all)
+		n = c->n_components;
+	sw->targets = xcalloc(n + 1, sizeof *sw->targets);
+	for (k = 0; k < n; k++) {
+		const struct component *comp = NULL;
+		struct probe_target *t = &sw->targets[sw->n_targets];
+		char *base;
 
-		hz[i] = rd[i] = (size_t)-1;
+		if (sw->all)
+			comp = &c->components[k];
+		else {
+			struct probe_target want = { roles[k], ids[k], 0, 0 };
+
+			comp = probe_target_find(c, &want, &i);
+		}
+		if (comp == NULL)
+			continue;
+		t->role = xstrdup(comp->role);
+		t->server_id = comp->server_id;
+		t->hz = t->rd = (size_t)-1;
+		sw->n_targets++;
+		base = state_metrics_base(st, comp->s.address);
 		if (base == NULL)
 			continue;
 		if (probe_ready_role(comp))
-			rd[i] = probe_add(&sw, xstrdup(base), comp->role, true);
-		hz[i] = probe_add(&sw, base, NULL, false);
+			t->rd = probe_add(sw, xstrdup(base), comp->role, true);
+		t->hz = probe_add(sw, base, NULL, false);
 	}
-	probe_run(&sw);
-	now = time_wall_ms();
-	for (i = 0; i < c->n_components; i++) {
-		struct component *comp = &c->components[i];
-		const struct probe_job *j;
-		const struct probe_detail *d;
-
-		comp->ready = -1;
-		if (hz[i] == (size_t)-1) {
-			cluster_set_health(c, i, HEALTH_UNKNOWN, "no address in its session", now);
-			n_bad++;
-			continue;
-		}
-		j = &sw.jobs[hz[i]];
-		if (probe_superseded(c, i, err, sizeof err)) {
-			cluster_set_health(c, i, HEALTH_UNKNOWN, err, now);
-			n_bad++;
-			continue;
-		}
-		if (!j->answered) {
-			cluster_set_health(c, i, HEALTH_UNKNOWN, j->err[0] ? j->err :
-			    "no answer", now);
-			n_bad++;
-			continue;
-		}
-		n_ok++;
-		comp->health_from_host = false;
-		if (!j->json) {
-			/* Before 2.3 /healthz is text only: all or nothing. */
-			cluster_set_health(c, i, j->healthy ? HEALTH_HEALTHY : HEALTH_ABNORMAL,
-			    NULL, now);
-		} else if ((d = probe_find(j, comp->role)) != NULL) {
-			cluster_set_health(c, i, (enum health)d->code, NULL, now);
-		} else if (comp->process != NULL && strcmp(comp->process, comp->role) != 0 &&
-		    (d = probe_find(j, comp->process)) != NULL) {
-			/* 2.3-2.5 DataCoord reports no indexcoord entry of its own. */
-			comp->health_from_host = true;
-			cluster_set_health(c, i, (enum health)d->code, NULL, now);
-		} else {
-			snprintf(err, sizeof err, "'%s' is not in /healthz of %s (stopped?)",
-			    comp->role, j->base);
-			cluster_set_health(c, i, HEALTH_UNKNOWN, err, now);
-		}
-		if (rd[i] != (size_t)-1 && sw.jobs[rd[i]].answered)
-			comp->ready = sw.jobs[rd[i]].is_ready ? 1 : 0;
-	}
-	if (n_ok == 0 && n_bad > 0)
-		source_fail(&c->src_health, now, "no component answered /healthz");
+	state_op_link(st, &sw->op, probe_release);
+	if (sw->n == 0)
+		health_finish(sw);
 	else
-		source_ok(&c->src_health, now);
-	probe_free(&sw);
-	free(hz);
-	free(rd);
-	return n_ok == 0 && n_bad > 0 ? -1 : 0;
+		probe_start_next(sw);
+}
+
+int
+state_load_health(struct state *st)
+{
+	struct state_wait *w = state_wait_new();
+	int64_t n = (int64_t)st->cluster->n_components * 2;
+
+	state_health_async(st, NULL, NULL, (size_t)-1, state_wait_cb, w);
+	return state_wait_run(st, w, (int64_t)st->timeout_ms *
+	    (n / STATE_MAX_INFLIGHT + 2) + 1000);
 }
 
 /* ---- etcd members ---- */
@@ -311,11 +394,22 @@ struct status_job {
 	size_t n_alarms;
 };
 
+/* What is kept of the member list while the statuses are out. */
+struct member_copy {
+	uint64_t id;
+	char *name;
+	char *url;			/* first client URL, NULL if none */
+	bool is_learner;
+};
+
 struct status_sweep {
+	struct state_op op;
 	struct state *st;
+	struct member_copy *members;	/* the member list */
 	struct status_job *jobs;
-	size_t n, next, inflight, finished;
-	int done;
+	size_t n, nm, next, inflight, finished;
+	state_done_cb done;
+	void *arg;
 };
 
 struct status_call {
@@ -324,6 +418,7 @@ struct status_call {
 };
 
 static void status_start_next(struct status_sweep *sw);
+static void etcd_finish(struct status_sweep *sw);
 
 static void
 status_done(const struct etcd_result *res, void *arg)
@@ -374,88 +469,65 @@ status_start_next(struct status_sweep *sw)
 		}
 	}
 	if (sw->finished == sw->n)
-		sw->done = 1;
+		etcd_finish(sw);
 }
 
-int
-state_load_etcd(struct state *st)
+static void
+status_release(struct state_op *op)
 {
+	struct status_sweep *sw = (struct status_sweep *)op;
+	size_t i, k;
+
+	for (i = 0; i < sw->nm; i++) {
+		free(sw->jobs[i].url);
+		free(sw->jobs[i].version);
+		for (k = 0; k < sw->jobs[i].n_alarms; k++)
+			free(sw->jobs[i].alarms[k]);
+		free(sw->jobs[i].alarms);
+	}
+	free(sw->jobs);
+	for (i = 0; i < sw->nm; i++) {
+		free(sw->members[i].name);
+		free(sw->members[i].url);
+	}
+	free(sw->members);
+	free(sw);
+}
+
+static void
+etcd_finish(struct status_sweep *sw)
+{
+	struct state *st = sw->st;
 	struct cluster *c = st->cluster;
-	struct etcd_result *r;
 	struct etcd_member_state *ms;
-	struct status_sweep sw;
-	uint64_t leader = 0;
-	size_t i, k, nm;
-	int64_t now;
+	state_done_cb done = sw->done;
+	void *arg = sw->arg;
+	uint64_t leader = 0, term = 0;
+	size_t i, k, nm = sw->nm;
+	int64_t now = time_wall_ms();
 
-	r = etcd_member_list_sync(st->etcd);
-	if (r->err != ETCD_OK) {
-		source_fail(&c->src_etcd, time_wall_ms(), r->errmsg);
-		etcd_result_free(r);
-		return -1;
-	}
-	nm = r->n_members < 64 ? r->n_members : 64;
-	memset(&sw, 0, sizeof sw);
-	sw.st = st;
-	sw.n = nm;
-	sw.jobs = xcalloc(nm + 1, sizeof *sw.jobs);
-	for (i = 0; i < nm; i++) {
-		const struct etcd_member *m = &r->members[i];
-
-		sw.jobs[i].url = m->n_client_urls > 0 ? xstrdup(m->client_urls[0]) : NULL;
-	}
-	/* A learner or a member not yet started has no client URL: nothing to ask. */
-	for (i = 0; i < nm; i++) {
-		if (sw.jobs[i].url == NULL) {
-			sw.jobs[i].url = xstrdup("");
-			snprintf(sw.jobs[i].err, sizeof sw.jobs[i].err, "no client URL");
-		}
-	}
-	{
-		/* Skip URL-less members in the start order. */
-		struct status_job tmp;
-		size_t a = 0, b;
-
-		for (b = 0; b < nm; b++) {
-			if (sw.jobs[b].url[0] != '\0') {
-				tmp = sw.jobs[a];
-				sw.jobs[a] = sw.jobs[b];
-				sw.jobs[b] = tmp;
-				a++;
-			}
-		}
-		sw.n = a;
-		status_start_next(&sw);
-		loop_run_until(st->loop, &sw.done, (int64_t)st->timeout_ms * 2 + 1000);
-		sw.n = nm;
-	}
-	now = time_wall_ms();
 	/* The leader as the reachable members see it (the highest term wins). */
-	{
-		uint64_t term = 0;
-
-		for (i = 0; i < nm; i++) {
-			if (sw.jobs[i].answered && sw.jobs[i].raft_term >= term &&
-			    sw.jobs[i].leader != 0) {
-				term = sw.jobs[i].raft_term;
-				leader = sw.jobs[i].leader;
-			}
+	for (i = 0; i < nm; i++) {
+		if (sw->jobs[i].answered && sw->jobs[i].raft_term >= term &&
+		    sw->jobs[i].leader != 0) {
+			term = sw->jobs[i].raft_term;
+			leader = sw->jobs[i].leader;
 		}
 	}
 	ms = xcalloc(nm + 1, sizeof *ms);
 	for (i = 0; i < nm; i++) {
-		const struct etcd_member *m = &r->members[i];
+		const struct member_copy *m = &sw->members[i];
 		struct etcd_member_state *e = &ms[i];
 		struct status_job *j = NULL;
 
 		for (k = 0; k < nm; k++) {
-			if (sw.jobs[k].url[0] != '\0' && m->n_client_urls > 0 &&
-			    strcmp(sw.jobs[k].url, m->client_urls[0]) == 0)
-				j = &sw.jobs[k];
+			if (sw->jobs[k].url[0] != '\0' && m->url != NULL &&
+			    strcmp(sw->jobs[k].url, m->url) == 0)
+				j = &sw->jobs[k];
 		}
 		e->id = m->id;
 		e->name = xstrndup(m->name != NULL ? m->name : "", 128);
-		e->client_url = m->n_client_urls > 0 ? xstrndup(m->client_urls[0], 256) : NULL;
+		e->client_url = m->url != NULL ? xstrndup(m->url, 256) : NULL;
 		e->is_learner = m->is_learner;
 		e->is_leader = leader != 0 && m->id == leader;
 		if (j != NULL && j->answered) {
@@ -476,15 +548,88 @@ state_load_etcd(struct state *st)
 		}
 	}
 	cluster_set_etcd(c, ms, nm, now);
-	for (i = 0; i < nm; i++) {
-		free(sw.jobs[i].url);
-		free(sw.jobs[i].version);
-		for (k = 0; k < sw.jobs[i].n_alarms; k++)
-			free(sw.jobs[i].alarms[k]);
-		free(sw.jobs[i].alarms);
-	}
-	free(sw.jobs);
-	etcd_result_free(r);
 	source_ok(&c->src_etcd, now);
-	return 0;
+	state_op_unlink(st, &sw->op);
+	status_release(&sw->op);
+	if (done != NULL)
+		done(st, 0, arg);
+}
+
+static void
+members_listed(const struct etcd_result *res, void *arg)
+{
+	struct status_sweep *sw = arg;
+	struct state *st = sw->st;
+	struct status_job tmp;
+	size_t i, a = 0, nm;
+
+	if (res->err != ETCD_OK) {
+		state_done_cb done = sw->done;
+		void *darg = sw->arg;
+
+		source_fail(&st->cluster->src_etcd, time_wall_ms(), res->errmsg);
+		state_op_unlink(st, &sw->op);
+		status_release(&sw->op);
+		if (done != NULL)
+			done(st, -1, darg);
+		return;
+	}
+	nm = sw->nm = res->n_members < 64 ? res->n_members : 64;
+	sw->members = xcalloc(nm + 1, sizeof *sw->members);
+	sw->jobs = xcalloc(nm + 1, sizeof *sw->jobs);
+	for (i = 0; i < nm; i++) {
+		const struct etcd_member *m = &res->members[i];
+
+		sw->members[i].id = m->id;
+		sw->members[i].name = m->name != NULL ? xstrdup(m->name) : NULL;
+		sw->members[i].url = m->n_client_urls > 0 ? xstrdup(m->client_urls[0]) : NULL;
+		sw->members[i].is_learner = m->is_learner;
+		/* A learner or a member not yet started has no client URL. */
+		if (m->n_client_urls > 0)
+			sw->jobs[i].url = xstrdup(m->client_urls[0]);
+		else {
+			sw->jobs[i].url = xstrdup("");
+			snprintf(sw->jobs[i].err, sizeof sw->jobs[i].err, "no client URL");
+		}
+	}
+	/* URL-less members last: nothing to ask them. */
+	for (i = 0; i < nm; i++) {
+		if (sw->jobs[i].url[0] != '\0') {
+			tmp = sw->jobs[a];
+			sw->jobs[a] = sw->jobs[i];
+			sw->jobs[i] = tmp;
+			a++;
+		}
+	}
+	sw->n = a;
+	status_start_next(sw);
+}
+
+void
+state_etcd_async(struct state *st, state_done_cb done, void *arg)
+{
+	struct status_sweep *sw = xcalloc(1, sizeof *sw);
+
+	sw->st = st;
+	sw->done = done;
+	sw->arg = arg;
+	state_op_link(st, &sw->op, status_release);
+	if (etcd_member_list(st->etcd, members_listed, sw) != 0) {
+		source_fail(&st->cluster->src_etcd, time_wall_ms(),
+		    "cannot start an etcd request");
+		state_op_unlink(st, &sw->op);
+		status_release(&sw->op);
+		if (done != NULL)
+			done(st, -1, arg);
+	}
+}
+
+int
+state_load_etcd(struct state *st)
+{
+	struct state_wait *w = state_wait_new();
+
+	state_etcd_async(st, state_wait_cb, w);
+	/* The list (which may try every endpoint), then the statuses in parallel. */
+	return state_wait_run(st, w, (int64_t)(st->timeout_ms + 1000) * 16 + 1000);
 }

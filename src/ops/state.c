@@ -130,13 +130,22 @@ state_free(struct state *st)
 {
 	if (st == NULL)
 		return;
+	state_live_free(st);
 	state_watch_stop(st);
+	/* Freeing the clients cancels their calls without callbacks: the loads
+	 * that were waiting on them are freed after. */
 	if (st->rest != NULL)
 		milvus_rest_free(st->rest);
 	if (st->mgmt != NULL)
 		milvus_mgmt_free(st->mgmt);
 	if (st->etcd != NULL)
 		etcd_free(st->etcd);
+	while (st->ops != NULL) {
+		struct state_op *op = st->ops;
+
+		state_op_unlink(st, op);
+		op->release(op);
+	}
 	cluster_free(st->cluster);
 	free(st->profile_name);
 	free(st->root);
@@ -166,6 +175,70 @@ long
 state_timeout_ms(const struct state *st)
 {
 	return st->timeout_ms;
+}
+
+void
+state_op_link(struct state *st, struct state_op *op, void (*release)(struct state_op *))
+{
+	op->release = release;
+	op->prev = NULL;
+	op->next = st->ops;
+	if (st->ops != NULL)
+		st->ops->prev = op;
+	st->ops = op;
+}
+
+void
+state_op_unlink(struct state *st, struct state_op *op)
+{
+	if (op->prev != NULL)
+		op->prev->next = op->next;
+	else if (st->ops == op)
+		st->ops = op->next;
+	if (op->next != NULL)
+		op->next->prev = op->prev;
+	op->next = op->prev = NULL;
+}
+
+struct state_wait {
+	int done;
+	int rc;
+	bool abandoned;
+};
+
+struct state_wait *
+state_wait_new(void)
+{
+	return xcalloc(1, sizeof(struct state_wait));
+}
+
+void
+state_wait_cb(struct state *st, int rc, void *arg)
+{
+	struct state_wait *w = arg;
+
+	(void)st;
+	if (w->abandoned) {
+		free(w);
+		return;
+	}
+	w->rc = rc;
+	w->done = 1;
+}
+
+int
+state_wait_run(struct state *st, struct state_wait *w, int64_t bound_ms)
+{
+	int rc;
+
+	if (!w->done && loop_run_until(st->loop, &w->done, bound_ms) != 0 && !w->done) {
+		/* Every call times out by itself; this only guards the loop. */
+		w->abandoned = true;
+		return -1;
+	}
+	rc = w->rc;
+	free(w);
+	return rc;
 }
 
 struct milvus_mgmt *
@@ -279,15 +352,28 @@ state_keys_free(struct session_key *keys, size_t n)
 
 /* Lease TTLs, STATE_MAX_INFLIGHT at a time. */
 struct ttl_sweep {
+	struct state_op op;
 	struct state *st;
 	int64_t *leases;
 	int64_t *ttl;
 	int64_t *granted;
 	size_t n, next, inflight, finished;
-	int done;
+	state_done_cb done;
+	void *arg;
 };
 
 static void ttl_start_next(struct ttl_sweep *sw);
+
+static void
+ttl_release(struct state_op *op)
+{
+	struct ttl_sweep *sw = (struct ttl_sweep *)op;
+
+	free(sw->leases);
+	free(sw->ttl);
+	free(sw->granted);
+	free(sw);
+}
 
 static void
 ttl_done(const struct etcd_result *res, void *arg)
@@ -308,6 +394,38 @@ ttl_done(const struct etcd_result *res, void *arg)
 	ttl_start_next(sw);
 }
 
+/* Put the answers in the model: components are matched by lease, so changes
+ * to the set meanwhile do no harm. */
+static void
+ttl_apply(struct ttl_sweep *sw)
+{
+	struct cluster *c = sw->st->cluster;
+	int64_t best = -1;
+	size_t i, j, answered = 0;
+
+	for (j = 0; j < sw->n; j++)
+		answered += sw->ttl[j] != -2;
+	/* etcd did not answer at all: what the model had stays. */
+	if (answered == 0 && sw->n > 0)
+		return;
+	for (i = 0; i < c->n_components; i++) {
+		struct component *comp = &c->components[i];
+
+		for (j = 0; j < sw->n; j++) {
+			if (sw->leases[j] == comp->lease_id)
+				comp->lease_ttl_s = sw->ttl[j] >= 0 ? sw->ttl[j] : -1;
+		}
+	}
+	/* Every session is granted the same common.session.ttl: take the largest
+	 * answer (a lease just renewed shows it whole). */
+	for (j = 0; j < sw->n; j++) {
+		if (sw->ttl[j] >= 0 && sw->granted[j] > best)
+			best = sw->granted[j];
+	}
+	if (best > 0)
+		c->session_ttl_s = best;
+}
+
 static void
 ttl_start_next(struct ttl_sweep *sw)
 {
@@ -319,82 +437,134 @@ ttl_start_next(struct ttl_sweep *sw)
 		else
 			sw->finished++;
 	}
-	if (sw->finished == sw->n)
-		sw->done = 1;
+	if (sw->finished == sw->n) {
+		struct state *st = sw->st;
+		state_done_cb done = sw->done;
+		void *arg = sw->arg;
+
+		ttl_apply(sw);
+		state_op_unlink(st, &sw->op);
+		ttl_release(&sw->op);
+		if (done != NULL)
+			done(st, 0, arg);
+	}
+}
+
+void
+state_ttls_async(struct state *st, const int64_t *leases, size_t n, state_done_cb done,
+    void *arg)
+{
+	struct cluster *c = st->cluster;
+	struct ttl_sweep *sw;
+	size_t i, j, max = leases != NULL ? n : c->n_components;
+
+	sw = xcalloc(1, sizeof *sw);
+	sw->st = st;
+	sw->done = done;
+	sw->arg = arg;
+	sw->leases = xcalloc(max + 1, sizeof *sw->leases);
+	for (i = 0; i < max; i++) {
+		int64_t id = leases != NULL ? leases[i] : c->components[i].lease_id;
+		bool seen = false;
+
+		for (j = 0; j < sw->n && !seen; j++)
+			seen = sw->leases[j] == id;
+		if (id != 0 && !seen)
+			sw->leases[sw->n++] = id;
+	}
+	sw->ttl = xcalloc(sw->n + 1, sizeof *sw->ttl);
+	sw->granted = xcalloc(sw->n + 1, sizeof *sw->granted);
+	for (i = 0; i < sw->n; i++)
+		sw->ttl[i] = -2;		/* not answered */
+	if (leases == NULL) {
+		/* A full sweep: what is not asked is unknown. */
+		for (i = 0; i < c->n_components; i++)
+			c->components[i].lease_ttl_s = -1;
+	}
+	state_op_link(st, &sw->op, ttl_release);
+	ttl_start_next(sw);
+}
+
+struct sessions_load {
+	struct state_op op;
+	struct state *st;
+	bool ttls;
+	state_done_cb done;
+	void *arg;
+};
+
+static void
+sessions_release(struct state_op *op)
+{
+	free(op);
 }
 
 static void
-state_load_ttls(struct state *st)
+sessions_ranged(const struct etcd_result *r, void *arg)
 {
+	struct sessions_load *sl = arg;
+	struct state *st = sl->st;
 	struct cluster *c = st->cluster;
-	struct ttl_sweep sw;
-	int64_t best = -1;
-	size_t i, j;
+	state_done_cb done = sl->done;
+	void *darg = sl->arg;
+	bool ttls = sl->ttls;
+	struct session_key *keys;
+	size_t n;
 
-	memset(&sw, 0, sizeof sw);
-	sw.st = st;
-	sw.leases = xcalloc(c->n_components + 1, sizeof *sw.leases);
-	for (i = 0; i < c->n_components; i++) {
-		int64_t id = c->components[i].lease_id;
-		bool seen = false;
+	state_op_unlink(st, &sl->op);
+	free(sl);
+	if (r->err != ETCD_OK) {
+		source_fail(&c->src_sessions, time_wall_ms(), r->errmsg);
+		if (done != NULL)
+			done(st, -1, darg);
+		return;
+	}
+	keys = state_parse_kvs(r->kvs, r->n_kvs, &n);
+	cluster_sessions_replace(c, keys, n, r->header.revision, time_wall_ms());
+	state_keys_free(keys, n);
+	source_ok(&c->src_sessions, time_wall_ms());
+	if (ttls)
+		state_ttls_async(st, NULL, 0, done, darg);
+	else if (done != NULL)
+		done(st, 0, darg);
+}
 
-		for (j = 0; j < sw.n && !seen; j++)
-			seen = sw.leases[j] == id;
-		if (id != 0 && !seen)
-			sw.leases[sw.n++] = id;
-	}
-	sw.ttl = xcalloc(sw.n + 1, sizeof *sw.ttl);
-	sw.granted = xcalloc(sw.n + 1, sizeof *sw.granted);
-	for (i = 0; i < sw.n; i++)
-		sw.ttl[i] = -2;		/* not answered */
-	if (sw.n > 0) {
-		ttl_start_next(&sw);
-		/* Calls time out by themselves; this bound only guards the loop. */
-		loop_run_until(st->loop, &sw.done, (int64_t)st->timeout_ms * 4 + 1000);
-	}
-	for (i = 0; i < c->n_components; i++) {
-		struct component *comp = &c->components[i];
+void
+state_sessions_async(struct state *st, bool ttls, state_done_cb done, void *arg)
+{
+	struct sessions_load *sl = xcalloc(1, sizeof *sl);
 
-		comp->lease_ttl_s = -1;
-		for (j = 0; j < sw.n; j++) {
-			if (sw.leases[j] == comp->lease_id && sw.ttl[j] >= 0)
-				comp->lease_ttl_s = sw.ttl[j];
-		}
+	sl->st = st;
+	sl->ttls = ttls;
+	sl->done = done;
+	sl->arg = arg;
+	state_op_link(st, &sl->op, sessions_release);
+	if (etcd_range_prefix(st->etcd, st->session_prefix, 0, sessions_ranged, sl) != 0) {
+		state_op_unlink(st, &sl->op);
+		free(sl);
+		source_fail(&st->cluster->src_sessions, time_wall_ms(),
+		    "cannot start an etcd request");
+		if (done != NULL)
+			done(st, -1, arg);
 	}
-	/* Every session is granted the same common.session.ttl: take the largest
-	 * answer (a lease just renewed shows it whole). */
-	for (j = 0; j < sw.n; j++) {
-		if (sw.ttl[j] >= 0 && sw.granted[j] > best)
-			best = sw.granted[j];
-	}
-	if (best > 0)
-		c->session_ttl_s = best;
-	free(sw.leases);
-	free(sw.ttl);
-	free(sw.granted);
+}
+
+/* Bounds for the waits of script mode; every call times out by itself. */
+static int64_t
+state_bound(const struct state *st, int64_t calls)
+{
+	return (int64_t)(st->timeout_ms + 1000) * calls + 1000;
 }
 
 int
 state_load_sessions(struct state *st)
 {
-	struct cluster *c = st->cluster;
-	struct etcd_result *r;
-	struct session_key *keys;
-	size_t n;
+	struct state_wait *w = state_wait_new();
 
-	r = etcd_range_prefix_sync(st->etcd, st->session_prefix, 0);
-	if (r->err != ETCD_OK) {
-		source_fail(&c->src_sessions, time_wall_ms(), r->errmsg);
-		etcd_result_free(r);
-		return -1;
-	}
-	keys = state_parse_kvs(r->kvs, r->n_kvs, &n);
-	cluster_sessions_replace(c, keys, n, r->header.revision, time_wall_ms());
-	state_keys_free(keys, n);
-	etcd_result_free(r);
-	source_ok(&c->src_sessions, time_wall_ms());
-	state_load_ttls(st);
-	return 0;
+	state_sessions_async(st, true, state_wait_cb, w);
+	/* The range, then lease TTLs 16 at a time. */
+	return state_wait_run(st, w, state_bound(st, 8 + (int64_t)
+	    st->cluster->n_components / STATE_MAX_INFLIGHT * 2) * 4);
 }
 
 /* ---- watch: live and history ---- */
@@ -453,19 +623,23 @@ state_watch_cb(const struct etcd_watch_msg *msg, void *arg)
 
 	switch (msg->kind) {
 	case ETCD_WATCH_CREATED:
+		st->watch_down = false;
 		source_ok(&c->src_sessions, now);
-		return;
+		break;
 	case ETCD_WATCH_DOWN:
+		st->watch_down = true;
 		source_fail(&c->src_sessions, now, msg->errmsg);
 		break;
 	case ETCD_WATCH_EVENTS:
 		if (msg->n_events == 0)
 			return;
 		state_apply_events(c, msg->events, msg->n_events, now);
+		st->watch_down = false;
 		source_ok(&c->src_sessions, now);
 		break;
 	case ETCD_WATCH_RESYNC:
 		state_apply_resync(c, msg, now);
+		st->watch_down = false;
 		source_ok(&c->src_sessions, now);
 		break;
 	}

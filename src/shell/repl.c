@@ -35,6 +35,7 @@ struct repl {
 	bool quit;
 	int rc;
 	char *history;			/* NULL when there is no state directory */
+	struct repl_cache *names;	/* live names for completion */
 	char prompt[160];
 };
 
@@ -180,6 +181,36 @@ repl_on_sigwinch(int signo, void *arg)
 	rl_resize_terminal();
 }
 
+/* Gather the live names again, with the keyboard out of the loop meanwhile:
+ * readline is in the middle of a completion (or not yet reading), and keys
+ * typed now must wait in the terminal rather than reach it re-entrantly. */
+static void
+repl_names_update(struct repl *r)
+{
+	bool reading = r->reading;
+
+	if (reading)
+		loop_fd_del(r->ctx->loop, STDIN_FILENO);
+	/* Ctrl-C meanwhile is ignored, as during a command. */
+	r->reading = false;
+	repl_names_refresh(r->names);
+	r->reading = reading;
+	if (reading)
+		loop_fd_add(r->ctx->loop, STDIN_FILENO, LOOP_READ, repl_on_stdin, NULL);
+}
+
+/* The completer's source of server IDs, databases and collections: the cache,
+ * gathered again at most every few seconds. */
+static size_t
+repl_live_names(enum repl_names kind, char ***names, void *arg)
+{
+	struct repl *r = arg;
+
+	if (kind != REPL_NAMES_ROLE && repl_names_stale(r->names))
+		repl_names_update(r);
+	return repl_names_copy(r->names, kind, names);
+}
+
 static char **
 repl_attempt(const char *text, int start, int end)
 {
@@ -260,12 +291,17 @@ repl_run(struct cmd_ctx *ctx)
 	rl_catch_signals = 0;
 	rl_catch_sigwinch = 0;
 	repl_history_open(&r);
+	r.names = repl_names_new(ctx->loop, ctx->profile);
+	repl_set_completer(repl_live_names, &r);
 	loop_signal(ctx->loop, SIGINT, repl_on_sigint, &r);
 	loop_signal(ctx->loop, SIGWINCH, repl_on_sigwinch, &r);
 
 	while (!r.quit) {
 		repl_prompt(&r, profile);
 		rl_callback_handler_install(r.prompt, repl_on_line);
+		/* The first names are gathered with the prompt already shown. */
+		if (repl_names_stale(r.names) && r.pending.len == 0)
+			repl_names_update(&r);
 		loop_fd_add(ctx->loop, STDIN_FILENO, LOOP_READ, repl_on_stdin, NULL);
 		r.reading = true;
 		while (!r.quit && !r.have_line)
@@ -285,6 +321,8 @@ repl_run(struct cmd_ctx *ctx)
 	loop_signal(ctx->loop, SIGINT, NULL, NULL);
 	loop_signal(ctx->loop, SIGWINCH, NULL, NULL);
 	repl_complete_release();
+	repl_set_completer(NULL, NULL);
+	repl_names_free(r.names);
 	clear_history();
 	free(r.history);
 	free(profile);

@@ -20,7 +20,7 @@ lint_only_legacy_ports() {	# lint_only_legacy_ports EP VERSION
 check_profile() {	# check_profile NAME THIRD-OCTET PROFILE lab-up-args...
 	local name=$1 octet=$2 profile=$3; shift 3
 	local ep="http://127.71.$octet.2:2379" ver
-	lab_up "$name" "127.71.$octet.0/24" "$@"
+	lab_up "$name" "127.71.$octet.0/24" --etcd 1 "$@"
 	e2e_check "check-sessions $profile" python3 "$E2E_DIR/check-sessions.py" "$ep" "$profile"
 	ver=$(python3 - "$profile" <<'PY'
 import sys

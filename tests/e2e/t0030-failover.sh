@@ -15,7 +15,7 @@ TTL=4
 failover_kill() {	# failover_kill NAME OCTET ROLE MILVUS
 	local name=$1 octet=$2 role=$3 milvus=$4
 	local ep="http://127.72.$octet.2:2379" old new member t0 dt
-	lab_up "$name" "127.72.$octet.0/24" --milvus "$milvus" --ttl "$TTL" --backoff 8s
+	lab_up "$name" "127.72.$octet.0/24" --milvus "$milvus" --etcd 1 --ttl "$TTL" --backoff 8s
 	old=$(active_id "$ep" "$role")
 	member=$(member_by_server "$name" "$ep" "$role-$old")
 	e2e_check "$milvus: active $role is server $old ($member)" test -n "$member"
@@ -37,7 +37,7 @@ failover_kill() {	# failover_kill NAME OCTET ROLE MILVUS
 failover_revoke() {	# failover_revoke NAME OCTET ROLE MILVUS
 	local name=$1 octet=$2 role=$3 milvus=$4
 	local ep="http://127.72.$octet.2:2379" old new lease member pid t0 dt
-	lab_up "$name" "127.72.$octet.0/24" --milvus "$milvus" --ttl "$TTL" --backoff 2s
+	lab_up "$name" "127.72.$octet.0/24" --milvus "$milvus" --etcd 1 --ttl "$TTL" --backoff 2s
 	old=$(active_id "$ep" "$role")
 	lease=$(key_lease "$ep" "$role")
 	member=$(member_by_server "$name" "$ep" "$role-$old")

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/* Key bindings as command strings (one table; the help overlay is generated
+ * from it), the TUI's own commands, and running engine commands with their
+ * output captured into the pane. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "milvusadm/cmd.h"
+#include "milvusadm/state.h"
+#include "milvusadm/xalloc.h"
+#include "tui-int.h"
+
+#undef CTRL
+#define CTRL(c)	((c) & 0x1f)
+
+const struct tui_binding tui_bindings[] = {
+	{ '1', "view overview", "components by role, ACTIVE/STANDBY, health" },
+	{ '2', "view leaders", "coordinators: active, standbys, changes" },
+	{ '3', "view replicas", "replica groups of loaded collections" },
+	{ '4', "view collections", "load state, rows, replicas, aliases" },
+	{ '5', "view events", "the flight recorder, newest first" },
+	{ '6', "view etcd", "members, leader, raft term, db size" },
+	{ '\t', "view next", "next view" },
+	{ KEY_BTAB, "view prev", "previous view" },
+	{ 'j', "select down", "move down" },
+	{ KEY_DOWN, "select down", "move down" },
+	{ 'k', "select up", "move up" },
+	{ KEY_UP, "select up", "move up" },
+	{ KEY_NPAGE, "select page-down", "a page down" },
+	{ KEY_PPAGE, "select page-up", "a page up" },
+	{ KEY_HOME, "select first", "to the top" },
+	{ KEY_END, "select last", "to the bottom" },
+	{ '/', "filter", "filter this view (Esc clears)" },
+	{ ':', "prompt", "run a command, as in the shell" },
+	{ 'r', "refresh", "refresh everything now" },
+	{ CTRL('l'), "redraw", "redraw the screen" },
+	{ '?', "help-overlay", "this help" },
+	{ 'q', "quit", "leave (the terminal is restored)" },
+	{ 0, NULL, NULL },
+};
+
+const char *
+tui_key_name(int key, char *buf, size_t len)
+{
+	switch (key) {
+	case '\t':
+		return "Tab";
+	case KEY_BTAB:
+		return "S-Tab";
+	case KEY_DOWN:
+		return "Down";
+	case KEY_UP:
+		return "Up";
+	case KEY_NPAGE:
+		return "PgDn";
+	case KEY_PPAGE:
+		return "PgUp";
+	case KEY_HOME:
+		return "Home";
+	case KEY_END:
+		return "End";
+	}
+	if (key > 0 && key < 32)
+		snprintf(buf, len, "C-%c", key + 'a' - 1);
+	else if (key >= 32 && key < 127)
+		snprintf(buf, len, "%c", key);
+	else
+		snprintf(buf, len, "#%d", key);
+	return buf;
+}
+
+void
+tui_message(struct tui *t, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+	va_end(ap);
+	t->msg_error = error;
+	tui_dirty(t);
+}
+
+void
+tui_select(struct tui *t, const char *how)
+{
+	struct view *v = &t->views[t->cur];
+	size_t *idx = NULL, n, page = t->rows > 4 ? (size_t)t->rows - 4 : 1;
+	size_t *pos = t->pane ? &t->out_top : &v->sel;
+
+	if (t->pane)
+		n = t->nout;
+	else
+		idx = view_visible(v, &n);
+	if (strcmp(how, "down") == 0)
+		*pos += *pos + 1 < n;
+	else if (strcmp(how, "up") == 0) {
+		size_t old = *pos;
+
+		*pos -= *pos > 0;
+		/* Over headings, but not onto one at the top. */
+		while (!t->pane && *pos > 0 && v->lines.v[idx[*pos]].heading)
+			(*pos)--;
+		if (!t->pane && n > 0 && v->lines.v[idx[*pos]].heading)
+			*pos = old;
+	}
+	else if (strcmp(how, "page-down") == 0)
+		*pos = *pos + page < n ? *pos + page : (n > 0 ? n - 1 : 0);
+	else if (strcmp(how, "page-up") == 0)
+		*pos = *pos > page ? *pos - page : 0;
+	else if (strcmp(how, "first") == 0)
+		*pos = 0;
+	else if (strcmp(how, "last") == 0)
+		*pos = n > 0 ? n - 1 : 0;
+	else
+		tui_message(t, true, "select '%s': not one of up, down, page-up, page-down, "
+		    "first, last", how);
+	free(idx);
+	tui_dirty(t);
+}
+
+/* The TUI's own commands (bindings name them; ':' runs them too). */
+static int
+tui_cmd_view(struct tui *t, int argc, char **argv)
+{
+	int i;
+
+	if (argc != 2) {
+		tui_message(t, true, "usage: view NAME|next|prev");
+		return -1;
+	}
+	if (strcmp(argv[1], "next") == 0)
+		i = (int)((t->cur + 1) % t->nviews);
+	else if (strcmp(argv[1], "prev") == 0)
+		i = (int)((t->cur + t->nviews - 1) % t->nviews);
+	else if ((i = tui_view_find(t, argv[1])) < 0) {
+		tui_message(t, true, "view '%s' not found", argv[1]);
+		return -1;
+	}
+	t->pane = false;
+	tui_view_switch(t, (size_t)i);
+	return 0;
+}
+
+static int
+tui_cmd_simple(struct tui *t, int argc, char **argv)
+{
+	const char *c = argv[0];
+
+	if (strcmp(c, "quit") == 0 || strcmp(c, "exit") == 0)
+		t->quit = true;
+	else if (strcmp(c, "refresh") == 0) {
+		state_live_refresh(t->st);
+		tui_message(t, false, "refreshing");
+	} else if (strcmp(c, "help-overlay") == 0)
+		t->mode = TUI_HELP;
+	else if (strcmp(c, "prompt") == 0)
+		tui_prompt_open(t, TUI_PROMPT);
+	else if (strcmp(c, "filter") == 0) {
+		t->pane = false;
+		tui_prompt_open(t, TUI_FILTER);
+	} else if (strcmp(c, "redraw") == 0)
+		clearok(curscr, TRUE);
+	else if (strcmp(c, "select") == 0) {
+		if (argc != 2) {
+			tui_message(t, true, "usage: select up|down|page-up|page-down|first|last");
+			return -1;
+		}
+		tui_select(t, argv[1]);
+	}
+	tui_dirty(t);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct tui *, int, char **);
+} tui_commands[] = {
+	{ "view", tui_cmd_view },
+	{ "quit", tui_cmd_simple },
+	{ "exit", tui_cmd_simple },
+	{ "refresh", tui_cmd_simple },
+	{ "help-overlay", tui_cmd_simple },
+	{ "prompt", tui_cmd_simple },
+	{ "filter", tui_cmd_simple },
+	{ "redraw", tui_cmd_simple },
+	{ "select", tui_cmd_simple },
+};
+
+/* Commands that take the terminal or never end: not inside the TUI. */
+static const char *
+tui_refused(const struct cmd_list *list)
+{
+	const struct cmd_entry *e;
+	char err[256];
+	size_t i;
+	int j, n;
+
+	for (i = 0; i < list->n; i++) {
+		e = cmd_find(list->v[i].argc, list->v[i].argv, &n, err, sizeof err);
+		if (e == NULL)
+			continue;
+		if (strcmp(e->name, "shell") == 0 || strcmp(e->name, "watch") == 0)
+			return e->name;
+		for (j = n; j < list->v[i].argc; j++) {
+			if (strcmp(list->v[i].argv[j], "--follow") == 0)
+				return "events --follow";
+		}
+	}
+	return NULL;
+}
+
+void
+tui_command(struct tui *t, const char *line, bool typed)
+{
+	struct cmd_list list;
+	const char *refused;
+	char err[256];
+	size_t i;
+
+	if (cmd_lex(line, 1, 0, &list, err, sizeof err, NULL) != 0) {
+		tui_message(t, true, "%s", err);
+		return;
+	}
+	if (list.n == 0) {
+		cmd_list_free(&list);
+		return;
+	}
+	for (i = 0; i < sizeof tui_commands / sizeof tui_commands[0]; i++) {
+		if (list.n == 1 && strcmp(list.v[0].argv[0], tui_commands[i].name) == 0) {
+			tui_commands[i].fn(t, list.v[0].argc, list.v[0].argv);
+			cmd_list_free(&list);
+			return;
+		}
+	}
+	refused = tui_refused(&list);
+	cmd_list_free(&list);
+	if (refused != NULL) {
+		tui_message(t, true, "'%s' does not run inside the TUI: use 'milvusadm %s'",
+		    refused, refused);
+		return;
+	}
+	if (t->busy || t->pending != NULL) {
+		tui_message(t, true, "a command is running");
+		return;
+	}
+	/* Engine commands wait on the loop: run it from the top of the loop,
+	 * never from inside this key callback. */
+	t->pending = xstrdup(line);
+	(void)typed;
+}
+
+void
+tui_run_pending(struct tui *t)
+{
+	struct cmd_script s = { NULL, true, 0, false };
+	struct cmd_ctx sub;
+	char *text = t->pending, *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	t->pending = NULL;
+	if ((f = open_memstream(&out, &len)) == NULL) {
+		tui_message(t, true, "cannot capture the output");
+		free(text);
+		return;
+	}
+	/* Tables as on a terminal, but no colour: the pane draws plain text. */
+	sub = *t->ctx;
+	sub.out = f;
+	sub.err = f;
+	sub.out_tty = true;
+	sub.format = OUT_TABLE;
+	sub.color = false;
+	sub.script = NULL;
+	sub.errors = 0;
+	t->busy = true;
+	t->msg[0] = '\0';
+	tui_draw(t);
+	rc = cmd_script_text(&sub, &s, text, 1);
+	fclose(f);
+	t->busy = false;
+	if (len > TUI_OUT_MAX)
+		len = TUI_OUT_MAX;
+	tui_output_set(t, text, out, len);
+	t->pane = true;
+	if (rc != 0)
+		tui_message(t, true, "exit %d", rc);
+	if (rc == 0 && strncmp(text, "theme use", 9) == 0)
+		tui_message(t, false, "theme saved: it applies at the next start");
+	free(out);
+	free(text);
+	tui_dirty(t);
+}

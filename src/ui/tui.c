@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: MIT */
+/* The TUI's setup and loop: the terminal (newterm on the tty), the theme,
+ * the views, the live model (state_live_start), keys through the loop, and
+ * SIGWINCH/SIGINT/SIGTERM through its self-pipe. Redraws once per pass when
+ * something marked the screen dirty. */
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "milvusadm/cluster.h"
+#include "milvusadm/cmd.h"
+#include "milvusadm/config.h"
+#include "milvusadm/loop.h"
+#include "milvusadm/state.h"
+#include "milvusadm/theme.h"
+#include "milvusadm/timeutil.h"
+#include "milvusadm/tui.h"
+#include "milvusadm/xalloc.h"
+#include "theme-choice.h"
+#include "tui-int.h"
+
+#define TUI_TICK_MS	1000		/* the header's clock: "stale 12s" */
+
+const char *
+tui_unavailable(void)
+{
+	const char *term = getenv("TERM");
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return "not a terminal";
+	if (term == NULL || term[0] == '\0')
+		return "TERM is not set";
+	if (strcmp(term, "dumb") == 0)
+		return "TERM=dumb";
+	return NULL;
+}
+
+static void tui_on_draw(void *arg);
+
+void
+tui_dirty(struct tui *t)
+{
+	if (t->dirty)
+		return;
+	t->dirty = true;
+	/* One redraw per loop pass, however many changes marked it. */
+	t->draw_timer = loop_timer_add(t->loop, 0, tui_on_draw, t);
+}
+
+void
+tui_model_changed(struct tui *t)
+{
+	t->model_changed = true;
+	tui_dirty(t);
+}
+
+static uint64_t tui_gen;
+
+static void
+tui_on_changed(void *arg)
+{
+	tui_gen++;
+	tui_model_changed(arg);
+}
+
+static void
+tui_view_update(struct tui *t, struct view *v)
+{
+	struct view_env env;
+
+	env.c = state_cluster(t->st);
+	env.now_ms = time_wall_ms();
+	env.utf8 = t->utf8;
+	env.refresh_ms = t->refresh_ms;
+	v->ops->update(v, &env);
+	v->gen = tui_gen;
+}
+
+static void
+tui_on_draw(void *arg)
+{
+	struct tui *t = arg;
+	struct view *v = &t->views[t->cur];
+
+	t->dirty = false;
+	t->draw_timer = 0;
+	/* Only the view on screen is rebuilt; the others catch up when shown. */
+	if (t->model_changed || v->gen != tui_gen || v->lines.n == 0) {
+		tui_view_update(t, v);
+		t->model_changed = false;
+	}
+	tui_draw(t);
+}
+
+static void
+tui_on_tick(void *arg)
+{
+	struct tui *t = arg;
+	char now[sizeof t->last_header];
+
+	t->tick_timer = loop_timer_add(t->loop, TUI_TICK_MS, tui_on_tick, t);
+	/* Redraw only when the header would read differently (idle CPU). */
+	tui_header_text(t, now, sizeof now);
+	if (strcmp(now, t->last_header) != 0)
+		tui_dirty(t);
+}
+
+int
+tui_view_find(const struct tui *t, const char *name)
+{
+	size_t i, len = strlen(name);
+	int found = -1;
+
+	for (i = 0; i < t->nviews; i++) {
+		if (strcmp(t->views[i].ops->name, name) == 0)
+			return (int)i;
+		if (len > 0 && strncmp(t->views[i].ops->name, name, len) == 0)
+			found = found == -1 ? (int)i : -2;
+	}
+	return found >= 0 ? found : -1;
+}
+
+void
+tui_view_switch(struct tui *t, size_t i)
+{
+	if (i >= t->nviews)
+		return;
+	t->cur = i;
+	tui_dirty(t);
+}
+
+static void
+tui_resize(struct tui *t)
+{
+	struct winsize ws;
+	size_t i;
+
+	if (ioctl(fileno(t->tty_out), TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resize_term(ws.ws_row, ws.ws_col);
+	t->rows = LINES;
+	t->cols = COLS;
+	for (i = 0; i < t->nviews; i++) {
+		if (t->views[i].ops->resize != NULL)
+			t->views[i].ops->resize(&t->views[i], t->cols, t->rows - 3);
+	}
+	clearok(curscr, TRUE);
+	tui_dirty(t);
+}
+
+static void
+tui_on_signal(int signo, void *arg)
+{
+	struct tui *t = arg;
+
+	if (signo == SIGWINCH)
+		tui_resize(t);
+	else
+		t->quit = true;
+}
+
+static void
+tui_key(struct tui *t, int key)
+{
+	const struct tui_binding *b;
+	struct view *v = &t->views[t->cur];
+
+	if (key == KEY_RESIZE) {
+		tui_resize(t);
+		return;
+	}
+	if (t->mode == TUI_HELP) {
+		t->mode = TUI_NORMAL;
+		tui_dirty(t);
+		return;
+	}
+	if (t->mode == TUI_PROMPT || t->mode == TUI_FILTER) {
+		tui_prompt_key(t, key);
+		return;
+	}
+	if (t->msg[0] != '\0') {
+		t->msg[0] = '\0';
+		tui_dirty(t);
+	}
+	if (key == 27) {
+		if (t->pane)
+			t->pane = false;
+		else
+			v->filter[0] = '\0';
+		tui_dirty(t);
+		return;
+	}
+	/* As in a pager: q closes the output pane before it quits. */
+	if (key == 'q' && t->pane) {
+		t->pane = false;
+		tui_dirty(t);
+		return;
+	}
+	for (b = tui_bindings; b->command != NULL; b++) {
+		if (b->key == key) {
+			tui_command(t, b->command, false);
+			return;
+		}
+	}
+	if (v->ops->key != NULL && v->ops->key(v, key))
+		tui_dirty(t);
+}
+
+static void
+tui_on_stdin(int fd, int revents, void *arg)
+{
+	struct tui *t = arg;
+	int key, n = 0;
+
+	/* Drain what is there; a paste is bounded so the loop stays fair. */
+	while (n++ < 256 && !t->quit && (key = getch()) != ERR)
+		tui_key(t, key);
+}
+
+/* Whether the theme leaves every role at the terminal's colours: then it
+ * is drawn as mono, with no colour escapes at all. */
+static bool
+tui_theme_colourless(const struct theme_resolved *r)
+{
+	int i;
+
+	for (i = 0; i < THEME_NROLES; i++) {
+		if (r->roles[i].fg.kind != THEME_COLOUR_DEFAULT ||
+		    r->roles[i].bg.kind != THEME_COLOUR_DEFAULT)
+			return false;
+	}
+	return true;
+}
+
+static void
+tui_theme(struct tui *t, char *warn, size_t warnlen)
+{
+	enum theme_depth depth;
+	enum theme_from from;
+	struct theme *th;
+	char **dirs, *name, err[400];
+	int colors = tigetnum("colors");
+
+	dirs = theme_choice_dirs();
+	name = theme_choice_name(t->p->ui_theme, &from);
+	th = theme_load(name, (const char *const *)dirs, err, sizeof err);
+	if (th == NULL) {
+		snprintf(warn, warnlen, "theme '%.64s' (from %s): %.400s; using the built-in one", name,
+		    theme_from_name(from), err);
+		th = theme_builtin();
+	}
+	theme_dirs_free(dirs);
+	free(name);
+	depth = theme_detect_depth(getenv("TERM"), getenv("COLORTERM"),
+	    colors > 0 ? colors : 0, getenv("NO_COLOR"));
+	theme_resolve(th, depth, &t->theme);
+	if (depth != THEME_DEPTH_MONO && tui_theme_colourless(&t->theme)) {
+		depth = THEME_DEPTH_MONO;
+		theme_resolve(th, depth, &t->theme);
+	}
+	theme_free(th);
+	t->colour = depth != THEME_DEPTH_MONO && has_colors();
+	if (t->colour) {
+		if (t->p->ui_banner != NULL && theme_set_banner(&t->theme, t->p->ui_banner) == -1)
+			snprintf(warn, warnlen, "banner colour '%s' is not a colour",
+			    t->p->ui_banner);
+		start_color();
+	} else
+		t->theme.depth = THEME_DEPTH_MONO;
+	theme_curses_init(&t->tc, &t->theme, 1);
+	bkgdset(theme_curses_attr(&t->tc, THEME_TEXT) | ' ');
+}
+
+static int
+tui_open(struct tui *t, char *err, size_t errlen)
+{
+	const char *codeset;
+
+	t->tty_out = stdout;
+	t->tty_in = stdin;
+	t->scr = newterm(NULL, t->tty_out, t->tty_in);
+	if (t->scr == NULL) {
+		snprintf(err, errlen, "cannot drive the terminal '%s'",
+		    getenv("TERM") != NULL ? getenv("TERM") : "");
+		return -1;
+	}
+	set_term(t->scr);
+	codeset = nl_langinfo(CODESET);
+	t->utf8 = codeset != NULL && strcmp(codeset, "UTF-8") == 0;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	t->rows = LINES;
+	t->cols = COLS;
+	return 0;
+}
+
+static void
+tui_close(struct tui *t)
+{
+	if (t->scr == NULL)
+		return;
+	endwin();
+	delscreen(t->scr);
+	t->scr = NULL;
+}
+
+static void
+tui_free(struct tui *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nviews; i++) {
+		if (t->views[i].ops->free != NULL)
+			t->views[i].ops->free(&t->views[i]);
+		vlines_clear(&t->views[i].lines);
+	}
+	tui_output_clear(t);
+	tui_history_close(t);
+	free(t->pending);
+	if (t->st != NULL)
+		state_free(t->st);
+	config_free(t->cfg);
+}
+
+int
+tui_run(struct cmd_ctx *ctx)
+{
+	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP };
+	struct tui tt, *t = &tt;
+	char err[512], warn[1024] = "";
+	size_t i;
+	int rc = CMD_OK;
+
+	memset(t, 0, sizeof *t);
+	t->ctx = ctx;
+	t->loop = ctx->loop;
+	t->hist_pos = -1;
+	if ((t->cfg = config_load(NULL, err, sizeof err)) == NULL)
+		return cmd_error(ctx, CMD_FAILED, "%s", err);
+	if ((t->p = config_profile(t->cfg, ctx->profile)) == NULL) {
+		config_free(t->cfg);
+		if (ctx->profile != NULL)
+			return cmd_error(ctx, CMD_FAILED, "profile '%s' not found",
+			    ctx->profile);
+		return cmd_error(ctx, CMD_FAILED, "no cluster is configured: start the "
+		    "practice lab with 'milvusadm lab up', or add a profile");
+	}
+	t->refresh_ms = t->p->ui_refresh_ms > 0 ? t->p->ui_refresh_ms : 5000;
+	if ((t->st = state_new(t->loop, t->p, err, sizeof err)) == NULL) {
+		config_free(t->cfg);
+		return cmd_error(ctx, CMD_FAILED, "%s", err);
+	}
+	for (i = 0; view_table[i] != NULL && i < TUI_MAX_VIEWS; i++) {
+		t->views[i].ops = view_table[i];
+		if (view_table[i]->init != NULL)
+			view_table[i]->init(&t->views[i]);
+	}
+	t->nviews = i;
+	if (tui_open(t, err, sizeof err) == -1) {
+		tui_free(t);
+		return cmd_error(ctx, CMD_USAGE, "%s", err);
+	}
+	tui_theme(t, warn, sizeof warn);
+	tui_history_open(t);
+	if (warn[0] != '\0')
+		tui_message(t, true, "%s", warn);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		loop_signal(t->loop, sigs[i], tui_on_signal, t);
+	loop_fd_add(t->loop, STDIN_FILENO, LOOP_READ, tui_on_stdin, t);
+	tui_on_draw(t);
+
+	/* Everything is read asynchronously from here on: the loop never waits. */
+	if (state_live_start(t->st, t->refresh_ms, tui_on_changed, t) == -1)
+		tui_message(t, true, "cannot watch etcd: the screen is not live");
+	tui_on_changed(t);
+	t->tick_timer = loop_timer_add(t->loop, TUI_TICK_MS, tui_on_tick, t);
+
+	while (!t->quit) {
+		loop_once(t->loop, -1);
+		if (t->pending != NULL && !t->quit)
+			tui_run_pending(t);
+	}
+
+	state_live_stop(t->st);
+	loop_fd_del(t->loop, STDIN_FILENO);
+	if (t->draw_timer != 0)
+		loop_timer_cancel(t->loop, t->draw_timer);
+	loop_timer_cancel(t->loop, t->tick_timer);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		loop_signal(t->loop, sigs[i], NULL, NULL);
+	tui_close(t);
+	tui_free(t);
+	return rc;
+}
