@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -123,5 +124,22 @@ pid_t lab_supervisor_pid(const char *dir);
 bool lab_pid_is_ours(pid_t pid, const char *dir);
 /* mkdir -p with mode 0700 for the lab's directories. */
 int lab_mkdirs(const char *path, char *err, size_t errlen);
+
+/*
+ * LABDIR/events.log, the lab's ground truth for drills (milvusadm-labd(8)): one
+ * line per event, "<RFC 3339 UTC with ms> <member> <event> key=value ...", e.g.
+ * "2026-11-27T10:35:43.123Z rootcoord-2 active-gained role=rootcoord server_id=7
+ * revision=42". Values are single tokens (no spaces).
+ */
+#define LAB_EVENTS_FILE		"events.log"
+#define LAB_EVENT_LINE_MAX	1024
+/* Append one event line to path, timestamped now, with a single write(2) on an
+ * O_APPEND descriptor so lines of concurrent writers never interleave. fmt
+ * (may be NULL) gives the key=value fields; a NULL or empty path does nothing.
+ * Control characters become '?', and a line is cut at LAB_EVENT_LINE_MAX. */
+int lab_event_append(const char *path, const char *member, const char *event,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int lab_event_vappend(const char *path, const char *member, const char *event,
+    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
 #endif

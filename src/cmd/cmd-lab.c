@@ -639,6 +639,7 @@ cmd_lab_kill(struct cmd_ctx *ctx, int argc, char **argv)
 	struct lab_args a;
 	struct lab_member *m;
 	struct lab *lab;
+	char *path;
 	int rc, signo;
 
 	if ((rc = lab_parse(ctx, argc, argv, &a, true)) != CMD_OK)
@@ -657,6 +658,11 @@ cmd_lab_kill(struct cmd_ctx *ctx, int argc, char **argv)
 		lab_free(lab);
 		return CMD_FAILED;
 	}
+	/* The drills' ground truth: logged just before the signal is sent. */
+	path = lab_path(lab, LAB_EVENTS_FILE);
+	lab_event_append(path, m->name, "killed", "signal=%d by=lab-kill pid=%ld", signo,
+	    (long)m->pid);
+	free(path);
 	if (kill(m->pid, signo) == -1) {
 		fprintf(ctx->err, "milvusadm: cannot signal '%s' (pid %ld): %s\n", m->name,
 		    (long)m->pid, strerror(errno));

@@ -42,6 +42,11 @@ on_elect_watch(const struct etcd_watch_msg *m, void *arg)
 		}
 		if (i == m->n_events)
 			return;
+		/* What the standby saw is the ground truth of the key going away
+		 * (a killed active logs nothing itself). */
+		if (m->events[i].type == ETCD_EV_DELETE)
+			labd_event(s->d, "active-vacated", "role=%s revision=%lld",
+			    labd_role_name(s->role), (long long)m->events[i].kv.mod_revision);
 		etcd_watch_stop(s->elect_watch);
 		s->elect_watch = NULL;
 		sess_elect(s);
@@ -110,7 +115,7 @@ sess_poll26_error(struct labd_sess *s, const struct etcd_result *r)
 
 	if (r->err == ETCD_ESERVER) {
 		snprintf(why, sizeof why, "standby of '%s' aborted: %s", s->active_key, r->errmsg);
-		labd_fence(s->d, why);
+		labd_fence(s->d, "standby-aborted", why);
 		return;
 	}
 	if (s->elect_errors++ % 100 == 0)
@@ -191,7 +196,7 @@ on_poll26(const struct etcd_result *r, void *arg)
 		s->version_ver = r->kvs[0].version;
 		if (sscanf(r->kvs[0].value, "%d.%d", &maj, &min) == 2 &&
 		    (maj > s->d->v->major || (maj == s->d->v->major && min > s->d->v->minor))) {
-			labd_fence(s->d, "session version check failure");
+			labd_fence(s->d, "version-check", "session version check failure");
 			return;
 		}
 	}
@@ -225,6 +230,9 @@ on_force_put(const struct etcd_result *r, void *arg)
 	if (r->err == 0 && r->succeeded) {
 		s->active = true;
 		log_info("'%s' forced active", s->active_key);
+		labd_event(s->d, "active-gained", "role=%s server_id=%lld revision=%lld "
+		    "lease=%lld", labd_role_name(s->role), (long long)s->info.server_id,
+		    (long long)r->header.revision, (long long)s->lease);
 		return;
 	}
 	labd_sess_retry(s, RETRY_MS);

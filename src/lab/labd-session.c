@@ -22,11 +22,12 @@ static void sess_register(struct labd_sess *s);
 static void sess_keepalive(void *arg);
 
 void
-labd_fence(struct labd *d, const char *why)
+labd_fence(struct labd *d, const char *reason, const char *why)
 {
 	if (d->done)
 		return;
 	log_error("exiting with status 1: %s", why);
+	labd_event(d, "fenced", "reason=%s", reason);
 	d->exit_code = 1;
 	d->done = 1;
 	loop_break(d->loop);
@@ -106,12 +107,15 @@ on_live_watch(const struct etcd_watch_msg *m, void *arg)
 
 				snprintf(why, sizeof why, "session key '%s' was deleted",
 				    m->events[i].kv.key);
-				labd_fence(s->d, why);
+				labd_event_active_lost(s, "key-deleted");
+				labd_fence(s->d, "key-deleted", why);
 				return;
 			}
 		}
-	} else if (m->kind == ETCD_WATCH_RESYNC && m->n_kvs == 0)
-		labd_fence(s->d, "session key is gone after a compaction");
+	} else if (m->kind == ETCD_WATCH_RESYNC && m->n_kvs == 0) {
+		labd_event_active_lost(s, "compacted");
+		labd_fence(s->d, "compacted", "session key is gone after a compaction");
+	}
 }
 
 /* 2.3-2.6.6 LivenessCheck; 2.6.7+ relies on the lease alone (§2.6). */
@@ -133,6 +137,9 @@ labd_sess_became_active(struct labd_sess *s, int64_t rev)
 	s->active = true;
 	log_info("'%s' is active (ServerID %lld, lease %lld)", s->active_key,
 	    (long long)s->info.server_id, (long long)s->lease);
+	labd_event(s->d, "active-gained", "role=%s server_id=%lld revision=%lld lease=%lld",
+	    labd_role_name(s->role), (long long)s->info.server_id, (long long)rev,
+	    (long long)s->lease);
 	if (c->sess[0] == s)
 		labd_comp_activated(c);
 	/* 2.3-2.5 DataCoord takes the indexcoord session over once active. */
@@ -262,15 +269,18 @@ sess_schedule_keepalive(struct labd_sess *s, int64_t ms)
 	s->ka_timer = loop_timer_add(s->d->loop, ms, sess_keepalive, s);
 }
 
+/* reason is the event log's word for why ("lease-gone", "keepalive-timeout"). */
 static void
-sess_lost(struct labd_sess *s, const char *why)
+sess_lost(struct labd_sess *s, const char *reason, const char *why)
 {
 	char msg[512];
 
 	snprintf(msg, sizeof msg, "lease %lld of '%s': %s", (long long)s->lease, s->key, why);
+	/* The active key lives on this lease, so it is gone (or going) with it. */
+	labd_event_active_lost(s, reason);
 	/* 2.3-2.6.6: a standby coordinator runs no LivenessCheck (§2.7 note). */
 	if (s->fences && (s->active || s->d->v->lease_exit)) {
-		labd_fence(s->d, msg);
+		labd_fence(s->d, reason, msg);
 		return;
 	}
 	log_warn("%s; not fencing (%s)", msg, s->fences ? "standby" : "no liveness check");
@@ -287,11 +297,11 @@ on_timetolive(const struct etcd_result *r, void *arg)
 	if (s->stopping || s->d->done)
 		return;
 	if (r->err == 0 && r->ttl <= 0) {
-		sess_lost(s, "lease not found (TimeToLive)");
+		sess_lost(s, "lease-gone", "lease not found (TimeToLive)");
 		return;
 	}
 	if (time_mono_ms() - s->last_ka_ok > s->ttl * 1000) {
-		sess_lost(s, "no keepalive within the TTL");
+		sess_lost(s, "keepalive-timeout", "no keepalive within the TTL");
 		return;
 	}
 	/* Re-establish with exponential backoff, 10 ms to 100 s (2.6.7+). */
@@ -321,11 +331,11 @@ on_keepalive(const struct etcd_result *r, void *arg)
 		return;
 	}
 	if (r->err == 0) {
-		sess_lost(s, "keepalive says the lease is gone");
+		sess_lost(s, "lease-gone", "keepalive says the lease is gone");
 		return;
 	}
 	if (time_mono_ms() - s->last_ka_ok > s->ttl * 1000) {
-		sess_lost(s, "no keepalive within the TTL");
+		sess_lost(s, "keepalive-timeout", "no keepalive within the TTL");
 		return;
 	}
 	sess_schedule_keepalive(s, 1000);
@@ -376,6 +386,9 @@ sess_registered(struct labd_sess *s, int64_t rev)
 
 	s->registered = true;
 	log_info("registered '%s' on lease %lld", s->key, (long long)s->lease);
+	labd_event(s->d, "registered", "server_id=%lld role=%s lease=%lld revision=%lld",
+	    (long long)s->info.server_id, labd_role_name(s->role), (long long)s->lease,
+	    (long long)rev);
 	if (s->active_standby && s->elects) {
 		if (c->sess[0] == s && !c->stop_started)
 			c->state = LABD_ST_STANDBY;
@@ -389,6 +402,11 @@ sess_registered(struct labd_sess *s, int64_t rev)
 		return;
 	}
 	s->active = true;
+	/* Without active-standby a coordinator's only key is the active key. */
+	if (labd_role_exclusive(s->role))
+		labd_event(s->d, "active-gained", "role=%s server_id=%lld revision=%lld "
+		    "lease=%lld", labd_role_name(s->role), (long long)s->info.server_id,
+		    (long long)rev, (long long)s->lease);
 	if (c->sess[0] == s)
 		labd_comp_activated(c);
 	sess_liveness(s, rev + 1);
@@ -439,7 +457,7 @@ on_register(const struct etcd_result *r, void *arg)
 
 		snprintf(why, sizeof why, "cannot register '%s': %s", s->key,
 		    r->err ? r->errmsg : "the key exists");
-		labd_fence(s->d, why);
+		labd_fence(s->d, "register-failed", why);
 		return;
 	}
 	if (r->err != 0)
@@ -500,6 +518,9 @@ on_revoke(const struct etcd_result *r, void *arg)
 {
 	struct labd_sess *s = arg;
 
+	/* The key goes when etcd has revoked the lease; a failed revoke leaves it
+	 * to expire with the TTL, which the event says. */
+	labd_event_active_lost(s, r->err != 0 ? "stopping-revoke-failed" : "stopping");
 	if (r->err != 0)
 		log_warn("revoke lease %lld: %s", (long long)s->lease, r->errmsg);
 	else

@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "milvusadm/etcd.h"
+#include "milvusadm/lab.h"
 #include "milvusadm/log.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/timeutil.h"
@@ -25,9 +27,32 @@ static const char usage_text[] =
     "usage: milvusadm-labd component --role ROLE --ip IP --etcd URL[,URL...]\n"
     "           [--root by-dev] [--milvus 2.3|2.4|2.5|2.6] [--ttl SECONDS]\n"
     "           [--active-standby on|off] [--hostname NAME] [--log FILE] [--drain-ms MS]\n"
+    "           [--event-log FILE] [--member NAME]\n"
     "       milvusadm-labd supervise --dir LABDIR\n";
 
 static void shutdown_step(struct labd *d);
+
+void
+labd_event(struct labd *d, const char *event, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->event_log == NULL)
+		return;
+	va_start(ap, fmt);
+	lab_event_vappend(d->event_log, d->member, event, fmt, ap);
+	va_end(ap);
+}
+
+void
+labd_event_active_lost(struct labd_sess *s, const char *reason)
+{
+	/* Only exclusive roles have an active key; workers' keys are not one. */
+	if (!s->active || !labd_role_exclusive(s->role))
+		return;
+	labd_event(s->d, "active-lost", "role=%s server_id=%lld reason=%s",
+	    labd_role_name(s->role), (long long)s->info.server_id, reason);
+}
 
 struct labd_comp *
 labd_comp_find(struct labd *d, const char *role)
@@ -216,6 +241,7 @@ labd_comp_stop(struct labd_comp *c, void (*cb)(struct labd_comp *c))
 		return;
 	c->stop_started = true;
 	c->stopped_cb = cb;
+	labd_event(d, "stopping", "role=%s", labd_role_name(c->role));
 	labd_duties_stop(c);
 	c->counted = false;
 	if (c->state != LABD_ST_INITIALIZING || c->n_sess > 0)
@@ -285,6 +311,7 @@ on_shutdown_timeout(void *arg)
 
 	d->shutdown_timer = 0;
 	log_warn("graceful stop did not finish in time; exiting");
+	labd_event(d, "stop-timeout", NULL);
 	d->done = 1;
 	loop_break(d->loop);
 }
@@ -297,6 +324,7 @@ on_signal(int signo, void *arg)
 	if (d->shutting_down)
 		return;
 	log_info("signal %d: graceful stop", signo);
+	labd_event(d, "stopping", "signal=%d", signo);
 	d->shutting_down = true;
 	d->exit_code = 0;
 	d->shutdown_timer = loop_timer_add(d->loop, d->drain_ms + SHUTDOWN_GRACE_MS,
@@ -375,12 +403,14 @@ component_main(int argc, char **argv)
 		{ "hostname", required_argument, NULL, 'H' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "drain-ms", required_argument, NULL, 'D' },
+		{ "event-log", required_argument, NULL, 'E' },
+		{ "member", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct labd d;
 	const char *role = NULL, *ip = NULL, *etcd_arg = NULL, *root = "by-dev";
-	const char *milvus = "2.5", *host = NULL, *logfile = NULL;
+	const char *milvus = "2.5", *host = NULL, *logfile = NULL, *member = NULL;
 	char *eps_copy, *tok, *save, hostbuf[256], err[256];
 	const char *endpoints[16];
 	struct etcd_opts eo;
@@ -401,6 +431,8 @@ component_main(int argc, char **argv)
 		case 'm': milvus = optarg; break;
 		case 'H': host = optarg; break;
 		case 'l': logfile = optarg; break;
+		case 'E': d.event_log = optarg; break;
+		case 'M': member = optarg; break;
 		case 't':
 			if (parse_int(optarg, 1, 3600, &d.ttl) != 0)
 				return usage("bad --ttl '%s'", optarg);
@@ -445,6 +477,11 @@ component_main(int argc, char **argv)
 		host = hostbuf;
 	}
 	snprintf(d.host, sizeof d.host, "%s", host);
+	/* Event lines are split on spaces: a member name must be one token. */
+	if (member != NULL && (strlen(member) >= sizeof d.member || *member == '\0' ||
+	    strpbrk(member, " \t\n") != NULL))
+		return usage("bad --member '%s'", member);
+	snprintf(d.member, sizeof d.member, "%s", member != NULL ? member : role);
 
 	log_set_level(LOG_INFO);
 	if (logfile != NULL && log_open(logfile) != 0) {
@@ -472,6 +509,7 @@ component_main(int argc, char **argv)
 	if ((d.etcd = etcd_new(d.loop, &eo, err, sizeof err)) == NULL) {
 		log_error("etcd: %s", err);
 		fprintf(stderr, "milvusadm-labd: etcd: %s\n", err);
+		labd_event(&d, "exit", "status=1");
 		free(eps_copy);
 		labd_release(&d);
 		return 1;
@@ -482,6 +520,7 @@ component_main(int argc, char **argv)
 	    (d.http19530 = labd_http_start_rest(&d, err, sizeof err)) == NULL)) {
 		log_error("%s", err);
 		fprintf(stderr, "milvusadm-labd: %s\n", err);
+		labd_event(&d, "exit", "status=1");
 		free(eps_copy);
 		labd_release(&d);
 		return 1;
@@ -495,6 +534,7 @@ component_main(int argc, char **argv)
 	loop_run_until(d.loop, &d.done, -1);
 
 	code = d.exit_code;
+	labd_event(&d, "exit", "status=%d", code);
 	loop_signal(d.loop, SIGTERM, NULL, NULL);
 	loop_signal(d.loop, SIGINT, NULL, NULL);
 	labd_release(&d);

@@ -219,6 +219,8 @@ struct labd {
 	struct labd_http *http9091;
 	struct labd_http *http19530;
 	struct labd_qc *qc;		/* the active querycoord's replica job, or NULL */
+	const char *event_log;		/* --event-log PATH (argv), NULL for none */
+	char member[64];		/* --member: the lab member name in event lines */
 	int done;
 	int exit_code;
 	bool shutting_down;
@@ -239,8 +241,9 @@ void labd_sess_start(struct labd_sess *s);
 void labd_sess_going_stop(struct labd_sess *s);
 /* Stop liveness and election, revoke the lease; cb when etcd answered. */
 void labd_sess_revoke(struct labd_sess *s, void (*cb)(struct labd_sess *s));
-/* Self-fence: end the process with code 1 as Milvus's os.Exit(1) would. */
-void labd_fence(struct labd *d, const char *why);
+/* Self-fence: end the process with code 1 as Milvus's os.Exit(1) would; reason
+ * is the one-word cause for the event log ("key-deleted"), why the log text. */
+void labd_fence(struct labd *d, const char *reason, const char *why);
 /* Called by the session when its component becomes active/registered. */
 void labd_comp_activated(struct labd_comp *c);
 
@@ -295,6 +298,11 @@ void labd_duties_start(struct labd_comp *c);
 void labd_duties_stop(struct labd_comp *c);
 
 /* labd.c */
+/* Append an event line to --event-log (lab_event_append) as this member. */
+void labd_event(struct labd *d, const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The active key was lost (session s held it): log active-lost with reason. */
+void labd_event_active_lost(struct labd_sess *s, const char *reason);
 /* Stop one component (graceful, §2.7); cb when its leases are revoked. */
 void labd_comp_stop(struct labd_comp *c, void (*cb)(struct labd_comp *c));
 struct labd_comp *labd_comp_find(struct labd *d, const char *role);

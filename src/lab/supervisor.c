@@ -44,6 +44,7 @@ struct sup {
 	size_t n_kids;
 	char *etcd_urls;		/* "http://a:2379,http://b:2379" */
 	char *initial_cluster;		/* "etcd-1=http://a:2380,..." */
+	char *events;			/* LABDIR/events.log */
 	bool components_started;
 	int stopping;			/* 0 no; 1 components; 2 etcd; 3 done */
 	uint64_t kill_timer;
@@ -116,7 +117,7 @@ static void
 sup_argv_component(struct sup *s, struct sup_kid *k, char ***argvp)
 {
 	struct lab_member *m = k->m;
-	char **a = xcalloc(28, sizeof *a);
+	char **a = xcalloc(32, sizeof *a);
 	int n = 0;
 
 	a[n++] = xstrdup(s->lab->labd);
@@ -142,6 +143,11 @@ sup_argv_component(struct sup *s, struct sup_kid *k, char ***argvp)
 	if (strcmp(m->role, LAB_EXTRA_ROLE) == 0) {
 		a[n++] = xstrdup("--count");
 		a[n++] = xasprintf("%d", s->lab->extra_workers);
+	} else {
+		a[n++] = xstrdup("--event-log");
+		a[n++] = xstrdup(s->events);
+		a[n++] = xstrdup("--member");
+		a[n++] = xstrdup(m->name);
 	}
 	a[n] = NULL;
 	*argvp = a;
@@ -231,6 +237,8 @@ sup_spawn(struct sup_kid *k)
 	m->started_ms = time_wall_ms();
 	k->started_mono = time_mono_ms();
 	log_info("started '%s' pid %ld host '%s'", m->name, (long)pid, m->hostname);
+	lab_event_append(s->events, m->name, "started", "pid=%ld hostname=%s", (long)pid,
+	    m->hostname);
 	sup_save(s);
 	sup_probe_schedule(k);
 }
@@ -366,8 +374,11 @@ sup_signal_all(struct sup *s, bool etcd, int signo)
 	size_t i;
 
 	for (i = 0; i < s->n_kids; i++) {
-		if (s->kids[i].etcd == etcd && s->kids[i].m->pid > 0)
+		if (s->kids[i].etcd == etcd && s->kids[i].m->pid > 0) {
+			lab_event_append(s->events, s->kids[i].m->name, "killed",
+			    "signal=%d by=supervisor pid=%ld", signo, (long)s->kids[i].m->pid);
 			kill(s->kids[i].m->pid, signo);
+		}
 	}
 }
 
@@ -419,6 +430,7 @@ sup_on_term(int signo, void *arg)
 	if (s->stopping != 0)
 		return;
 	log_info("signal %d: stopping the lab", signo);
+	lab_event_append(s->events, "supervisor", "stopping", "signal=%d", signo);
 	s->stopping = 1;
 	for (i = 0; i < s->n_kids; i++) {
 		struct sup_kid *k = &s->kids[i];
@@ -451,6 +463,13 @@ sup_exited(struct sup *s, struct sup_kid *k, int status)
 	struct lab_member *m = k->m;
 	int64_t uptime = time_mono_ms() - k->started_mono, delay;
 
+	/* Logged first: the reap time is the best clock of the death we have. */
+	if (WIFSIGNALED(status))
+		lab_event_append(s->events, m->name, "exited", "signal=%d pid=%ld",
+		    WTERMSIG(status), (long)m->pid);
+	else
+		lab_event_append(s->events, m->name, "exited", "status=%d pid=%ld",
+		    WEXITSTATUS(status), (long)m->pid);
 	free(m->last_exit);
 	if (WIFSIGNALED(status))
 		m->last_exit = xasprintf("signal %d", WTERMSIG(status));
@@ -596,6 +615,7 @@ supervisor_main(int argc, char **argv)
 	http_global_init();
 	s.loop = loop_new();
 	s.lab->supervisor_pid = s.self;
+	s.events = lab_path(s.lab, LAB_EVENTS_FILE);
 	sup_setup(&s);
 	loop_signal(s.loop, SIGCHLD, sup_on_chld, &s);
 	loop_signal(s.loop, SIGTERM, sup_on_term, &s);
@@ -604,10 +624,13 @@ supervisor_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (sup_write_pidfile(&s) == -1) {
 		loop_free(s.loop);
+		free(s.events);
 		lab_free(s.lab);
 		return 1;
 	}
 	log_info("supervising lab '%s' in '%s'", s.lab->name, s.lab->dir);
+	lab_event_append(s.events, "supervisor", "started", "pid=%ld lab=%s milvus=%s ttl=%d",
+	    (long)s.self, s.lab->name, s.lab->milvus, s.lab->ttl);
 	for (i = 0; i < s.n_kids; i++) {
 		if (s.kids[i].etcd)
 			sup_spawn(&s.kids[i]);
@@ -623,6 +646,7 @@ supervisor_main(int argc, char **argv)
 		free(pidfile);
 	}
 	log_info("supervisor done");
+	lab_event_append(s.events, "supervisor", "exit", "status=0");
 	for (i = 0; i < s.n_kids; i++)
 		sup_probe_cancel(&s.kids[i]);
 	loop_free(s.loop);
@@ -630,6 +654,7 @@ supervisor_main(int argc, char **argv)
 	free(s.kids);
 	free(s.etcd_urls);
 	free(s.initial_cluster);
+	free(s.events);
 	lab_free(s.lab);
 	return 0;
 }
