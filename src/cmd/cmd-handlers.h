@@ -31,5 +31,9 @@ int cmd_ha_estimate(struct cmd_ctx *, int, char **);
 int cmd_theme_list(struct cmd_ctx *, int, char **);
 int cmd_theme_use(struct cmd_ctx *, int, char **);
 int cmd_theme_show(struct cmd_ctx *, int, char **);
+int cmd_drill_run(struct cmd_ctx *, int, char **);
+int cmd_drill_plan(struct cmd_ctx *, int, char **);
+int cmd_drill_history(struct cmd_ctx *, int, char **);
+int cmd_drill_show(struct cmd_ctx *, int, char **);
 
 #endif

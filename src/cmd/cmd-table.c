@@ -66,5 +66,19 @@ const struct cmd_entry cmd_entries[] = {
 	    0, cmd_theme_use },
 	{ "theme show", NULL, "[NAME] [--depth mono|8|16|256|truecolor] [-o json]",
 	    "a theme's roles resolved to this terminal's colour depth", 0, cmd_theme_show },
+	{ "drill run", NULL, "TARGET --confirm TARGET [--backend etcd-lease|stop|lab|k8s|docker|exec] "
+	    "[--signal KILL|TERM] [--option KEY=VALUE]... [--rto DURATION] [--timeout DURATION] "
+	    "[--phase-timeout DURATION] [--rate N] [-k N] [--collection [DB.]NAME] [-o json]",
+	    "inject a fault into TARGET and measure detection, election, recovery and RTO",
+	    CMD_NEEDS_ETCD | CMD_MUTATES | CMD_DESTRUCTIVE | CMD_LONG, cmd_drill_run },
+	{ "drill plan", NULL, "TARGET [--backend B] [--signal KILL|TERM] [--option KEY=VALUE]... "
+	    "[-o json]",
+	    "dry run: what each phase of a drill will do and what the backend will send",
+	    CMD_NEEDS_ETCD, cmd_drill_plan },
+	{ "drill history", NULL, "[--target TARGET] [-o json]",
+	    "past drills with their RTO and verdict, and the trend per target", 0,
+	    cmd_drill_history },
+	{ "drill show", NULL, "ID|last [--markdown] [-o json]", "one saved drill report", 0,
+	    cmd_drill_show },
 	{ NULL, NULL, NULL, NULL, 0, NULL },
 };

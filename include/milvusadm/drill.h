@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* Failover drills: the phase machine (PRECHECK → INJECT → DETECT → ELECT →
+ * RECOVER → REPORT) on the loop, client probes through the proxies, and the
+ * report (phase times, RTO verdict, probe statistics, the ha estimate beside
+ * the measurement). The machine itself (struct drill_fsm) is pure so that it
+ * can be driven by synthetic events in tests. */
+#ifndef MILVUSADM_DRILL_H
+#define MILVUSADM_DRILL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+struct loop;
+struct state;
+struct profile;
+struct buf;
+
+enum drill_phase {
+	DRILL_PRECHECK = 0,
+	DRILL_INJECT,
+	DRILL_DETECT,
+	DRILL_ELECT,
+	DRILL_RECOVER,
+	DRILL_REPORT,
+	DRILL_PHASES
+};
+/* "precheck", "inject", "detect", "elect", "recover", "report". */
+const char *drill_phase_name(enum drill_phase p);
+
+enum drill_verdict {
+	DRILL_RUNNING = 0,
+	DRILL_MET,			/* recovered within the RTO target */
+	DRILL_MISSED,			/* recovered, but later than the target */
+	DRILL_FAILED,			/* a phase timed out, or the fault could not be injected */
+	DRILL_ABORTED,			/* stopped by the operator (Ctrl-C) */
+};
+/* "running", "met", "missed", "failed", "aborted". */
+const char *drill_verdict_name(enum drill_verdict v);
+
+/* ---- probes ---- */
+
+/* One client request made during the drill. */
+struct drill_sample {
+	int64_t sent_ms;		/* wall clock when sent */
+	int64_t done_ms;		/* wall clock when answered (or failed) */
+	bool ok;
+};
+
+struct drill_probe_stats {
+	int64_t sent, ok, failed;
+	int64_t success_permille;	/* ok * 1000 / (ok + failed); 1000 when none */
+	int64_t first_fail_ms;		/* sent time of the first failure, 0 = none */
+	int64_t last_fail_ms;		/* sent time of the last failure, 0 = none */
+	int64_t window_ms;		/* client-perceived window: last - first failure */
+	int64_t longest_gap_ms;		/* longest time between two successes (sent
+					   times); before the first and after the last
+					   success counts from/to the ends given */
+};
+/* Statistics of samples (any order) over [start_ms, end_ms]. Pure. */
+void drill_probe_stats(const struct drill_sample *s, size_t n, int64_t start_ms,
+    int64_t end_ms, struct drill_probe_stats *out);
+
+/* ---- the phase machine ---- */
+
+enum drill_ev {
+	DRILL_EV_START,			/* precheck passed: inject now */
+	DRILL_EV_INJECTED,		/* the backend acted (at = its injected_ms) */
+	DRILL_EV_INJECT_FAILED,
+	DRILL_EV_ACTIVE_GONE,		/* the old active key was deleted */
+	DRILL_EV_ACTIVE_PUT,		/* the active key was written; server_id = its owner */
+	DRILL_EV_READY,			/* the new active answered check/ready */
+	DRILL_EV_PROBE,			/* a probe finished; sample */
+	DRILL_EV_TICK,			/* time passes: timeouts */
+	DRILL_EV_ABORT,			/* Ctrl-C */
+};
+
+struct drill_fsm {
+	enum drill_phase phase;
+	enum drill_verdict verdict;
+	bool worker;			/* no election: DETECT → RECOVER */
+	int64_t old_server_id;
+	int64_t new_server_id;		/* 0 until ELECT ends */
+	int recover_k;			/* consecutive successful probes needed */
+	int64_t phase_timeout_ms;	/* per phase, 0 = none */
+	int64_t timeout_ms;		/* whole drill from inject, 0 = none */
+	int64_t rto_target_ms;
+	/* Wall-clock times, 0 = not reached. */
+	int64_t started_ms;		/* precheck passed, inject asked */
+	int64_t injected_ms;
+	int64_t detected_ms;
+	int64_t elected_ms;
+	int64_t ready_ms;
+	int64_t recovered_ms;
+	int64_t ended_ms;
+	int64_t phase_ms;		/* when the current phase began */
+	int64_t rto_ms;			/* recovered - injected, -1 unknown */
+	enum drill_phase stalled;	/* the phase a timeout or an abort ended */
+	char reason[256];		/* why it failed or was aborted */
+	/* Probes: a streak of successes sent after ready_ms. */
+	int streak;
+	int64_t streak_first_ms;
+};
+
+void drill_fsm_init(struct drill_fsm *f, int64_t old_server_id, bool worker, int recover_k,
+    int64_t rto_target_ms, int64_t phase_timeout_ms, int64_t timeout_ms);
+/* Feed one event at wall time at_ms. Returns true when the drill has ended
+ * (f->verdict is then final and f->phase is DRILL_REPORT). */
+bool drill_fsm_event(struct drill_fsm *f, enum drill_ev ev, int64_t at_ms, int64_t server_id,
+    const struct drill_sample *sample, const char *reason);
+/* Milliseconds until the next timeout, -1 when none is pending. */
+int64_t drill_fsm_next_timeout(const struct drill_fsm *f, int64_t now_ms);
+/* Duration of phase p in ms (DETECT, ELECT, RECOVER), -1 when not complete. */
+int64_t drill_fsm_phase_ms(const struct drill_fsm *f, enum drill_phase p);
+
+/* ---- the report ---- */
+
+struct drill_report {
+	char *id;			/* "20261127T120638Z-rootcoord" */
+	int64_t created_ms;
+	char *target;			/* as given: "rootcoord", "querynode/12" */
+	char *role;
+	char *kind;			/* "coordinator", "worker" */
+	int64_t server_id;
+	char *address;
+	char *host_name;
+	int64_t new_server_id;
+	char *new_address;
+	char *backend;
+	char *signal;			/* "SIGKILL", "lease revoke", "graceful stop" */
+	char *inject_detail;		/* the backend's one line */
+	char *milvus_version;
+	int64_t session_ttl_s;		/* -1 unknown */
+	char *profile;
+	struct drill_fsm fsm;		/* times, verdict, stalled phase */
+	char *probe_calls;		/* "collections/list, collections/describe" */
+	char *probe_collection;		/* NULL when none loaded */
+	int64_t probe_rate;		/* per second */
+	struct drill_probe_stats probes;
+	/* ha estimate for this fault, -1 unknown */
+	int64_t est_ms[3];		/* detection, election, recovery */
+	int64_t est_total_ms;
+	char *dominant;			/* "detection", "election", "recovery", NULL */
+	char *advice;			/* one line, NULL if none */
+	char **notes;
+	size_t n_notes;
+};
+
+void drill_report_free(struct drill_report *r);
+void drill_report_note(struct drill_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Fill dominant and advice from the measured phases and the estimate. */
+void drill_report_compare(struct drill_report *r);
+/* The report as Markdown. */
+void drill_report_markdown(const struct drill_report *r, struct buf *out);
+/* Read a saved report (JSON written by `drill run`); NULL with err. */
+struct drill_report *drill_report_load(const char *path, char *err, size_t errlen);
+/* $XDG_STATE_HOME/milvusadm/drills (created 0700 when create). Caller frees. */
+char *drill_dir(bool create);
+
+/* ---- one drill on the loop ---- */
+
+struct drill_opts {
+	const char *target;		/* "rootcoord", "mixcoord", "querynode/12" */
+	const char *backend;		/* NULL = the profile's drill.backend, else etcd-lease */
+	const char *const *backend_options;	/* "signal=TERM", NULL-terminated, or NULL */
+	int64_t rto_target_ms;		/* 0 = the profile's drill.rto_target */
+	int64_t timeout_ms;		/* whole drill after inject; 0 = 120 s */
+	int64_t phase_timeout_ms;	/* each phase; 0 = the whole-drill timeout */
+	int probe_rate;			/* probes per second; 0 = 5 */
+	int recover_k;			/* 0 = 3 */
+	const char *collection;		/* probe collection; NULL = the first loaded */
+};
+
+struct drill;
+
+/* Resolve the target from the model and check that a drill may run
+ * (PRECHECK); runs loads on the loop. NULL with err when it may not (*refused
+ * set: exit 3) or when something failed (*refused false). Does not take the
+ * lock: drill_start does. */
+struct drill *drill_new(struct loop *l, struct state *st, const struct profile *p,
+    const struct drill_opts *o, bool *refused, char *err, size_t errlen);
+/* What each phase will do and what the backend will send (drill plan). */
+void drill_plan(struct drill *d, struct buf *out);
+/* Take the lock, start probes and the watch, inject, and run the phases;
+ * done(arg) from the loop when the drill ended. 0 started, -1 with err (the
+ * lock is held by another drill: *refused). */
+int drill_start(struct drill *d, void (*done)(void *arg), void *arg, bool *refused,
+    char *err, size_t errlen);
+/* Ctrl-C: stop probing and end with what was measured (verdict aborted). */
+void drill_abort(struct drill *d);
+/* The report (complete once done ran). */
+struct drill_report *drill_report(struct drill *d);
+/* Stop everything, release the lock, free. */
+void drill_free(struct drill *d);
+
+#endif

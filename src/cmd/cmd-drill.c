@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: MIT */
+/* `milvusadm drill run|plan|history|show`: failover drills with measured
+ * phases, RTO verdicts and saved reports. */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "milvusadm/buf.h"
+#include "milvusadm/cluster.h"
+#include "milvusadm/config.h"
+#include "milvusadm/drill.h"
+#include "milvusadm/fault.h"
+#include "milvusadm/loop.h"
+#include "milvusadm/output.h"
+#include "milvusadm/state.h"
+#include "milvusadm/timeutil.h"
+#include "milvusadm/xalloc.h"
+#include "cmd-cluster.h"
+#include "cmd-drill.h"
+#include "cmd-handlers.h"
+
+#define DRILL_MAX_OPTS		16
+#define DRILL_HISTORY_MAX	1000
+
+struct drill_args {
+	struct drill_opts o;
+	const char *confirm;
+	const char *options[DRILL_MAX_OPTS + 1];
+	size_t n_options;
+	const char *target_filter;	/* history --target */
+	bool markdown;			/* show --markdown */
+	const char *pos;		/* TARGET or ID */
+};
+
+static int
+parse_duration_opt(struct cmd_ctx *ctx, const char *name, const char *v, int64_t *ms)
+{
+	if (time_parse_duration(v, ms) == -1 || *ms <= 0)
+		return cmd_error(ctx, CMD_USAGE, "%s '%s' is not a duration", name, v);
+	return CMD_OK;
+}
+
+static int
+parse_int_opt(struct cmd_ctx *ctx, const char *name, const char *v, int lo, int hi, int *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || end == v || n < lo || n > hi)
+		return cmd_error(ctx, CMD_USAGE, "%s '%s' is not a number from %d to %d", name, v,
+		    lo, hi);
+	*out = (int)n;
+	return CMD_OK;
+}
+
+static int
+drill_parse(struct cmd_ctx *ctx, int argc, char **argv, struct drill_args *a)
+{
+	const struct cmd_entry *e = cmd_entry_by_name(argv[0]);
+	const char *v;
+	bool missing = false;
+	int i, rc;
+
+	memset(a, 0, sizeof *a);
+	for (i = 1; i < argc; i++) {
+		if ((v = cmd_opt_value(argc, argv, &i, "--confirm", &missing)) != NULL)
+			a->confirm = v;
+		else if ((v = cmd_opt_value(argc, argv, &i, "--backend", &missing)) != NULL)
+			a->o.backend = v;
+		else if ((v = cmd_opt_value(argc, argv, &i, "--option", &missing)) != NULL) {
+			if (strchr(v, '=') == NULL || a->n_options == DRILL_MAX_OPTS)
+				return cmd_error(ctx, CMD_USAGE, "option '%s' is not KEY=VALUE", v);
+			a->options[a->n_options++] = v;
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--signal", &missing)) != NULL) {
+			if (a->n_options == DRILL_MAX_OPTS)
+				return cmd_usage(ctx, e);
+			a->options[a->n_options++] = strcmp(v, "TERM") == 0 ||
+			    strcmp(v, "SIGTERM") == 0 ? "signal=TERM" : strcmp(v, "KILL") == 0 ||
+			    strcmp(v, "SIGKILL") == 0 ? "signal=KILL" : NULL;
+			if (a->options[a->n_options - 1] == NULL)
+				return cmd_error(ctx, CMD_USAGE, "signal '%s' is not KILL or TERM", v);
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--rto", &missing)) != NULL) {
+			if ((rc = parse_duration_opt(ctx, "rto", v, &a->o.rto_target_ms)) != CMD_OK)
+				return rc;
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--timeout", &missing)) != NULL) {
+			if ((rc = parse_duration_opt(ctx, "timeout", v, &a->o.timeout_ms)) != CMD_OK)
+				return rc;
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--phase-timeout", &missing)) !=
+		    NULL) {
+			if ((rc = parse_duration_opt(ctx, "phase timeout", v,
+			    &a->o.phase_timeout_ms)) != CMD_OK)
+				return rc;
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--rate", &missing)) != NULL) {
+			if ((rc = parse_int_opt(ctx, "rate", v, 1, 50, &a->o.probe_rate)) != CMD_OK)
+				return rc;
+		} else if ((v = cmd_opt_value(argc, argv, &i, "-k", &missing)) != NULL) {
+			if ((rc = parse_int_opt(ctx, "k", v, 1, 100, &a->o.recover_k)) != CMD_OK)
+				return rc;
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--collection", &missing)) != NULL)
+			a->o.collection = v;
+		else if ((v = cmd_opt_value(argc, argv, &i, "--target", &missing)) != NULL)
+			a->target_filter = v;
+		else if (strcmp(argv[i], "--markdown") == 0)
+			a->markdown = true;
+		else if (missing || argv[i][0] == '-' || a->pos != NULL)
+			return cmd_usage(ctx, e);
+		else
+			a->pos = argv[i];
+		if (missing)
+			return cmd_usage(ctx, e);
+	}
+	if (a->o.backend != NULL && fault_backend_find(a->o.backend) == NULL)
+		return cmd_error(ctx, CMD_USAGE, "backend '%s' is not one of etcd-lease, stop, "
+		    "lab, k8s, docker, exec", a->o.backend);
+	a->options[a->n_options] = NULL;
+	a->o.backend_options = a->options;
+	a->o.target = a->pos;
+	return CMD_OK;
+}
+
+/* The profile and a gatherer for it; NULL after reporting (*rc set). */
+static struct state *
+drill_open(struct cmd_ctx *ctx, struct config **cfg, const struct profile **p, int *rc)
+{
+	struct state *st;
+	char err[512];
+
+	*cfg = config_load(NULL, err, sizeof err);
+	if (*cfg == NULL) {
+		*rc = cmd_error(ctx, CMD_FAILED, "%s", err);
+		return NULL;
+	}
+	*p = config_profile(*cfg, ctx->profile);
+	if (*p == NULL) {
+		*rc = cmd_error(ctx, CMD_UNREACHABLE, "no profile '%s'", ctx->profile != NULL ?
+		    ctx->profile : "(default)");
+		config_free(*cfg);
+		return NULL;
+	}
+	st = state_new(ctx->loop, *p, err, sizeof err);
+	if (st == NULL) {
+		*rc = cmd_error(ctx, CMD_FAILED, "%s", err);
+		config_free(*cfg);
+	}
+	return st;
+}
+
+/* ---- drill plan ---- */
+
+static const struct out_col plan_cols[] = {
+	{ "step", "STEP", OCOL_STR },
+	{ "action", "ACTION", OCOL_STR },
+};
+
+int
+cmd_drill_plan(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct drill_args a;
+	struct config *cfg;
+	const struct profile *p;
+	struct state *st;
+	struct drill *d;
+	struct out_doc *doc;
+	struct out_obj *root, *row;
+	struct out_tab *t;
+	struct buf b = BUF_INIT;
+	char err[512], *line, *next, *colon;
+	bool refused;
+	int rc = CMD_OK;
+
+	if ((rc = drill_parse(ctx, argc, argv, &a)) != CMD_OK)
+		return rc;
+	if (a.pos == NULL)
+		return cmd_usage(ctx, cmd_entry_by_name(argv[0]));
+	if ((st = drill_open(ctx, &cfg, &p, &rc)) == NULL)
+		return rc;
+	d = drill_new(ctx->loop, st, p, &a.o, &refused, err, sizeof err);
+	if (d == NULL) {
+		rc = cmd_error(ctx, refused ? CMD_REFUSED : CMD_FAILED, "drill '%s' %s: %s",
+		    a.pos, refused ? "refused in precheck" : "cannot be planned", err);
+		goto out;
+	}
+	drill_plan(d, &b);
+	doc = out_doc_new("drill-plan");
+	root = out_doc_root(doc);
+	out_str(root, "target", a.pos);
+	out_str(root, "backend", drill_report(d)->backend);
+	out_str(root, "signal", drill_report(d)->signal);
+	t = out_table(root, "steps", "plan", plan_cols, sizeof plan_cols / sizeof plan_cols[0]);
+	for (line = b.data; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		colon = strstr(line, ": ");
+		row = out_row(t);
+		if (colon != NULL) {
+			*colon = '\0';
+			out_str(row, "step", line);
+			out_str(row, "action", colon + 2);
+		} else {
+			out_str(row, "step", "");
+			out_str(row, "action", line);
+		}
+	}
+	buf_release(&b);
+	rc = cmd_emit(ctx, doc);
+	drill_free(d);
+out:
+	state_free(st);
+	config_free(cfg);
+	return rc;
+}
+
+/* ---- drill run ---- */
+
+struct drill_wait {
+	int done;
+	struct drill *d;
+};
+
+static void
+drill_done(void *arg)
+{
+	((struct drill_wait *)arg)->done = 1;
+}
+
+static void
+drill_sigint(int signo, void *arg)
+{
+	struct drill_wait *w = arg;
+
+	drill_abort(w->d);
+}
+
+/* A typed confirmation on a terminal; false when it does not match. */
+static bool
+drill_confirm_tty(struct cmd_ctx *ctx, const char *target)
+{
+	char line[256];
+	size_t n;
+
+	fprintf(ctx->err, "this drill injects a real fault into '%s'.\n"
+	    "type the target to confirm: ", target);
+	fflush(ctx->err);
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return false;
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return strcmp(line, target) == 0;
+}
+
+static void
+drill_save(struct cmd_ctx *ctx, const struct drill_report *r)
+{
+	char *dir = drill_dir(true), *path;
+	struct out_doc *doc;
+	struct buf md = BUF_INIT;
+	FILE *f;
+
+	path = xasprintf("%s/%s.json", dir, r->id);
+	if ((f = fopen(path, "w")) != NULL) {
+		doc = drill_report_doc(r);
+		out_doc_render(doc, f, OUT_JSON, false);
+		out_doc_free(doc);
+		if (fclose(f) != 0)
+			fprintf(ctx->err, "milvusadm: cannot write '%s'\n", path);
+	} else
+		fprintf(ctx->err, "milvusadm: cannot write '%s': %s\n", path, strerror(errno));
+	free(path);
+	path = xasprintf("%s/%s.md", dir, r->id);
+	drill_report_markdown(r, &md);
+	if ((f = fopen(path, "w")) != NULL) {
+		fwrite(md.data, 1, md.len, f);
+		fclose(f);
+	}
+	buf_release(&md);
+	free(path);
+	free(dir);
+}
+
+static int
+drill_exit_code(const struct drill_report *r)
+{
+	switch (r->fsm.verdict) {
+	case DRILL_MET:
+		return CMD_OK;
+	case DRILL_MISSED:
+		return CMD_MISSED;
+	case DRILL_FAILED:
+		/* A fault that could not be injected measured nothing. */
+		return r->fsm.stalled == DRILL_INJECT ? CMD_FAILED : CMD_MISSED;
+	default:
+		return CMD_FAILED;
+	}
+}
+
+int
+cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct drill_args a;
+	struct drill_wait w;
+	struct config *cfg;
+	const struct profile *p;
+	struct drill_report *r;
+	struct state *st;
+	char err[512];
+	bool refused;
+	int rc;
+
+	if ((rc = drill_parse(ctx, argc, argv, &a)) != CMD_OK)
+		return rc;
+	if (a.pos == NULL)
+		return cmd_usage(ctx, cmd_entry_by_name(argv[0]));
+	if (a.confirm == NULL) {
+		if (!isatty(STDIN_FILENO) || !ctx->out_tty || ctx->script != NULL)
+			return cmd_error(ctx, CMD_REFUSED, "drill '%s' not run: type the target "
+			    "to confirm (--confirm %s)", a.pos, a.pos);
+		if (!drill_confirm_tty(ctx, a.pos))
+			return cmd_error(ctx, CMD_REFUSED, "drill '%s' not run: the confirmation "
+			    "did not match", a.pos);
+	} else if (strcmp(a.confirm, a.pos) != 0)
+		return cmd_error(ctx, CMD_REFUSED, "drill '%s' not run: --confirm '%s' does "
+		    "not match the target", a.pos, a.confirm);
+	if ((st = drill_open(ctx, &cfg, &p, &rc)) == NULL)
+		return rc;
+	memset(&w, 0, sizeof w);
+	w.d = drill_new(ctx->loop, st, p, &a.o, &refused, err, sizeof err);
+	if (w.d == NULL) {
+		rc = cmd_error(ctx, refused ? CMD_REFUSED : CMD_FAILED, "drill '%s' %s: %s",
+		    a.pos, refused ? "refused in precheck" : "failed", err);
+		goto out;
+	}
+	if (drill_start(w.d, drill_done, &w, &refused, err, sizeof err) == -1) {
+		rc = cmd_error(ctx, refused ? CMD_REFUSED : CMD_FAILED, "drill '%s' %s: %s",
+		    a.pos, refused ? "refused in precheck" : "failed", err);
+		drill_free(w.d);
+		goto out;
+	}
+	/* Ctrl-C ends the drill with what was measured; the fault stays. */
+	loop_signal(ctx->loop, SIGINT, drill_sigint, &w);
+	(void)loop_run_until(ctx->loop, &w.done, -1);
+	loop_signal(ctx->loop, SIGINT, NULL, NULL);
+	r = drill_report(w.d);
+	drill_save(ctx, r);
+	(void)cmd_emit(ctx, drill_report_doc(r));
+	rc = drill_exit_code(r);
+	if (rc != CMD_OK)
+		cmd_error(ctx, rc, "drill '%s' %s%s%s", r->id, drill_verdict_name(r->fsm.verdict),
+		    r->fsm.reason[0] != '\0' ? ": " : "", r->fsm.reason);
+	drill_free(w.d);
+out:
+	state_free(st);
+	config_free(cfg);
+	return rc;
+}
+
+/* ---- drill history / show ---- */
+
+static int
+report_cmp(const void *a, const void *b)
+{
+	const struct drill_report *x = *(struct drill_report *const *)a;
+	const struct drill_report *y = *(struct drill_report *const *)b;
+
+	return x->created_ms < y->created_ms ? -1 : x->created_ms > y->created_ms;
+}
+
+/* Every saved report, oldest first. */
+static struct drill_report **
+reports_load(struct cmd_ctx *ctx, size_t *n)
+{
+	char *dir = drill_dir(false), *path, err[512];
+	struct drill_report **v = NULL, *r;
+	struct dirent *de;
+	size_t len;
+	DIR *dp;
+
+	*n = 0;
+	if ((dp = opendir(dir)) == NULL) {
+		free(dir);
+		return NULL;
+	}
+	while ((de = readdir(dp)) != NULL && *n < DRILL_HISTORY_MAX) {
+		len = strlen(de->d_name);
+		if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		r = drill_report_load(path, err, sizeof err);
+		free(path);
+		if (r == NULL) {
+			fprintf(ctx->err, "milvusadm: skipping %s\n", err);
+			continue;
+		}
+		v = xreallocarray(v, *n + 1, sizeof *v);
+		v[(*n)++] = r;
+	}
+	closedir(dp);
+	free(dir);
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, report_cmp);
+	return v;
+}
+
+static void
+reports_free(struct drill_report **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		drill_report_free(v[i]);
+	free(v);
+}
+
+static const struct out_col hist_cols[] = {
+	{ "id", "ID", OCOL_STR },
+	{ "created_ms", "TIME", OCOL_TIME_MS },
+	{ "target", "TARGET", OCOL_STR },
+	{ "backend", "BACKEND", OCOL_STR },
+	{ "rto_ms", "RTO", OCOL_DURATION_MS },
+	{ "verdict", "VERDICT", OCOL_STR },
+};
+
+static const struct out_col trend_cols[] = {
+	{ "target", "TARGET", OCOL_STR },
+	{ "drills", "DRILLS", OCOL_INT },
+	{ "last_rto_ms", "LAST", OCOL_DURATION_MS },
+	{ "best_rto_ms", "BEST", OCOL_DURATION_MS },
+	{ "worst_rto_ms", "WORST", OCOL_DURATION_MS },
+	{ "trend", "TREND", OCOL_STR },
+};
+
+/* Per target: RTOs over time and whether the last one beat the one before. */
+static void
+history_trend(struct out_tab *t, struct drill_report **v, size_t n)
+{
+	struct out_obj *row;
+	int64_t last, prev, best, worst, count;
+	size_t i, j;
+	bool seen;
+
+	for (i = 0; i < n; i++) {
+		seen = false;
+		for (j = 0; j < i && !seen; j++)
+			seen = strcmp(v[j]->target, v[i]->target) == 0;
+		if (seen)
+			continue;
+		last = prev = best = worst = -1;
+		count = 0;
+		for (j = i; j < n; j++) {
+			int64_t rto = v[j]->fsm.rto_ms;
+
+			if (strcmp(v[j]->target, v[i]->target) != 0)
+				continue;
+			count++;
+			if (rto < 0)
+				continue;
+			prev = last;
+			last = rto;
+			if (best < 0 || rto < best)
+				best = rto;
+			if (rto > worst)
+				worst = rto;
+		}
+		row = out_row(t);
+		out_str(row, "target", v[i]->target);
+		out_int(row, "drills", count);
+		last < 0 ? out_null(row, "last_rto_ms") : out_int(row, "last_rto_ms", last);
+		best < 0 ? out_null(row, "best_rto_ms") : out_int(row, "best_rto_ms", best);
+		worst < 0 ? out_null(row, "worst_rto_ms") : out_int(row, "worst_rto_ms", worst);
+		/* Within 10% is noise on a loaded host. */
+		out_str(row, "trend", prev < 0 ? "-" : last * 10 < prev * 9 ? "better" :
+		    last * 10 > prev * 11 ? "worse" : "steady");
+	}
+}
+
+int
+cmd_drill_history(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct drill_report **v;
+	struct drill_args a;
+	struct out_doc *doc;
+	struct out_obj *root, *row;
+	struct out_tab *t;
+	size_t i, n, k = 0;
+	int rc;
+
+	if ((rc = drill_parse(ctx, argc, argv, &a)) != CMD_OK)
+		return rc;
+	if (a.pos != NULL)
+		return cmd_usage(ctx, cmd_entry_by_name(argv[0]));
+	v = reports_load(ctx, &n);
+	if (a.target_filter != NULL) {
+		for (i = 0; i < n; i++) {
+			if (strcmp(v[i]->target, a.target_filter) == 0)
+				v[k++] = v[i];
+			else
+				drill_report_free(v[i]);
+		}
+		n = k;
+	}
+	doc = out_doc_new("drill-history");
+	root = out_doc_root(doc);
+	t = out_table(root, "drills", "drills", hist_cols, sizeof hist_cols / sizeof hist_cols[0]);
+	for (i = 0; i < n; i++) {
+		row = out_row(t);
+		out_str(row, "id", v[i]->id);
+		out_int(row, "created_ms", v[i]->created_ms);
+		out_str(row, "target", v[i]->target);
+		out_str(row, "backend", v[i]->backend);
+		if (v[i]->fsm.rto_ms < 0)
+			out_null(row, "rto_ms");
+		else
+			out_int(row, "rto_ms", v[i]->fsm.rto_ms);
+		out_str(row, "verdict", drill_verdict_name(v[i]->fsm.verdict));
+	}
+	t = out_table(root, "trend", "trend per target", trend_cols,
+	    sizeof trend_cols / sizeof trend_cols[0]);
+	history_trend(t, v, n);
+	reports_free(v, n);
+	return cmd_emit(ctx, doc);
+}
+
+int
+cmd_drill_show(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct drill_report **v, *r = NULL;
+	struct drill_args a;
+	struct buf md = BUF_INIT;
+	size_t i, n, hits = 0;
+	int rc;
+
+	if ((rc = drill_parse(ctx, argc, argv, &a)) != CMD_OK)
+		return rc;
+	if (a.pos == NULL)
+		return cmd_usage(ctx, cmd_entry_by_name(argv[0]));
+	v = reports_load(ctx, &n);
+	/* An exact ID, a unique prefix, or "last". */
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i]->id, a.pos) == 0) {
+			r = v[i];
+			hits = 1;
+			break;
+		}
+		if (strncmp(v[i]->id, a.pos, strlen(a.pos)) == 0) {
+			r = v[i];
+			hits++;
+		}
+	}
+	if (strcmp(a.pos, "last") == 0 && n > 0) {
+		r = v[n - 1];
+		hits = 1;
+	}
+	if (hits != 1) {
+		reports_free(v, n);
+		return cmd_error(ctx, CMD_FAILED, "drill '%s' %s", a.pos, hits == 0 ?
+		    "not found" : "is ambiguous");
+	}
+	if (a.markdown) {
+		drill_report_markdown(r, &md);
+		fwrite(md.data, 1, md.len, ctx->out);
+		buf_release(&md);
+		rc = CMD_OK;
+	} else
+		rc = cmd_emit(ctx, drill_report_doc(r));
+	reports_free(v, n);
+	return rc;
+}

@@ -1,0 +1,722 @@
+/* SPDX-License-Identifier: MIT */
+/* One failover drill on the loop: PRECHECK from the model, INJECT through a
+ * fault backend, DETECT and ELECT from an etcd watch on the target's key,
+ * RECOVER from check/ready on the new active plus K good probes, then the
+ * report. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "milvusadm/buf.h"
+#include "milvusadm/cluster.h"
+#include "milvusadm/config.h"
+#include "milvusadm/etcd.h"
+#include "milvusadm/fault.h"
+#include "milvusadm/ha.h"
+#include "milvusadm/loop.h"
+#include "milvusadm/milvus_mgmt.h"
+#include "milvusadm/session.h"
+#include "milvusadm/timeutil.h"
+#include "milvusadm/xalloc.h"
+#include "drill-int.h"
+#include "state-int.h"
+
+#define DRILL_TICK_MS		50	/* timeouts and the ready poll */
+#define DRILL_READY_EVERY_MS	100	/* check/ready on the new active */
+#define DRILL_WATCH_WAIT_MS	2000	/* inject anyway if the watch is slow to start */
+#define DRILL_DEFAULT_TIMEOUT_MS 120000
+#define DRILL_MAX_OPTIONS	16
+
+struct drill {
+	struct loop *loop;
+	struct state *st;		/* borrowed */
+	const struct profile *profile;	/* borrowed */
+	struct drill_report *rep;	/* owned */
+	struct fault_target tgt;	/* strings point into rep */
+	char *watch_key;		/* the key whose fate we follow */
+	char *probe_db, *probe_name;
+	const struct fault_ops *ops;
+	struct fault_backend *fb;
+	char **options;
+	struct drill_probes *probes;
+	struct etcd_watch *watch;
+	int64_t watch_from;		/* revision the sessions were read at + 1 */
+	uint64_t tick, inject_timer;
+	bool injecting, finished, ready_inflight;
+	int64_t next_ready_ms;
+	char *lock_path;
+	bool locked;
+	void (*done)(void *);
+	void *done_arg;
+};
+
+/* ---- the lock: one drill at a time per user ---- */
+
+static bool
+pid_alive(pid_t pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+/* The pid of a live drill holding the lock, 0 if none. */
+static pid_t
+lock_holder(const char *path)
+{
+	char b[32];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return 0;
+	n = read(fd, b, sizeof b - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	b[n] = '\0';
+	return pid_alive((pid_t)atol(b)) ? (pid_t)atol(b) : 0;
+}
+
+static int
+lock_take(struct drill *d, bool *refused, char *err, size_t errlen)
+{
+	char b[32];
+	pid_t holder;
+	int fd, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		fd = open(d->lock_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd != -1) {
+			snprintf(b, sizeof b, "%ld\n", (long)getpid());
+			if (write(fd, b, strlen(b)) < 0) {
+				/* An empty lock still excludes; its pid is only a hint. */
+			}
+			close(fd);
+			d->locked = true;
+			return 0;
+		}
+		if (errno != EEXIST)
+			break;
+		if ((holder = lock_holder(d->lock_path)) != 0) {
+			*refused = true;
+			snprintf(err, errlen, "another drill is running (pid %ld, lock '%s')",
+			    (long)holder, d->lock_path);
+			return -1;
+		}
+		/* A stale lock from a drill that died. */
+		(void)unlink(d->lock_path);
+	}
+	snprintf(err, errlen, "cannot create lock '%s': %s", d->lock_path, strerror(errno));
+	return -1;
+}
+
+static void
+lock_release(struct drill *d)
+{
+	if (d->locked)
+		(void)unlink(d->lock_path);
+	d->locked = false;
+}
+
+static void drill_sample(const struct drill_sample *s, void *arg);
+
+/* ---- PRECHECK ---- */
+
+static int
+refuse(bool *refused, char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+refuse(bool *refused, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	*refused = true;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool
+standby_healthy(const struct component *c)
+{
+	return c->health == HEALTH_STANDBY || c->health == HEALTH_HEALTHY;
+}
+
+/* Resolve the target to one component and check it has someone to take over. */
+static int
+precheck_target(struct drill *d, const char *target, bool *refused, char *err, size_t errlen)
+{
+	struct cluster *c = state_cluster(d->st);
+	const struct component *comp = NULL, *o;
+	const struct leader *ld;
+	char role[64];
+	const char *slash = strchr(target, '/');
+	int64_t id = 0;
+	size_t i, n_ok = 0, n_other = 0;
+
+	if (slash != NULL) {
+		if ((size_t)(slash - target) >= sizeof role || slash == target ||
+		    sscanf(slash + 1, "%" SCNd64, &id) != 1 || id <= 0) {
+			snprintf(err, errlen, "target '%s' is not ROLE or ROLE/SERVER_ID", target);
+			return -1;
+		}
+		snprintf(role, sizeof role, "%.*s", (int)(slash - target), target);
+		comp = cluster_find(c, role, id);
+		if (comp == NULL)
+			return refuse(refused, err, errlen, "no server '%s' in the cluster", target);
+	} else {
+		snprintf(role, sizeof role, "%s", target);
+		if (!cluster_is_coord_role(role))
+			return refuse(refused, err, errlen, "'%s' is not a coordinator role: name "
+			    "a server as ROLE/SERVER_ID", target);
+		if (strcmp(role, "mixcoord") != 0 && cluster_leader(c, "mixcoord") != NULL)
+			return refuse(refused, err, errlen, "the coordinators run in mixcoord on "
+			    "this cluster: drill 'mixcoord'");
+		comp = cluster_active(c, role);
+		if (comp == NULL)
+			return refuse(refused, err, errlen, "no active '%s' in the cluster", role);
+	}
+	ld = cluster_leader(c, role);
+	if (cluster_is_coord_role(role)) {
+		if (ld == NULL || ld->active_id != comp->server_id)
+			return refuse(refused, err, errlen, "'%s' is a standby of %s (active %"
+			    PRId64 "): drill the active", target, role, ld != NULL ? ld->active_id :
+			    0);
+		if (!ld->active_standby || ld->n_standby == 0)
+			return refuse(refused, err, errlen, "%s has no standby: nothing would take "
+			    "over from server %" PRId64, role, comp->server_id);
+		for (i = 0; i < ld->n_standby; i++) {
+			o = cluster_find(c, role, ld->standby_ids[i]);
+			if (o != NULL && standby_healthy(o))
+				n_ok++;
+		}
+		if (n_ok == 0)
+			return refuse(refused, err, errlen, "%s has %zu standby but none is healthy",
+			    role, ld->n_standby);
+		d->rep->kind = xstrdup("coordinator");
+		d->watch_key = xasprintf("%s%s", d->st->session_prefix, role);
+	} else {
+		for (i = 0; i < c->n_components; i++) {
+			o = &c->components[i];
+			if (strcmp(o->role, role) != 0 || o->server_id == comp->server_id)
+				continue;
+			n_other++;
+			if (o->health == HEALTH_HEALTHY)
+				n_ok++;
+		}
+		if (n_ok == 0)
+			return refuse(refused, err, errlen, "no other healthy %s (%zu other): "
+			    "nothing would serve while server %" PRId64 " is down", role, n_other,
+			    comp->server_id);
+		d->rep->kind = xstrdup("worker");
+		d->watch_key = xasprintf("%s%s", d->st->session_prefix, comp->s.key);
+	}
+	d->rep->role = xstrdup(role);
+	d->rep->server_id = comp->server_id;
+	d->rep->address = comp->s.address != NULL ? xstrdup(comp->s.address) : NULL;
+	d->rep->host_name = comp->s.host_name != NULL ? xstrdup(comp->s.host_name) : NULL;
+	d->tgt.lease_id = comp->lease_id != 0 ? comp->lease_id : comp->s.lease_id;
+	return 0;
+}
+
+static int
+precheck_etcd(struct drill *d, bool *refused, char *err, size_t errlen)
+{
+	struct cluster *c = state_cluster(d->st);
+	size_t i, up = 0;
+	bool leader = false;
+
+	if (state_load_etcd(d->st) == -1 && c->n_etcd == 0)
+		return refuse(refused, err, errlen, "etcd status unknown: %s",
+		    c->src_etcd.error != NULL ? c->src_etcd.error : "no answer");
+	for (i = 0; i < c->n_etcd; i++) {
+		if (c->etcd[i].reachable)
+			up++;
+		if (c->etcd[i].is_leader)
+			leader = true;
+	}
+	if (up * 2 <= c->n_etcd || !(leader || c->etcd_leader != 0))
+		return refuse(refused, err, errlen, "etcd has no quorum (%zu of %zu members "
+		    "reachable%s)", up, c->n_etcd, leader ? "" : ", no leader");
+	return 0;
+}
+
+/* The first loaded collection (or the one asked for) for the probes. */
+static void
+precheck_collection(struct drill *d, const char *want)
+{
+	struct cluster *c = state_cluster(d->st);
+	const char *dot;
+	size_t i;
+
+	if (want != NULL) {
+		dot = strchr(want, '.');
+		d->probe_db = dot != NULL ? xstrndup(want, (size_t)(dot - want)) : NULL;
+		d->probe_name = xstrdup(dot != NULL ? dot + 1 : want);
+		return;
+	}
+	if (state_load_collections(d->st, NULL) == -1) {
+		drill_report_note(d->rep, "collections unknown (%s): probes list collections only",
+		    c->src_proxy.error != NULL ? c->src_proxy.error : "no answer");
+		return;
+	}
+	for (i = 0; i < c->n_collections; i++) {
+		if (c->collections[i].load_state != NULL &&
+		    strcmp(c->collections[i].load_state, "LoadStateLoaded") == 0) {
+			d->probe_db = xstrdup(c->collections[i].db);
+			d->probe_name = xstrdup(c->collections[i].name);
+			return;
+		}
+	}
+	drill_report_note(d->rep, "no loaded collection: probes list collections only");
+}
+
+static void
+precheck_estimate(struct drill *d)
+{
+	struct drill_report *r = d->rep;
+	struct ha_estimate_in in;
+	struct ha_estimate *e;
+	int i;
+
+	ha_estimate_input(state_cluster(d->st), &in);
+	e = ha_estimate(&in);
+	for (i = 0; i < 3; i++)
+		r->est_ms[i] = -1;
+	r->est_total_ms = -1;
+	if (e != NULL && e->n_lines > 0) {
+		for (i = 0; i < HA_PHASES && i < 3; i++)
+			r->est_ms[i] = e->lines[0].phase[i].ms;
+		/* A revoked lease or a graceful stop deletes the key at once: no TTL wait. */
+		if (r->signal != NULL && strstr(r->signal, "KILL") == NULL &&
+		    strstr(r->signal, "delete") == NULL)
+			r->est_ms[0] = 0;
+		r->est_total_ms = r->est_ms[0] + r->est_ms[1] + r->est_ms[2];
+	}
+	ha_estimate_free(e);
+}
+
+static char *
+drill_make_id(const char *target, int64_t now_ms)
+{
+	char ts[32], *id, *p;
+	time_t t = (time_t)(now_ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", &tm);
+	id = xasprintf("%s-%s", ts, target);
+	for (p = id; *p != '\0'; p++) {
+		if (*p == '/' || *p == '.' || *p == ' ')
+			*p = '-';
+	}
+	return id;
+}
+
+static const char *
+backend_signal(const char *backend, const char *const *options)
+{
+	const char *sig = fault_option(options, "signal");
+
+	if (strcmp(backend, "etcd-lease") == 0)
+		return "lease revoke";
+	if (strcmp(backend, "stop") == 0)
+		return "graceful stop";
+	if (strcmp(backend, "k8s") == 0)
+		return "pod delete";
+	if (strcmp(backend, "lab") == 0 || strcmp(backend, "docker") == 0) {
+		if (sig != NULL && (strcasecmp(sig, "TERM") == 0 || strcasecmp(sig, "SIGTERM") == 0))
+			return "SIGTERM";
+		return "SIGKILL";
+	}
+	return backend;
+}
+
+struct drill *
+drill_new(struct loop *l, struct state *st, const struct profile *p,
+    const struct drill_opts *o, bool *refused, char *err, size_t errlen)
+{
+	struct cluster *c = state_cluster(st);
+	const char *backend = o->backend;
+	struct drill_report *r;
+	struct drill *d;
+	char *dir;
+	size_t i, n = 0;
+	pid_t holder;
+
+	*refused = false;
+	if (backend == NULL && p != NULL && p->drill_backend != NULL && p->drill_backend[0])
+		backend = p->drill_backend;
+	if (backend == NULL)
+		backend = "etcd-lease";
+	d = xcalloc(1, sizeof *d);
+	d->loop = l;
+	d->st = st;
+	d->profile = p;
+	d->rep = r = xcalloc(1, sizeof *r);
+	d->ops = fault_backend_find(backend);
+	if (d->ops == NULL) {
+		snprintf(err, errlen, "backend '%s' is not known", backend);
+		goto fail;
+	}
+	d->options = xcalloc(DRILL_MAX_OPTIONS + 1, sizeof *d->options);
+	for (i = 0; o->backend_options != NULL && o->backend_options[i] != NULL; i++) {
+		if (n == DRILL_MAX_OPTIONS)
+			break;
+		d->options[n++] = xstrdup(o->backend_options[i]);
+	}
+	r->created_ms = time_wall_ms();
+	r->target = xstrdup(o->target);
+	r->id = drill_make_id(o->target, r->created_ms);
+	r->backend = xstrdup(backend);
+	r->signal = xstrdup(backend_signal(backend, (const char *const *)d->options));
+	r->profile = p != NULL && p->name != NULL ? xstrdup(p->name) : NULL;
+	r->probe_rate = o->probe_rate > 0 ? o->probe_rate : 5;
+	/* PRECHECK: sessions, target, standby health, etcd quorum, the lock. */
+	if (state_load_sessions(st) == -1) {
+		snprintf(err, errlen, "etcd unreachable: %s", c->src_sessions.error != NULL ?
+		    c->src_sessions.error : "no answer");
+		goto fail;
+	}
+	(void)state_load_health(st);
+	if (precheck_target(d, o->target, refused, err, errlen) == -1)
+		goto fail;
+	if (precheck_etcd(d, refused, err, errlen) == -1)
+		goto fail;
+	dir = drill_dir(false);
+	d->lock_path = xasprintf("%s/lock", dir);
+	free(dir);
+	if ((holder = lock_holder(d->lock_path)) != 0 && holder != getpid()) {
+		refuse(refused, err, errlen, "another drill is running (pid %ld)", (long)holder);
+		goto fail;
+	}
+	r->milvus_version = c->milvus_version != NULL ? xstrdup(c->milvus_version) : NULL;
+	r->session_ttl_s = c->session_ttl_s;
+	d->watch_from = c->sessions_revision > 0 ? c->sessions_revision + 1 : 0;
+	d->tgt.kind = r->kind;
+	d->tgt.role = r->role;
+	d->tgt.server_id = r->server_id;
+	d->tgt.address = r->address;
+	d->tgt.host_name = r->host_name;
+	d->tgt.metrics_port = (int)st->metrics_port;
+	d->tgt.version = r->milvus_version;
+	if (r->address != NULL) {
+		const char *colon = strrchr(r->address, ':');
+
+		d->tgt.host = colon != NULL ? xstrndup(r->address, (size_t)(colon - r->address)) :
+		    xstrdup(r->address);
+	}
+	d->fb = d->ops->open(l, p, state_etcd(st), (const char *const *)d->options, err, errlen);
+	if (d->fb == NULL)
+		goto fail;
+	precheck_collection(d, o->collection);
+	if (d->probe_name != NULL)
+		r->probe_collection = xasprintf("%s.%s", d->probe_db != NULL ? d->probe_db :
+		    "default", d->probe_name);
+	d->probes = drill_probes_new(l, st, r->role, d->probe_db, d->probe_name,
+	    (int)r->probe_rate, drill_sample, d, err, errlen);
+	if (d->probes == NULL)
+		goto fail;
+	r->probe_calls = xstrdup(drill_probes_calls(d->probes));
+	precheck_estimate(d);
+	drill_fsm_init(&r->fsm, r->server_id, strcmp(r->kind, "worker") == 0,
+	    o->recover_k > 0 ? o->recover_k : 3,
+	    o->rto_target_ms > 0 ? o->rto_target_ms : p != NULL ? p->drill_rto_target_ms : 30000,
+	    o->phase_timeout_ms, o->timeout_ms > 0 ? o->timeout_ms : DRILL_DEFAULT_TIMEOUT_MS);
+	return d;
+fail:
+	drill_free(d);
+	return NULL;
+}
+
+void
+drill_plan(struct drill *d, struct buf *out)
+{
+	struct drill_report *r = d->rep;
+	const struct drill_fsm *f = &r->fsm;
+	char line[1024], t1[32], t2[32];
+
+	buf_printf(out, "target: %s = %s %" PRId64 " at %s (%s)\n", r->target, r->role,
+	    r->server_id, r->address != NULL ? r->address : "?",
+	    r->host_name != NULL ? r->host_name : "no host name");
+	buf_printf(out, "precheck: passed (standby healthy, etcd quorum, no other drill)\n");
+	if (d->ops->plan(d->fb, &d->tgt, line, sizeof line) == -1)
+		buf_printf(out, "inject (%s): cannot: %s\n", r->backend, line);
+	else
+		buf_printf(out, "inject (%s, %s): %s\n", r->backend, r->signal, line);
+	if (f->worker)
+		buf_printf(out, "detect: watch %s until it is deleted\n"
+		    "elect: none (a worker)\n", d->watch_key);
+	else
+		buf_printf(out, "detect: watch %s until server %" PRId64 " no longer owns it\n"
+		    "elect: the same watch, until another server writes it\n", d->watch_key,
+		    r->server_id);
+	buf_printf(out, "recover: %s/management/check/ready?role=%s on the new active every "
+	    "%d ms, then %d probes in a row succeed\n", f->worker ? "(skipped) " : "",
+	    r->role, DRILL_READY_EVERY_MS, f->recover_k);
+	buf_printf(out, "probes: %" PRId64 "/s through the proxies: %s%s%s\n", r->probe_rate,
+	    r->probe_calls, r->probe_collection != NULL ? " on " : "",
+	    r->probe_collection != NULL ? r->probe_collection : "");
+	time_format_duration(f->rto_target_ms, t1, sizeof t1);
+	time_format_duration(f->timeout_ms, t2, sizeof t2);
+	buf_printf(out, "verdict: RTO (recovered - injected) against %s; the drill fails "
+	    "after %s", t1, t2);
+	if (f->phase_timeout_ms > 0) {
+		time_format_duration(f->phase_timeout_ms, t2, sizeof t2);
+		buf_printf(out, " or %s in one phase", t2);
+	}
+	buf_adds(out, "\n");
+}
+
+/* ---- the phases on the loop ---- */
+
+static void
+drill_finish(struct drill *d)
+{
+	struct drill_report *r = d->rep;
+	const struct drill_sample *s;
+	size_t n;
+
+	if (d->finished)
+		return;
+	d->finished = true;
+	drill_probes_stop(d->probes);
+	if (d->watch != NULL)
+		etcd_watch_stop(d->watch);
+	d->watch = NULL;
+	if (d->tick != 0)
+		loop_timer_cancel(d->loop, d->tick);
+	if (d->inject_timer != 0)
+		loop_timer_cancel(d->loop, d->inject_timer);
+	d->tick = d->inject_timer = 0;
+	s = drill_probes_samples(d->probes, &n);
+	drill_probe_stats(s, n, r->fsm.started_ms, r->fsm.ended_ms, &r->probes);
+	r->new_server_id = r->fsm.new_server_id;
+	drill_report_compare(r);
+	lock_release(d);
+	if (d->done != NULL)
+		d->done(d->done_arg);
+}
+
+static void
+drill_event(struct drill *d, enum drill_ev ev, int64_t at, int64_t id,
+    const struct drill_sample *s, const char *reason)
+{
+	if (d->finished)
+		return;
+	if (drill_fsm_event(&d->rep->fsm, ev, at, id, s, reason))
+		drill_finish(d);
+}
+
+static void
+drill_sample(const struct drill_sample *s, void *arg)
+{
+	drill_event(arg, DRILL_EV_PROBE, s->done_ms, 0, s, NULL);
+}
+
+static void
+drill_injected(const struct fault_result *res, void *arg)
+{
+	struct drill *d = arg;
+
+	if (res->detail[0] != '\0')
+		d->rep->inject_detail = xstrdup(res->detail);
+	if (res->err != 0)
+		drill_event(d, DRILL_EV_INJECT_FAILED, time_wall_ms(), 0, NULL, res->errmsg);
+	else
+		drill_event(d, DRILL_EV_INJECTED, res->injected_ms > 0 ? res->injected_ms :
+		    time_wall_ms(), 0, NULL, NULL);
+}
+
+static void
+drill_inject(struct drill *d)
+{
+	if (d->injecting || d->finished)
+		return;
+	d->injecting = true;
+	if (d->inject_timer != 0)
+		loop_timer_cancel(d->loop, d->inject_timer);
+	d->inject_timer = 0;
+	drill_event(d, DRILL_EV_START, time_wall_ms(), 0, NULL, NULL);
+	if (d->ops->inject(d->fb, &d->tgt, drill_injected, d) == -1)
+		drill_event(d, DRILL_EV_INJECT_FAILED, time_wall_ms(), 0, NULL,
+		    "the backend could not start");
+}
+
+static void
+drill_inject_timer(void *arg)
+{
+	struct drill *d = arg;
+
+	d->inject_timer = 0;
+	drill_report_note(d->rep, "the watch was not established within %d ms; injected anyway",
+	    DRILL_WATCH_WAIT_MS);
+	drill_inject(d);
+}
+
+/* A PUT of the watched key: a new owner when its ServerID differs. */
+static void
+drill_key_put(struct drill *d, const struct etcd_kv *kv, int64_t at)
+{
+	struct session s;
+	char err[128];
+
+	memset(&s, 0, sizeof s);
+	if (session_parse(kv->key, kv->value, kv->value_len, &s, err, sizeof err) != 1) {
+		session_clear(&s);
+		return;
+	}
+	if (s.server_id != 0 && s.server_id != d->rep->server_id && d->rep->fsm.elected_ms == 0) {
+		free(d->rep->new_address);
+		d->rep->new_address = s.address != NULL ? xstrdup(s.address) : NULL;
+	}
+	drill_event(d, DRILL_EV_ACTIVE_PUT, at, s.server_id, NULL, NULL);
+	session_clear(&s);
+}
+
+static void
+drill_watch_cb(const struct etcd_watch_msg *msg, void *arg)
+{
+	struct drill *d = arg;
+	int64_t at = time_wall_ms();
+	size_t i;
+
+	switch (msg->kind) {
+	case ETCD_WATCH_CREATED:
+		drill_inject(d);
+		break;
+	case ETCD_WATCH_EVENTS:
+		for (i = 0; i < msg->n_events && !d->finished; i++) {
+			if (msg->events[i].type == ETCD_EV_DELETE)
+				drill_event(d, DRILL_EV_ACTIVE_GONE, at, 0, NULL, NULL);
+			else
+				drill_key_put(d, &msg->events[i].kv, at);
+		}
+		break;
+	case ETCD_WATCH_RESYNC:
+		if (msg->n_kvs == 0)
+			drill_event(d, DRILL_EV_ACTIVE_GONE, at, 0, NULL, NULL);
+		else
+			drill_key_put(d, &msg->kvs[0], at);
+		drill_report_note(d->rep, "the watch resynced after a compaction: times are "
+		    "from the resync, not the events");
+		break;
+	case ETCD_WATCH_DOWN:
+		drill_report_note(d->rep, "the watch broke (%s) and was resumed",
+		    msg->errmsg != NULL ? msg->errmsg : "no reason");
+		break;
+	}
+}
+
+static void
+drill_ready_cb(const struct milvus_mgmt_result *res, void *arg)
+{
+	struct drill *d = arg;
+
+	d->ready_inflight = false;
+	if (res->err == MGMT_OK && res->ready)
+		drill_event(d, DRILL_EV_READY, time_wall_ms(), 0, NULL, NULL);
+}
+
+static void
+drill_tick(void *arg)
+{
+	struct drill *d = arg;
+	struct drill_fsm *f = &d->rep->fsm;
+	int64_t now = time_wall_ms();
+	char *base;
+
+	d->tick = 0;
+	drill_event(d, DRILL_EV_TICK, now, 0, NULL, NULL);
+	if (d->finished)
+		return;
+	if (f->phase == DRILL_RECOVER && f->ready_ms == 0 && !d->ready_inflight &&
+	    now >= d->next_ready_ms && d->rep->new_address != NULL) {
+		base = state_metrics_base(d->st, d->rep->new_address);
+		if (base != NULL && milvus_mgmt_check_ready(state_mgmt(d->st), base, d->rep->role,
+		    drill_ready_cb, d) == 0)
+			d->ready_inflight = true;
+		free(base);
+		d->next_ready_ms = now + DRILL_READY_EVERY_MS;
+	}
+	d->tick = loop_timer_add(d->loop, DRILL_TICK_MS, drill_tick, d);
+}
+
+int
+drill_start(struct drill *d, void (*done)(void *), void *arg, bool *refused, char *err,
+    size_t errlen)
+{
+	char *dir;
+
+	*refused = false;
+	dir = drill_dir(true);
+	free(dir);
+	if (lock_take(d, refused, err, errlen) == -1)
+		return -1;
+	d->done = done;
+	d->done_arg = arg;
+	d->watch = etcd_watch_start(state_etcd(d->st), d->watch_key, NULL, d->watch_from,
+	    ETCD_WATCH_PREV_KV, drill_watch_cb, d);
+	if (d->watch == NULL) {
+		snprintf(err, errlen, "cannot watch '%s'", d->watch_key);
+		lock_release(d);
+		return -1;
+	}
+	drill_probes_start(d->probes);
+	d->inject_timer = loop_timer_add(d->loop, DRILL_WATCH_WAIT_MS, drill_inject_timer, d);
+	d->tick = loop_timer_add(d->loop, DRILL_TICK_MS, drill_tick, d);
+	return 0;
+}
+
+void
+drill_abort(struct drill *d)
+{
+	if (d->rep->fsm.phase == DRILL_PRECHECK)
+		drill_event(d, DRILL_EV_START, time_wall_ms(), 0, NULL, NULL);
+	drill_event(d, DRILL_EV_ABORT, time_wall_ms(), 0, NULL,
+	    "interrupted: probing stopped; the fault is not undone");
+}
+
+struct drill_report *
+drill_report(struct drill *d)
+{
+	return d->rep;
+}
+
+void
+drill_free(struct drill *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	if (d->watch != NULL)
+		etcd_watch_stop(d->watch);
+	if (d->tick != 0)
+		loop_timer_cancel(d->loop, d->tick);
+	if (d->inject_timer != 0)
+		loop_timer_cancel(d->loop, d->inject_timer);
+	lock_release(d);
+	drill_probes_free(d->probes);
+	if (d->fb != NULL)
+		d->ops->close(d->fb);
+	for (i = 0; d->options != NULL && d->options[i] != NULL; i++)
+		free(d->options[i]);
+	free(d->options);
+	free((char *)d->tgt.host);
+	free(d->watch_key);
+	free(d->probe_db);
+	free(d->probe_name);
+	free(d->lock_path);
+	drill_report_free(d->rep);
+	free(d);
+}

@@ -1,0 +1,640 @@
+/* SPDX-License-Identifier: MIT */
+/* The docker fault backend: over the Engine API unix socket, find the container
+ * whose hostname is the target session's HostName, SIGKILL it, and start it
+ * again when no restart policy would (contract §2.6, §3). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "milvusadm/buf.h"
+#include "milvusadm/config.h"
+#include "milvusadm/docker.h"
+#include "milvusadm/fault.h"
+#include "milvusadm/http.h"
+#include "milvusadm/loop.h"
+#include "milvusadm/timeutil.h"
+#include "milvusadm/xalloc.h"
+
+#define DOCKER_DEFAULT_SOCKET	"/var/run/docker.sock"
+/* Inspecting more containers than this to find one hostname is not a drill. */
+#define DOCKER_MAX_INSPECT	256
+#define DOCKER_MAX_BODY		(8u * 1024 * 1024)
+/* How long restore waits for the killed container to be down before start. */
+#define DOCKER_WAIT_MS		30000
+
+enum docker_start { START_AUTO, START_ALWAYS, START_NEVER };
+
+enum docker_step { STEP_VERSION, STEP_LIST, STEP_INSPECT, STEP_KILL, STEP_WAIT, STEP_START };
+
+struct fault_backend {
+	struct loop *loop;
+	char *socket;
+	int api_major, api_minor;	/* 0.0 until negotiated (or pinned with api=) */
+	enum docker_start start;
+	long timeout_ms;
+	struct docker_op *op;
+	/* What inject killed, for restore. */
+	char *killed_id;
+	char *killed_name;
+	char *killed_policy;
+	uint64_t fail_timer;
+	fault_cb fail_cb;
+	void *fail_arg;
+	char fail_msg[256];
+};
+
+struct docker_op {
+	struct fault_backend *b;
+	struct http_req *req;
+	enum docker_step step;
+	char *host_name;
+	bool do_kill;
+	char *plan_out;
+	size_t plan_len;
+	char **cand;			/* container IDs to inspect */
+	size_t n_cand, next;
+	struct docker_inspect match;	/* the one found (id NULL until then) */
+	size_t n_match;
+	fault_cb cb;
+	void *arg;
+	int *done;
+	struct fault_result res;
+};
+
+static bool
+docker_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return n > 0;
+}
+
+static void
+docker_op_free(struct docker_op *op)
+{
+	size_t i;
+
+	for (i = 0; i < op->n_cand; i++)
+		free(op->cand[i]);
+	free(op->cand);
+	docker_inspect_release(&op->match);
+	free(op->host_name);
+	free(op);
+}
+
+static void
+docker_op_finish(struct docker_op *op)
+{
+	op->b->op = NULL;
+	if (op->done != NULL)
+		*op->done = 1;
+	if (op->cb != NULL)
+		op->cb(&op->res, op->arg);
+	docker_op_free(op);
+}
+
+static void
+docker_fail(struct docker_op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+docker_fail(struct docker_op *op, const char *fmt, ...)
+{
+	va_list ap;
+
+	op->res.err = -1;
+	va_start(ap, fmt);
+	vsnprintf(op->res.errmsg, sizeof op->res.errmsg, fmt, ap);
+	va_end(ap);
+	docker_op_finish(op);
+}
+
+static void docker_done(const struct http_resp *r, void *arg);
+
+/* Send method path (with the version prefix unless raw) on the socket. */
+static int
+docker_send(struct docker_op *op, enum docker_step step, const char *method, const char *path,
+    bool raw, long timeout_ms)
+{
+	struct fault_backend *b = op->b;
+	struct http_opts o;
+	char *url;
+
+	url = raw ? xasprintf("http://localhost%s", path) :
+	    xasprintf("http://localhost/v%d.%d%s", b->api_major, b->api_minor, path);
+	memset(&o, 0, sizeof o);
+	o.method = method;
+	o.url = url;
+	o.unix_socket = b->socket;
+	o.timeout_ms = timeout_ms > 0 ? timeout_ms : b->timeout_ms;
+	o.max_response = DOCKER_MAX_BODY;
+	op->step = step;
+	op->req = http_start(b->loop, &o, docker_done, op);
+	free(url);
+	if (op->req == NULL) {
+		docker_fail(op, "cannot start a docker request");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+docker_send_path(struct docker_op *op, enum docker_step step, const char *method,
+    const char *id, const char *what, long timeout_ms)
+{
+	char *path = xasprintf("/containers/%s%s", id, what);
+
+	docker_send(op, step, method, path, false, timeout_ms);
+	free(path);
+}
+
+static const char *
+docker_policy_shown(const char *p)
+{
+	return *p != '\0' ? p : "no";
+}
+
+static bool
+docker_wants_start(struct fault_backend *b, const char *policy)
+{
+	if (b->start == START_ALWAYS)
+		return true;
+	if (b->start == START_NEVER)
+		return false;
+	return *policy == '\0' || strcmp(policy, "no") == 0;
+}
+
+static void
+docker_plan_text(struct docker_op *op)
+{
+	struct fault_backend *b = op->b;
+	const struct docker_inspect *c = &op->match;
+	struct buf t = BUF_INIT;
+
+	buf_printf(&t, "docker: container '%s' id %.12s, hostname %s, %s, restart policy '%s', "
+	    "restarts %lld\n", c->name, c->id, c->hostname, c->status,
+	    docker_policy_shown(c->restart_policy), (long long)c->restart_count);
+	buf_printf(&t, "api unix://%s v%d.%d\n", b->socket, b->api_major, b->api_minor);
+	buf_printf(&t, "POST /v%d.%d/containers/%s/kill?signal=SIGKILL\n", b->api_major,
+	    b->api_minor, c->id);
+	if (docker_wants_start(b, c->restart_policy))
+		buf_printf(&t, "restore: POST /v%d.%d/containers/%s/wait?condition=not-running, "
+		    "then POST /v%d.%d/containers/%s/start\n", b->api_major, b->api_minor, c->id,
+		    b->api_major, b->api_minor, c->id);
+	else
+		buf_printf(&t, "restore: none (restart policy '%s'); note that an API SIGKILL "
+		    "cancels the restart policy, so the container stays down unless started "
+		    "(start=always)\n", docker_policy_shown(c->restart_policy));
+	snprintf(op->plan_out, op->plan_len, "%s", t.data);
+	buf_release(&t);
+}
+
+static void
+docker_record_kill(struct fault_backend *b, const struct docker_inspect *c)
+{
+	free(b->killed_id);
+	free(b->killed_name);
+	free(b->killed_policy);
+	b->killed_id = xstrdup(c->id);
+	b->killed_name = xstrdup(c->name);
+	b->killed_policy = xstrdup(c->restart_policy);
+}
+
+/* After every inspect: the next candidate, or decide. */
+static void
+docker_next(struct docker_op *op)
+{
+	struct fault_backend *b = op->b;
+
+	if (op->next < op->n_cand) {
+		docker_send_path(op, STEP_INSPECT, "GET", op->cand[op->next++], "/json", 0);
+		return;
+	}
+	if (op->n_match == 0 && op->match.id != NULL) {
+		docker_fail(op, "container '%.100s' (hostname '%.100s') is %.40s, not running",
+		    op->match.name, op->host_name, op->match.status);
+		return;
+	}
+	if (op->n_match == 0) {
+		docker_fail(op, "no running container has hostname '%.100s' (socket '%.100s')",
+		    op->host_name, b->socket);
+		return;
+	}
+	if (op->n_match > 1) {
+		docker_fail(op, "%zu running containers have hostname '%.100s' (host network?): "
+		    "cannot tell which to kill", op->n_match, op->host_name);
+		return;
+	}
+	if (!op->match.running) {
+		docker_fail(op, "container '%.100s' is %.40s, not running", op->match.name,
+		    op->match.status);
+		return;
+	}
+	if (!op->do_kill) {
+		docker_plan_text(op);
+		op->res.err = 0;
+		docker_op_finish(op);
+		return;
+	}
+	docker_send_path(op, STEP_KILL, "POST", op->match.id, "/kill?signal=SIGKILL", 0);
+}
+
+static void
+docker_on_list(struct docker_op *op, const struct http_resp *r)
+{
+	struct docker_summary *v;
+	size_t n, i, len = strlen(op->host_name);
+	char err[200];
+	bool by_id;
+
+	if (docker_list_parse(r->body, r->len, &v, &n, err, sizeof err) != 0) {
+		docker_fail(op, "container list: %s", err);
+		return;
+	}
+	/* The default hostname is the first 12 hex digits of the ID (§2.6): then
+	 * only that container needs a look; otherwise every running one does. */
+	by_id = len >= 12 && docker_hex(op->host_name, len);
+	op->cand = xcalloc(n > 0 ? n : 1, sizeof *op->cand);
+	for (i = 0; i < n; i++) {
+		bool take = by_id ? strncmp(v[i].id, op->host_name, len) == 0 :
+		    strcmp(v[i].state, "running") == 0;
+
+		if (take && docker_id_valid(v[i].id))
+			op->cand[op->n_cand++] = xstrdup(v[i].id);
+	}
+	if (by_id && op->n_cand == 0)	/* a custom hostname that looks like hex */
+		for (i = 0; i < n; i++)
+			if (strcmp(v[i].state, "running") == 0 && docker_id_valid(v[i].id))
+				op->cand[op->n_cand++] = xstrdup(v[i].id);
+	docker_list_free(v, n);
+	if (op->n_cand > DOCKER_MAX_INSPECT) {
+		docker_fail(op, "%zu running containers: too many to search for hostname '%.100s'",
+		    op->n_cand, op->host_name);
+		return;
+	}
+	docker_next(op);
+}
+
+static void
+docker_on_inspect(struct docker_op *op, const struct http_resp *r)
+{
+	struct docker_inspect c;
+	char err[200];
+	size_t len = strlen(op->host_name);
+
+	if (r->status == 404) {		/* removed since the list: not ours */
+		docker_next(op);
+		return;
+	}
+	if (docker_inspect_parse(r->body, r->len, &c, err, sizeof err) != 0) {
+		docker_fail(op, "container inspect: %s", err);
+		return;
+	}
+	if (strcmp(c.hostname, op->host_name) == 0 ||
+	    (len >= 12 && *c.hostname == '\0' && strncmp(c.id, op->host_name, len) == 0)) {
+		if (c.running || op->match.id == NULL) {
+			if (c.running)
+				op->n_match++;
+			docker_inspect_release(&op->match);
+			op->match = c;
+			docker_next(op);
+			return;
+		}
+	}
+	docker_inspect_release(&c);
+	docker_next(op);
+}
+
+static void
+docker_done(const struct http_resp *r, void *arg)
+{
+	struct docker_op *op = arg;
+	struct fault_backend *b = op->b;
+	struct docker_version v;
+	char *msg, err[200];
+
+	op->req = NULL;
+	if (r->err != HTTP_OK) {
+		docker_fail(op, "docker at '%.100s': %.140s", b->socket, r->errmsg);
+		return;
+	}
+	msg = docker_error_message(r->body, r->len);
+	switch (op->step) {
+	case STEP_VERSION:
+		if (r->status != 200 || docker_version_parse(r->body, r->len, &v, err, sizeof err) != 0) {
+			docker_fail(op, "docker /version: HTTP %ld %.150s", r->status, msg != NULL ? msg : "");
+			break;
+		}
+		if (v.api_major != 1 || v.api_minor < DOCKER_API_MIN_MINOR) {
+			docker_fail(op, "docker API %d.%d is older than 1.%d", v.api_major, v.api_minor,
+			    DOCKER_API_MIN_MINOR);
+			break;
+		}
+		/* min(daemon, what the tool is tested against), not below the daemon's floor. */
+		b->api_major = 1;
+		b->api_minor = v.api_minor < DOCKER_API_MAX_MINOR ? v.api_minor : DOCKER_API_MAX_MINOR;
+		if (v.min_major == 1 && b->api_minor < v.min_minor)
+			b->api_minor = v.min_minor;
+		docker_send(op, STEP_LIST, "GET", "/containers/json?all=1", false, 0);
+		break;
+	case STEP_LIST:
+		if (r->status != 200)
+			docker_fail(op, "container list: HTTP %ld %.150s", r->status, msg != NULL ? msg : "");
+		else
+			docker_on_list(op, r);
+		break;
+	case STEP_INSPECT:
+		if (r->status != 200 && r->status != 404)
+			docker_fail(op, "container inspect: HTTP %ld %.150s", r->status,
+			    msg != NULL ? msg : "");
+		else
+			docker_on_inspect(op, r);
+		break;
+	case STEP_KILL:
+		if (r->status == 204 || r->status == 200) {
+			op->res.err = 0;
+			op->res.injected_ms = time_wall_ms();
+			docker_record_kill(b, &op->match);
+			snprintf(op->res.detail, sizeof op->res.detail,
+			    "killed container '%.60s' (%.12s) with SIGKILL; restart policy '%.20s', "
+			    "restarts %lld before", op->match.name, op->match.id,
+			    docker_policy_shown(op->match.restart_policy),
+			    (long long)op->match.restart_count);
+			docker_op_finish(op);
+		} else if (r->status == 409) {
+			docker_fail(op, "container '%.60s' is not running (409)", op->match.name);
+		} else {
+			docker_fail(op, "kill container '%.60s': HTTP %ld %.150s", op->match.name,
+			    r->status, msg != NULL ? msg : "");
+		}
+		break;
+	case STEP_WAIT:
+		if (r->status != 200) {
+			docker_fail(op, "wait for container '%.60s': HTTP %ld %.150s", b->killed_name,
+			    r->status, msg != NULL ? msg : "");
+			break;
+		}
+		docker_send_path(op, STEP_START, "POST", b->killed_id, "/start", 0);
+		break;
+	case STEP_START:
+		if (r->status == 204 || r->status == 304) {
+			op->res.err = 0;
+			op->res.injected_ms = time_wall_ms();
+			snprintf(op->res.detail, sizeof op->res.detail, "%s container '%.60s' (%.12s)",
+			    r->status == 204 ? "started" : "already running:", b->killed_name,
+			    b->killed_id);
+			docker_op_finish(op);
+		} else {
+			docker_fail(op, "start container '%.60s': HTTP %ld %.150s", b->killed_name,
+			    r->status, msg != NULL ? msg : "");
+		}
+		break;
+	}
+	free(msg);
+}
+
+static int
+docker_begin(struct fault_backend *b, const char *host_name, bool do_kill, fault_cb cb,
+    void *arg, char *err, size_t errlen, struct docker_op **out)
+{
+	struct docker_op *op;
+
+	if (b->op != NULL) {
+		snprintf(err, errlen, "a docker request is already in flight");
+		return -1;
+	}
+	if (!do_kill && host_name == NULL && b->killed_id == NULL) {
+		snprintf(err, errlen, "nothing to restore: no container was killed");
+		return -1;
+	}
+	if (host_name != NULL && (*host_name == '\0' || strlen(host_name) > 253)) {
+		snprintf(err, errlen, "the target has no usable HostName to find its container");
+		return -1;
+	}
+	op = xcalloc(1, sizeof *op);
+	op->b = b;
+	op->host_name = xstrdup(host_name != NULL ? host_name : "");
+	op->do_kill = do_kill;
+	op->cb = cb;
+	op->arg = arg;
+	b->op = op;
+	*out = op;
+	return 0;
+}
+
+/* The lookup chain: /version (once), list, inspect(s), then kill or plan. */
+static void
+docker_lookup(struct docker_op *op)
+{
+	if (op->b->api_major == 0)
+		docker_send(op, STEP_VERSION, "GET", "/version", true, 0);
+	else
+		docker_send(op, STEP_LIST, "GET", "/containers/json?all=1", false, 0);
+}
+
+static void
+docker_fail_later_fire(void *arg)
+{
+	struct fault_backend *b = arg;
+	struct fault_result res;
+	fault_cb cb = b->fail_cb;
+
+	b->fail_timer = 0;
+	memset(&res, 0, sizeof res);
+	res.err = -1;
+	snprintf(res.errmsg, sizeof res.errmsg, "%s", b->fail_msg);
+	b->fail_cb = NULL;
+	cb(&res, b->fail_arg);
+}
+
+static void
+docker_fail_later(struct fault_backend *b, fault_cb cb, void *arg)
+{
+	b->fail_cb = cb;
+	b->fail_arg = arg;
+	b->fail_timer = loop_timer_add(b->loop, 0, docker_fail_later_fire, b);
+}
+
+static int
+docker_inject(struct fault_backend *b, const struct fault_target *t, fault_cb cb, void *arg)
+{
+	struct docker_op *op;
+
+	if (b->fail_timer != 0)
+		return -1;
+	if (docker_begin(b, t->host_name != NULL ? t->host_name : "", true, cb, arg, b->fail_msg,
+	    sizeof b->fail_msg, &op) != 0) {
+		docker_fail_later(b, cb, arg);
+		return 0;
+	}
+	docker_lookup(op);
+	return 0;
+}
+
+static void
+docker_restore_noop(void *arg)
+{
+	struct fault_backend *b = arg;
+	struct fault_result res;
+	fault_cb cb = b->fail_cb;
+
+	b->fail_timer = 0;
+	memset(&res, 0, sizeof res);
+	snprintf(res.detail, sizeof res.detail, "container '%.60s' not started: restart policy "
+	    "'%.20s' (an API SIGKILL cancels it; start=always starts it)", b->killed_name,
+	    docker_policy_shown(b->killed_policy));
+	res.injected_ms = time_wall_ms();
+	b->fail_cb = NULL;
+	cb(&res, b->fail_arg);
+}
+
+static int
+docker_restore(struct fault_backend *b, const struct fault_target *t, fault_cb cb, void *arg)
+{
+	struct docker_op *op;
+
+	if (b->fail_timer != 0)
+		return -1;
+	if (docker_begin(b, NULL, false, cb, arg, b->fail_msg, sizeof b->fail_msg, &op) != 0) {
+		docker_fail_later(b, cb, arg);
+		return 0;
+	}
+	if (!docker_wants_start(b, b->killed_policy)) {
+		b->op = NULL;
+		docker_op_free(op);
+		b->fail_cb = cb;
+		b->fail_arg = arg;
+		b->fail_timer = loop_timer_add(b->loop, 0, docker_restore_noop, b);
+		return 0;
+	}
+	/* A start before the kill has landed answers 304 and leaves it down. */
+	docker_send_path(op, STEP_WAIT, "POST", b->killed_id, "/wait?condition=not-running",
+	    DOCKER_WAIT_MS);
+	return 0;
+}
+
+static void
+docker_plan_err(const struct fault_result *res, void *arg)
+{
+	char **slot = arg;
+
+	if (res->err != 0)
+		*slot = xstrdup(res->errmsg);
+}
+
+static int
+docker_plan(struct fault_backend *b, const struct fault_target *t, char *out, size_t outlen)
+{
+	char *errmsg = NULL;
+	struct docker_op *op;
+	int done = 0, rc;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	if (docker_begin(b, t->host_name != NULL ? t->host_name : "", false, docker_plan_err,
+	    &errmsg, out, outlen, &op) != 0)
+		return -1;
+	op->plan_out = out;
+	op->plan_len = outlen;
+	op->done = &done;
+	docker_lookup(op);
+	/* plan is synchronous; every step has its own timeout, the inspects add up. */
+	if (loop_run_until(b->loop, &done, -1) != 0)
+		return -1;
+	rc = errmsg == NULL ? 0 : -1;
+	if (errmsg != NULL)
+		snprintf(out, outlen, "%s", errmsg);
+	free(errmsg);
+	return rc;
+}
+
+static void
+docker_close(struct fault_backend *b)
+{
+	if (b == NULL)
+		return;
+	if (b->fail_timer != 0)
+		loop_timer_cancel(b->loop, b->fail_timer);
+	if (b->op != NULL) {
+		http_cancel(b->op->req);
+		docker_op_free(b->op);
+	}
+	free(b->socket);
+	free(b->killed_id);
+	free(b->killed_name);
+	free(b->killed_policy);
+	free(b);
+}
+
+static struct fault_backend *
+docker_open(struct loop *l, const struct profile *p, struct etcd *e,
+    const char *const *options, char *err, size_t errlen)
+{
+	const char *sock = fault_option(options, "socket");
+	const char *api = fault_option(options, "api");
+	const char *start = fault_option(options, "start");
+	const char *dh = getenv("DOCKER_HOST");
+	struct fault_backend *b;
+	size_t i;
+
+	for (i = 0; options != NULL && options[i] != NULL; i++) {
+		size_t k = strcspn(options[i], "=");
+
+		if (options[i][k] != '=' || !((k == 6 && strncmp(options[i], "socket", 6) == 0) ||
+		    (k == 3 && strncmp(options[i], "api", 3) == 0) ||
+		    (k == 5 && strncmp(options[i], "start", 5) == 0))) {
+			snprintf(err, errlen, "unknown docker option '%.*s' (socket, api, start)",
+			    (int)k, options[i]);
+			return NULL;
+		}
+	}
+	if (sock == NULL && dh != NULL && strncmp(dh, "unix://", 7) == 0)
+		sock = dh + 7;
+	if (sock == NULL || *sock == '\0')
+		sock = DOCKER_DEFAULT_SOCKET;
+	if (strlen(sock) > 107) {	/* sun_path */
+		snprintf(err, errlen, "docker socket path '%.60s...' is longer than 107 bytes", sock);
+		return NULL;
+	}
+	b = xcalloc(1, sizeof *b);
+	if (api != NULL) {
+		if (*api == 'v')
+			api++;
+		if (docker_version_parse_str(api, &b->api_major, &b->api_minor) != 0 ||
+		    b->api_major != 1 || b->api_minor < DOCKER_API_MIN_MINOR) {
+			snprintf(err, errlen, "api '%s' is not a docker API version like 1.43", api);
+			free(b);
+			return NULL;
+		}
+	}
+	/*
+	 * Contract §3.4: a SIGKILL sent through the API cancels the restart
+	 * policy, so the container stays down whatever its policy says. The
+	 * default therefore starts it again always (a start of a running
+	 * container is a harmless 304); start=auto trusts the policy.
+	 */
+	if (start == NULL || strcmp(start, "always") == 0)
+		b->start = START_ALWAYS;
+	else if (strcmp(start, "auto") == 0)
+		b->start = START_AUTO;
+	else if (strcmp(start, "always") == 0)
+		b->start = START_ALWAYS;
+	else if (strcmp(start, "never") == 0)
+		b->start = START_NEVER;
+	else {
+		snprintf(err, errlen, "start '%s' is not auto, always or never", start);
+		free(b);
+		return NULL;
+	}
+	b->loop = l;
+	b->socket = xstrdup(sock);
+	b->timeout_ms = p != NULL && p->timeout_ms > 0 ? (long)p->timeout_ms : 5000;
+	return b;
+}
+
+const struct fault_ops fault_docker_ops = {
+	"docker", docker_open, docker_close, docker_plan, docker_inject, docker_restore
+};

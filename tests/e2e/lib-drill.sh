@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: MIT
+# Helpers for the drill tests: ground truth of the active key from `etcdctl
+# watch` (each line stamped with the wall clock on arrival), a drill run, and
+# the comparison of its report with that ground truth. Sourced after lib.sh
+# and lib-etcd.sh.
+
+drill_watchers=""
+
+# gt_watch EP ROLE FILE: stamp every line of `etcdctl watch` on the active key
+# with the wall clock on arrival (python runs etcdctl and ends it on SIGTERM).
+gt_watch() {
+	python3 -u -c 'import os, signal, subprocess, sys, time
+p = subprocess.Popen(["etcdctl", "--endpoints", sys.argv[1], "watch", sys.argv[2]],
+    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    env=dict(os.environ, ETCDCTL_API="3"))
+def stop(*a):
+    p.kill()
+    os._exit(0)
+signal.signal(signal.SIGTERM, stop)
+for l in p.stdout:
+    print(int(time.time() * 1000), l.rstrip(), flush=True)' \
+		"$1" "by-dev/meta/session/$2" >"$3" &
+	drill_watchers="$drill_watchers $!"
+	sleep 0.3
+}
+
+drill_cleanup() {
+	local rc=$?
+	for p in $drill_watchers; do
+		kill "$p" 2>/dev/null || true
+	done
+	(exit "$rc")
+	e2e_cleanup
+}
+
+# drill_check REPORT GTFILE DESC: the report's detect/elect times agree with the
+# watch's DELETE/PUT lines after inject within 50 ms, and RTO >= election.
+drill_check() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["times"]
+ev = []
+for line in open(sys.argv[2]):
+    p = line.split(" ", 1)
+    if len(p) == 2 and p[1].strip() in ("PUT", "DELETE"):
+        ev.append((int(p[0]), p[1].strip()))
+start = t["started_ms"] - 20
+dele = [ms for ms, k in ev if k == "DELETE" and ms >= start]
+put = [ms for ms, k in ev if k == "PUT" and ms >= start]
+print("# report detect %s elect %s; watch DELETE %s PUT %s; rto %s" % (
+    t["detected_ms"], t["elected_ms"], dele[:1], put[:1], d["rto_ms"]))
+ok = d["verdict"] == "met" and dele and put
+ok = ok and abs(t["detected_ms"] - dele[0]) <= 50 and abs(t["elected_ms"] - put[0]) <= 50
+ok = ok and d["rto_ms"] >= put[0] - t["injected_ms"] - 50
+sys.exit(0 if ok else 1)
+PY
+}
+
+# standby_back EP ROLE: two instance keys again (the drilled one came back).
+standby_back() {
+	instance_count_is "$1" "$2" 2
+}
+
+# restore_member LAB REPORT: `lab restart` the member that hosted the target
+# (after a graceful stop its process stays up without a session).
+restore_member() {
+	local ip member
+	ip=$(python3 -c 'import json,sys
+print(json.load(open(sys.argv[1]))["target"]["address"].split(":")[0])' "$2")
+	member=$("$MILVUSADM" lab status --name "$1" -o json | python3 -c 'import json,sys
+for m in json.load(sys.stdin)["members"]:
+    if m["address"] == sys.argv[1]: print(m["name"])' "$ip")
+	"$MILVUSADM" lab restart --name "$1" "$member" >/dev/null 2>&1
+}
+
+# drill_one LAB EP ROLE BACKEND [drill args]: run, check against the ground
+# truth, and wait until the role has a standby again.
+drill_one() {
+	local lab=$1 ep=$2 role=$3 backend=$4 out rc
+	shift 4
+	out="$E2E_TMP/drill-$lab-$role-$backend.json"
+	"$MILVUSADM" -p "lab-$lab" drill run "$role" --confirm "$role" --backend "$backend" \
+		--timeout 30s -o json "$@" >"$out" 2>"$out.err"
+	rc=$?
+	e2e_check "$lab: drill $role --backend $backend exits 0 (met)" test "$rc" = 0
+	e2e_check "$lab: $role/$backend phase times agree with etcdctl watch (50 ms)" \
+		drill_check "$out" "$E2E_TMP/gt-$lab-$role"
+	e2e_check "$lab: $role/$backend report validates against the schema" \
+		python3 "$E2E_DIR/check-drill-report.py" "$SCHEMA" "$out"
+	if [ "$backend" = stop ]; then
+		restore_member "$lab" "$out"
+	fi
+	e2e_check "$lab: $role has a standby again" e2e_wait_ms 20000 standby_back "$ep" "$role"
+}

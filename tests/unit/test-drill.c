@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the drill phase machine (synthetic timelines: order of
+ * signals, timeouts and the stalled phase), the probe arithmetic, the
+ * comparison with the estimate, and the report document validated against
+ * doc/drill-report.schema.json with a small validator of the subset it uses. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "milvusadm/buf.h"
+#include "milvusadm/drill.h"
+#include "milvusadm/fault.h"
+#include "milvusadm/output.h"
+#include "milvusadm/xalloc.h"
+#include "../../src/cmd/cmd-drill.h"
+
+#define T0 1700000000000LL
+
+static struct drill_sample
+sample(int64_t sent, int64_t done, bool ok)
+{
+	struct drill_sample s = { sent, done, ok };
+
+	return s;
+}
+
+static bool
+ev(struct drill_fsm *f, enum drill_ev e, int64_t at, int64_t id)
+{
+	return drill_fsm_event(f, e, at, id, NULL, NULL);
+}
+
+static bool
+probe(struct drill_fsm *f, int64_t sent, bool ok)
+{
+	struct drill_sample s = sample(sent, sent + 5, ok);
+
+	return drill_fsm_event(f, DRILL_EV_PROBE, sent + 5, 0, &s, NULL);
+}
+
+START_TEST(fsm_happy_path)
+{
+	struct drill_fsm f;
+
+	drill_fsm_init(&f, 7, false, 3, 30000, 0, 60000);
+	ck_assert_int_eq(f.phase, DRILL_PRECHECK);
+	ck_assert(!ev(&f, DRILL_EV_START, T0, 0));
+	ck_assert_int_eq(f.phase, DRILL_INJECT);
+	ck_assert(!ev(&f, DRILL_EV_INJECTED, T0 + 10, 0));
+	ck_assert_int_eq(f.phase, DRILL_DETECT);
+	/* A PUT by the old owner is no election. */
+	ck_assert(!ev(&f, DRILL_EV_ACTIVE_PUT, T0 + 50, 7));
+	ck_assert_int_eq(f.phase, DRILL_DETECT);
+	ck_assert(!ev(&f, DRILL_EV_ACTIVE_GONE, T0 + 4000, 0));
+	ck_assert_int_eq(f.phase, DRILL_ELECT);
+	ck_assert(!ev(&f, DRILL_EV_ACTIVE_PUT, T0 + 4100, 9));
+	ck_assert_int_eq(f.phase, DRILL_RECOVER);
+	ck_assert_int_eq(f.new_server_id, 9);
+	/* Probes before ready do not count. */
+	ck_assert(!probe(&f, T0 + 4150, true));
+	ck_assert(!ev(&f, DRILL_EV_READY, T0 + 4200, 0));
+	ck_assert(!probe(&f, T0 + 4300, true));
+	ck_assert(!probe(&f, T0 + 4500, false));	/* breaks the streak */
+	ck_assert(!probe(&f, T0 + 4700, true));
+	ck_assert(!probe(&f, T0 + 4900, true));
+	ck_assert(probe(&f, T0 + 5100, true));
+	ck_assert_int_eq(f.phase, DRILL_REPORT);
+	ck_assert_int_eq(f.verdict, DRILL_MET);
+	ck_assert_int_eq(f.recovered_ms, T0 + 4700);
+	ck_assert_int_eq(f.rto_ms, 4690);
+	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_DETECT), 3990);
+	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_ELECT), 100);
+	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_RECOVER), 600);
+	/* Nothing moves after the end. */
+	ck_assert(ev(&f, DRILL_EV_ABORT, T0 + 9000, 0));
+	ck_assert_int_eq(f.verdict, DRILL_MET);
+}
+END_TEST
+
+START_TEST(fsm_signal_before_answer)
+{
+	struct drill_fsm f;
+
+	/* A lease revoke: the watch sees the DELETE before the revoke's answer. */
+	drill_fsm_init(&f, 7, false, 1, 30000, 0, 60000);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_ACTIVE_GONE, T0 + 3, 0);
+	ck_assert_int_eq(f.phase, DRILL_INJECT);
+	ev(&f, DRILL_EV_INJECTED, T0 + 8, 0);
+	ck_assert_int_eq(f.injected_ms, T0);
+	ck_assert_int_eq(f.phase, DRILL_ELECT);
+	/* Taken over without a DELETE is detection and election at once. */
+	drill_fsm_init(&f, 7, false, 1, 30000, 0, 60000);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0 + 1, 0);
+	ev(&f, DRILL_EV_ACTIVE_PUT, T0 + 500, 8);
+	ck_assert_int_eq(f.detected_ms, T0 + 500);
+	ck_assert_int_eq(f.elected_ms, T0 + 500);
+	ck_assert_int_eq(f.phase, DRILL_RECOVER);
+}
+END_TEST
+
+START_TEST(fsm_missed_target)
+{
+	struct drill_fsm f;
+
+	drill_fsm_init(&f, 7, false, 1, 2000, 0, 60000);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0, 0);
+	ev(&f, DRILL_EV_ACTIVE_GONE, T0 + 2500, 0);
+	ev(&f, DRILL_EV_ACTIVE_PUT, T0 + 2600, 8);
+	ev(&f, DRILL_EV_READY, T0 + 2700, 0);
+	ck_assert(probe(&f, T0 + 2800, true));
+	ck_assert_int_eq(f.verdict, DRILL_MISSED);
+	ck_assert_int_eq(f.rto_ms, 2800);
+}
+END_TEST
+
+START_TEST(fsm_timeouts_name_the_phase)
+{
+	struct drill_fsm f;
+
+	/* The whole-drill timeout in ELECT: nobody took over. */
+	drill_fsm_init(&f, 7, false, 3, 30000, 0, 10000);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0 + 1, 0);
+	ev(&f, DRILL_EV_ACTIVE_GONE, T0 + 4000, 0);
+	ck_assert_int_eq(drill_fsm_next_timeout(&f, T0 + 4000), 6000);
+	ck_assert(!ev(&f, DRILL_EV_TICK, T0 + 9999, 0));
+	ck_assert(ev(&f, DRILL_EV_TICK, T0 + 10000, 0));
+	ck_assert_int_eq(f.verdict, DRILL_FAILED);
+	ck_assert_int_eq(f.stalled, DRILL_ELECT);
+	ck_assert_int_eq(f.rto_ms, -1);
+	ck_assert_ptr_nonnull(strstr(f.reason, "'elect'"));
+	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_ELECT), -1);
+	/* The per-phase timeout in DETECT, counted from the phase's start. */
+	drill_fsm_init(&f, 7, false, 3, 30000, 3000, 0);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0 + 1000, 0);
+	ck_assert(!ev(&f, DRILL_EV_TICK, T0 + 3999, 0));
+	ck_assert(ev(&f, DRILL_EV_TICK, T0 + 4000, 0));
+	ck_assert_int_eq(f.stalled, DRILL_DETECT);
+	ck_assert_ptr_nonnull(strstr(f.reason, "phase timeout"));
+	/* Recovery that never gets K good probes stalls in RECOVER. */
+	drill_fsm_init(&f, 7, false, 3, 30000, 0, 5000);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0, 0);
+	ev(&f, DRILL_EV_ACTIVE_PUT, T0 + 100, 8);
+	ev(&f, DRILL_EV_READY, T0 + 200, 0);
+	probe(&f, T0 + 300, true);
+	probe(&f, T0 + 400, false);
+	ck_assert(ev(&f, DRILL_EV_TICK, T0 + 5000, 0));
+	ck_assert_int_eq(f.stalled, DRILL_RECOVER);
+	/* Inject failure and abort. */
+	drill_fsm_init(&f, 7, false, 3, 30000, 0, 5000);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ck_assert(drill_fsm_event(&f, DRILL_EV_INJECT_FAILED, T0 + 5, 0, NULL, "no such pod"));
+	ck_assert_int_eq(f.stalled, DRILL_INJECT);
+	ck_assert_str_eq(f.reason, "inject failed: no such pod");
+	drill_fsm_init(&f, 7, false, 3, 30000, 0, 5000);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0, 0);
+	ck_assert(ev(&f, DRILL_EV_ABORT, T0 + 100, 0));
+	ck_assert_int_eq(f.verdict, DRILL_ABORTED);
+	ck_assert_int_eq(f.stalled, DRILL_DETECT);
+}
+END_TEST
+
+START_TEST(fsm_worker)
+{
+	struct drill_fsm f;
+
+	/* A worker: no election; recovery counts from the key's deletion. */
+	drill_fsm_init(&f, 12, true, 2, 30000, 0, 60000);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0, 0);
+	ck_assert(!ev(&f, DRILL_EV_ACTIVE_PUT, T0 + 10, 13));
+	ck_assert_int_eq(f.phase, DRILL_DETECT);
+	ev(&f, DRILL_EV_ACTIVE_GONE, T0 + 3000, 0);
+	ck_assert_int_eq(f.phase, DRILL_RECOVER);
+	ck_assert(!probe(&f, T0 + 3100, true));
+	ck_assert(probe(&f, T0 + 3300, true));
+	ck_assert_int_eq(f.rto_ms, 3100);
+	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_ELECT), 0);
+}
+END_TEST
+
+START_TEST(probe_arithmetic)
+{
+	struct drill_probe_stats st;
+	/* Out of order on purpose: answers come back out of order. */
+	struct drill_sample s[] = {
+		sample(T0 + 1000, T0 + 1010, false),
+		sample(T0 + 0, T0 + 10, true),
+		sample(T0 + 200, T0 + 300, true),
+		sample(T0 + 400, T0 + 2400, false),
+		sample(T0 + 600, T0 + 610, false),
+		sample(T0 + 1400, T0 + 1410, true),
+		sample(T0 + 800, T0 + 810, false),
+	};
+
+	drill_probe_stats(s, 7, T0, T0 + 2000, &st);
+	ck_assert_int_eq(st.sent, 7);
+	ck_assert_int_eq(st.ok, 3);
+	ck_assert_int_eq(st.failed, 4);
+	ck_assert_int_eq(st.success_permille, 428);
+	ck_assert_int_eq(st.first_fail_ms, T0 + 400);
+	ck_assert_int_eq(st.last_fail_ms, T0 + 1000);
+	ck_assert_int_eq(st.window_ms, 600);
+	ck_assert_int_eq(st.longest_gap_ms, 1200);	/* 200 → 1400 */
+	/* The tail after the last success counts too. */
+	drill_probe_stats(s, 7, T0, T0 + 5000, &st);
+	ck_assert_int_eq(st.longest_gap_ms, 3600);
+	/* None at all. */
+	drill_probe_stats(NULL, 0, T0, T0 + 700, &st);
+	ck_assert_int_eq(st.success_permille, 1000);
+	ck_assert_int_eq(st.window_ms, 0);
+	ck_assert_int_eq(st.longest_gap_ms, 700);
+	/* One failure: a window of zero length, but a failure. */
+	drill_probe_stats(s + 4, 1, T0 + 600, T0 + 600, &st);
+	ck_assert_int_eq(st.failed, 1);
+	ck_assert_int_eq(st.window_ms, 0);
+	ck_assert_int_eq(st.success_permille, 0);
+}
+END_TEST
+
+/* A finished SIGKILL drill with its estimate. */
+static struct drill_report *
+report_fixture(void)
+{
+	struct drill_report *r = xcalloc(1, sizeof *r);
+	struct drill_fsm *f = &r->fsm;
+
+	r->id = xstrdup("20231114T221320Z-rootcoord");
+	r->created_ms = T0;
+	r->target = xstrdup("rootcoord");
+	r->role = xstrdup("rootcoord");
+	r->kind = xstrdup("coordinator");
+	r->server_id = 7;
+	r->address = xstrdup("10.0.0.5:53100");
+	r->backend = xstrdup("lab");
+	r->signal = xstrdup("SIGKILL");
+	r->milvus_version = xstrdup("2.5.27");
+	r->session_ttl_s = 10;
+	r->probe_rate = 5;
+	r->probe_calls = xstrdup("collections/list");
+	r->est_ms[0] = 10000, r->est_ms[1] = 100, r->est_ms[2] = 2000;
+	r->est_total_ms = 12100;
+	drill_fsm_init(f, 7, false, 1, 30000, 0, 60000);
+	ev(f, DRILL_EV_START, T0, 0);
+	ev(f, DRILL_EV_INJECTED, T0, 0);
+	ev(f, DRILL_EV_ACTIVE_GONE, T0 + 9000, 0);
+	ev(f, DRILL_EV_ACTIVE_PUT, T0 + 9050, 8);
+	ev(f, DRILL_EV_READY, T0 + 9500, 0);
+	probe(f, T0 + 9600, true);
+	r->new_server_id = 8;
+	drill_report_note(r, "a note with \"quotes\"");
+	return r;
+}
+
+START_TEST(compare_names_dominant)
+{
+	struct drill_report *r = report_fixture();
+	struct buf md = BUF_INIT;
+
+	drill_report_compare(r);
+	ck_assert_str_eq(r->dominant, "detection");
+	ck_assert_ptr_nonnull(strstr(r->advice, "session TTL 10s"));
+	ck_assert_ptr_nonnull(strstr(r->advice, "lower common.session.ttl or use graceful stop"));
+	drill_report_markdown(r, &md);
+	ck_assert_ptr_nonnull(strstr(md.data, "verdict: **met**"));
+	ck_assert_ptr_nonnull(strstr(md.data, "| detect | 9.0s |"));
+	buf_release(&md);
+	free(r->signal);
+	r->signal = xstrdup("lease revoke");
+	drill_report_compare(r);
+	ck_assert_ptr_null(strstr(r->advice, "session TTL"));
+	drill_report_free(r);
+}
+END_TEST
+
+/* ---- the subset of JSON Schema that doc/drill-report.schema.json uses ---- */
+
+static bool
+type_is(const cJSON *v, const char *t)
+{
+	if (strcmp(t, "object") == 0)
+		return cJSON_IsObject(v);
+	if (strcmp(t, "array") == 0)
+		return cJSON_IsArray(v);
+	if (strcmp(t, "string") == 0)
+		return cJSON_IsString(v);
+	if (strcmp(t, "integer") == 0)
+		return cJSON_IsNumber(v) && v->valuedouble == (double)(int64_t)v->valuedouble;
+	if (strcmp(t, "boolean") == 0)
+		return cJSON_IsBool(v);
+	if (strcmp(t, "null") == 0)
+		return cJSON_IsNull(v);
+	return false;
+}
+
+static int
+validate(const cJSON *s, const cJSON *v, const char *path, char *why, size_t len)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(s, "type"), *x, *p, *props;
+	const cJSON *en = cJSON_GetObjectItemCaseSensitive(s, "enum");
+	const cJSON *co = cJSON_GetObjectItemCaseSensitive(s, "const");
+	const cJSON *ap = cJSON_GetObjectItemCaseSensitive(s, "additionalProperties");
+	const cJSON *mi = cJSON_GetObjectItemCaseSensitive(s, "minimum");
+	char sub[256];
+	bool ok;
+
+	if (cJSON_IsString(t) && !type_is(v, t->valuestring))
+		return snprintf(why, len, "%s: not %s", path, t->valuestring), -1;
+	if (cJSON_IsArray(t)) {
+		ok = false;
+		cJSON_ArrayForEach(x, t)
+			ok = ok || type_is(v, x->valuestring);
+		if (!ok)
+			return snprintf(why, len, "%s: wrong type", path), -1;
+	}
+	if (co != NULL && !cJSON_Compare(co, v, true))
+		return snprintf(why, len, "%s: not the const", path), -1;
+	if (en != NULL) {
+		ok = false;
+		cJSON_ArrayForEach(x, en)
+			ok = ok || cJSON_Compare(x, v, true);
+		if (!ok)
+			return snprintf(why, len, "%s: not in the enum", path), -1;
+	}
+	if (cJSON_IsNumber(mi) && cJSON_IsNumber(v) && v->valuedouble < mi->valuedouble)
+		return snprintf(why, len, "%s: below the minimum", path), -1;
+	if (cJSON_IsObject(v)) {
+		props = cJSON_GetObjectItemCaseSensitive(s, "properties");
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(s, "required")) {
+			if (cJSON_GetObjectItemCaseSensitive(v, x->valuestring) == NULL)
+				return snprintf(why, len, "%s: missing %s", path, x->valuestring), -1;
+		}
+		cJSON_ArrayForEach(x, v) {
+			p = cJSON_GetObjectItemCaseSensitive(props, x->string);
+			snprintf(sub, sizeof sub, "%s.%s", path, x->string);
+			if (p == NULL && cJSON_IsFalse(ap))
+				return snprintf(why, len, "%.200s: not allowed", sub), -1;
+			if (p != NULL && validate(p, x, sub, why, len) == -1)
+				return -1;
+		}
+	}
+	if (cJSON_IsArray(v) && (p = cJSON_GetObjectItemCaseSensitive(s, "items")) != NULL) {
+		cJSON_ArrayForEach(x, v) {
+			snprintf(sub, sizeof sub, "%s[]", path);
+			if (validate(p, x, sub, why, len) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static cJSON *
+load_schema(void)
+{
+	FILE *f = fopen(SCHEMA_PATH, "r");
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	cJSON *j;
+
+	ck_assert_ptr_nonnull(f);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	j = cJSON_ParseWithLength(b.data, b.len);
+	buf_release(&b);
+	ck_assert_ptr_nonnull(j);
+	return j;
+}
+
+static cJSON *
+render_json(const struct drill_report *r)
+{
+	struct out_doc *d = drill_report_doc(r);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	cJSON *j;
+
+	out_doc_render(d, f, OUT_JSON, false);
+	fclose(f);
+	out_doc_free(d);
+	j = cJSON_ParseWithLength(text, len);
+	free(text);
+	ck_assert_ptr_nonnull(j);
+	return j;
+}
+
+START_TEST(report_matches_schema)
+{
+	struct drill_report *r = report_fixture(), *back;
+	cJSON *schema = load_schema(), *j, *bad;
+	char why[256] = "", path[] = "/tmp/test-drill-XXXXXX", *text;
+	struct drill_fsm *f;
+	FILE *fp;
+	int fd;
+
+	drill_report_compare(r);
+	j = render_json(r);
+	ck_assert_msg(validate(schema, j, "$", why, sizeof why) == 0, "%s", why);
+	/* The validator does catch a wrong document. */
+	bad = cJSON_Duplicate(j, true);
+	cJSON_ReplaceItemInObject(bad, "verdict", cJSON_CreateString("ok"));
+	ck_assert_int_eq(validate(schema, bad, "$", why, sizeof why), -1);
+	cJSON_Delete(bad);
+	bad = cJSON_Duplicate(j, true);
+	cJSON_AddNumberToObject(cJSON_GetObjectItem(bad, "times"), "extra_ms", 1);
+	ck_assert_int_eq(validate(schema, bad, "$", why, sizeof why), -1);
+	cJSON_Delete(bad);
+	/* Saved and read back, the report is the same. */
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	text = cJSON_PrintUnformatted(j);
+	fputs(text, fp);
+	fclose(fp);
+	free(text);
+	back = drill_report_load(path, why, sizeof why);
+	ck_assert_msg(back != NULL, "%s", why);
+	ck_assert_str_eq(back->id, r->id);
+	ck_assert_int_eq(back->fsm.rto_ms, r->fsm.rto_ms);
+	ck_assert_int_eq(back->fsm.detected_ms, r->fsm.detected_ms);
+	ck_assert_int_eq(back->new_server_id, 8);
+	ck_assert_str_eq(back->advice, r->advice);
+	ck_assert_uint_eq(back->n_notes, 1);
+	drill_report_free(back);
+	unlink(path);
+	cJSON_Delete(j);
+	/* A failed drill validates too (nulls where nothing was reached). */
+	f = &r->fsm;
+	drill_fsm_init(f, 7, false, 3, 30000, 0, 1000);
+	ev(f, DRILL_EV_START, T0, 0);
+	ev(f, DRILL_EV_INJECTED, T0, 0);
+	ev(f, DRILL_EV_TICK, T0 + 1000, 0);
+	r->new_server_id = 0;
+	drill_report_compare(r);
+	j = render_json(r);
+	ck_assert_msg(validate(schema, j, "$", why, sizeof why) == 0, "%s", why);
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "stalled_phase")->valuestring, "detect");
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "rto_ms")));
+	cJSON_Delete(j);
+	cJSON_Delete(schema);
+	drill_report_free(r);
+}
+END_TEST
+
+START_TEST(backends_listed)
+{
+	const char *opts[] = { "signal=TERM", "lab=x", NULL };
+
+	ck_assert_ptr_nonnull(fault_backend_find("etcd-lease"));
+	ck_assert_ptr_nonnull(fault_backend_find("stop"));
+	ck_assert_ptr_null(fault_backend_find("nope"));
+	ck_assert_str_eq(fault_option(opts, "signal"), "TERM");
+	ck_assert_str_eq(fault_option(opts, "lab"), "x");
+	ck_assert_ptr_null(fault_option(opts, "sig"));
+	ck_assert_ptr_null(fault_option(NULL, "sig"));
+}
+END_TEST
+
+Suite *
+test_suite(void)
+{
+	Suite *s = suite_create("drill");
+	TCase *tc = tcase_create("drill");
+
+	tcase_add_test(tc, fsm_happy_path);
+	tcase_add_test(tc, fsm_signal_before_answer);
+	tcase_add_test(tc, fsm_missed_target);
+	tcase_add_test(tc, fsm_timeouts_name_the_phase);
+	tcase_add_test(tc, fsm_worker);
+	tcase_add_test(tc, probe_arithmetic);
+	tcase_add_test(tc, compare_names_dominant);
+	tcase_add_test(tc, report_matches_schema);
+	tcase_add_test(tc, backends_listed);
+	suite_add_tcase(s, tc);
+	return s;
+}
