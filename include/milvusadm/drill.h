@@ -15,6 +15,7 @@ struct loop;
 struct state;
 struct profile;
 struct buf;
+struct milvus_replica;
 
 enum drill_phase {
 	DRILL_PRECHECK = 0,
@@ -45,6 +46,8 @@ struct drill_sample {
 	int64_t sent_ms;		/* wall clock when sent */
 	int64_t done_ms;		/* wall clock when answered (or failed) */
 	bool ok;
+	const char *uri;		/* the proxy that answered or failed last, NULL
+					   unknown; owned by the probes */
 };
 
 struct drill_probe_stats {
@@ -73,12 +76,16 @@ enum drill_ev {
 	DRILL_EV_PROBE,			/* a probe finished; sample */
 	DRILL_EV_TICK,			/* time passes: timeouts */
 	DRILL_EV_ABORT,			/* Ctrl-C */
+	DRILL_EV_SERVED,		/* a worker's work is served again elsewhere
+					   (querynode: replicas without it) */
 };
 
 struct drill_fsm {
 	enum drill_phase phase;
 	enum drill_verdict verdict;
 	bool worker;			/* no election: DETECT → RECOVER */
+	bool wait_served;		/* worker: RECOVER's probes count only after
+					   DRILL_EV_SERVED (set after init) */
 	int64_t old_server_id;
 	int64_t new_server_id;		/* 0 until ELECT ends */
 	int recover_k;			/* consecutive successful probes needed */
@@ -108,6 +115,9 @@ void drill_fsm_init(struct drill_fsm *f, int64_t old_server_id, bool worker, int
  * (f->verdict is then final and f->phase is DRILL_REPORT). */
 bool drill_fsm_event(struct drill_fsm *f, enum drill_ev ev, int64_t at_ms, int64_t server_id,
     const struct drill_sample *sample, const char *reason);
+/* Querynode drills: true when no replica lists dead_id (RW, RO or in a
+ * shard) and each replica has at least one RW node. Pure. */
+bool drill_replicas_served(const struct milvus_replica *r, size_t n, int64_t dead_id);
 /* Milliseconds until the next timeout, -1 when none is pending. */
 int64_t drill_fsm_next_timeout(const struct drill_fsm *f, int64_t now_ms);
 /* Duration of phase p in ms (DETECT, ELECT, RECOVER), -1 when not complete. */
@@ -144,6 +154,14 @@ struct drill_report {
 	char *advice;			/* one line, NULL if none */
 	char **notes;
 	size_t n_notes;
+	/* Which proxies answered the probes (all workers; the point of a proxy
+	 * drill): per URI, and the one that answered the K recovering probes. */
+	struct drill_via {
+		char *uri;
+		int64_t ok, failed;
+	} *via;
+	size_t n_via;
+	char *recovered_via;
 };
 
 void drill_report_free(struct drill_report *r);

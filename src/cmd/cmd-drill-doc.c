@@ -14,6 +14,12 @@ static const struct out_col phase_cols[] = {
 	{ "ms", "DURATION", OCOL_DURATION_MS },
 };
 
+static const struct out_col via_cols[] = {
+	{ "uri", "PROXY", OCOL_STR },
+	{ "ok", "OK", OCOL_INT },
+	{ "failed", "FAILED", OCOL_INT },
+};
+
 /* Times and durations: null when not reached. */
 static void
 int_or_null(struct out_obj *o, const char *key, int64_t v, int64_t unknown)
@@ -41,8 +47,9 @@ drill_report_doc(const struct drill_report *r)
 {
 	const struct drill_fsm *f = &r->fsm;
 	struct out_doc *d = out_doc_new("drill-report");
-	struct out_obj *root = out_doc_root(d), *o;
+	struct out_obj *root = out_doc_root(d), *o, *row;
 	struct out_tab *t;
+	size_t i;
 
 	out_str(root, "id", r->id);
 	out_int(root, "created_ms", r->created_ms);
@@ -73,6 +80,8 @@ drill_report_doc(const struct drill_report *r)
 	out_str(o, "detail", r->inject_detail);
 	out_str(root, "milvus_version", r->milvus_version);
 	int_or_null(root, "session_ttl_s", r->session_ttl_s, -1);
+	/* Workers have no active/standby: the elect phase does not apply. */
+	out_bool(root, "election_applicable", !f->worker);
 	o = out_obj(root, "times");
 	int_or_null(o, "started_ms", f->started_ms, 0);
 	int_or_null(o, "injected_ms", f->injected_ms, 0);
@@ -100,6 +109,15 @@ drill_report_doc(const struct drill_report *r)
 	int_or_null(o, "last_fail_ms", r->probes.last_fail_ms, 0);
 	out_int(o, "window_ms", r->probes.window_ms);
 	out_int(o, "longest_gap_ms", r->probes.longest_gap_ms);
+	out_str(o, "recovered_via", r->recovered_via);
+	t = out_table(o, "by_proxy", "probes by proxy", via_cols,
+	    sizeof via_cols / sizeof via_cols[0]);
+	for (i = 0; i < r->n_via; i++) {
+		row = out_row(t);
+		out_str(row, "uri", r->via[i].uri);
+		out_int(row, "ok", r->via[i].ok);
+		out_int(row, "failed", r->via[i].failed);
+	}
 	o = out_obj(root, "estimate");
 	int_or_null(o, "detection_ms", r->est_ms[0], -1);
 	int_or_null(o, "election_ms", r->est_ms[1], -1);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "milvusadm/drill.h"
+#include "milvusadm/milvus_mgmt.h"
 #include "milvusadm/xalloc.h"
 
 static const char *const phase_names[DRILL_PHASES] = {
@@ -144,7 +145,9 @@ fsm_advance(struct drill_fsm *f)
 	if (f->phase == DRILL_DETECT && f->detected_ms > 0) {
 		f->phase = f->worker ? DRILL_RECOVER : DRILL_ELECT;
 		f->phase_ms = f->detected_ms;
-		if (f->worker)
+		/* A worker's work is served again at once (a proxy: the others
+		 * answer) unless the drill waits for a signal that it moved. */
+		if (f->worker && !f->wait_served)
 			f->ready_ms = f->detected_ms;
 	}
 	if (f->phase == DRILL_ELECT && f->elected_ms > 0) {
@@ -242,6 +245,12 @@ drill_fsm_event(struct drill_fsm *f, enum drill_ev ev, int64_t at, int64_t serve
 			f->streak = 0;
 		}
 		return false;
+	case DRILL_EV_SERVED:
+		if (f->phase == DRILL_RECOVER && f->worker && f->ready_ms == 0) {
+			f->ready_ms = at;
+			f->streak = 0;
+		}
+		return false;
 	case DRILL_EV_PROBE:
 		return fsm_probe(f, sample);
 	case DRILL_EV_TICK:
@@ -251,6 +260,36 @@ drill_fsm_event(struct drill_fsm *f, enum drill_ev ev, int64_t at, int64_t serve
 		    reason != NULL ? reason : "interrupted");
 	}
 	return false;
+}
+
+static bool
+ids_have(const int64_t *v, size_t n, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == id)
+			return true;
+	}
+	return false;
+}
+
+bool
+drill_replicas_served(const struct milvus_replica *r, size_t n, int64_t dead_id)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].n_rw_nodes == 0 || ids_have(r[i].rw_nodes, r[i].n_rw_nodes, dead_id) ||
+		    ids_have(r[i].ro_nodes, r[i].n_ro_nodes, dead_id))
+			return false;
+		for (j = 0; j < r[i].n_shards; j++) {
+			if (r[i].shards[j].leader_id == dead_id ||
+			    ids_have(r[i].shards[j].nodes, r[i].shards[j].n_nodes, dead_id))
+				return false;
+		}
+	}
+	return true;
 }
 
 int64_t

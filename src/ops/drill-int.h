@@ -26,4 +26,27 @@ void drill_probes_stop(struct drill_probes *p);
 const struct drill_sample *drill_probes_samples(const struct drill_probes *p, size_t *n);
 void drill_probes_free(struct drill_probes *p);
 
+/* ---- drill-worker.c: what worker drills need beyond the phases ---- */
+
+struct component;
+struct drill_served;
+
+/* Replicas are asked for this often while a querynode drill waits. */
+#define DRILL_SERVED_EVERY_MS	250
+
+/* `drill run proxy`: the healthy proxy milvus.uri points at, else the first
+ * healthy one; NULL when none. */
+const struct component *drill_pick_proxy(struct state *st);
+/* Per proxy URI, the probes it answered (or failed last) from started_ms on. */
+void drill_count_via(struct drill_report *r, const struct drill_sample *s, size_t n);
+/* Polls of /api/v1/_qc/replica through the proxies (round robin past errors)
+ * until no replica lists dead_id and each has a RW node: then served(at, arg). */
+struct drill_served *drill_served_new(struct state *st, int64_t dead_id,
+    void (*served)(int64_t at, void *arg), void *arg);
+/* Ask again when the last answer came and DRILL_SERVED_EVERY_MS passed. */
+void drill_served_poll(struct drill_served *sv, int64_t now_ms);
+/* A note for the report: how many polls, how many failed and why. */
+void drill_served_note(const struct drill_served *sv, struct drill_report *r);
+void drill_served_free(struct drill_served *sv);
+
 #endif

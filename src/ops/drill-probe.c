@@ -22,6 +22,9 @@
 #define PROBE_MAX_INFLIGHT	32
 /* Bound the samples kept (an hour at 50 per second). */
 #define PROBE_MAX_SAMPLES	180000
+/* Distinct proxy URIs remembered for the samples (the client has at most as
+ * many as the model has proxies, plus milvus.uri). */
+#define PROBE_MAX_URIS		16
 
 enum probe_call { PC_LIST, PC_DESCRIBE, PC_LOAD_STATE, PC_COUNT, PC_STATS };
 
@@ -55,6 +58,8 @@ struct drill_probes {
 	 * is cleared when probing stops so late answers are dropped. */
 	struct probe_req **reqs;
 	size_t n_reqs;
+	char *uris[PROBE_MAX_URIS];	/* what samples' uri point to */
+	size_t n_uris;
 };
 
 static void
@@ -158,14 +163,33 @@ drill_probes_calls(const struct drill_probes *p)
 	return p->calls_text;
 }
 
+/* The stored copy of uri, so samples can point at it; NULL past the bound. */
+static const char *
+probes_intern(struct drill_probes *p, const char *uri)
+{
+	size_t i;
+
+	if (uri == NULL || uri[0] == '\0')
+		return NULL;
+	for (i = 0; i < p->n_uris; i++) {
+		if (strcmp(p->uris[i], uri) == 0)
+			return p->uris[i];
+	}
+	if (p->n_uris == PROBE_MAX_URIS)
+		return NULL;
+	p->uris[p->n_uris] = xstrdup(uri);
+	return p->uris[p->n_uris++];
+}
+
 static void
-probes_record(struct drill_probes *p, int64_t sent_ms, bool ok)
+probes_record(struct drill_probes *p, int64_t sent_ms, bool ok, const char *uri)
 {
 	struct drill_sample s;
 
 	s.sent_ms = sent_ms;
 	s.done_ms = time_wall_ms();
 	s.ok = ok;
+	s.uri = probes_intern(p, uri);
 	if (p->n_samples < PROBE_MAX_SAMPLES) {
 		p->samples = xreallocarray(p->samples, p->n_samples + 1, sizeof *p->samples);
 		p->samples[p->n_samples++] = s;
@@ -183,7 +207,7 @@ probe_answered(const struct milvus_rest_result *res, void *arg)
 	if (!r->live)
 		return;
 	r->live = false;
-	probes_record(p, r->sent_ms, res->err == MREST_OK);
+	probes_record(p, r->sent_ms, res->err == MREST_OK, res->uri);
 }
 
 static void probes_tick(void *arg);
@@ -196,7 +220,7 @@ probes_send(struct drill_probes *p)
 	int rc = -1;
 
 	if (p->inflight >= PROBE_MAX_INFLIGHT) {
-		probes_record(p, time_wall_ms(), false);
+		probes_record(p, time_wall_ms(), false, NULL);
 		return;
 	}
 	r = xcalloc(1, sizeof *r);
@@ -226,7 +250,7 @@ probes_send(struct drill_probes *p)
 		p->inflight++;
 	else {
 		r->live = false;
-		probes_record(p, r->sent_ms, false);
+		probes_record(p, r->sent_ms, false, NULL);
 	}
 }
 
@@ -285,6 +309,8 @@ drill_probes_free(struct drill_probes *p)
 		free(p->reqs[i]);
 	free(p->reqs);
 	free(p->samples);
+	for (i = 0; i < p->n_uris; i++)
+		free(p->uris[i]);
 	free(p->calls_text);
 	free(p->db);
 	free(p->name);

@@ -19,6 +19,7 @@
 /* Saved reports are ours, but a file is still input: bound it. */
 #define REPORT_MAX_BYTES	(1024 * 1024)
 #define REPORT_MAX_NOTES	64
+#define REPORT_MAX_VIA		16
 
 void
 drill_report_free(struct drill_report *r)
@@ -46,6 +47,10 @@ drill_report_free(struct drill_report *r)
 	for (i = 0; i < r->n_notes; i++)
 		free(r->notes[i]);
 	free(r->notes);
+	for (i = 0; i < r->n_via; i++)
+		free(r->via[i].uri);
+	free(r->via);
+	free(r->recovered_via);
 	free(r);
 }
 
@@ -177,14 +182,19 @@ drill_report_markdown(const struct drill_report *r, struct buf *b)
 	md_time(b, "inject asked", f->started_ms, ms);
 	md_time(b, "injected", f->injected_ms, ms);
 	md_time(b, "old active gone", f->detected_ms, ms);
-	md_time(b, "new active elected", f->elected_ms, ms);
+	if (f->worker)
+		buf_adds(b, "| new active elected | not applicable (a worker) | – |\n");
+	else
+		md_time(b, "new active elected", f->elected_ms, ms);
 	md_time(b, "new active ready", f->ready_ms, ms);
 	md_time(b, "recovered", f->recovered_ms, ms);
 	md_time(b, "ended", f->ended_ms, ms);
 	buf_adds(b, "\n## Phases\n\n| phase | duration |\n| --- | --- |\n");
 	for (i = 0; i < 4; i++) {
 		ms = drill_fsm_phase_ms(f, ph[i]);
-		if (ms < 0)
+		if (f->worker && ph[i] == DRILL_ELECT)
+			buf_adds(b, "| elect | not applicable |\n");
+		else if (ms < 0)
 			buf_printf(b, "| %s | – |\n", drill_phase_name(ph[i]));
 		else {
 			time_format_duration(ms, d, sizeof d);
@@ -204,6 +214,11 @@ drill_report_markdown(const struct drill_report *r, struct buf *b)
 	    r->probes.failed > 0 ? d : "none");
 	time_format_duration(r->probes.longest_gap_ms, d, sizeof d);
 	buf_printf(b, "- longest gap between successes: %s\n", d);
+	for (i = 0; i < r->n_via; i++)
+		buf_printf(b, "- through %s: ok %lld, failed %lld\n", r->via[i].uri,
+		    (long long)r->via[i].ok, (long long)r->via[i].failed);
+	if (r->recovered_via != NULL)
+		buf_printf(b, "- recovered through %s\n", r->recovered_via);
 	buf_adds(b, "\n## Against `ha estimate`\n\n");
 	if (r->est_total_ms >= 0) {
 		time_format_duration(r->est_total_ms, d, sizeof d);
@@ -278,6 +293,23 @@ phase_from(const char *s)
 	return DRILL_REPORT;
 }
 
+/* probes.by_proxy (reports from before it have none). */
+static void
+load_via(struct drill_report *r, const cJSON *a)
+{
+	const cJSON *it;
+	char *uri;
+
+	cJSON_ArrayForEach(it, a) {
+		if (r->n_via >= REPORT_MAX_VIA || (uri = j_str(it, "uri")) == NULL)
+			continue;
+		r->via = xreallocarray(r->via, r->n_via + 1, sizeof *r->via);
+		r->via[r->n_via].uri = uri;
+		r->via[r->n_via].ok = j_int(it, "ok", 0);
+		r->via[r->n_via++].failed = j_int(it, "failed", 0);
+	}
+}
+
 static void
 load_fill(struct drill_report *r, const cJSON *j)
 {
@@ -339,6 +371,8 @@ load_fill(struct drill_report *r, const cJSON *j)
 	r->probes.last_fail_ms = j_int(p, "last_fail_ms", 0);
 	r->probes.window_ms = j_int(p, "window_ms", 0);
 	r->probes.longest_gap_ms = j_int(p, "longest_gap_ms", 0);
+	r->recovered_via = j_str(p, "recovered_via");
+	load_via(r, cJSON_GetObjectItemCaseSensitive(p, "by_proxy"));
 	e = cJSON_GetObjectItemCaseSensitive(j, "estimate");
 	r->est_ms[0] = j_int(e, "detection_ms", -1);
 	r->est_ms[1] = j_int(e, "election_ms", -1);

@@ -52,6 +52,7 @@ struct drill {
 	uint64_t tick, inject_timer;
 	bool injecting, finished, ready_inflight;
 	int64_t next_ready_ms;
+	struct drill_served *served;	/* querynode: replicas without it */
 	char *lock_path;
 	bool locked;
 	void (*done)(void *);
@@ -126,6 +127,7 @@ lock_release(struct drill *d)
 }
 
 static void drill_sample(const struct drill_sample *s, void *arg);
+static void drill_served(int64_t at, void *arg);
 
 /* ---- PRECHECK ---- */
 
@@ -175,13 +177,17 @@ precheck_target(struct drill *d, const char *target, bool *refused, char *err, s
 			return refuse(refused, err, errlen, "no server '%s' in the cluster", target);
 	} else {
 		snprintf(role, sizeof role, "%s", target);
-		if (!cluster_is_coord_role(role))
+		if (strcmp(role, "proxy") == 0 && (comp = drill_pick_proxy(d->st)) == NULL)
+			return refuse(refused, err, errlen, "no healthy proxy in the cluster");
+		if (comp == NULL && !cluster_is_coord_role(role))
 			return refuse(refused, err, errlen, "'%s' is not a coordinator role: name "
 			    "a server as ROLE/SERVER_ID", target);
-		if (strcmp(role, "mixcoord") != 0 && cluster_leader(c, "mixcoord") != NULL)
+		if (comp == NULL && strcmp(role, "mixcoord") != 0 &&
+		    cluster_leader(c, "mixcoord") != NULL)
 			return refuse(refused, err, errlen, "the coordinators run in mixcoord on "
 			    "this cluster: drill 'mixcoord'");
-		comp = cluster_active(c, role);
+		if (comp == NULL)
+			comp = cluster_active(c, role);
 		if (comp == NULL)
 			return refuse(refused, err, errlen, "no active '%s' in the cluster", role);
 	}
@@ -432,6 +438,11 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 	    o->recover_k > 0 ? o->recover_k : 3,
 	    o->rto_target_ms > 0 ? o->rto_target_ms : p != NULL ? p->drill_rto_target_ms : 30000,
 	    o->phase_timeout_ms, o->timeout_ms > 0 ? o->timeout_ms : DRILL_DEFAULT_TIMEOUT_MS);
+	/* A querynode's segments are served again once querycoord moved its
+	 * replicas' work elsewhere: probes before that prove little. */
+	r->fsm.wait_served = strcmp(r->role, "querynode") == 0;
+	if (r->fsm.wait_served)
+		d->served = drill_served_new(st, r->server_id, drill_served, d);
 	return d;
 fail:
 	drill_free(d);
@@ -460,9 +471,17 @@ drill_plan(struct drill *d, struct buf *out)
 		buf_printf(out, "detect: watch %s until server %" PRId64 " no longer owns it\n"
 		    "elect: the same watch, until another server writes it\n", d->watch_key,
 		    r->server_id);
-	buf_printf(out, "recover: %s/management/check/ready?role=%s on the new active every "
-	    "%d ms, then %d probes in a row succeed\n", f->worker ? "(skipped) " : "",
-	    r->role, DRILL_READY_EVERY_MS, f->recover_k);
+	if (f->wait_served)
+		buf_printf(out, "recover: /api/v1/_qc/replica on a proxy every %d ms until no "
+		    "replica lists server %" PRId64 " and each has a RW node, then %d probes in "
+		    "a row succeed\n", DRILL_SERVED_EVERY_MS, r->server_id, f->recover_k);
+	else if (f->worker)
+		buf_printf(out, "recover: %d probes in a row succeed through the remaining "
+		    "proxies\n", f->recover_k);
+	else
+		buf_printf(out, "recover: /management/check/ready?role=%s on the new active "
+		    "every %d ms, then %d probes in a row succeed\n", r->role,
+		    DRILL_READY_EVERY_MS, f->recover_k);
 	buf_printf(out, "probes: %" PRId64 "/s through the proxies: %s%s%s\n", r->probe_rate,
 	    r->probe_calls, r->probe_collection != NULL ? " on " : "",
 	    r->probe_collection != NULL ? r->probe_collection : "");
@@ -500,6 +519,9 @@ drill_finish(struct drill *d)
 	d->tick = d->inject_timer = 0;
 	s = drill_probes_samples(d->probes, &n);
 	drill_probe_stats(s, n, r->fsm.started_ms, r->fsm.ended_ms, &r->probes);
+	drill_count_via(r, s, n);
+	if (d->served != NULL)
+		drill_served_note(d->served, r);
 	r->new_server_id = r->fsm.new_server_id;
 	drill_report_compare(r);
 	lock_release(d);
@@ -520,7 +542,15 @@ drill_event(struct drill *d, enum drill_ev ev, int64_t at, int64_t id,
 static void
 drill_sample(const struct drill_sample *s, void *arg)
 {
-	drill_event(arg, DRILL_EV_PROBE, s->done_ms, 0, s, NULL);
+	struct drill *d = arg;
+	struct drill_report *r = d->rep;
+	bool ended = d->finished;
+
+	/* done() only flags the waiter, so d is still here: when this probe was
+	 * the K-th good one in a row, its proxy served the recovery. */
+	drill_event(d, DRILL_EV_PROBE, s->done_ms, 0, s, NULL);
+	if (!ended && r->fsm.recovered_ms > 0 && r->recovered_via == NULL && s->uri != NULL)
+		r->recovered_via = xstrdup(s->uri);
 }
 
 static void
@@ -628,6 +658,12 @@ drill_ready_cb(const struct milvus_mgmt_result *res, void *arg)
 }
 
 static void
+drill_served(int64_t at, void *arg)
+{
+	drill_event(arg, DRILL_EV_SERVED, at, 0, NULL, NULL);
+}
+
+static void
 drill_tick(void *arg)
 {
 	struct drill *d = arg;
@@ -648,6 +684,8 @@ drill_tick(void *arg)
 		free(base);
 		d->next_ready_ms = now + DRILL_READY_EVERY_MS;
 	}
+	if (f->phase == DRILL_RECOVER && d->served != NULL && f->ready_ms == 0)
+		drill_served_poll(d->served, now);
 	d->tick = loop_timer_add(d->loop, DRILL_TICK_MS, drill_tick, d);
 }
 
@@ -707,6 +745,7 @@ drill_free(struct drill *d)
 		loop_timer_cancel(d->loop, d->inject_timer);
 	lock_release(d);
 	drill_probes_free(d->probes);
+	drill_served_free(d->served);
 	if (d->fb != NULL)
 		d->ops->close(d->fb);
 	for (i = 0; d->options != NULL && d->options[i] != NULL; i++)

@@ -14,6 +14,7 @@
 #include "milvusadm/buf.h"
 #include "milvusadm/drill.h"
 #include "milvusadm/fault.h"
+#include "milvusadm/milvus_mgmt.h"
 #include "milvusadm/output.h"
 #include "milvusadm/xalloc.h"
 #include "../../src/cmd/cmd-drill.h"
@@ -23,7 +24,7 @@
 static struct drill_sample
 sample(int64_t sent, int64_t done, bool ok)
 {
-	struct drill_sample s = { sent, done, ok };
+	struct drill_sample s = { sent, done, ok, NULL };
 
 	return s;
 }
@@ -186,6 +187,97 @@ START_TEST(fsm_worker)
 	ck_assert(probe(&f, T0 + 3300, true));
 	ck_assert_int_eq(f.rto_ms, 3100);
 	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_ELECT), 0);
+}
+END_TEST
+
+START_TEST(fsm_worker_waits_served)
+{
+	struct drill_fsm f;
+
+	/* A querynode: after its key went, probes count only once its replicas
+	 * are served elsewhere. */
+	drill_fsm_init(&f, 12, true, 2, 30000, 0, 60000);
+	f.wait_served = true;
+	ck_assert(!ev(&f, DRILL_EV_SERVED, T0 - 5, 0));
+	ck_assert_int_eq(f.ready_ms, 0);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0, 0);
+	ck_assert(!ev(&f, DRILL_EV_SERVED, T0 + 100, 0));
+	ck_assert_int_eq(f.ready_ms, 0);
+	ev(&f, DRILL_EV_ACTIVE_GONE, T0 + 3000, 0);
+	ck_assert_int_eq(f.phase, DRILL_RECOVER);
+	ck_assert_int_eq(f.ready_ms, 0);
+	ck_assert(!probe(&f, T0 + 3100, true));
+	ck_assert(!probe(&f, T0 + 3300, true));
+	ck_assert_int_eq(f.phase, DRILL_RECOVER);
+	ck_assert(!ev(&f, DRILL_EV_SERVED, T0 + 3500, 0));
+	ck_assert_int_eq(f.ready_ms, T0 + 3500);
+	/* A second signal does not move ready. */
+	ev(&f, DRILL_EV_SERVED, T0 + 3700, 0);
+	ck_assert_int_eq(f.ready_ms, T0 + 3500);
+	ck_assert(!probe(&f, T0 + 3600, true));
+	ck_assert(!probe(&f, T0 + 3800, false));
+	ck_assert(!probe(&f, T0 + 4000, true));
+	ck_assert(probe(&f, T0 + 4200, true));
+	ck_assert_int_eq(f.verdict, DRILL_MET);
+	ck_assert_int_eq(f.recovered_ms, T0 + 4000);
+	ck_assert_int_eq(f.rto_ms, 4000);
+	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_RECOVER), 1000);
+	/* Never served: the drill times out in RECOVER. */
+	drill_fsm_init(&f, 12, true, 2, 30000, 0, 5000);
+	f.wait_served = true;
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0, 0);
+	ev(&f, DRILL_EV_ACTIVE_GONE, T0 + 3000, 0);
+	probe(&f, T0 + 3100, true);
+	probe(&f, T0 + 3300, true);
+	ck_assert(ev(&f, DRILL_EV_TICK, T0 + 5000, 0));
+	ck_assert_int_eq(f.verdict, DRILL_FAILED);
+	ck_assert_int_eq(f.stalled, DRILL_RECOVER);
+	/* Coordinators ignore the signal. */
+	drill_fsm_init(&f, 7, false, 2, 30000, 0, 5000);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0, 0);
+	ev(&f, DRILL_EV_ACTIVE_PUT, T0 + 100, 8);
+	ev(&f, DRILL_EV_SERVED, T0 + 200, 0);
+	ck_assert_int_eq(f.ready_ms, 0);
+}
+END_TEST
+
+START_TEST(replicas_served)
+{
+	int64_t a[] = { 4, 12 }, b[] = { 6 }, c[] = { 12 }, none[1] = { 0 };
+	struct milvus_shard sh[1];
+	struct milvus_replica r[2];
+
+	memset(r, 0, sizeof r);
+	memset(sh, 0, sizeof sh);
+	r[0].rw_nodes = a, r[0].n_rw_nodes = 2;
+	r[1].rw_nodes = b, r[1].n_rw_nodes = 1;
+	ck_assert(drill_replicas_served(r, 0, 6));
+	ck_assert(!drill_replicas_served(r, 2, 6));	/* still listed */
+	ck_assert(!drill_replicas_served(r, 2, 12));
+	ck_assert(drill_replicas_served(r, 2, 5));
+	/* Moved: 12 went to the second replica, 6 is gone from both. */
+	r[0].rw_nodes = a, r[0].n_rw_nodes = 1;
+	r[1].rw_nodes = c, r[1].n_rw_nodes = 1;
+	ck_assert(drill_replicas_served(r, 2, 6));
+	/* A replica left with no RW node is not served. */
+	r[1].rw_nodes = none, r[1].n_rw_nodes = 0;
+	ck_assert(!drill_replicas_served(r, 2, 6));
+	/* Draining (RO) or still leading a shard counts as still there. */
+	r[1].rw_nodes = c, r[1].n_rw_nodes = 1;
+	r[1].ro_nodes = b, r[1].n_ro_nodes = 1;
+	ck_assert(!drill_replicas_served(r, 2, 6));
+	r[1].ro_nodes = NULL, r[1].n_ro_nodes = 0;
+	sh[0].leader_id = 6;
+	r[1].shards = sh, r[1].n_shards = 1;
+	ck_assert(!drill_replicas_served(r, 2, 6));
+	sh[0].leader_id = -1;
+	sh[0].nodes = b, sh[0].n_nodes = 1;
+	ck_assert(!drill_replicas_served(r, 2, 6));
+	sh[0].nodes = c;
+	ck_assert(drill_replicas_served(r, 2, 6));
 }
 END_TEST
 
@@ -405,6 +497,13 @@ START_TEST(report_matches_schema)
 	FILE *fp;
 	int fd;
 
+	r->recovered_via = xstrdup("http://10.0.0.2:19530");
+	r->via = xcalloc(2, sizeof *r->via);
+	r->via[0].uri = xstrdup("http://10.0.0.1:19530");
+	r->via[0].failed = 3;
+	r->via[1].uri = xstrdup("http://10.0.0.2:19530");
+	r->via[1].ok = 20;
+	r->n_via = 2;
 	drill_report_compare(r);
 	j = render_json(r);
 	ck_assert_msg(validate(schema, j, "$", why, sizeof why) == 0, "%s", why);
@@ -433,6 +532,12 @@ START_TEST(report_matches_schema)
 	ck_assert_int_eq(back->new_server_id, 8);
 	ck_assert_str_eq(back->advice, r->advice);
 	ck_assert_uint_eq(back->n_notes, 1);
+	ck_assert_str_eq(back->recovered_via, "http://10.0.0.2:19530");
+	ck_assert_uint_eq(back->n_via, 2);
+	ck_assert_str_eq(back->via[1].uri, "http://10.0.0.2:19530");
+	ck_assert_int_eq(back->via[1].ok, 20);
+	ck_assert_int_eq(back->via[0].failed, 3);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "election_applicable")));
 	drill_report_free(back);
 	unlink(path);
 	cJSON_Delete(j);
@@ -479,6 +584,8 @@ test_suite(void)
 	tcase_add_test(tc, fsm_missed_target);
 	tcase_add_test(tc, fsm_timeouts_name_the_phase);
 	tcase_add_test(tc, fsm_worker);
+	tcase_add_test(tc, fsm_worker_waits_served);
+	tcase_add_test(tc, replicas_served);
 	tcase_add_test(tc, probe_arithmetic);
 	tcase_add_test(tc, compare_names_dominant);
 	tcase_add_test(tc, report_matches_schema);
