@@ -16,6 +16,7 @@
 #include "milvusadm/xalloc.h"
 
 #define LOOP_MAX_FDS 256
+#define LOOP_MAX_CONNS 64	/* idle connections kept (etcd, proxies, 9091s) */
 
 struct loop_fd {
 	int fd;
@@ -78,6 +79,11 @@ loop_new(void)
 		free(l);
 		return NULL;
 	}
+	/* Keep connections for reuse: by default the cache holds four per
+	 * transfer in progress, so between two refresh rounds (nothing in
+	 * progress) every connection was closed and each request of the next
+	 * round paid a new TCP connection (syscalls, both ends). */
+	curl_multi_setopt(l->multi, CURLMOPT_MAXCONNECTS, (long)LOOP_MAX_CONNS);
 	l->next_timer_id = 1;
 	if (sig_pipe[0] == -1 && pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
 		sig_pipe[0] = sig_pipe[1] = -1;

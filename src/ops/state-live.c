@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "milvusadm/cluster.h"
+#include "milvusadm/events.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
@@ -52,6 +53,8 @@ struct state_live {
 	int64_t timer_due;		/* monotonic time the timer fires, 0 = none */
 	bool stopped;
 	bool watching;
+	int64_t epoch_ms;		/* monotonic origin of the refresh rounds */
+	uint64_t print;			/* live_print when changed() last ran */
 	size_t health_cursor;		/* rotation over the workers */
 	size_t ttl_cursor;		/* rotation over the leases */
 	size_t n_unreachable;		/* etcd members unreachable at the last status */
@@ -59,6 +62,19 @@ struct state_live {
 
 static void live_schedule(struct state_live *lv);
 static void live_start_kind(struct state_live *lv, enum live_kind k);
+
+/* The start of the next refresh round after now. Every timed source answering
+ * in time is due on the same rounds, so their loads start in one loop pass and
+ * finish close together: the screen redraws once for them, not once each. */
+static int64_t
+live_next_round(const struct state_live *lv, int64_t now)
+{
+	int64_t since = now - lv->epoch_ms;
+
+	if (since < 0)
+		since = 0;
+	return lv->epoch_ms + (since / lv->refresh_ms + 1) * lv->refresh_ms;
+}
 
 static struct source_state *
 live_source(struct state_live *lv, enum live_kind k)
@@ -83,11 +99,155 @@ live_source(struct state_live *lv, enum live_kind k)
 	return NULL;
 }
 
+/* ---- did a refresh change anything? ---- */
+
+/* FNV-1a over what the timed refreshes write and a screen shows. Most rounds
+ * of an idle cluster change nothing (dead workers stay dead, the collections
+ * stay as they were); they do not call changed(), so that the TUI does not
+ * rebuild thousands of rows for nothing. When a source last answered is left
+ * out: whatever shows its age reads the clock anyway. */
+static uint64_t
+live_mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+static uint64_t
+live_mix_int(uint64_t h, int64_t v)
+{
+	/* One step for the whole word: most of what is mixed is numbers. */
+	h = (h ^ (uint64_t)v) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
+static uint64_t
+live_mix_str(uint64_t h, const char *s)
+{
+	uint64_t w;
+	size_t n, i;
+
+	/* The length too, so that "a","bc" and "ab","c" differ; NULL differs
+	 * from "". Eight bytes a step: error strings make most of the bytes. */
+	if (s == NULL)
+		return live_mix_int(h, -7);
+	n = strlen(s);
+	h = live_mix_int(h, (int64_t)n);
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 1099511628211ull;
+		h ^= h >> 29;
+	}
+	return live_mix(h, s + i, n - i);
+}
+
+static uint64_t
+live_mix_src(uint64_t h, const struct source_state *s)
+{
+	h = live_mix_int(h, s->updated_ms != 0);
+	h = live_mix_int(h, s->failing_since_ms);
+	return live_mix_str(h, s->error);
+}
+
+static uint64_t
+live_print(const struct cluster *c)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t i, j;
+
+	h = live_mix_int(h, (int64_t)c->n_components);
+	for (i = 0; i < c->n_components; i++) {
+		const struct component *k = &c->components[i];
+
+		h = live_mix_int(h, k->server_id);
+		h = live_mix_int(h, k->health);
+		h = live_mix_str(h, k->health_error);
+		h = live_mix_int(h, k->ready);
+		h = live_mix_int(h, k->health_from_host);
+		h = live_mix_int(h, k->lease_ttl_s);
+	}
+	h = live_mix_int(h, c->session_ttl_s);
+	h = live_mix_int(h, (int64_t)c->etcd_leader);
+	h = live_mix_int(h, (int64_t)c->n_etcd);
+	for (i = 0; i < c->n_etcd; i++) {
+		const struct etcd_member_state *m = &c->etcd[i];
+
+		h = live_mix_int(h, (int64_t)m->id);
+		h = live_mix_str(h, m->name);
+		h = live_mix_str(h, m->client_url);
+		h = live_mix_int(h, m->reachable | m->is_leader << 1 | m->is_learner << 2);
+		h = live_mix_int(h, (int64_t)m->raft_term);
+		h = live_mix_int(h, (int64_t)m->raft_index);
+		h = live_mix_int(h, m->db_size);
+		h = live_mix_int(h, m->db_size_in_use);
+		h = live_mix_str(h, m->version);
+		for (j = 0; j < m->n_alarms; j++)
+			h = live_mix_str(h, m->alarms[j]);
+		h = live_mix_str(h, m->error);
+	}
+	h = live_mix_int(h, (int64_t)c->n_collections);
+	for (i = 0; i < c->n_collections; i++) {
+		const struct collection_state *cs = &c->collections[i];
+
+		h = live_mix_str(h, cs->db);
+		h = live_mix_str(h, cs->name);
+		h = live_mix_str(h, cs->id);
+		h = live_mix_str(h, cs->load_state);
+		h = live_mix_int(h, cs->load_progress);
+		h = live_mix_int(h, cs->rows);
+		h = live_mix_int(h, cs->n_replicas);
+		for (j = 0; j < cs->n_aliases; j++)
+			h = live_mix_str(h, cs->aliases[j]);
+		h = live_mix_int(h, cs->degraded);
+	}
+	h = live_mix_int(h, (int64_t)c->n_replicas);
+	for (i = 0; i < c->n_replicas; i++) {
+		const struct replica_state *r = &c->replicas[i];
+
+		h = live_mix_int(h, r->replica_id);
+		h = live_mix_str(h, r->collection_id);
+		h = live_mix_str(h, r->resource_group);
+		h = live_mix(h, r->rw_nodes, r->n_rw * sizeof *r->rw_nodes);
+		h = live_mix_int(h, (int64_t)r->n_rw);
+		h = live_mix(h, r->ro_nodes, r->n_ro * sizeof *r->ro_nodes);
+		h = live_mix_int(h, (int64_t)r->n_ro);
+		h = live_mix_int(h, (int64_t)r->n_healthy);
+		for (j = 0; j < r->n_orphan_shards; j++)
+			h = live_mix_str(h, r->orphan_shards[j]);
+	}
+	h = live_mix_src(h, &c->src_sessions);
+	h = live_mix_src(h, &c->src_health);
+	h = live_mix_src(h, &c->src_etcd);
+	h = live_mix_src(h, &c->src_proxy);
+	h = live_mix_src(h, &c->src_replicas);
+	h = live_mix_str(h, c->milvus_version);
+	if (c->events != NULL)
+		h = live_mix_int(h, (int64_t)events_last_seq(c->events));
+	return h;
+}
+
+/* changed(), remembering the model it was told about (print: live_print of
+ * it, already worked out). */
+static void
+live_changed_print(struct state_live *lv, uint64_t print)
+{
+	if (lv->stopped || lv->changed == NULL)
+		return;
+	lv->print = print;
+	lv->changed(lv->arg);
+}
+
 static void
 live_changed(struct state_live *lv)
 {
-	if (!lv->stopped && lv->changed != NULL)
-		lv->changed(lv->arg);
+	if (lv->stopped || lv->changed == NULL)
+		return;
+	lv->print = live_print(lv->st->cluster);
+	lv->changed(lv->arg);
 }
 
 static void
@@ -132,6 +292,7 @@ live_done(struct state *st, int rc, void *arg)
 	struct live_src *s = arg;
 	struct state_live *lv = s->live;
 	int64_t now = time_mono_ms();
+	uint64_t print;
 
 	(void)st;
 	s->inflight = false;
@@ -147,7 +308,7 @@ live_done(struct state *st, int rc, void *arg)
 		/* A partial health sweep or TTL batch that found only dead
 		 * processes is news about them, not a failing source. */
 		s->backoff_ms = 0;
-		s->due_ms = now + lv->refresh_ms;
+		s->due_ms = live_next_round(lv, now);
 	} else {
 		s->backoff_ms = s->backoff_ms == 0 ? LIVE_BACKOFF_MIN_MS : s->backoff_ms * 2;
 		if (s->backoff_ms > lv->refresh_ms)
@@ -183,7 +344,11 @@ live_done(struct state *st, int rc, void *arg)
 		s->again = false;
 		s->due_ms = now;
 	}
-	live_changed(lv);
+	/* The first sessions are always news; a refresh only when it changed
+	 * something (the watch reports its own changes). */
+	print = live_print(lv->st->cluster);
+	if (s->kind == LIVE_SESSIONS || print != lv->print)
+		live_changed_print(lv, print);
 	live_schedule(lv);
 }
 
@@ -405,6 +570,7 @@ state_live_start(struct state *st, int64_t refresh_ms, void (*changed)(void *arg
 	lv->refresh_ms = refresh_ms >= 200 ? refresh_ms : 200;
 	lv->changed = changed;
 	lv->arg = arg;
+	lv->epoch_ms = now;
 	for (k = 0; k < LIVE_N; k++) {
 		lv->src[k].due_ms = now;
 		lv->src[k].backoff_ms = 0;

@@ -82,8 +82,9 @@ static void
 tui_fill(struct tui *t, int y, int x, enum theme_role role)
 {
 	theme_curses_set(&t->tc, stdscr, role);
-	for (; x < t->cols; x++)
-		mvaddch(y, x, ' ');
+	/* One call per row, not one per cell (it is every row of every frame). */
+	if (x < t->cols)
+		mvhline(y, x, ' ', t->cols - x);
 }
 
 /* Things an operator must look at: the same ones `status` lists. */

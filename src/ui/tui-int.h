@@ -56,6 +56,7 @@ struct tui {
 	size_t nviews, cur;
 	bool model_changed;		/* views must rebuild their lines */
 	bool dirty;			/* the screen must be redrawn */
+	bool settling;			/* ... after TUI_SETTLE_MS (a model change) */
 	uint64_t draw_timer;
 	uint64_t tick_timer;
 	char last_header[512];		/* what the header said at the last draw */

@@ -24,6 +24,11 @@
 #include "tui-int.h"
 
 #define TUI_TICK_MS	1000		/* the header's clock: "stale 12s" */
+/* A model change is drawn this much later, so that the answers of one refresh
+ * round (which finish within a few tens of ms of each other) cost one rebuild
+ * of the view, not one each: a large cluster's Overview is thousands of rows.
+ * A key is drawn at once. */
+#define TUI_SETTLE_MS	200
 
 const char *
 tui_unavailable(void)
@@ -44,9 +49,12 @@ static void tui_on_draw(void *arg);
 void
 tui_dirty(struct tui *t)
 {
-	if (t->dirty)
+	if (t->dirty && !t->settling)
 		return;
+	if (t->dirty)
+		loop_timer_cancel(t->loop, t->draw_timer);
 	t->dirty = true;
+	t->settling = false;
 	/* One redraw per loop pass, however many changes marked it. */
 	t->draw_timer = loop_timer_add(t->loop, 0, tui_on_draw, t);
 }
@@ -55,7 +63,11 @@ void
 tui_model_changed(struct tui *t)
 {
 	t->model_changed = true;
-	tui_dirty(t);
+	if (t->dirty)
+		return;
+	t->dirty = true;
+	t->settling = true;
+	t->draw_timer = loop_timer_add(t->loop, TUI_SETTLE_MS, tui_on_draw, t);
 }
 
 static uint64_t tui_gen;
@@ -87,6 +99,7 @@ tui_on_draw(void *arg)
 	struct view *v = &t->views[t->cur];
 
 	t->dirty = false;
+	t->settling = false;
 	t->draw_timer = 0;
 	/* Only the view on screen is rebuilt; the others catch up when shown. */
 	if (t->model_changed || v->gen != tui_gen || v->lines.n == 0) {

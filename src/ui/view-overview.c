@@ -29,21 +29,66 @@ overview_rank(const char *role)
 	return cluster_is_coord_role(role) ? 4 : 100;
 }
 
+/* A component with its rank worked out once, not in every comparison. */
+struct overview_key {
+	int rank;
+	const struct component *k;
+};
+
 static int
 overview_cmp(const void *a, const void *b)
 {
-	const struct component *x = *(const struct component *const *)a;
-	const struct component *y = *(const struct component *const *)b;
-	int rx = overview_rank(x->role), ry = overview_rank(y->role), c;
+	const struct overview_key *kx = a, *ky = b;
+	const struct component *x = kx->k, *y = ky->k;
+	int c;
 
-	if (rx != ry)
-		return rx - ry;
-	if ((c = strcmp(x->role, y->role)) != 0)
+	if (kx->rank != ky->rank)
+		return kx->rank - ky->rank;
+	if (x->role != y->role && (c = strcmp(x->role, y->role)) != 0)
 		return c;
 	/* The active one first, then by ID. */
 	if (x->ha != y->ha)
 		return x->ha == HA_ACTIVE ? -1 : y->ha == HA_ACTIVE ? 1 : 0;
 	return x->server_id < y->server_id ? -1 : x->server_id > y->server_id;
+}
+
+/* s padded with blanks to width, as "%-*s" would, plus blank trailing ones:
+ * by hand, as the rows of thousands of components are built after every
+ * change of the model and printf is most of the cost of a row. */
+static void
+overview_field(struct vlines *l, enum theme_role role, const char *s, size_t width,
+    size_t blank)
+{
+	char buf[160];
+	size_t len = strlen(s);
+
+	if (len + width + blank >= sizeof buf) {
+		vline_add(l, role, "%-*s%*s", (int)width, s, (int)blank, "");
+		return;
+	}
+	memcpy(buf, s, len);
+	while (len < width)
+		buf[len++] = ' ';
+	while (blank-- > 0)
+		buf[len++] = ' ';
+	vline_addn(l, role, buf, len);
+}
+
+/* Decimal v into out (at least 24 bytes). */
+static const char *
+overview_int(int64_t v, char *out)
+{
+	char *p = out + 23;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
 }
 
 static void
@@ -54,11 +99,14 @@ overview_component(struct vlines *l, const struct view_env *env,
 	enum theme_role hr;
 	const char *badge = "";
 	enum theme_role br = THEME_TEXT;
-	char ttl[32];
+	char ttl[48], num[24], branch[16];
+	size_t len;
 
+	strcpy(branch, "  ");
+	strcat(branch, view_branch(env->utf8, last));
 	vline_begin(l, false);
-	vline_add(l, THEME_BORDER, "  %s", view_branch(env->utf8, last));
-	vline_add(l, THEME_TEXT, "%-8lld ", (long long)k->server_id);
+	overview_field(l, THEME_BORDER, branch, 0, 0);
+	overview_field(l, THEME_TEXT, overview_int(k->server_id, num), 8, 1);
 	if (k->ha == HA_ACTIVE) {
 		badge = "ACTIVE";
 		br = THEME_ACTIVE;
@@ -66,22 +114,32 @@ overview_component(struct vlines *l, const struct view_env *env,
 		badge = "STANDBY";
 		br = THEME_STANDBY;
 	}
-	vline_add(l, br, "%-8s ", badge);
-	vline_add(l, THEME_TEXT, "%-21s ", k->s.address != NULL ? k->s.address : "-");
-	vline_add(l, THEME_MUTED, "%-18s ", k->s.host_name != NULL ? k->s.host_name : "-");
+	overview_field(l, br, badge, 8, 1);
+	overview_field(l, THEME_TEXT, k->s.address != NULL ? k->s.address : "-", 21, 1);
+	overview_field(l, THEME_MUTED, k->s.host_name != NULL ? k->s.host_name : "-", 18, 1);
 	hr = view_health_role(k->health);
 	/* Health read by a sweep that has since failed is not current. */
 	if (c->src_health.failing_since_ms != 0 && k->health != HEALTH_UNKNOWN)
 		hr = THEME_STALE;
-	vline_add(l, hr, "%-12s ", k->s.stopping ? "Stopping" : health_name(k->health));
-	if (k->lease_ttl_s >= 0)
-		snprintf(ttl, sizeof ttl, "ttl %llds", (long long)k->lease_ttl_s);
-	else
-		snprintf(ttl, sizeof ttl, "ttl -");
-	vline_add(l, k->lease_ttl_s >= 0 && k->lease_ttl_s <= 1 ? THEME_WARN : THEME_MUTED,
-	    "%-9s", ttl);
-	if (k->s.version != NULL)
-		vline_add(l, THEME_MUTED, " %s", k->s.version);
+	overview_field(l, hr, k->s.stopping ? "Stopping" : health_name(k->health), 12, 1);
+	if (k->lease_ttl_s >= 0) {
+		len = strlen(strcpy(ttl, "ttl "));
+		strcpy(ttl + len, overview_int(k->lease_ttl_s, num));
+		strcat(ttl, "s");
+	} else
+		strcpy(ttl, "ttl -");
+	overview_field(l, k->lease_ttl_s >= 0 && k->lease_ttl_s <= 1 ? THEME_WARN : THEME_MUTED,
+	    ttl, 9, 0);
+	if (k->s.version != NULL) {
+		len = strlen(k->s.version);
+		if (len + 2 > sizeof ttl)
+			vline_add(l, THEME_MUTED, " %s", k->s.version);
+		else {
+			ttl[0] = ' ';
+			memcpy(ttl + 1, k->s.version, len + 1);
+			vline_addn(l, THEME_MUTED, ttl, len + 1);
+		}
+	}
 }
 
 static void
@@ -89,6 +147,7 @@ overview_update(struct view *v, const struct view_env *env)
 {
 	const struct cluster *c = env->c;
 	const struct component **ks;
+	struct overview_key *keys;
 	size_t i, j, n = c->n_components, count;
 
 	vlines_clear(&v->lines);
@@ -102,10 +161,18 @@ overview_update(struct view *v, const struct view_env *env)
 		vline_text(&v->lines, true, THEME_WARN, "no component is registered in etcd");
 		return;
 	}
+	keys = xcalloc(n, sizeof *keys);
+	for (i = 0; i < n; i++) {
+		keys[i].k = &c->components[i];
+		/* Components of one role mostly sit together: rank once per run. */
+		keys[i].rank = i > 0 && strcmp(keys[i - 1].k->role, keys[i].k->role) == 0 ?
+		    keys[i - 1].rank : overview_rank(keys[i].k->role);
+	}
+	qsort(keys, n, sizeof *keys, overview_cmp);
 	ks = xcalloc(n, sizeof *ks);
 	for (i = 0; i < n; i++)
-		ks[i] = &c->components[i];
-	qsort(ks, n, sizeof *ks, overview_cmp);
+		ks[i] = keys[i].k;
+	free(keys);
 	vline_text(&v->lines, true, THEME_TITLE, "%-5s%-8s %-8s %-21s %-18s %-12s %s",
 	    "", "ID", "STATE", "ADDRESS", "HOST", "HEALTH", "LEASE");
 	for (i = 0; i < n; i = j) {

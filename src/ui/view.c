@@ -43,34 +43,94 @@ vlines_clear(struct vlines *l)
 void
 vline_begin(struct vlines *l, bool heading)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	/* Grow by doubling: a large cluster's Overview has thousands of lines,
+	 * rebuilt after every change of the model. */
+	if ((l->n & (l->n - 1)) == 0 && l->n >= 16)
+		l->v = xreallocarray(l->v, l->n * 2, sizeof *l->v);
+	else if (l->n == 0)
+		l->v = xreallocarray(l->v, 16, sizeof *l->v);
 	memset(&l->v[l->n], 0, sizeof l->v[l->n]);
 	l->v[l->n].heading = heading;
-	l->v[l->n].plain = xstrdup("");
 	l->n++;
+}
+
+/* Is s printed as is by out_escape: printable ASCII but the backslash, and
+ * the box drawing characters U+2500-U+257F of the tree branches? Most spans
+ * are: skipping the escaper for them is much of a rebuild's saving. */
+static bool
+view_plain_ascii(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == 0xe2 && i + 2 < len && (p[i + 1] == 0x94 || p[i + 1] == 0x95) &&
+		    p[i + 2] >= 0x80 && p[i + 2] <= 0xbf) {
+			i += 2;
+			continue;
+		}
+		if (p[i] < 0x20 || p[i] >= 0x7f || p[i] == '\\')
+			return false;
+	}
+	return true;
+}
+
+/* Add len bytes of s (no NUL needed) as a span, escaped. */
+static void
+vline_put(struct vlines *l, enum theme_role role, const char *s, size_t len)
+{
+	struct vline *line;
+	char *esc, *tmp;
+
+	if (l->n == 0)
+		vline_begin(l, false);
+	line = &l->v[l->n - 1];
+	/* Every span is escaped, ours too: it costs nothing and no caller can
+	 * forget to for a string that came from the cluster. */
+	if (view_plain_ascii(s, len)) {
+		esc = xmalloc(len + 1);
+		memcpy(esc, s, len);
+		esc[len] = '\0';
+	} else {
+		tmp = xstrndup(s, len);
+		esc = out_escape(tmp);
+		free(tmp);
+	}
+	/* Room for 8 spans at first, doubling after: rows have about that many. */
+	if (line->n == 0 || (line->n >= 8 && (line->n & (line->n - 1)) == 0))
+		line->spans = xreallocarray(line->spans, line->n == 0 ? 8 : line->n * 2,
+		    sizeof *line->spans);
+	line->spans[line->n].text = esc;
+	line->spans[line->n].role = role;
+	line->n++;
+	/* The joined text is made when a filter first needs it (vline_plain). */
+	free(line->plain);
+	line->plain = NULL;
 }
 
 static void
 vline_vadd(struct vlines *l, enum theme_role role, const char *fmt, va_list ap)
 {
-	struct vline *line;
-	char *raw, *esc, *plain;
+	char small[256], *raw = small;
+	va_list aq;
+	int n;
 
-	if (l->n == 0)
-		vline_begin(l, false);
-	line = &l->v[l->n - 1];
-	raw = xvasprintf(fmt, ap);
-	/* Every span is escaped, ours too: it costs nothing and no caller can
-	 * forget to for a string that came from the cluster. */
-	esc = out_escape(raw);
-	free(raw);
-	line->spans = xreallocarray(line->spans, line->n + 1, sizeof *line->spans);
-	line->spans[line->n].text = esc;
-	line->spans[line->n].role = role;
-	line->n++;
-	plain = xasprintf("%s%s", line->plain, esc);
-	free(line->plain);
-	line->plain = plain;
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n < 0)
+		small[0] = '\0';
+	else if ((size_t)n >= sizeof small)
+		raw = xvasprintf(fmt, aq);
+	va_end(aq);
+	vline_put(l, role, raw, strlen(raw));
+	if (raw != small)
+		free(raw);
+}
+
+void
+vline_addn(struct vlines *l, enum theme_role role, const char *s, size_t len)
+{
+	vline_put(l, role, s, len);
 }
 
 void
@@ -94,23 +154,52 @@ vline_text(struct vlines *l, bool heading, enum theme_role role, const char *fmt
 	va_end(ap);
 }
 
+/* The spans joined (made once, on the first filter that needs it). */
+static const char *
+vline_plain(struct vline *line)
+{
+	size_t k, len = 0, at = 0, sl;
+
+	if (line->plain != NULL)
+		return line->plain;
+	for (k = 0; k < line->n; k++)
+		len += strlen(line->spans[k].text);
+	line->plain = xmalloc(len + 1);
+	for (k = 0; k < line->n; k++) {
+		sl = strlen(line->spans[k].text);
+		memcpy(line->plain + at, line->spans[k].text, sl);
+		at += sl;
+	}
+	line->plain[at] = '\0';
+	return line->plain;
+}
+
 bool
 vline_match(const struct vline *line, const char *filter)
 {
 	const char *h;
+	char *joined = NULL;
 	size_t n = strlen(filter), i;
+	bool found = false;
 
 	if (n == 0)
 		return true;
-	for (h = line->plain; *h != '\0'; h++) {
+	h = line->plain;
+	if (h == NULL) {
+		struct vline tmp = *line;
+
+		tmp.plain = NULL;
+		h = joined = (char *)vline_plain(&tmp);
+	}
+	for (; *h != '\0' && !found; h++) {
 		for (i = 0; i < n && h[i] != '\0'; i++) {
 			if (tolower((unsigned char)h[i]) != tolower((unsigned char)filter[i]))
 				break;
 		}
-		if (i == n)
-			return true;
+		found = i == n;
 	}
-	return false;
+	free(joined);
+	return found;
 }
 
 size_t *
@@ -120,8 +209,16 @@ view_visible(const struct view *v, size_t *n)
 
 	*n = 0;
 	for (i = 0; i < v->lines.n; i++) {
+		struct vline *line = &v->lines.v[i];
+
 		/* Headings stay, so a filtered table keeps its column titles. */
-		if (v->lines.v[i].heading || vline_match(&v->lines.v[i], v->filter))
+		if (line->heading) {
+			idx[(*n)++] = i;
+			continue;
+		}
+		if (v->filter[0] != '\0')
+			(void)vline_plain(line);
+		if (vline_match(line, v->filter))
 			idx[(*n)++] = i;
 	}
 	return idx;

@@ -27,7 +27,8 @@ struct vline {
 	struct vspan *spans;
 	size_t n;
 	bool heading;
-	char *plain;			/* the spans joined, for the filter */
+	char *plain;			/* the spans joined, for the filter; NULL until
+					   a filter first needs it */
 };
 
 struct vlines {
@@ -83,6 +84,8 @@ void vlines_clear(struct vlines *l);
 void vline_begin(struct vlines *l, bool heading);
 void vline_add(struct vlines *l, enum theme_role role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A span of len bytes of s as they are (no format; escaped the same way). */
+void vline_addn(struct vlines *l, enum theme_role role, const char *s, size_t len);
 /* A whole line of one role. */
 void vline_text(struct vlines *l, bool heading, enum theme_role role,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
