@@ -123,6 +123,27 @@ int64_t drill_fsm_next_timeout(const struct drill_fsm *f, int64_t now_ms);
 /* Duration of phase p in ms (DETECT, ELECT, RECOVER), -1 when not complete. */
 int64_t drill_fsm_phase_ms(const struct drill_fsm *f, enum drill_phase p);
 
+/* ---- etcd targets: `drill run etcd-leader`, `drill run etcd/NAME` ---- */
+
+struct etcd_member_state;
+
+/* True when target names an etcd member rather than a Milvus server. */
+bool drill_etcd_is_target(const char *target);
+/* PRECHECK of an etcd target against the members' status: at least 3
+ * members, every one reachable and not a learner (quorum survives losing
+ * one), a leader, and the named member present. *idx = the member drilled.
+ * -1 with err (always a refusal). Pure. */
+int drill_etcd_pick(const struct etcd_member_state *m, size_t n, const char *target,
+    size_t *idx, char *err, size_t errlen);
+/* ELECT: a member's status names a leader other than the old one in a term
+ * after the one before the fault. Pure. */
+bool drill_etcd_elected(uint64_t old_leader, uint64_t term_before, uint64_t leader,
+    uint64_t term);
+/* Sessions lost: entries of before ("key@lease", any order) missing from
+ * after. A session that re-registered has a new lease, so it counts. Pure. */
+size_t drill_etcd_lost(char *const *before, size_t n_before, char *const *after,
+    size_t n_after);
+
 /* ---- the report ---- */
 
 struct drill_report {
@@ -162,6 +183,16 @@ struct drill_report {
 	} *via;
 	size_t n_via;
 	char *recovered_via;
+	/* etcd targets (kind "etcd-member"): the member's fate and the sessions;
+	 * etcd_member NULL for Milvus targets. */
+	char *etcd_member;		/* the drilled member's name */
+	bool etcd_was_leader;		/* it led when injected (an election follows) */
+	char *etcd_old_leader;		/* leader names before and after, NULL unknown */
+	char *etcd_new_leader;
+	int64_t etcd_term_before;	/* raft term before and after, -1 unknown */
+	int64_t etcd_term_after;
+	int64_t sessions_before;	/* Milvus session keys before the fault, -1 unknown */
+	int64_t sessions_lost;		/* of those, gone or re-registered at recovery, -1 unknown */
 };
 
 void drill_report_free(struct drill_report *r);

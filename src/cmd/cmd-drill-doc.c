@@ -126,5 +126,16 @@ drill_report_doc(const struct drill_report *r)
 	out_str(o, "dominant_phase", r->dominant);
 	out_str(o, "advice", r->advice);
 	out_strv(root, "notes", (const char *const *)r->notes, r->n_notes);
+	if (r->etcd_member != NULL) {
+		o = out_obj(root, "etcd");
+		out_str(o, "member", r->etcd_member);
+		out_bool(o, "was_leader", r->etcd_was_leader);
+		out_str(o, "leader_before", r->etcd_old_leader);
+		out_str(o, "leader_after", r->etcd_new_leader);
+		int_or_null(o, "term_before", r->etcd_term_before, -1);
+		int_or_null(o, "term_after", r->etcd_term_after, -1);
+		int_or_null(o, "sessions_before", r->sessions_before, -1);
+		int_or_null(o, "sessions_lost", r->sessions_lost, -1);
+	}
 	return d;
 }

@@ -49,4 +49,33 @@ void drill_served_poll(struct drill_served *sv, int64_t now_ms);
 void drill_served_note(const struct drill_served *sv, struct drill_report *r);
 void drill_served_free(struct drill_served *sv);
 
+/* ---- drill-etcd.c: etcd member targets ---- */
+
+struct state;
+struct fault_target;
+struct drill_etcd;
+
+/* Statuses and session ranges are asked this often while a phase waits. */
+#define DRILL_ETCD_EVERY_MS	100
+
+/* PRECHECK of `etcd-leader` or `etcd/NAME` from the members' status, and the
+ * Milvus session keys before the fault; fills the report's target and etcd
+ * fields and t (strings point into r). NULL with err, *refused set when the
+ * drill may not run. ev(ev, at, sample, arg) feeds the phase machine:
+ * ACTIVE_GONE when the member stops answering, ACTIVE_PUT (server id 1) and
+ * READY when another member reports a new leader in a later term, PROBE per
+ * range of the session prefix through the remaining endpoints. */
+struct drill_etcd *drill_etcd_new(struct state *st, const char *target, struct drill_report *r,
+    struct fault_target *t, void (*ev)(enum drill_ev ev, int64_t at,
+    const struct drill_sample *s, void *arg), void *arg, bool *refused, char *err,
+    size_t errlen);
+/* Ask what the phase f is in waits for (one request of each kind at a time). */
+void drill_etcd_poll(struct drill_etcd *de, const struct drill_fsm *f, int64_t now_ms);
+/* detect/elect/recover lines for drill plan. */
+void drill_etcd_plan(const struct drill_etcd *de, const struct drill_fsm *f, struct buf *out);
+/* At the end: new leader, term after, sessions lost (a recovery that lost
+ * sessions fails the drill). */
+void drill_etcd_finish(struct drill_etcd *de, struct drill_report *r);
+void drill_etcd_free(struct drill_etcd *de);
+
 #endif

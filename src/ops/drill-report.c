@@ -51,6 +51,9 @@ drill_report_free(struct drill_report *r)
 		free(r->via[i].uri);
 	free(r->via);
 	free(r->recovered_via);
+	free(r->etcd_member);
+	free(r->etcd_old_leader);
+	free(r->etcd_new_leader);
 	free(r);
 }
 
@@ -177,6 +180,16 @@ drill_report_markdown(const struct drill_report *r, struct buf *b)
 	if (r->new_server_id != 0)
 		buf_printf(b, "- new active: server %lld at %s\n", (long long)r->new_server_id,
 		    r->new_address != NULL ? r->new_address : "?");
+	if (r->etcd_member != NULL) {
+		buf_printf(b, "- etcd leader: %s (term %lld) → %s (term %lld)%s\n",
+		    r->etcd_old_leader != NULL ? r->etcd_old_leader : "?",
+		    (long long)r->etcd_term_before,
+		    r->etcd_new_leader != NULL ? r->etcd_new_leader : "none seen",
+		    (long long)r->etcd_term_after, r->etcd_was_leader ? "" :
+		    " (a follower was drilled: no election)");
+		buf_printf(b, "- Milvus sessions: %lld before, %lld lost\n",
+		    (long long)r->sessions_before, (long long)r->sessions_lost);
+	}
 	buf_adds(b, "\n## Timeline\n\n| event | time | since inject |\n| --- | --- | --- |\n");
 	ms = f->injected_ms > 0 ? f->injected_ms : f->started_ms;
 	md_time(b, "inject asked", f->started_ms, ms);
@@ -310,6 +323,23 @@ load_via(struct drill_report *r, const cJSON *a)
 	}
 }
 
+/* etcd (etcd member targets only). */
+static void
+load_etcd(struct drill_report *r, const cJSON *o)
+{
+	r->etcd_term_before = r->etcd_term_after = -1;
+	r->sessions_before = r->sessions_lost = -1;
+	if (!cJSON_IsObject(o) || (r->etcd_member = j_str(o, "member")) == NULL)
+		return;
+	r->etcd_was_leader = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "was_leader"));
+	r->etcd_old_leader = j_str(o, "leader_before");
+	r->etcd_new_leader = j_str(o, "leader_after");
+	r->etcd_term_before = j_int(o, "term_before", -1);
+	r->etcd_term_after = j_int(o, "term_after", -1);
+	r->sessions_before = j_int(o, "sessions_before", -1);
+	r->sessions_lost = j_int(o, "sessions_lost", -1);
+}
+
 static void
 load_fill(struct drill_report *r, const cJSON *j)
 {
@@ -373,6 +403,7 @@ load_fill(struct drill_report *r, const cJSON *j)
 	r->probes.longest_gap_ms = j_int(p, "longest_gap_ms", 0);
 	r->recovered_via = j_str(p, "recovered_via");
 	load_via(r, cJSON_GetObjectItemCaseSensitive(p, "by_proxy"));
+	load_etcd(r, cJSON_GetObjectItemCaseSensitive(j, "etcd"));
 	e = cJSON_GetObjectItemCaseSensitive(j, "estimate");
 	r->est_ms[0] = j_int(e, "detection_ms", -1);
 	r->est_ms[1] = j_int(e, "election_ms", -1);

@@ -53,6 +53,7 @@ struct drill {
 	bool injecting, finished, ready_inflight;
 	int64_t next_ready_ms;
 	struct drill_served *served;	/* querynode: replicas without it */
+	struct drill_etcd *etcd;	/* etcd member targets */
 	char *lock_path;
 	bool locked;
 	void (*done)(void *);
@@ -128,6 +129,8 @@ lock_release(struct drill *d)
 
 static void drill_sample(const struct drill_sample *s, void *arg);
 static void drill_served(int64_t at, void *arg);
+static void drill_etcd_ev(enum drill_ev ev, int64_t at, const struct drill_sample *s,
+    void *arg);
 
 /* ---- PRECHECK ---- */
 
@@ -294,11 +297,14 @@ precheck_estimate(struct drill *d)
 	struct ha_estimate *e;
 	int i;
 
-	ha_estimate_input(state_cluster(d->st), &in);
-	e = ha_estimate(&in);
 	for (i = 0; i < 3; i++)
 		r->est_ms[i] = -1;
 	r->est_total_ms = -1;
+	/* The ha estimate models Milvus failovers, not etcd elections. */
+	if (d->etcd != NULL)
+		return;
+	ha_estimate_input(state_cluster(d->st), &in);
+	e = ha_estimate(&in);
 	if (e != NULL && e->n_lines > 0) {
 		for (i = 0; i < HA_PHASES && i < 3; i++)
 			r->est_ms[i] = e->lines[0].phase[i].ms;
@@ -394,9 +400,14 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 		goto fail;
 	}
 	(void)state_load_health(st);
-	if (precheck_target(d, o->target, refused, err, errlen) == -1)
+	if (drill_etcd_is_target(o->target)) {
+		d->etcd = drill_etcd_new(st, o->target, r, &d->tgt, drill_etcd_ev, d, refused,
+		    err, errlen);
+		if (d->etcd == NULL)
+			goto fail;
+	} else if (precheck_target(d, o->target, refused, err, errlen) == -1)
 		goto fail;
-	if (precheck_etcd(d, refused, err, errlen) == -1)
+	if (d->etcd == NULL && precheck_etcd(d, refused, err, errlen) == -1)
 		goto fail;
 	dir = drill_dir(false);
 	d->lock_path = xasprintf("%s/lock", dir);
@@ -416,10 +427,12 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 	d->tgt.metrics_port = (int)st->metrics_port;
 	d->tgt.version = r->milvus_version;
 	if (r->address != NULL) {
-		const char *colon = strrchr(r->address, ':');
+		/* etcd members: the host of the client URL ("http://IP:2379"). */
+		const char *a = strstr(r->address, "://") != NULL ?
+		    strstr(r->address, "://") + 3 : r->address;
+		const char *colon = strrchr(a, ':');
 
-		d->tgt.host = colon != NULL ? xstrndup(r->address, (size_t)(colon - r->address)) :
-		    xstrdup(r->address);
+		d->tgt.host = colon != NULL ? xstrndup(a, (size_t)(colon - a)) : xstrdup(a);
 	}
 	d->fb = d->ops->open(l, p, state_etcd(st), (const char *const *)d->options, err, errlen);
 	if (d->fb == NULL)
@@ -434,7 +447,9 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 		goto fail;
 	r->probe_calls = xstrdup(drill_probes_calls(d->probes));
 	precheck_estimate(d);
-	drill_fsm_init(&r->fsm, r->server_id, strcmp(r->kind, "worker") == 0,
+	/* An etcd follower's loss elects nobody: it drills like a worker. */
+	drill_fsm_init(&r->fsm, r->server_id, strcmp(r->kind, "worker") == 0 ||
+	    (d->etcd != NULL && !r->etcd_was_leader),
 	    o->recover_k > 0 ? o->recover_k : 3,
 	    o->rto_target_ms > 0 ? o->rto_target_ms : p != NULL ? p->drill_rto_target_ms : 30000,
 	    o->phase_timeout_ms, o->timeout_ms > 0 ? o->timeout_ms : DRILL_DEFAULT_TIMEOUT_MS);
@@ -456,22 +471,31 @@ drill_plan(struct drill *d, struct buf *out)
 	const struct drill_fsm *f = &r->fsm;
 	char line[1024], t1[32], t2[32];
 
-	buf_printf(out, "target: %s = %s %" PRId64 " at %s (%s)\n", r->target, r->role,
+	if (r->etcd_member != NULL)
+		buf_printf(out, "target: %s = etcd member '%s' at %s (%s)\n", r->target,
+		    r->etcd_member, r->address, r->etcd_was_leader ? "the leader" : "a follower");
+	else
+		buf_printf(out, "target: %s = %s %" PRId64 " at %s (%s)\n", r->target, r->role,
 	    r->server_id, r->address != NULL ? r->address : "?",
 	    r->host_name != NULL ? r->host_name : "no host name");
-	buf_printf(out, "precheck: passed (standby healthy, etcd quorum, no other drill)\n");
+	buf_printf(out, "precheck: passed (%s, no other drill)\n", d->etcd != NULL ?
+	    "at least 3 etcd members, all healthy" : "standby healthy, etcd quorum");
 	if (d->ops->plan(d->fb, &d->tgt, line, sizeof line) == -1)
 		buf_printf(out, "inject (%s): cannot: %s\n", r->backend, line);
 	else
 		buf_printf(out, "inject (%s, %s): %s\n", r->backend, r->signal, line);
-	if (f->worker)
+	if (d->etcd != NULL)
+		drill_etcd_plan(d->etcd, f, out);
+	else if (f->worker)
 		buf_printf(out, "detect: watch %s until it is deleted\n"
 		    "elect: none (a worker)\n", d->watch_key);
 	else
 		buf_printf(out, "detect: watch %s until server %" PRId64 " no longer owns it\n"
 		    "elect: the same watch, until another server writes it\n", d->watch_key,
 		    r->server_id);
-	if (f->wait_served)
+	if (d->etcd != NULL) {
+		/* drill_etcd_plan said how etcd drills recover. */
+	} else if (f->wait_served)
 		buf_printf(out, "recover: /api/v1/_qc/replica on a proxy every %d ms until no "
 		    "replica lists server %" PRId64 " and each has a RW node, then %d probes in "
 		    "a row succeed\n", DRILL_SERVED_EVERY_MS, r->server_id, f->recover_k);
@@ -523,6 +547,8 @@ drill_finish(struct drill *d)
 	if (d->served != NULL)
 		drill_served_note(d->served, r);
 	r->new_server_id = r->fsm.new_server_id;
+	if (d->etcd != NULL)
+		drill_etcd_finish(d->etcd, r);
 	drill_report_compare(r);
 	lock_release(d);
 	if (d->done != NULL)
@@ -546,6 +572,9 @@ drill_sample(const struct drill_sample *s, void *arg)
 	struct drill_report *r = d->rep;
 	bool ended = d->finished;
 
+	/* etcd drills recover by etcd ranges; the Milvus probes are only measured. */
+	if (d->etcd != NULL)
+		return;
 	/* done() only flags the waiter, so d is still here: when this probe was
 	 * the K-th good one in a row, its proxy served the recovery. */
 	drill_event(d, DRILL_EV_PROBE, s->done_ms, 0, s, NULL);
@@ -588,8 +617,9 @@ drill_inject_timer(void *arg)
 	struct drill *d = arg;
 
 	d->inject_timer = 0;
-	drill_report_note(d->rep, "the watch was not established within %d ms; injected anyway",
-	    DRILL_WATCH_WAIT_MS);
+	if (d->etcd == NULL)
+		drill_report_note(d->rep, "the watch was not established within %d ms; "
+		    "injected anyway", DRILL_WATCH_WAIT_MS);
 	drill_inject(d);
 }
 
@@ -664,6 +694,13 @@ drill_served(int64_t at, void *arg)
 }
 
 static void
+drill_etcd_ev(enum drill_ev ev, int64_t at, const struct drill_sample *s, void *arg)
+{
+	/* Server id 1 stands for "another member leads": etcd ids are not Milvus ids. */
+	drill_event(arg, ev, at, ev == DRILL_EV_ACTIVE_PUT ? 1 : 0, s, NULL);
+}
+
+static void
 drill_tick(void *arg)
 {
 	struct drill *d = arg;
@@ -676,6 +713,7 @@ drill_tick(void *arg)
 	if (d->finished)
 		return;
 	if (f->phase == DRILL_RECOVER && f->ready_ms == 0 && !d->ready_inflight &&
+	    d->etcd == NULL &&
 	    now >= d->next_ready_ms && d->rep->new_address != NULL) {
 		base = state_metrics_base(d->st, d->rep->new_address);
 		if (base != NULL && milvus_mgmt_check_ready(state_mgmt(d->st), base, d->rep->role,
@@ -686,6 +724,8 @@ drill_tick(void *arg)
 	}
 	if (f->phase == DRILL_RECOVER && d->served != NULL && f->ready_ms == 0)
 		drill_served_poll(d->served, now);
+	if (d->etcd != NULL)
+		drill_etcd_poll(d->etcd, f, now);
 	d->tick = loop_timer_add(d->loop, DRILL_TICK_MS, drill_tick, d);
 }
 
@@ -702,6 +742,13 @@ drill_start(struct drill *d, void (*done)(void *), void *arg, bool *refused, cha
 		return -1;
 	d->done = done;
 	d->done_arg = arg;
+	if (d->etcd != NULL) {
+		/* No key to watch: the member's status tells. */
+		drill_probes_start(d->probes);
+		d->inject_timer = loop_timer_add(d->loop, 0, drill_inject_timer, d);
+		d->tick = loop_timer_add(d->loop, DRILL_TICK_MS, drill_tick, d);
+		return 0;
+	}
 	d->watch = etcd_watch_start(state_etcd(d->st), d->watch_key, NULL, d->watch_from,
 	    ETCD_WATCH_PREV_KV, drill_watch_cb, d);
 	if (d->watch == NULL) {
@@ -746,6 +793,7 @@ drill_free(struct drill *d)
 	lock_release(d);
 	drill_probes_free(d->probes);
 	drill_served_free(d->served);
+	drill_etcd_free(d->etcd);
 	if (d->fb != NULL)
 		d->ops->close(d->fb);
 	for (i = 0; d->options != NULL && d->options[i] != NULL; i++)

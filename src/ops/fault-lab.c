@@ -145,10 +145,16 @@ lab_fault_plan(struct fault_backend *b, const struct fault_target *t, char *out,
 		lab_free(lab);
 		return -1;
 	}
-	snprintf(out, outlen, "kill(%ld, SIG%s): lab member '%s' of lab '%s' hosting %s %"
-	    PRId64 " (as `milvusadm lab kill --name %s %s --signal %s`; the lab supervisor "
-	    "restarts it)", (long)m->pid, b->signame, m->name, b->lab, t->role, t->server_id,
-	    b->lab, m->name, b->signame);
+	if (t->etcd_member_name != NULL)
+		snprintf(out, outlen, "kill(%ld, SIG%s): lab member '%s' of lab '%s', etcd "
+		    "member '%s' at %s (as `milvusadm lab kill --name %s %s --signal %s`; the lab "
+		    "supervisor restarts it)", (long)m->pid, b->signame, m->name, b->lab,
+		    t->etcd_member_name, t->address, b->lab, m->name, b->signame);
+	else
+		snprintf(out, outlen, "kill(%ld, SIG%s): lab member '%s' of lab '%s' hosting "
+		    "%s %" PRId64 " (as `milvusadm lab kill --name %s %s --signal %s`; the lab "
+		    "supervisor restarts it)", (long)m->pid, b->signame, m->name, b->lab, t->role,
+		    t->server_id, b->lab, m->name, b->signame);
 	lab_free(lab);
 	return 0;
 }

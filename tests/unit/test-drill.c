@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "milvusadm/buf.h"
+#include "milvusadm/cluster.h"
 #include "milvusadm/drill.h"
 #include "milvusadm/fault.h"
 #include "milvusadm/milvus_mgmt.h"
@@ -559,6 +560,187 @@ START_TEST(report_matches_schema)
 }
 END_TEST
 
+/* ---- etcd targets ---- */
+
+static void
+members(struct etcd_member_state *m, size_t n, size_t leader)
+{
+	static char *const names[] = { "etcd-1", "etcd-2", "etcd-3", "etcd-4" };
+	static char *const urls[] = { "http://127.0.0.2:2379", "http://127.0.0.3:2379",
+	    "http://127.0.0.4:2379", "http://127.0.0.5:2379" };
+	size_t i;
+
+	memset(m, 0, n * sizeof *m);
+	for (i = 0; i < n; i++) {
+		m[i].id = 0x100 + i;
+		m[i].name = names[i];
+		m[i].client_url = urls[i];
+		m[i].reachable = true;
+		m[i].is_leader = i == leader;
+		m[i].raft_term = 4;
+	}
+}
+
+START_TEST(etcd_precheck)
+{
+	struct etcd_member_state m[4];
+	char err[256];
+	size_t idx = 99;
+
+	ck_assert(drill_etcd_is_target("etcd-leader"));
+	ck_assert(drill_etcd_is_target("etcd/etcd-2"));
+	ck_assert(!drill_etcd_is_target("etcd"));
+	ck_assert(!drill_etcd_is_target("rootcoord"));
+	/* One member: the drill would take etcd down. */
+	members(m, 1, 0);
+	ck_assert_int_eq(drill_etcd_pick(m, 1, "etcd-leader", &idx, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "1 member") != NULL, "%s", err);
+	members(m, 2, 0);
+	ck_assert_int_eq(drill_etcd_pick(m, 2, "etcd/etcd-2", &idx, err, sizeof err), -1);
+	/* Three, all healthy: the leader, or the one named. */
+	members(m, 3, 1);
+	ck_assert_int_eq(drill_etcd_pick(m, 3, "etcd-leader", &idx, err, sizeof err), 0);
+	ck_assert_uint_eq(idx, 1);
+	ck_assert_int_eq(drill_etcd_pick(m, 3, "etcd/etcd-3", &idx, err, sizeof err), 0);
+	ck_assert_uint_eq(idx, 2);
+	ck_assert_int_eq(drill_etcd_pick(m, 3, "etcd/etcd-9", &idx, err, sizeof err), -1);
+	ck_assert_str_eq(err, "no etcd member 'etcd-9'");
+	/* One down of three: losing another loses quorum. */
+	m[2].reachable = false;
+	m[2].error = "connection refused";
+	ck_assert_int_eq(drill_etcd_pick(m, 3, "etcd/etcd-1", &idx, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "'etcd-3' is not healthy") != NULL, "%s", err);
+	/* A learner does not vote. */
+	members(m, 4, 0);
+	m[3].is_learner = true;
+	ck_assert_int_eq(drill_etcd_pick(m, 4, "etcd-leader", &idx, err, sizeof err), -1);
+	/* No leader reported. */
+	members(m, 3, 9);
+	ck_assert_int_eq(drill_etcd_pick(m, 3, "etcd-leader", &idx, err, sizeof err), -1);
+	ck_assert_int_eq(drill_etcd_pick(m, 3, "etcd/etcd-1", &idx, err, sizeof err), 0);
+}
+END_TEST
+
+START_TEST(etcd_elect_and_sessions)
+{
+	char *before[] = { "s/rootcoord@11", "s/proxy-3@12", "s/querynode-5@13" };
+	char *same[] = { "s/querynode-5@13", "s/rootcoord@11", "s/proxy-3@12" };
+	char *renewed[] = { "s/rootcoord@21", "s/proxy-3@12", "s/querynode-5@13",
+	    "s/querynode-6@14" };
+	char *fewer[] = { "s/proxy-3@12" };
+
+	/* A new leader in a later term; not the old one, not the same term. */
+	ck_assert(drill_etcd_elected(0x100, 4, 0x101, 5));
+	ck_assert(!drill_etcd_elected(0x100, 4, 0x100, 5));
+	ck_assert(!drill_etcd_elected(0x100, 4, 0x101, 4));
+	ck_assert(!drill_etcd_elected(0x100, 4, 0, 6));
+	/* Sessions: same set in another order; a re-registration (new lease)
+	 * counts as lost, an extra session does not; nothing read = all lost. */
+	ck_assert_uint_eq(drill_etcd_lost(before, 3, same, 3), 0);
+	ck_assert_uint_eq(drill_etcd_lost(before, 3, renewed, 4), 1);
+	ck_assert_uint_eq(drill_etcd_lost(before, 3, fewer, 1), 2);
+	ck_assert_uint_eq(drill_etcd_lost(before, 3, NULL, 0), 3);
+	ck_assert_uint_eq(drill_etcd_lost(NULL, 0, NULL, 0), 0);
+}
+END_TEST
+
+/* The events drill-etcd.c feeds: GONE when the member stops answering,
+ * PUT (id 1) and READY together when a new leader is reported, then ranges. */
+START_TEST(fsm_etcd_leader)
+{
+	struct drill_fsm f;
+
+	drill_fsm_init(&f, 0, false, 3, 30000, 0, 60000);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0 + 5, 0);
+	ev(&f, DRILL_EV_ACTIVE_GONE, T0 + 105, 0);
+	ck_assert_int_eq(f.phase, DRILL_ELECT);
+	/* Ranges before the election do not count. */
+	ck_assert(!probe(&f, T0 + 200, true));
+	ev(&f, DRILL_EV_ACTIVE_PUT, T0 + 1300, 1);
+	ev(&f, DRILL_EV_READY, T0 + 1300, 0);
+	ck_assert_int_eq(f.phase, DRILL_RECOVER);
+	ck_assert_int_eq(f.new_server_id, 1);
+	ck_assert(!probe(&f, T0 + 1300, false));
+	ck_assert(!probe(&f, T0 + 1400, true));
+	ck_assert(!probe(&f, T0 + 1500, true));
+	ck_assert(probe(&f, T0 + 1600, true));
+	ck_assert_int_eq(f.verdict, DRILL_MET);
+	ck_assert_int_eq(f.rto_ms, 1400 - 5);
+	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_DETECT), 100);
+	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_ELECT), 1195);
+	/* A follower: no election, ranges count from its loss. */
+	drill_fsm_init(&f, 0, true, 2, 30000, 0, 60000);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0 + 5, 0);
+	ev(&f, DRILL_EV_ACTIVE_GONE, T0 + 105, 0);
+	ck_assert_int_eq(f.phase, DRILL_RECOVER);
+	ck_assert(!probe(&f, T0 + 200, true));
+	ck_assert(probe(&f, T0 + 300, true));
+	ck_assert_int_eq(f.rto_ms, 195);
+	/* No leader ever reported: ELECT times out and says so. */
+	drill_fsm_init(&f, 0, false, 3, 30000, 2000, 60000);
+	ev(&f, DRILL_EV_START, T0, 0);
+	ev(&f, DRILL_EV_INJECTED, T0, 0);
+	ev(&f, DRILL_EV_ACTIVE_GONE, T0 + 100, 0);
+	ck_assert(ev(&f, DRILL_EV_TICK, T0 + 2100, 0));
+	ck_assert_int_eq(f.stalled, DRILL_ELECT);
+}
+END_TEST
+
+START_TEST(report_etcd_matches_schema)
+{
+	struct drill_report *r = report_fixture(), *back;
+	cJSON *schema = load_schema(), *j, *e;
+	char why[256] = "", path[] = "/tmp/test-drill-XXXXXX", *text;
+	FILE *fp;
+	int fd;
+
+	free(r->kind);
+	r->kind = xstrdup("etcd-member");
+	r->etcd_member = xstrdup("etcd-1");
+	r->etcd_was_leader = true;
+	r->etcd_old_leader = xstrdup("etcd-1");
+	r->etcd_new_leader = xstrdup("etcd-3");
+	r->etcd_term_before = 2;
+	r->etcd_term_after = 3;
+	r->sessions_before = 9;
+	r->sessions_lost = 0;
+	drill_report_compare(r);
+	j = render_json(r);
+	ck_assert_msg(validate(schema, j, "$", why, sizeof why) == 0, "%s", why);
+	e = cJSON_GetObjectItem(j, "etcd");
+	ck_assert_str_eq(cJSON_GetObjectItem(e, "leader_after")->valuestring, "etcd-3");
+	ck_assert_int_eq(cJSON_GetObjectItem(e, "term_after")->valueint, 3);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	fp = fdopen(fd, "w");
+	text = cJSON_PrintUnformatted(j);
+	fputs(text, fp);
+	fclose(fp);
+	free(text);
+	back = drill_report_load(path, why, sizeof why);
+	ck_assert_msg(back != NULL, "%s", why);
+	ck_assert_str_eq(back->etcd_new_leader, "etcd-3");
+	ck_assert_int_eq(back->etcd_term_before, 2);
+	ck_assert_int_eq(back->sessions_lost, 0);
+	ck_assert(back->etcd_was_leader);
+	drill_report_free(back);
+	unlink(path);
+	cJSON_Delete(j);
+	/* Unknown after a failed drill: nulls, still valid. */
+	r->sessions_lost = -1;
+	r->etcd_term_after = -1;
+	j = render_json(r);
+	ck_assert_msg(validate(schema, j, "$", why, sizeof why) == 0, "%s", why);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "etcd"),
+	    "sessions_lost")));
+	cJSON_Delete(j);
+	cJSON_Delete(schema);
+	drill_report_free(r);
+}
+END_TEST
+
 START_TEST(backends_listed)
 {
 	const char *opts[] = { "signal=TERM", "lab=x", NULL };
@@ -590,6 +772,10 @@ test_suite(void)
 	tcase_add_test(tc, compare_names_dominant);
 	tcase_add_test(tc, report_matches_schema);
 	tcase_add_test(tc, backends_listed);
+	tcase_add_test(tc, etcd_precheck);
+	tcase_add_test(tc, etcd_elect_and_sessions);
+	tcase_add_test(tc, fsm_etcd_leader);
+	tcase_add_test(tc, report_etcd_matches_schema);
 	suite_add_tcase(s, tc);
 	return s;
 }
