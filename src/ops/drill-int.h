@@ -4,7 +4,9 @@
 #ifndef MILVUSADM_DRILL_INT_H
 #define MILVUSADM_DRILL_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "milvusadm/drill.h"
 
@@ -77,5 +79,12 @@ void drill_etcd_plan(const struct drill_etcd *de, const struct drill_fsm *f, str
  * sessions fails the drill). */
 void drill_etcd_finish(struct drill_etcd *de, struct drill_report *r);
 void drill_etcd_free(struct drill_etcd *de);
+
+/* The drill lock (drill-lock.c): the pid of a live drill holding path (0 if
+ * none); take it (-1 with *refused set when another drill holds it, or an
+ * error); release it. */
+pid_t drill_lock_holder(const char *path);
+int drill_lock_take(const char *path, bool *refused, char *err, size_t errlen);
+void drill_lock_release(const char *path);
 
 #endif

@@ -60,73 +60,6 @@ struct drill {
 	void *done_arg;
 };
 
-/* ---- the lock: one drill at a time per user ---- */
-
-static bool
-pid_alive(pid_t pid)
-{
-	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
-}
-
-/* The pid of a live drill holding the lock, 0 if none. */
-static pid_t
-lock_holder(const char *path)
-{
-	char b[32];
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY)) == -1)
-		return 0;
-	n = read(fd, b, sizeof b - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	b[n] = '\0';
-	return pid_alive((pid_t)atol(b)) ? (pid_t)atol(b) : 0;
-}
-
-static int
-lock_take(struct drill *d, bool *refused, char *err, size_t errlen)
-{
-	char b[32];
-	pid_t holder;
-	int fd, tries;
-
-	for (tries = 0; tries < 2; tries++) {
-		fd = open(d->lock_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-		if (fd != -1) {
-			snprintf(b, sizeof b, "%ld\n", (long)getpid());
-			if (write(fd, b, strlen(b)) < 0) {
-				/* An empty lock still excludes; its pid is only a hint. */
-			}
-			close(fd);
-			d->locked = true;
-			return 0;
-		}
-		if (errno != EEXIST)
-			break;
-		if ((holder = lock_holder(d->lock_path)) != 0) {
-			*refused = true;
-			snprintf(err, errlen, "another drill is running (pid %ld, lock '%s')",
-			    (long)holder, d->lock_path);
-			return -1;
-		}
-		/* A stale lock from a drill that died. */
-		(void)unlink(d->lock_path);
-	}
-	snprintf(err, errlen, "cannot create lock '%s': %s", d->lock_path, strerror(errno));
-	return -1;
-}
-
-static void
-lock_release(struct drill *d)
-{
-	if (d->locked)
-		(void)unlink(d->lock_path);
-	d->locked = false;
-}
-
 static void drill_sample(const struct drill_sample *s, void *arg);
 static void drill_served(int64_t at, void *arg);
 static void drill_etcd_ev(enum drill_ev ev, int64_t at, const struct drill_sample *s,
@@ -412,7 +345,7 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 	dir = drill_dir(false);
 	d->lock_path = xasprintf("%s/lock", dir);
 	free(dir);
-	if ((holder = lock_holder(d->lock_path)) != 0 && holder != getpid()) {
+	if ((holder = drill_lock_holder(d->lock_path)) != 0 && holder != getpid()) {
 		refuse(refused, err, errlen, "another drill is running (pid %ld)", (long)holder);
 		goto fail;
 	}
@@ -550,7 +483,9 @@ drill_finish(struct drill *d)
 	if (d->etcd != NULL)
 		drill_etcd_finish(d->etcd, r);
 	drill_report_compare(r);
-	lock_release(d);
+	if (d->locked)
+		drill_lock_release(d->lock_path);
+	d->locked = false;
 	if (d->done != NULL)
 		d->done(d->done_arg);
 }
@@ -738,8 +673,9 @@ drill_start(struct drill *d, void (*done)(void *), void *arg, bool *refused, cha
 	*refused = false;
 	dir = drill_dir(true);
 	free(dir);
-	if (lock_take(d, refused, err, errlen) == -1)
+	if (drill_lock_take(d->lock_path, refused, err, errlen) == -1)
 		return -1;
+	d->locked = true;
 	d->done = done;
 	d->done_arg = arg;
 	if (d->etcd != NULL) {
@@ -753,7 +689,8 @@ drill_start(struct drill *d, void (*done)(void *), void *arg, bool *refused, cha
 	    ETCD_WATCH_PREV_KV, drill_watch_cb, d);
 	if (d->watch == NULL) {
 		snprintf(err, errlen, "cannot watch '%s'", d->watch_key);
-		lock_release(d);
+		drill_lock_release(d->lock_path);
+		d->locked = false;
 		return -1;
 	}
 	drill_probes_start(d->probes);
@@ -790,7 +727,9 @@ drill_free(struct drill *d)
 		loop_timer_cancel(d->loop, d->tick);
 	if (d->inject_timer != 0)
 		loop_timer_cancel(d->loop, d->inject_timer);
-	lock_release(d);
+	if (d->locked)
+		drill_lock_release(d->lock_path);
+	d->locked = false;
 	drill_probes_free(d->probes);
 	drill_served_free(d->served);
 	drill_etcd_free(d->etcd);
