@@ -43,6 +43,11 @@ struct cmd_ctx {
 	const char *script;		/* runbook name for "file:line:" errors, or NULL */
 	int script_line;		/* line of the command being run in script */
 	unsigned int errors;		/* lines written by cmd_error and cmd_usage */
+	/* Who owns the terminal when it is not the plain tty (the TUI): ask
+	 * shows prompt and puts the line typed into answer; -1 when the
+	 * operator cancelled. NULL: cmd_confirm reads the tty itself. */
+	int (*ask)(void *arg, const char *prompt, char *answer, size_t len);
+	void *ask_arg;
 };
 
 struct cmd_entry {
@@ -132,6 +137,11 @@ int cmd_error(struct cmd_ctx *ctx, int code, const char *fmt, ...)
 
 /* Print "usage: milvusadm NAME USAGE" to ctx->err and return CMD_USAGE. */
 int cmd_usage(struct cmd_ctx *ctx, const struct cmd_entry *e);
+/* A typed confirmation before something that cannot be taken back: the
+ * operator must type expected exactly. prompt says what will happen. 1
+ * confirmed, 0 typed something else or cancelled, -1 nobody to ask (a
+ * script, a pipe): the caller refuses and names its --confirm option. */
+int cmd_confirm(struct cmd_ctx *ctx, const char *prompt, const char *expected);
 /* The entry called exactly name (for handlers printing their usage). */
 const struct cmd_entry *cmd_entry_by_name(const char *name);
 

@@ -64,6 +64,17 @@ struct drill_probe_stats {
 void drill_probe_stats(const struct drill_sample *s, size_t n, int64_t start_ms,
     int64_t end_ms, struct drill_probe_stats *out);
 
+/* The success rate over time, for a sparkline: out[i] is the permille of the
+ * probes sent in [start_ms + i * bucket_ms, + bucket_ms) that succeeded, -1
+ * when none was sent then. Fills the buckets up to end_ms, at most max;
+ * returns how many. Pure. */
+size_t drill_probe_series(const struct drill_sample *s, size_t n, int64_t start_ms,
+    int64_t end_ms, int64_t bucket_ms, int16_t *out, size_t max);
+/* A sparkline of such a series: one glyph per bucket, "▁".."█" (or " .:-=+*#"
+ * without UTF-8), "·" / "_" for a bucket with no probe; a bucket with any
+ * failure never draws full height. Appended to out. */
+void drill_series_spark(const int16_t *v, size_t n, bool utf8, struct buf *out);
+
 /* ---- the phase machine ---- */
 
 enum drill_ev {
@@ -168,6 +179,10 @@ struct drill_report {
 	char *probe_collection;		/* NULL when none loaded */
 	int64_t probe_rate;		/* per second */
 	struct drill_probe_stats probes;
+	int16_t *series;		/* probe success per series_bucket_ms from
+					   started_ms (drill_probe_series), NULL none */
+	size_t n_series;
+	int64_t series_bucket_ms;
 	/* ha estimate for this fault, -1 unknown */
 	int64_t est_ms[3];		/* detection, election, recovery */
 	int64_t est_total_ms;
@@ -206,6 +221,12 @@ void drill_report_markdown(const struct drill_report *r, struct buf *out);
 struct drill_report *drill_report_load(const char *path, char *err, size_t errlen);
 /* $XDG_STATE_HOME/milvusadm/drills (created 0700 when create). Caller frees. */
 char *drill_dir(bool create);
+/* Every saved report, oldest first (at most max); a file that does not load
+ * is passed to skip(err, arg) (may be NULL) and left out. Caller frees with
+ * drill_history_free. */
+struct drill_report **drill_history_load(size_t max, size_t *n,
+    void (*skip)(const char *err, void *arg), void *arg);
+void drill_history_free(struct drill_report **v, size_t n);
 
 /* ---- one drill on the loop ---- */
 
@@ -242,5 +263,20 @@ void drill_abort(struct drill *d);
 struct drill_report *drill_report(struct drill *d);
 /* Stop everything, release the lock, free. */
 void drill_free(struct drill *d);
+/* The probes sent so far (for a live sparkline). */
+const struct drill_sample *drill_samples(const struct drill *d, size_t *n);
+
+/* Whoever draws drills as they run (the TUI) sees every drill of this
+ * process: seen(d, what, arg) from the loop when it started, after each event
+ * that may have changed it (phase, probe), when it ended (the report is
+ * complete) and just before it is freed. One watcher; NULL clears it. */
+enum drill_seen {
+	DRILL_SEEN_STARTED,
+	DRILL_SEEN_CHANGED,
+	DRILL_SEEN_ENDED,
+	DRILL_SEEN_FREED,
+};
+void drill_watch_set(void (*seen)(struct drill *d, enum drill_seen what, void *arg),
+    void *arg);
 
 #endif

@@ -33,6 +33,9 @@ void loop_timer_cancel(struct loop *l, uint64_t id);
 /* Deliver signo through the loop (a self-pipe), never in signal context.
  * One callback per signal; cb NULL restores the default disposition. */
 int loop_signal(struct loop *l, int signo, loop_signal_cb cb, void *arg);
+/* The callback signo has now (NULL: none), so that one who takes a signal for
+ * a while (a drill inside the TUI) can give it back. */
+loop_signal_cb loop_signal_get(struct loop *l, int signo, void **arg);
 
 /* Run one pass: wait at most max_wait_ms (-1 = until something happens) and
  * dispatch whatever is ready. */

@@ -2,9 +2,11 @@
 /* The drill report as an output document: what `drill run -o json` prints and
  * what is saved as <id>.json (doc/drill-report.schema.json describes it). */
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "milvusadm/drill.h"
 #include "milvusadm/output.h"
+#include "milvusadm/xalloc.h"
 #include "cmd-drill.h"
 
 static const struct out_col phase_cols[] = {
@@ -49,6 +51,7 @@ drill_report_doc(const struct drill_report *r)
 	struct out_doc *d = out_doc_new("drill-report");
 	struct out_obj *root = out_doc_root(d), *o, *row;
 	struct out_tab *t;
+	int64_t *series;
 	size_t i;
 
 	out_str(root, "id", r->id);
@@ -110,6 +113,12 @@ drill_report_doc(const struct drill_report *r)
 	out_int(o, "window_ms", r->probes.window_ms);
 	out_int(o, "longest_gap_ms", r->probes.longest_gap_ms);
 	out_str(o, "recovered_via", r->recovered_via);
+	out_int(o, "series_bucket_ms", r->series_bucket_ms);
+	series = xcalloc(r->n_series + 1, sizeof *series);
+	for (i = 0; i < r->n_series; i++)
+		series[i] = r->series[i];
+	out_intv(o, "series_permille", series, r->n_series);
+	free(series);
 	t = out_table(o, "by_proxy", "probes by proxy", via_cols,
 	    sizeof via_cols / sizeof via_cols[0]);
 	for (i = 0; i < r->n_via; i++) {

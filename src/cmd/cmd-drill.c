@@ -238,24 +238,6 @@ drill_sigint(int signo, void *arg)
 	drill_abort(w->d);
 }
 
-/* A typed confirmation on a terminal; false when it does not match. */
-static bool
-drill_confirm_tty(struct cmd_ctx *ctx, const char *target)
-{
-	char line[256];
-	size_t n;
-
-	fprintf(ctx->err, "this drill injects a real fault into '%s'.\n"
-	    "type the target to confirm: ", target);
-	fflush(ctx->err);
-	if (fgets(line, sizeof line, stdin) == NULL)
-		return false;
-	n = strlen(line);
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
-	return strcmp(line, target) == 0;
-}
-
 static void
 drill_save(struct cmd_ctx *ctx, const struct drill_report *r)
 {
@@ -310,19 +292,24 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 	const struct profile *p;
 	struct drill_report *r;
 	struct state *st;
-	char err[512];
+	loop_signal_cb old_int;
+	void *old_arg;
+	char err[512], *prompt;
 	bool refused;
-	int rc;
+	int rc, ok;
 
 	if ((rc = drill_parse(ctx, argc, argv, &a)) != CMD_OK)
 		return rc;
 	if (a.pos == NULL)
 		return cmd_usage(ctx, cmd_entry_by_name(argv[0]));
 	if (a.confirm == NULL) {
-		if (!isatty(STDIN_FILENO) || !ctx->out_tty || ctx->script != NULL)
+		prompt = xasprintf("this drill injects a real fault into '%s'", a.pos);
+		ok = cmd_confirm(ctx, prompt, a.pos);
+		free(prompt);
+		if (ok == -1)
 			return cmd_error(ctx, CMD_REFUSED, "drill '%s' not run: type the target "
 			    "to confirm (--confirm %s)", a.pos, a.pos);
-		if (!drill_confirm_tty(ctx, a.pos))
+		if (ok == 0)
 			return cmd_error(ctx, CMD_REFUSED, "drill '%s' not run: the confirmation "
 			    "did not match", a.pos);
 	} else if (strcmp(a.confirm, a.pos) != 0)
@@ -343,10 +330,12 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 		drill_free(w.d);
 		goto out;
 	}
-	/* Ctrl-C ends the drill with what was measured; the fault stays. */
+	/* Ctrl-C ends the drill with what was measured; the fault stays. The
+	 * TUI's own Ctrl-C handler is given back afterwards. */
+	old_int = loop_signal_get(ctx->loop, SIGINT, &old_arg);
 	loop_signal(ctx->loop, SIGINT, drill_sigint, &w);
 	(void)loop_run_until(ctx->loop, &w.done, -1);
-	loop_signal(ctx->loop, SIGINT, NULL, NULL);
+	loop_signal(ctx->loop, SIGINT, old_int, old_int != NULL ? old_arg : NULL);
 	r = drill_report(w.d);
 	drill_save(ctx, r);
 	(void)cmd_emit(ctx, drill_report_doc(r));
@@ -363,59 +352,10 @@ out:
 
 /* ---- drill history / show ---- */
 
-static int
-report_cmp(const void *a, const void *b)
-{
-	const struct drill_report *x = *(struct drill_report *const *)a;
-	const struct drill_report *y = *(struct drill_report *const *)b;
-
-	return x->created_ms < y->created_ms ? -1 : x->created_ms > y->created_ms;
-}
-
-/* Every saved report, oldest first. */
-static struct drill_report **
-reports_load(struct cmd_ctx *ctx, size_t *n)
-{
-	char *dir = drill_dir(false), *path, err[512];
-	struct drill_report **v = NULL, *r;
-	struct dirent *de;
-	size_t len;
-	DIR *dp;
-
-	*n = 0;
-	if ((dp = opendir(dir)) == NULL) {
-		free(dir);
-		return NULL;
-	}
-	while ((de = readdir(dp)) != NULL && *n < DRILL_HISTORY_MAX) {
-		len = strlen(de->d_name);
-		if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
-			continue;
-		path = xasprintf("%s/%s", dir, de->d_name);
-		r = drill_report_load(path, err, sizeof err);
-		free(path);
-		if (r == NULL) {
-			fprintf(ctx->err, "milvusadm: skipping %s\n", err);
-			continue;
-		}
-		v = xreallocarray(v, *n + 1, sizeof *v);
-		v[(*n)++] = r;
-	}
-	closedir(dp);
-	free(dir);
-	if (*n > 1)
-		qsort(v, *n, sizeof *v, report_cmp);
-	return v;
-}
-
 static void
-reports_free(struct drill_report **v, size_t n)
+reports_skip(const char *err, void *arg)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		drill_report_free(v[i]);
-	free(v);
+	fprintf(((struct cmd_ctx *)arg)->err, "milvusadm: skipping %s\n", err);
 }
 
 static const struct out_col hist_cols[] = {
@@ -495,7 +435,7 @@ cmd_drill_history(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (a.pos != NULL)
 		return cmd_usage(ctx, cmd_entry_by_name(argv[0]));
-	v = reports_load(ctx, &n);
+	v = drill_history_load(DRILL_HISTORY_MAX, &n, reports_skip, ctx);
 	if (a.target_filter != NULL) {
 		for (i = 0; i < n; i++) {
 			if (strcmp(v[i]->target, a.target_filter) == 0)
@@ -523,7 +463,7 @@ cmd_drill_history(struct cmd_ctx *ctx, int argc, char **argv)
 	t = out_table(root, "trend", "trend per target", trend_cols,
 	    sizeof trend_cols / sizeof trend_cols[0]);
 	history_trend(t, v, n);
-	reports_free(v, n);
+	drill_history_free(v, n);
 	return cmd_emit(ctx, doc);
 }
 
@@ -540,7 +480,7 @@ cmd_drill_show(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (a.pos == NULL)
 		return cmd_usage(ctx, cmd_entry_by_name(argv[0]));
-	v = reports_load(ctx, &n);
+	v = drill_history_load(DRILL_HISTORY_MAX, &n, reports_skip, ctx);
 	/* An exact ID, a unique prefix, or "last". */
 	for (i = 0; i < n; i++) {
 		if (strcmp(v[i]->id, a.pos) == 0) {
@@ -558,7 +498,7 @@ cmd_drill_show(struct cmd_ctx *ctx, int argc, char **argv)
 		hits = 1;
 	}
 	if (hits != 1) {
-		reports_free(v, n);
+		drill_history_free(v, n);
 		return cmd_error(ctx, CMD_FAILED, "drill '%s' %s", a.pos, hits == 0 ?
 		    "not found" : "is ambiguous");
 	}
@@ -569,6 +509,6 @@ cmd_drill_show(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = CMD_OK;
 	} else
 		rc = cmd_emit(ctx, drill_report_doc(r));
-	reports_free(v, n);
+	drill_history_free(v, n);
 	return rc;
 }

@@ -49,6 +49,34 @@ cmd_emit(struct cmd_ctx *ctx, struct out_doc *doc)
 }
 
 int
+cmd_confirm(struct cmd_ctx *ctx, const char *prompt, const char *expected)
+{
+	char line[256], *full;
+	size_t n;
+	int rc;
+
+	full = xasprintf("%s\ntype '%s' to confirm: ", prompt, expected);
+	if (ctx->ask != NULL) {
+		rc = ctx->ask(ctx->ask_arg, full, line, sizeof line);
+		free(full);
+		return rc == 0 && strcmp(line, expected) == 0;
+	}
+	if (!isatty(STDIN_FILENO) || !ctx->out_tty || ctx->script != NULL) {
+		free(full);
+		return -1;
+	}
+	fputs(full, ctx->err);
+	fflush(ctx->err);
+	free(full);
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return 0;
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return strcmp(line, expected) == 0;
+}
+
+int
 cmd_error(struct cmd_ctx *ctx, int code, const char *fmt, ...)
 {
 	va_list ap;

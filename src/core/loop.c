@@ -206,6 +206,17 @@ loop_signal(struct loop *l, int signo, loop_signal_cb cb, void *arg)
 	return 0;
 }
 
+loop_signal_cb
+loop_signal_get(struct loop *l, int signo, void **arg)
+{
+	if (signo <= 0 || signo >= NSIG) {
+		*arg = NULL;
+		return NULL;
+	}
+	*arg = l->sigs[signo].arg;
+	return l->sigs[signo].cb;
+}
+
 /* Milliseconds until the nearest timer, or -1 when there is none. */
 static int64_t
 loop_next_timer(struct loop *l, int64_t now)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "milvusadm/buf.h"
 #include "milvusadm/drill.h"
 #include "milvusadm/milvus_mgmt.h"
 #include "milvusadm/xalloc.h"
@@ -88,6 +89,58 @@ drill_probe_stats(const struct drill_sample *s, size_t n, int64_t start_ms, int6
 	if (out->failed > 0)
 		out->window_ms = out->last_fail_ms - out->first_fail_ms;
 	free(v);
+}
+
+size_t
+drill_probe_series(const struct drill_sample *s, size_t n, int64_t start_ms, int64_t end_ms,
+    int64_t bucket_ms, int16_t *out, size_t max)
+{
+	int64_t *ok, *sent, b;
+	size_t nb, i;
+
+	if (bucket_ms <= 0 || end_ms <= start_ms || max == 0)
+		return 0;
+	b = (end_ms - start_ms + bucket_ms - 1) / bucket_ms;
+	nb = (size_t)b < max ? (size_t)b : max;
+	ok = xcalloc(nb, sizeof *ok);
+	sent = xcalloc(nb, sizeof *sent);
+	for (i = 0; i < n; i++) {
+		if (s[i].sent_ms < start_ms || s[i].sent_ms >= end_ms)
+			continue;
+		b = (s[i].sent_ms - start_ms) / bucket_ms;
+		if ((size_t)b >= nb)
+			continue;
+		sent[b]++;
+		ok[b] += s[i].ok;
+	}
+	for (i = 0; i < nb; i++)
+		out[i] = sent[i] == 0 ? -1 : (int16_t)(ok[i] * 1000 / sent[i]);
+	free(ok);
+	free(sent);
+	return nb;
+}
+
+void
+drill_series_spark(const int16_t *v, size_t n, bool utf8, struct buf *out)
+{
+	static const char *const bars[] = { "\u2581", "\u2582", "\u2583", "\u2584",
+	    "\u2585", "\u2586", "\u2587", "\u2588" };
+	static const char ascii[] = " .:-=+*#";
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] < 0) {
+			buf_adds(out, utf8 ? "\u00b7" : "_");
+			continue;
+		}
+		/* 1000 alone is full height: one failure in a second must show. */
+		k = v[i] >= 1000 ? 7 : v[i] * 7 / 1000;
+		if (utf8)
+			buf_adds(out, bars[k]);
+		else
+			buf_addc(out, ascii[k]);
+	}
 }
 
 void

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Drill reports: the comparison with `ha estimate`, the Markdown form, and
  * reading back the JSON form that `drill run` saved (doc/drill-report.schema.json). */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #define REPORT_MAX_BYTES	(1024 * 1024)
 #define REPORT_MAX_NOTES	64
 #define REPORT_MAX_VIA		16
+#define REPORT_MAX_SERIES	3600
 
 void
 drill_report_free(struct drill_report *r)
@@ -51,6 +53,7 @@ drill_report_free(struct drill_report *r)
 		free(r->via[i].uri);
 	free(r->via);
 	free(r->recovered_via);
+	free(r->series);
 	free(r->etcd_member);
 	free(r->etcd_old_leader);
 	free(r->etcd_new_leader);
@@ -232,6 +235,11 @@ drill_report_markdown(const struct drill_report *r, struct buf *b)
 		    (long long)r->via[i].ok, (long long)r->via[i].failed);
 	if (r->recovered_via != NULL)
 		buf_printf(b, "- recovered through %s\n", r->recovered_via);
+	if (r->n_series > 0) {
+		buf_printf(b, "- success per %lld s: `", (long long)(r->series_bucket_ms / 1000));
+		drill_series_spark(r->series, r->n_series, true, b);
+		buf_adds(b, "`\n");
+	}
 	buf_adds(b, "\n## Against `ha estimate`\n\n");
 	if (r->est_total_ms >= 0) {
 		time_format_duration(r->est_total_ms, d, sizeof d);
@@ -323,6 +331,29 @@ load_via(struct drill_report *r, const cJSON *a)
 	}
 }
 
+/* probes.series_permille (reports from before it have none). */
+static void
+load_series(struct drill_report *r, const cJSON *p)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(p, "series_permille"), *it;
+	int n = cJSON_GetArraySize(a), i = 0;
+
+	r->series_bucket_ms = j_int(p, "series_bucket_ms", 0);
+	if (!cJSON_IsArray(a) || n <= 0 || r->series_bucket_ms <= 0)
+		return;
+	if (n > REPORT_MAX_SERIES)
+		n = REPORT_MAX_SERIES;
+	r->series = xcalloc((size_t)n, sizeof *r->series);
+	cJSON_ArrayForEach(it, a) {
+		if (i == n)
+			break;
+		/* Out of range or not a number: "no probe then". */
+		r->series[i++] = cJSON_IsNumber(it) && it->valuedouble >= 0 &&
+		    it->valuedouble <= 1000 ? (int16_t)it->valuedouble : -1;
+	}
+	r->n_series = (size_t)i;
+}
+
 /* etcd (etcd member targets only). */
 static void
 load_etcd(struct drill_report *r, const cJSON *o)
@@ -403,6 +434,7 @@ load_fill(struct drill_report *r, const cJSON *j)
 	r->probes.longest_gap_ms = j_int(p, "longest_gap_ms", 0);
 	r->recovered_via = j_str(p, "recovered_via");
 	load_via(r, cJSON_GetObjectItemCaseSensitive(p, "by_proxy"));
+	load_series(r, p);
 	load_etcd(r, cJSON_GetObjectItemCaseSensitive(j, "etcd"));
 	e = cJSON_GetObjectItemCaseSensitive(j, "estimate");
 	r->est_ms[0] = j_int(e, "detection_ms", -1);
@@ -463,4 +495,59 @@ drill_report_load(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	return r;
+}
+
+static int
+history_cmp(const void *a, const void *b)
+{
+	const struct drill_report *x = *(struct drill_report *const *)a;
+	const struct drill_report *y = *(struct drill_report *const *)b;
+
+	return x->created_ms < y->created_ms ? -1 : x->created_ms > y->created_ms;
+}
+
+struct drill_report **
+drill_history_load(size_t max, size_t *n, void (*skip)(const char *, void *), void *arg)
+{
+	char *dir = drill_dir(false), *path, err[512];
+	struct drill_report **v = NULL, *r;
+	struct dirent *de;
+	size_t len;
+	DIR *dp;
+
+	*n = 0;
+	if ((dp = opendir(dir)) == NULL) {
+		free(dir);
+		return NULL;
+	}
+	while ((de = readdir(dp)) != NULL && *n < max) {
+		len = strlen(de->d_name);
+		if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		r = drill_report_load(path, err, sizeof err);
+		free(path);
+		if (r == NULL) {
+			if (skip != NULL)
+				skip(err, arg);
+			continue;
+		}
+		v = xreallocarray(v, *n + 1, sizeof *v);
+		v[(*n)++] = r;
+	}
+	closedir(dp);
+	free(dir);
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, history_cmp);
+	return v;
+}
+
+void
+drill_history_free(struct drill_report **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		drill_report_free(v[i]);
+	free(v);
 }

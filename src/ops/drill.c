@@ -34,6 +34,7 @@
 #define DRILL_WATCH_WAIT_MS	2000	/* inject anyway if the watch is slow to start */
 #define DRILL_DEFAULT_TIMEOUT_MS 120000
 #define DRILL_MAX_OPTIONS	16
+#define DRILL_SERIES_MAX	3600	/* buckets of probe success kept in a report */
 
 struct drill {
 	struct loop *loop;
@@ -51,6 +52,7 @@ struct drill {
 	int64_t watch_from;		/* revision the sessions were read at + 1 */
 	uint64_t tick, inject_timer;
 	bool injecting, finished, ready_inflight;
+	bool seen;			/* the watcher was told it started */
 	int64_t next_ready_ms;
 	struct drill_served *served;	/* querynode: replicas without it */
 	struct drill_etcd *etcd;	/* etcd member targets */
@@ -59,6 +61,10 @@ struct drill {
 	void (*done)(void *);
 	void *done_arg;
 };
+
+/* The one watcher of this process's drills (drill_watch_set). */
+static void (*drill_seen_fn)(struct drill *, enum drill_seen, void *);
+static void *drill_seen_arg;
 
 static void drill_sample(const struct drill_sample *s, void *arg);
 static void drill_served(int64_t at, void *arg);
@@ -455,6 +461,39 @@ drill_plan(struct drill *d, struct buf *out)
 
 /* ---- the phases on the loop ---- */
 
+void
+drill_watch_set(void (*seen)(struct drill *, enum drill_seen, void *), void *arg)
+{
+	drill_seen_fn = seen;
+	drill_seen_arg = arg;
+}
+
+static void
+drill_seen(struct drill *d, enum drill_seen what)
+{
+	if (what == DRILL_SEEN_STARTED)
+		d->seen = true;
+	if (drill_seen_fn != NULL)
+		drill_seen_fn(d, what, drill_seen_arg);
+}
+
+/* Per second, or coarser so that a long drill keeps at most DRILL_SERIES_MAX. */
+static void
+drill_finish_series(struct drill_report *r, const struct drill_sample *s, size_t n)
+{
+	int64_t span = r->fsm.ended_ms - r->fsm.started_ms, bucket = 1000;
+
+	if (r->fsm.started_ms == 0 || span <= 0)
+		return;
+	while (span / bucket >= DRILL_SERIES_MAX)
+		bucket *= 2;
+	free(r->series);
+	r->series = xcalloc(DRILL_SERIES_MAX, sizeof *r->series);
+	r->n_series = drill_probe_series(s, n, r->fsm.started_ms, r->fsm.ended_ms, bucket,
+	    r->series, DRILL_SERIES_MAX);
+	r->series_bucket_ms = bucket;
+}
+
 static void
 drill_finish(struct drill *d)
 {
@@ -476,6 +515,7 @@ drill_finish(struct drill *d)
 	d->tick = d->inject_timer = 0;
 	s = drill_probes_samples(d->probes, &n);
 	drill_probe_stats(s, n, r->fsm.started_ms, r->fsm.ended_ms, &r->probes);
+	drill_finish_series(r, s, n);
 	drill_count_via(r, s, n);
 	if (d->served != NULL)
 		drill_served_note(d->served, r);
@@ -486,6 +526,7 @@ drill_finish(struct drill *d)
 	if (d->locked)
 		drill_lock_release(d->lock_path);
 	d->locked = false;
+	drill_seen(d, DRILL_SEEN_ENDED);
 	if (d->done != NULL)
 		d->done(d->done_arg);
 }
@@ -498,6 +539,8 @@ drill_event(struct drill *d, enum drill_ev ev, int64_t at, int64_t id,
 		return;
 	if (drill_fsm_event(&d->rep->fsm, ev, at, id, s, reason))
 		drill_finish(d);
+	else if (ev != DRILL_EV_TICK)
+		drill_seen(d, DRILL_SEEN_CHANGED);
 }
 
 static void
@@ -683,6 +726,7 @@ drill_start(struct drill *d, void (*done)(void *), void *arg, bool *refused, cha
 		drill_probes_start(d->probes);
 		d->inject_timer = loop_timer_add(d->loop, 0, drill_inject_timer, d);
 		d->tick = loop_timer_add(d->loop, DRILL_TICK_MS, drill_tick, d);
+		drill_seen(d, DRILL_SEEN_STARTED);
 		return 0;
 	}
 	d->watch = etcd_watch_start(state_etcd(d->st), d->watch_key, NULL, d->watch_from,
@@ -696,6 +740,7 @@ drill_start(struct drill *d, void (*done)(void *), void *arg, bool *refused, cha
 	drill_probes_start(d->probes);
 	d->inject_timer = loop_timer_add(d->loop, DRILL_WATCH_WAIT_MS, drill_inject_timer, d);
 	d->tick = loop_timer_add(d->loop, DRILL_TICK_MS, drill_tick, d);
+	drill_seen(d, DRILL_SEEN_STARTED);
 	return 0;
 }
 
@@ -714,6 +759,12 @@ drill_report(struct drill *d)
 	return d->rep;
 }
 
+const struct drill_sample *
+drill_samples(const struct drill *d, size_t *n)
+{
+	return drill_probes_samples(d->probes, n);
+}
+
 void
 drill_free(struct drill *d)
 {
@@ -721,6 +772,9 @@ drill_free(struct drill *d)
 
 	if (d == NULL)
 		return;
+	/* Only a drill that started was seen. */
+	if (d->seen)
+		drill_seen(d, DRILL_SEEN_FREED);
 	if (d->watch != NULL)
 		etcd_watch_stop(d->watch);
 	if (d->tick != 0)

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "milvusadm/cmd.h"
+#include "milvusadm/drill.h"
 #include "milvusadm/state.h"
+#include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
 #include "tui-int.h"
 
@@ -22,6 +24,8 @@ const struct tui_binding tui_bindings[] = {
 	{ '4', "view collections", "load state, rows, replicas, aliases" },
 	{ '5', "view events", "the flight recorder, newest first" },
 	{ '6', "view etcd", "members, leader, raft term, db size" },
+	{ '7', "view drills", "the running or last drill, recent drills" },
+	{ 'D', "drill-selected", "drill the selected role (asks you to type it)" },
 	{ '\t', "view next", "next view" },
 	{ KEY_BTAB, "view prev", "previous view" },
 	{ 'j', "select down", "move down" },
@@ -149,7 +153,9 @@ tui_cmd_simple(struct tui *t, int argc, char **argv)
 {
 	const char *c = argv[0];
 
-	if (strcmp(c, "quit") == 0 || strcmp(c, "exit") == 0)
+	if ((strcmp(c, "quit") == 0 || strcmp(c, "exit") == 0) && tui_drill_running(t))
+		tui_message(t, true, "a drill is running: Ctrl-C stops its probes first");
+	else if (strcmp(c, "quit") == 0 || strcmp(c, "exit") == 0)
 		t->quit = true;
 	else if (strcmp(c, "refresh") == 0) {
 		state_live_refresh(t->st);
@@ -174,10 +180,37 @@ tui_cmd_simple(struct tui *t, int argc, char **argv)
 	return 0;
 }
 
+/* D: `drill run` on what the selected line is about (a role in Leaders, the
+ * target of a past drill in Drills); the engine asks for the typed
+ * confirmation through tui_ask. */
+static int
+tui_cmd_drill_selected(struct tui *t, int argc, char **argv)
+{
+	const char *tag = t->pane ? NULL : view_selected_tag(&t->views[t->cur]);
+	char line[160];
+
+	(void)argc;
+	(void)argv;
+	if (tag == NULL) {
+		tui_message(t, true, "select a coordinator role in Leaders (2) to drill it");
+		return -1;
+	}
+	/* Names from the cluster go back into a command line: only plain ones. */
+	if (tag[strspn(tag, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	    "_-./")] != '\0' || strlen(tag) > 100) {
+		tui_message(t, true, "'%s' cannot be drilled from here: type :drill run", tag);
+		return -1;
+	}
+	snprintf(line, sizeof line, "drill run %s", tag);
+	tui_command(t, line, false);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct tui *, int, char **);
 } tui_commands[] = {
+	{ "drill-selected", tui_cmd_drill_selected },
 	{ "view", tui_cmd_view },
 	{ "quit", tui_cmd_simple },
 	{ "exit", tui_cmd_simple },
@@ -252,6 +285,22 @@ tui_command(struct tui *t, const char *line, bool typed)
 	(void)typed;
 }
 
+static void
+tui_drill_message(struct tui *t, int rc)
+{
+	const struct drill_report *r = t->n_drills > 0 ? t->drills[t->n_drills - 1] : NULL;
+	char rto[32] = "-";
+
+	if (r == NULL) {
+		tui_message(t, rc != 0, "drill ended (exit %d); its report was not saved", rc);
+		return;
+	}
+	if (r->fsm.rto_ms >= 0)
+		time_format_duration(r->fsm.rto_ms, rto, sizeof rto);
+	tui_message(t, rc != 0, "drill %s %s: RTO %s (exit %d; drill show %s)", r->target,
+	    drill_verdict_name(r->fsm.verdict), rto, rc, r->id);
+}
+
 void
 tui_run_pending(struct tui *t)
 {
@@ -277,6 +326,10 @@ tui_run_pending(struct tui *t)
 	sub.color = false;
 	sub.script = NULL;
 	sub.errors = 0;
+	/* The terminal is ours: questions go through the status line. */
+	sub.ask = tui_ask;
+	sub.ask_arg = t;
+	t->drill_ran = false;
 	t->busy = true;
 	t->msg[0] = '\0';
 	tui_draw(t);
@@ -286,8 +339,12 @@ tui_run_pending(struct tui *t)
 	if (len > TUI_OUT_MAX)
 		len = TUI_OUT_MAX;
 	tui_output_set(t, text, out, len);
-	t->pane = true;
-	if (rc != 0)
+	/* A drill was followed in the Drills view: stay there, with its end
+	 * on the status line (the pane is one ':' away in the history). */
+	t->pane = !t->drill_ran;
+	if (t->drill_ran)
+		tui_drill_message(t, rc);
+	else if (rc != 0)
 		tui_message(t, true, "exit %d", rc);
 	if (rc == 0 && strncmp(text, "theme use", 9) == 0)
 		tui_message(t, false, "theme saved: it applies at the next start");

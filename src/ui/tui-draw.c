@@ -319,11 +319,24 @@ tui_draw_status(struct tui *t)
 	size_t i;
 
 	tui_fill(t, y, 0, THEME_TEXT);
-	if (t->mode == TUI_PROMPT || t->mode == TUI_FILTER) {
+	if (t->mode == TUI_PROMPT || t->mode == TUI_FILTER || t->mode == TUI_ASK) {
 		char *head = xstrndup(t->line, t->pos);
+		const char *nl = strrchr(t->ask_prompt, '\n');
 
 		esc = out_escape(head);
-		x = tui_put(t, y, 0, t->cols, THEME_KEY, t->mode == TUI_PROMPT ? ":" : "/");
+		if (t->mode == TUI_ASK) {
+			/* What will happen above, the question on the line. */
+			if (nl != NULL && y > 2) {
+				char *what = xstrndup(t->ask_prompt, (size_t)(nl - t->ask_prompt));
+
+				tui_fill(t, y - 1, 0, THEME_WARN);
+				tui_put(t, y - 1, 0, t->cols, THEME_WARN, what);
+				free(what);
+			}
+			x = tui_put(t, y, 0, t->cols, THEME_CRITICAL, nl != NULL ? nl + 1 :
+			    t->ask_prompt);
+		} else
+			x = tui_put(t, y, 0, t->cols, THEME_KEY, t->mode == TUI_PROMPT ? ":" : "/");
 		x += tui_put(t, y, x, t->cols - x - 1, THEME_TEXT, esc);
 		free(esc);
 		free(head);

@@ -17,6 +17,8 @@
 
 struct cmd_ctx;
 struct config;
+struct drill;
+struct drill_report;
 struct loop;
 struct profile;
 struct state;
@@ -30,6 +32,7 @@ enum tui_mode {
 	TUI_PROMPT,			/* ':' command line */
 	TUI_FILTER,			/* '/' filter line */
 	TUI_HELP,			/* the bindings overlay */
+	TUI_ASK,			/* a command's question (a typed confirmation) */
 };
 
 /* One key binding: a key and the command string it runs. */
@@ -79,6 +82,15 @@ struct tui {
 	size_t nout, out_top;
 	char *out_title;
 
+	/* a command's question (cmd_confirm through ctx->ask) */
+	char ask_prompt[512];
+	int ask_state;			/* 0 waiting, 1 answered, -1 cancelled */
+	/* drills */
+	struct drill *drill;		/* running in this TUI, NULL none */
+	bool drill_ran;			/* one started during the running command */
+	struct drill_report **drills;	/* saved reports, oldest first */
+	size_t n_drills;
+
 	char *pending;			/* a command to run outside callbacks */
 	bool busy;			/* a command is running */
 	bool quit;
@@ -107,7 +119,13 @@ void tui_message(struct tui *t, bool error, const char *fmt, ...)
 /* Move the selection (or scroll the output pane): "up", "down", ... */
 void tui_select(struct tui *t, const char *how);
 
+/* tui.c: a drill started in this TUI ends; the view shows its report. */
+bool tui_drill_running(const struct tui *t);
+
 /* tui-prompt.c */
+/* ctx->ask for commands run in the TUI: the question on the status line,
+ * the loop kept running until the operator answers (0) or cancels (-1). */
+int tui_ask(void *arg, const char *prompt, char *answer, size_t len);
 void tui_prompt_open(struct tui *t, enum tui_mode mode);
 /* A key while the ':' or '/' line is open. */
 void tui_prompt_key(struct tui *t, int key);

@@ -16,6 +16,7 @@
 #include "milvusadm/config.h"
 #include "milvusadm/output.h"
 #include "milvusadm/repl.h"
+#include "milvusadm/loop.h"
 #include "milvusadm/xalloc.h"
 #include "tui-int.h"
 #include "../shell/repl-int.h"
@@ -154,6 +155,27 @@ tui_prompt_open(struct tui *t, enum tui_mode mode)
 	tui_dirty(t);
 }
 
+static void tui_prompt_close(struct tui *t);
+
+int
+tui_ask(void *arg, const char *prompt, char *answer, size_t len)
+{
+	struct tui *t = arg;
+
+	snprintf(t->ask_prompt, sizeof t->ask_prompt, "%s", prompt);
+	tui_prompt_open(t, TUI_ASK);
+	t->ask_state = 0;
+	/* The loop goes on (the screen stays live) until a key answers. */
+	while (t->ask_state == 0 && !t->quit)
+		loop_once(t->loop, -1);
+	if (t->mode == TUI_ASK)
+		tui_prompt_close(t);
+	snprintf(answer, len, "%s", t->ask_state == 1 ? t->line : "");
+	t->line[0] = '\0';
+	t->len = t->pos = 0;
+	return t->ask_state == 1 ? 0 : -1;
+}
+
 static void
 tui_filter_apply(struct tui *t)
 {
@@ -274,6 +296,8 @@ tui_prompt_key(struct tui *t, int key)
 
 	switch (key) {
 	case 27:
+		if (t->mode == TUI_ASK)
+			t->ask_state = -1;
 		if (t->mode == TUI_FILTER) {
 			t->line[0] = '\0';
 			t->len = t->pos = 0;
@@ -286,6 +310,11 @@ tui_prompt_key(struct tui *t, int key)
 	case KEY_ENTER:
 		if (t->mode == TUI_FILTER) {
 			tui_filter_apply(t);
+			tui_prompt_close(t);
+			return;
+		}
+		if (t->mode == TUI_ASK) {
+			t->ask_state = 1;
 			tui_prompt_close(t);
 			return;
 		}
@@ -302,7 +331,8 @@ tui_prompt_key(struct tui *t, int key)
 	case 127:
 	case CTRL('h'):
 		if (t->pos == 0) {
-			if (t->len == 0)
+			/* An empty question is not a cancelled one: keep asking. */
+			if (t->len == 0 && t->mode != TUI_ASK)
 				tui_prompt_close(t);
 			break;
 		}

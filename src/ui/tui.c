@@ -14,6 +14,7 @@
 #include "milvusadm/cluster.h"
 #include "milvusadm/cmd.h"
 #include "milvusadm/config.h"
+#include "milvusadm/drill.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/state.h"
 #include "milvusadm/theme.h"
@@ -88,6 +89,12 @@ tui_view_update(struct tui *t, struct view *v)
 	env.now_ms = time_wall_ms();
 	env.utf8 = t->utf8;
 	env.refresh_ms = t->refresh_ms;
+	env.drill = t->drill != NULL ? drill_report(t->drill) : NULL;
+	env.samples = t->drill != NULL ? drill_samples(t->drill, &env.n_samples) : NULL;
+	if (t->drill == NULL)
+		env.n_samples = 0;
+	env.history = t->drills;
+	env.n_history = t->n_drills;
 	v->ops->update(v, &env);
 	v->gen = tui_gen;
 }
@@ -120,6 +127,48 @@ tui_on_tick(void *arg)
 	tui_header_text(t, now, sizeof now);
 	if (strcmp(now, t->last_header) != 0)
 		tui_dirty(t);
+}
+
+/* The saved drill reports, for the Drills view. */
+static void
+tui_drills_reload(struct tui *t)
+{
+	drill_history_free(t->drills, t->n_drills);
+	t->drills = drill_history_load(1000, &t->n_drills, NULL, NULL);
+}
+
+bool
+tui_drill_running(const struct tui *t)
+{
+	return t->drill != NULL && drill_report(t->drill)->fsm.verdict == DRILL_RUNNING;
+}
+
+/* A drill run by a command typed here (or bound to D): follow it live. */
+static void
+tui_drill_seen(struct drill *d, enum drill_seen what, void *arg)
+{
+	struct tui *t = arg;
+	int i;
+
+	switch (what) {
+	case DRILL_SEEN_STARTED:
+		t->drill = d;
+		t->drill_ran = true;
+		if ((i = tui_view_find(t, "drills")) >= 0) {
+			t->pane = false;
+			tui_view_switch(t, (size_t)i);
+		}
+		break;
+	case DRILL_SEEN_CHANGED:
+	case DRILL_SEEN_ENDED:
+		break;
+	case DRILL_SEEN_FREED:
+		/* Saved by now: the view goes on from the saved report. */
+		t->drill = NULL;
+		tui_drills_reload(t);
+		break;
+	}
+	tui_on_changed(t);
 }
 
 int
@@ -190,7 +239,7 @@ tui_key(struct tui *t, int key)
 		tui_dirty(t);
 		return;
 	}
-	if (t->mode == TUI_PROMPT || t->mode == TUI_FILTER) {
+	if (t->mode == TUI_PROMPT || t->mode == TUI_FILTER || t->mode == TUI_ASK) {
 		tui_prompt_key(t, key);
 		return;
 	}
@@ -337,6 +386,7 @@ tui_free(struct tui *t)
 	}
 	tui_output_clear(t);
 	tui_history_close(t);
+	drill_history_free(t->drills, t->n_drills);
 	free(t->pending);
 	if (t->st != NULL)
 		state_free(t->st);
@@ -383,6 +433,12 @@ tui_run(struct cmd_ctx *ctx)
 	}
 	tui_theme(t, warn, sizeof warn);
 	tui_history_open(t);
+	tui_drills_reload(t);
+	for (i = 0; i < t->nviews; i++) {
+		if (t->views[i].ops->resize != NULL)
+			t->views[i].ops->resize(&t->views[i], t->cols, t->rows - 3);
+	}
+	drill_watch_set(tui_drill_seen, t);
 	if (warn[0] != '\0')
 		tui_message(t, true, "%s", warn);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
@@ -402,6 +458,7 @@ tui_run(struct cmd_ctx *ctx)
 			tui_run_pending(t);
 	}
 
+	drill_watch_set(NULL, NULL);
 	state_live_stop(t->st);
 	loop_fd_del(t->loop, STDIN_FILENO);
 	if (t->draw_timer != 0)

@@ -16,7 +16,9 @@ leaders_role(struct vlines *l, const struct view_env *env, const struct leader *
 	char since[32], when[16];
 	size_t k;
 
+	/* Both lines of a role name it: `D` drills the selected role. */
 	vline_begin(l, false);
+	vline_tag(l, ld->role);
 	vline_add(l, THEME_ACCENT, "%-12s ", ld->role);
 	if (ld->active_id == 0) {
 		vline_add(l, THEME_CRITICAL, "NO ACTIVE");
@@ -31,6 +33,7 @@ leaders_role(struct vlines *l, const struct view_env *env, const struct leader *
 		vline_add(l, THEME_TEXT, "%-9s ", since);
 	}
 	vline_begin(l, false);
+	vline_tag(l, ld->role);
 	vline_add(l, THEME_MUTED, "%13s", "standby: ");
 	if (ld->n_standby == 0)
 		vline_add(l, ld->active_standby ? THEME_WARN : THEME_MUTED, "%s",

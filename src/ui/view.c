@@ -21,6 +21,7 @@ const struct view_ops *const view_table[] = {
 	&view_collections_ops,
 	&view_events_ops,
 	&view_etcd_ops,
+	&view_drills_ops,
 	NULL,
 };
 
@@ -34,6 +35,7 @@ vlines_clear(struct vlines *l)
 			free(l->v[i].spans[j].text);
 		free(l->v[i].spans);
 		free(l->v[i].plain);
+		free(l->v[i].tag);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -52,6 +54,28 @@ vline_begin(struct vlines *l, bool heading)
 	memset(&l->v[l->n], 0, sizeof l->v[l->n]);
 	l->v[l->n].heading = heading;
 	l->n++;
+}
+
+void
+vline_tag(struct vlines *l, const char *tag)
+{
+	if (l->n == 0)
+		return;
+	free(l->v[l->n - 1].tag);
+	l->v[l->n - 1].tag = tag != NULL ? xstrdup(tag) : NULL;
+}
+
+const char *
+view_selected_tag(const struct view *v)
+{
+	const char *tag = NULL;
+	size_t *idx, n;
+
+	idx = view_visible(v, &n);
+	if (v->sel < n)
+		tag = v->lines.v[idx[v->sel]].tag;
+	free(idx);
+	return tag;
 }
 
 /* Is s printed as is by out_escape: printable ASCII but the backslash, and

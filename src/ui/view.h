@@ -13,6 +13,8 @@
 #include "milvusadm/theme.h"
 
 struct cluster;
+struct drill_report;
+struct drill_sample;
 struct tui;
 struct view;
 
@@ -29,6 +31,8 @@ struct vline {
 	bool heading;
 	char *plain;			/* the spans joined, for the filter; NULL until
 					   a filter first needs it */
+	char *tag;			/* what the line is about, for commands on the
+					   selection ("rootcoord"), NULL none */
 };
 
 struct vlines {
@@ -42,6 +46,14 @@ struct view_env {
 	int64_t now_ms;
 	bool utf8;			/* box characters allowed */
 	int64_t refresh_ms;
+	/* Drills: the one running in this TUI (its report fills in as it
+	 * goes, samples are its probes so far), else NULL; and the saved
+	 * reports, oldest first. */
+	const struct drill_report *drill;
+	const struct drill_sample *samples;
+	size_t n_samples;
+	struct drill_report *const *history;
+	size_t n_history;
 };
 
 struct view_ops {
@@ -77,6 +89,7 @@ extern const struct view_ops view_replicas_ops;
 extern const struct view_ops view_collections_ops;
 extern const struct view_ops view_events_ops;
 extern const struct view_ops view_etcd_ops;
+extern const struct view_ops view_drills_ops;
 
 /* Building lines: start one, then add spans (printf-formatted, then escaped
  * so no control character from the cluster reaches the terminal). */
@@ -86,6 +99,10 @@ void vline_add(struct vlines *l, enum theme_role role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A span of len bytes of s as they are (no format; escaped the same way). */
 void vline_addn(struct vlines *l, enum theme_role role, const char *s, size_t len);
+/* Tag the line being built (what a command on the selection acts on). */
+void vline_tag(struct vlines *l, const char *tag);
+/* The tag of the selected line, NULL when it has none. */
+const char *view_selected_tag(const struct view *v);
 /* A whole line of one role. */
 void vline_text(struct vlines *l, bool heading, enum theme_role role,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));

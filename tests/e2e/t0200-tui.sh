@@ -16,34 +16,14 @@ ep=http://127.86.20.2:2379
 TTL=4
 lab_up tui "$E2E_SUBNET" --milvus 2.4 --etcd 1 --ttl "$TTL" --backoff 60s
 
-sock="milvusadm-t0200-$$"
-tm() { tmux -L "$sock" "$@"; }
+tmux_sock="milvusadm-t0200-$$"
+. "$E2E_DIR/lib-tmux.sh"
 trap 'rc=$?; tm kill-server 2>/dev/null; (exit "$rc"); e2e_cleanup' EXIT
-screen() { tm capture-pane -p -t "$1"; }
-# A shell in its own window, with the test's environment and a known prompt.
-shell_in() {	# shell_in NAME [VAR=value...]
-	local name=$1; shift
-	if ! tm has-session 2>/dev/null; then
-		tm -f /dev/null new-session -d -s main -x 120 -y 40 -n "$name" \
-			env "HOME=$HOME" "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
-			"XDG_STATE_HOME=$XDG_STATE_HOME" "PATH=$PATH" TERM=xterm-256color \
-			LANG=C.UTF-8 LC_ALL=C.UTF-8 PS1='tui$ ' "$@" sh
-	else
-		tm new-window -d -t main -n "$name" env "HOME=$HOME" \
-			"XDG_CONFIG_HOME=$XDG_CONFIG_HOME" "XDG_STATE_HOME=$XDG_STATE_HOME" \
-			"PATH=$PATH" TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
-			PS1='tui$ ' "$@" sh
-	fi
-	tm set-option -g status off >/dev/null
-	e2e_wait 5 sh -c "tmux -L '$sock' capture-pane -p -t 'main:$name' | grep -q 'tui\\$'"
-}
-on_screen() { screen "$1" | grep -qF -- "$2"; }	# on_screen WINDOW TEXT
-wait_screen() { e2e_wait "$3" on_screen "$1" "$2"; }	# wait_screen WINDOW TEXT SECONDS
 
 shell_in live
 tm send-keys -t main:live "$MILVUSADM -p lab-tui" Enter
 wait_screen main:live "live" 15 || { screen main:live; e2e_die "the TUI did not start"; }
-e2e_wait 10 sh -c "tmux -L '$sock' capture-pane -p -t main:live | grep -q 'querynode (3)'"
+e2e_wait 10 sh -c "tmux -L '$tmux_sock' capture-pane -p -t main:live | grep -q 'querynode (3)'"
 screen main:live >"$E2E_TMP/overview.txt"
 sed 's/^/# /' "$E2E_TMP/overview.txt"
 
@@ -228,7 +208,7 @@ e2e_check "the default theme draws in colour" has_colour main:live
 tm send-keys -t main:live q
 e2e_check "q: the shell prompt is back" wait_screen main:live 'tui$' 5
 e2e_check "q: the alternate screen is left" \
-	sh -c "[ \"\$(tmux -L '$sock' display -p -t main:live '#{alternate_on}')\" = 0 ]"
+	sh -c "[ \"\$(tmux -L '$tmux_sock' display -p -t main:live '#{alternate_on}')\" = 0 ]"
 
 shell_in nocolor NO_COLOR=1
 tm send-keys -t main:nocolor "$MILVUSADM -p lab-tui" Enter
@@ -251,8 +231,8 @@ tm send-keys -t main:dumb "TERM=dumb $MILVUSADM -p lab-tui; echo rc=\$?" Enter
 wait_screen main:dumb "rc=" 5
 screen main:dumb | grep . | sed 's/^/# /'
 e2e_check "TERM=dumb: refused with a pointer to the shell, exit 2" \
-	sh -c "tmux -L '$sock' capture-pane -p -t main:dumb | grep -q \"milvusadm shell\" &&
-	    tmux -L '$sock' capture-pane -p -t main:dumb | grep -q '^rc=2'"
+	sh -c "tmux -L '$tmux_sock' capture-pane -p -t main:dumb | grep -q \"milvusadm shell\" &&
+	    tmux -L '$tmux_sock' capture-pane -p -t main:dumb | grep -q '^rc=2'"
 
 tm kill-server 2>/dev/null
 e2e_done

@@ -355,6 +355,43 @@ report_fixture(void)
 	return r;
 }
 
+START_TEST(probe_series_and_spark)
+{
+	struct drill_sample s[] = {
+		{ T0 + 100, T0 + 150, true, NULL },
+		{ T0 + 300, T0 + 350, true, NULL },
+		{ T0 + 1100, T0 + 1150, false, NULL },
+		{ T0 + 1500, T0 + 1550, true, NULL },
+		/* nothing sent in [T0 + 2000, T0 + 3000) */
+		{ T0 + 3999, T0 + 4100, false, NULL },
+		{ T0 - 10, T0, false, NULL },		/* before the start: not counted */
+		{ T0 + 5000, T0 + 5100, false, NULL },	/* at the end: not counted */
+	};
+	int16_t out[8];
+	struct buf b = BUF_INIT;
+	size_t n;
+
+	n = drill_probe_series(s, 7, T0, T0 + 5000, 1000, out, 8);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_int_eq(out[0], 1000);
+	ck_assert_int_eq(out[1], 500);
+	ck_assert_int_eq(out[2], -1);
+	ck_assert_int_eq(out[3], 0);
+	ck_assert_int_eq(out[4], -1);
+	/* At most max buckets; none for an empty span. */
+	ck_assert_uint_eq(drill_probe_series(s, 7, T0, T0 + 5000, 1000, out, 2), 2);
+	ck_assert_uint_eq(drill_probe_series(s, 7, T0, T0, 1000, out, 8), 0);
+	/* A bucket with a failure never reaches full height. */
+	drill_series_spark(out, 5, false, &b);
+	ck_assert_str_eq(b.data, "#-_ _");
+	buf_reset(&b);
+	out[1] = 999;
+	drill_series_spark(out, 3, true, &b);
+	ck_assert_str_eq(b.data, "\u2588\u2587\u00b7");
+	buf_release(&b);
+}
+END_TEST
+
 START_TEST(compare_names_dominant)
 {
 	struct drill_report *r = report_fixture();
@@ -505,6 +542,10 @@ START_TEST(report_matches_schema)
 	r->via[1].uri = xstrdup("http://10.0.0.2:19530");
 	r->via[1].ok = 20;
 	r->n_via = 2;
+	r->series = xcalloc(3, sizeof *r->series);
+	r->series[0] = 1000, r->series[1] = -1, r->series[2] = 400;
+	r->n_series = 3;
+	r->series_bucket_ms = 1000;
 	drill_report_compare(r);
 	j = render_json(r);
 	ck_assert_msg(validate(schema, j, "$", why, sizeof why) == 0, "%s", why);
@@ -539,6 +580,11 @@ START_TEST(report_matches_schema)
 	ck_assert_int_eq(back->via[1].ok, 20);
 	ck_assert_int_eq(back->via[0].failed, 3);
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "election_applicable")));
+	ck_assert_uint_eq(back->n_series, 3);
+	ck_assert_int_eq(back->series[0], 1000);
+	ck_assert_int_eq(back->series[1], -1);
+	ck_assert_int_eq(back->series[2], 400);
+	ck_assert_int_eq(back->series_bucket_ms, 1000);
 	drill_report_free(back);
 	unlink(path);
 	cJSON_Delete(j);
@@ -769,6 +815,7 @@ test_suite(void)
 	tcase_add_test(tc, fsm_worker_waits_served);
 	tcase_add_test(tc, replicas_served);
 	tcase_add_test(tc, probe_arithmetic);
+	tcase_add_test(tc, probe_series_and_spark);
 	tcase_add_test(tc, compare_names_dominant);
 	tcase_add_test(tc, report_matches_schema);
 	tcase_add_test(tc, backends_listed);
