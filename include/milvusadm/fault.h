@@ -39,6 +39,19 @@ struct fault_result {
 };
 typedef void (*fault_cb)(const struct fault_result *res, void *arg);
 
+/* Restarts of what the target runs in (when the backend can know). */
+struct fault_restarts {
+	int err;			/* 0 ok */
+	char errmsg[256];
+	int64_t count;			/* restarts counted, -1 unknown */
+	/* What was counted, one line: "restartCount of 2 pods
+	 * app.kubernetes.io/instance=r,component=querynode", "RestartCount of
+	 * container 'milvus-standalone' (3f2a...)", "lab supervisor restarts of
+	 * querynode-1". Set on success; may be set on error too. */
+	char what[160];
+};
+typedef void (*fault_restarts_cb)(const struct fault_restarts *r, void *arg);
+
 struct fault_backend;
 
 struct fault_ops {
@@ -54,6 +67,17 @@ struct fault_ops {
 	int (*inject)(struct fault_backend *b, const struct fault_target *t, fault_cb cb, void *arg);
 	/* Undo what can be undone (docker start without a restart policy), or NULL. */
 	int (*restore)(struct fault_backend *b, const struct fault_target *t, fault_cb cb, void *arg);
+	/*
+	 * How often what the target runs in has restarted, or NULL when the
+	 * backend cannot know (etcd-lease, stop, exec). Counts for the drill
+	 * report, read before inject and after recovery. cb once, always from
+	 * the loop (never inside the call), with err 0 and count >= 0, or err -1
+	 * with errmsg and count -1. Returns 0 when cb will come, -1 when it
+	 * will not (a restarts request is already pending on this backend).
+	 * May overlap with inject or restore; close cancels it without cb.
+	 */
+	int (*restarts)(struct fault_backend *b, const struct fault_target *t,
+	    fault_restarts_cb cb, void *arg);
 };
 
 /* The backends, one file each in src/ops/ (fault-<name>.c). */

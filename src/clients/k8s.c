@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Kubernetes Pod, PodList and Status JSON to plain structs, and the
  * DeleteOptions body; bounded, for the k8s fault backend. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,12 @@ k8s_pod_from(const cJSON *o, struct k8s_pod *out, char *err, size_t errlen)
 			c->name = xstrdup("");
 		c->ready = mj_get_bool(e, "ready", false);
 		c->restart_count = mj_get_int64(e, "restartCount", 0);
+		/* An int32 in the API; bounded, the sums below cannot overflow. */
+		if (c->restart_count < 0 || c->restart_count > INT32_MAX) {
+			out->n_containers++;
+			snprintf(err, errlen, "pod '%s' has a restartCount out of range", out->name);
+			goto bad;
+		}
 		last = cJSON_GetObjectItemCaseSensitive(e, "lastState");
 		term = cJSON_IsObject(last) ? cJSON_GetObjectItemCaseSensitive(last, "terminated") : NULL;
 		c->last_exit_code = cJSON_IsObject(term) ? mj_get_int64(term, "exitCode", -1) : -1;

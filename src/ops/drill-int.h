@@ -41,8 +41,10 @@ struct drill_served;
 const struct component *drill_pick_proxy(struct state *st);
 /* Per proxy URI, the probes it answered (or failed last) from started_ms on. */
 void drill_count_via(struct drill_report *r, const struct drill_sample *s, size_t n);
-/* Polls of /api/v1/_qc/replica through the proxies (round robin past errors)
- * until no replica lists dead_id and each has a RW node: then served(at, arg). */
+/* Polls of the replicas through the proxies (state_replicas_fetch:
+ * /api/v1/_qc/replica, or on 2.3/2.4 /api/v1/replicas per loaded collection),
+ * round robin past errors, until no replica lists dead_id and each has a RW
+ * node: then served(at, arg). */
 struct drill_served *drill_served_new(struct state *st, int64_t dead_id,
     void (*served)(int64_t at, void *arg), void *arg);
 /* Ask again when the last answer came and DRILL_SERVED_EVERY_MS passed. */

@@ -24,8 +24,10 @@ struct drill_served {
 	bool done;
 	int64_t next_ms;
 	size_t proxy;			/* which proxy to ask next (round robin) */
+	bool per_collection;		/* /_qc/replica said 404: 2.3/2.4 */
 	int64_t polls, errors;
-	char err[256];
+	int64_t polls_v1, calls_v1;	/* of them, by /api/v1/replicas */
+	char err[300];			/* as long as state_replicas_answer.errmsg */
 };
 
 /* True when the host of uri ("http://10.0.0.5:19530") is the host of a
@@ -102,7 +104,7 @@ drill_served_new(struct state *st, int64_t dead_id, void (*served)(int64_t, void
 }
 
 static void
-served_cb(const struct milvus_mgmt_result *res, void *arg)
+served_cb(const struct state_replicas_answer *a, void *arg)
 {
 	struct drill_served *sv = arg;
 
@@ -112,13 +114,19 @@ served_cb(const struct milvus_mgmt_result *res, void *arg)
 		return;
 	}
 	sv->polls++;
-	if (res->err != MGMT_OK) {
+	if (a->per_collection) {
+		/* Before 2.5: no need to ask /_qc/replica again. */
+		sv->per_collection = true;
+		sv->polls_v1++;
+		sv->calls_v1 += (int64_t)a->calls;
+	}
+	if (a->err != MGMT_OK) {
 		sv->errors++;
-		snprintf(sv->err, sizeof sv->err, "%s", res->errmsg);
+		snprintf(sv->err, sizeof sv->err, "%s", a->errmsg);
 		sv->proxy++;
 		return;
 	}
-	if (!sv->done && drill_replicas_served(res->replicas, res->n_replicas, sv->dead_id)) {
+	if (!sv->done && drill_replicas_served(a->replicas, a->n_replicas, sv->dead_id)) {
 		sv->done = true;
 		sv->served(time_wall_ms(), sv->arg);
 	}
@@ -128,7 +136,6 @@ void
 drill_served_poll(struct drill_served *sv, int64_t now)
 {
 	struct cluster *c = state_cluster(sv->st);
-	struct milvus_replica_query q;
 	const struct component *o;
 	char *base = NULL;
 	size_t i, n = 0, want;
@@ -153,16 +160,31 @@ drill_served_poll(struct drill_served *sv, int64_t now)
 	}
 	if (base == NULL)
 		return;
-	memset(&q, 0, sizeof q);
-	q.source = MILVUS_REPLICAS_QC;
-	if (milvus_mgmt_replicas(state_mgmt(sv->st), base, &q, served_cb, sv) == 0)
-		sv->inflight = true;
+	/* Set first: the answer may come before the call returns. */
+	sv->inflight = true;
+	state_replicas_fetch(sv->st, base, sv->per_collection, served_cb, sv);
 	free(base);
 }
 
 void
 drill_served_note(const struct drill_served *sv, struct drill_report *r)
 {
+	int64_t qc = sv->polls - sv->polls_v1;
+	char earlier[64] = "";
+
+	if (sv->polls_v1 > 0) {
+		/* Polls of /_qc/replica that failed before one showed its 404. */
+		if (qc > 0)
+			snprintf(earlier, sizeof earlier, "; %lld earlier polls of "
+			    "/api/v1/_qc/replica", (long long)qc);
+		drill_report_note(r, "recover waited for the replicas to leave querynode %lld "
+		    "(%lld polls of /api/v1/replicas, one call per loaded collection, %lld "
+		    "calls, as /api/v1/_qc/replica answered 404 (before 2.5)%s; %lld "
+		    "failed%s%.200s)", (long long)sv->dead_id, (long long)sv->polls_v1,
+		    (long long)sv->calls_v1, earlier, (long long)sv->errors,
+		    sv->errors > 0 ? ": " : "", sv->errors > 0 ? sv->err : "");
+		return;
+	}
 	drill_report_note(r, "recover waited for the replicas to leave querynode %lld (%lld "
 	    "polls of /api/v1/_qc/replica, %lld failed%s%.200s)", (long long)sv->dead_id,
 	    (long long)sv->polls, (long long)sv->errors, sv->errors > 0 ? ": " : "",

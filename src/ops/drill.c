@@ -418,7 +418,8 @@ drill_plan(struct drill *d, struct buf *out)
 	    r->server_id, r->address != NULL ? r->address : "?",
 	    r->host_name != NULL ? r->host_name : "no host name");
 	buf_printf(out, "precheck: passed (%s, no other drill)\n", d->etcd != NULL ?
-	    "at least 3 etcd members, all healthy" : "standby healthy, etcd quorum");
+	    "at least 3 etcd members, all healthy" : f->worker ?
+	    "another healthy worker of the role, etcd quorum" : "standby healthy, etcd quorum");
 	if (d->ops->plan(d->fb, &d->tgt, line, sizeof line) == -1)
 		buf_printf(out, "inject (%s): cannot: %s\n", r->backend, line);
 	else
@@ -435,9 +436,10 @@ drill_plan(struct drill *d, struct buf *out)
 	if (d->etcd != NULL) {
 		/* drill_etcd_plan said how etcd drills recover. */
 	} else if (f->wait_served)
-		buf_printf(out, "recover: /api/v1/_qc/replica on a proxy every %d ms until no "
-		    "replica lists server %" PRId64 " and each has a RW node, then %d probes in "
-		    "a row succeed\n", DRILL_SERVED_EVERY_MS, r->server_id, f->recover_k);
+		buf_printf(out, "recover: /api/v1/_qc/replica (before 2.5: /api/v1/replicas per "
+		    "loaded collection) on a proxy every %d ms until no replica lists server %"
+		    PRId64 " and each has a RW node, then %d probes in a row succeed\n",
+		    DRILL_SERVED_EVERY_MS, r->server_id, f->recover_k);
 	else if (f->worker)
 		buf_printf(out, "recover: %d probes in a row succeed through the remaining "
 		    "proxies\n", f->recover_k);

@@ -42,10 +42,16 @@ struct fault_backend {
 	fault_cb fail_cb;
 	void *fail_arg;
 	char fail_msg[256];
+	struct docker_op *rop;		/* the restarts chain, apart from op */
+	/* The container a hostname was last found in (restarts, kill): asked
+	 * straight by ID next time, as a killed one is found by no list. */
+	char *count_host;
+	char *count_id;
 };
 
 struct docker_op {
 	struct fault_backend *b;
+	struct docker_op **slot;	/* &b->op or &b->rop */
 	struct http_req *req;
 	enum docker_step step;
 	char *host_name;
@@ -58,6 +64,10 @@ struct docker_op {
 	size_t n_match;
 	fault_cb cb;
 	void *arg;
+	fault_restarts_cb rcb;		/* set: a restarts lookup, not a kill or plan */
+	void *rarg;
+	bool direct;			/* the inspect is of count_id, not from a list */
+	uint64_t timer;			/* a restarts answer known at once */
 	int *done;
 	struct fault_result res;
 };
@@ -89,7 +99,31 @@ docker_op_free(struct docker_op *op)
 static void
 docker_op_finish(struct docker_op *op)
 {
-	op->b->op = NULL;
+	struct fault_restarts rr;
+	fault_restarts_cb rcb = op->rcb;
+	void *rarg = op->rarg;
+
+	*op->slot = NULL;
+	if (rcb != NULL) {
+		/* Freed before rcb, which may ask again or close the backend. */
+		memset(&rr, 0, sizeof rr);
+		rr.err = op->res.err;
+		rr.count = -1;
+		if (rr.err != 0)
+			snprintf(rr.errmsg, sizeof rr.errmsg, "%s", op->res.errmsg);
+		else if (op->match.restart_count < 0) {
+			rr.err = -1;
+			snprintf(rr.errmsg, sizeof rr.errmsg, "container '%.60s' has a negative "
+			    "RestartCount", op->match.name);
+		} else {
+			rr.count = op->match.restart_count;
+			snprintf(rr.what, sizeof rr.what, "RestartCount of container '%.60s' (%.12s)",
+			    op->match.name, op->match.id);
+		}
+		docker_op_free(op);
+		rcb(&rr, rarg);
+		return;
+	}
 	if (op->done != NULL)
 		*op->done = 1;
 	if (op->cb != NULL)
@@ -203,6 +237,37 @@ docker_record_kill(struct fault_backend *b, const struct docker_inspect *c)
 	b->killed_policy = xstrdup(c->restart_policy);
 }
 
+static void docker_lookup(struct docker_op *op);
+
+static void
+docker_remember(struct fault_backend *b, const char *host, const char *id)
+{
+	free(b->count_host);
+	free(b->count_id);
+	b->count_host = xstrdup(host);
+	b->count_id = xstrdup(id);
+}
+
+/* A restarts lookup is done: the one container with the hostname, running
+ * or not (after a kill without start it is down, and still counts). */
+static void
+docker_counted(struct docker_op *op)
+{
+	if (op->n_match > 1) {
+		docker_fail(op, "%zu running containers have hostname '%.100s': cannot tell "
+		    "whose restarts to count", op->n_match, op->host_name);
+		return;
+	}
+	if (op->match.id == NULL) {
+		docker_fail(op, "no container has hostname '%.100s' (socket '%.100s')",
+		    op->host_name, op->b->socket);
+		return;
+	}
+	docker_remember(op->b, op->host_name, op->match.id);
+	op->res.err = 0;
+	docker_op_finish(op);
+}
+
 /* After every inspect: the next candidate, or decide. */
 static void
 docker_next(struct docker_op *op)
@@ -211,6 +276,10 @@ docker_next(struct docker_op *op)
 
 	if (op->next < op->n_cand) {
 		docker_send_path(op, STEP_INSPECT, "GET", op->cand[op->next++], "/json", 0);
+		return;
+	}
+	if (op->rcb != NULL) {
+		docker_counted(op);
 		return;
 	}
 	if (op->n_match == 0 && op->match.id != NULL) {
@@ -278,23 +347,48 @@ docker_on_list(struct docker_op *op, const struct http_resp *r)
 	docker_next(op);
 }
 
+/* The session's HostName is the container's hostname, or, when none is set,
+ * the ID it defaults to (§2.6). */
+static bool
+docker_host_is(const struct docker_inspect *c, const char *host)
+{
+	size_t len = strlen(host);
+
+	return strcmp(c->hostname, host) == 0 ||
+	    (len >= 12 && *c->hostname == '\0' && strncmp(c->id, host, len) == 0);
+}
+
 static void
 docker_on_inspect(struct docker_op *op, const struct http_resp *r)
 {
 	struct docker_inspect c;
 	char err[200];
-	size_t len = strlen(op->host_name);
+	bool direct = op->direct;
 
+	op->direct = false;
 	if (r->status == 404) {		/* removed since the list: not ours */
-		docker_next(op);
+		if (direct)
+			docker_lookup(op);
+		else
+			docker_next(op);
 		return;
 	}
 	if (docker_inspect_parse(r->body, r->len, &c, err, sizeof err) != 0) {
 		docker_fail(op, "container inspect: %s", err);
 		return;
 	}
-	if (strcmp(c.hostname, op->host_name) == 0 ||
-	    (len >= 12 && *c.hostname == '\0' && strncmp(c.id, op->host_name, len) == 0)) {
+	if (direct && !docker_host_is(&c, op->host_name)) {
+		/* Not the container it was: search again. */
+		docker_inspect_release(&c);
+		docker_lookup(op);
+		return;
+	}
+	if (direct) {
+		op->match = c;
+		docker_counted(op);
+		return;
+	}
+	if (docker_host_is(&c, op->host_name)) {
 		if (c.running || op->match.id == NULL) {
 			if (c.running)
 				op->n_match++;
@@ -358,6 +452,7 @@ docker_done(const struct http_resp *r, void *arg)
 			op->res.err = 0;
 			op->res.injected_ms = time_wall_ms();
 			docker_record_kill(b, &op->match);
+			docker_remember(b, op->host_name, op->match.id);
 			snprintf(op->res.detail, sizeof op->res.detail,
 			    "killed container '%.60s' (%.12s) with SIGKILL; restart policy '%.20s', "
 			    "restarts %lld before", op->match.name, op->match.id,
@@ -420,6 +515,7 @@ docker_begin(struct fault_backend *b, const char *host_name, bool do_kill, fault
 	op->do_kill = do_kill;
 	op->cb = cb;
 	op->arg = arg;
+	op->slot = &b->op;
 	b->op = op;
 	*out = op;
 	return 0;
@@ -551,6 +647,63 @@ docker_plan(struct fault_backend *b, const struct fault_target *t, char *out, si
 	return rc;
 }
 
+/* The first request goes from the loop too: a failure to send it answers
+ * through docker_fail, which must not run inside docker_restarts. */
+static void
+docker_restarts_start(void *arg)
+{
+	struct docker_op *op = arg;
+	struct fault_backend *b = op->b;
+
+	op->timer = 0;
+	if (op->res.err != 0)
+		docker_op_finish(op);
+	else if (b->count_host != NULL && strcmp(b->count_host, op->host_name) == 0 &&
+	    b->api_major != 0) {
+		op->direct = true;
+		docker_send_path(op, STEP_INSPECT, "GET", b->count_id, "/json", 0);
+	} else
+		docker_lookup(op);
+}
+
+/* Top-level RestartCount (§3.2) of the container with the target's HostName,
+ * found as inject finds it; it counts the restart policy's restarts only. */
+static int
+docker_restarts(struct fault_backend *b, const struct fault_target *t, fault_restarts_cb cb,
+    void *arg)
+{
+	const char *host = t->host_name != NULL ? t->host_name : "";
+	struct docker_op *op;
+
+	if (b->rop != NULL)
+		return -1;
+	op = xcalloc(1, sizeof *op);
+	op->b = b;
+	op->slot = &b->rop;
+	op->host_name = xstrdup(host);
+	op->rcb = cb;
+	op->rarg = arg;
+	b->rop = op;
+	if (*host == '\0' || strlen(host) > 253) {
+		op->res.err = -1;
+		snprintf(op->res.errmsg, sizeof op->res.errmsg, "the target has no usable HostName "
+		    "to find its container");
+	}
+	op->timer = loop_timer_add(b->loop, 0, docker_restarts_start, op);
+	return 0;
+}
+
+static void
+docker_op_cancel(struct fault_backend *b, struct docker_op *op)
+{
+	if (op == NULL)
+		return;
+	if (op->timer != 0)
+		loop_timer_cancel(b->loop, op->timer);
+	http_cancel(op->req);
+	docker_op_free(op);
+}
+
 static void
 docker_close(struct fault_backend *b)
 {
@@ -558,10 +711,10 @@ docker_close(struct fault_backend *b)
 		return;
 	if (b->fail_timer != 0)
 		loop_timer_cancel(b->loop, b->fail_timer);
-	if (b->op != NULL) {
-		http_cancel(b->op->req);
-		docker_op_free(b->op);
-	}
+	docker_op_cancel(b, b->op);
+	docker_op_cancel(b, b->rop);
+	free(b->count_host);
+	free(b->count_id);
 	free(b->socket);
 	free(b->killed_id);
 	free(b->killed_name);
@@ -636,5 +789,6 @@ docker_open(struct loop *l, const struct profile *p, struct etcd *e,
 }
 
 const struct fault_ops fault_docker_ops = {
-	"docker", docker_open, docker_close, docker_plan, docker_inject, docker_restore
+	"docker", docker_open, docker_close, docker_plan, docker_inject, docker_restore,
+	docker_restarts
 };

@@ -593,5 +593,6 @@ bad:
 }
 
 const struct fault_ops fault_exec_ops = {
-	"exec", exec_open, exec_close, exec_plan, exec_inject, NULL
+	"exec", exec_open, exec_close, exec_plan, exec_inject, NULL,
+	NULL,	/* restarts: an arbitrary command cannot say */
 };

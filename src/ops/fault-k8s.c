@@ -15,25 +15,9 @@
 #include "milvusadm/loop.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
+#include "fault-k8s-int.h"
 
 #define K8S_MAX_GRACE	3600
-/* A pod object with all its status is a few KiB; a list is bounded by items. */
-#define K8S_MAX_BODY	(4u * 1024 * 1024)
-
-struct fault_backend {
-	struct loop *loop;
-	struct kube_auth *auth;
-	char *namespace;
-	char *release;			/* NULL: the instance label is not checked */
-	int64_t grace;			/* seconds, always sent */
-	bool check_labels;
-	long timeout_ms;
-	struct k8s_op *op;		/* the one request chain in flight */
-	uint64_t fail_timer;		/* a failure waiting to be reported */
-	fault_cb fail_cb;
-	void *fail_arg;
-	char fail_msg[256];
-};
 
 struct k8s_op {
 	struct fault_backend *b;
@@ -76,8 +60,8 @@ k8s_component_fits(const char *comp, const char *role)
 	return strcmp(comp, "mixcoord") == 0 && k8s_is_coord(role);
 }
 
-static int
-k8s_check_labels(struct fault_backend *b, const struct fault_target *t,
+int
+k8s_fault_check_labels(struct fault_backend *b, const struct fault_target *t,
     const struct k8s_pod *pod, char *scheme, size_t slen, char *err, size_t errlen)
 {
 	const char *inst = k8s_pod_label(pod, "app.kubernetes.io/instance");
@@ -139,8 +123,8 @@ k8s_pod_path(struct fault_backend *b, const char *pod)
 	return xasprintf("/api/v1/namespaces/%s/pods/%s", b->namespace, pod);
 }
 
-static void
-k8s_http_opts(struct fault_backend *b, struct http_opts *o, const char *url)
+void
+k8s_fault_http_opts(struct fault_backend *b, struct http_opts *o, const char *url)
 {
 	static const char *const hdrs[] = { "Accept: application/json", NULL };
 
@@ -158,36 +142,34 @@ k8s_http_opts(struct fault_backend *b, struct http_opts *o, const char *url)
 	o->connect_timeout_ms = b->timeout_ms;
 }
 
-/* One line for an HTTP failure, with the Status message when there is one. */
-static void
-k8s_http_error(struct k8s_op *op, const struct http_resp *r, const char *what)
+/* One line for an HTTP failure on pod (NULL: the role's pod list), with the
+ * Status message when there is one. */
+void
+k8s_fault_http_error(struct fault_backend *b, const char *pod, const struct http_resp *r,
+    const char *what, char *out, size_t outlen)
 {
-	struct fault_backend *b = op->b;
 	char *msg = k8s_status_message(r->body, r->len);
 	const char *m = msg != NULL ? msg : "";
 
-	op->res.err = -1;
-	switch (r->status) {
-	case 401:
-		snprintf(op->res.errmsg, sizeof op->res.errmsg,
-		    "kubernetes API refused the credentials of '%s' (401): %s", b->auth->source, m);
-		break;
-	case 403:
-		snprintf(op->res.errmsg, sizeof op->res.errmsg, "%s pod '%s' forbidden (403; the drill "
-		    "needs get and delete on pods in '%s'): %s", what, op->pod_name, b->namespace, m);
-		break;
-	case 404:
-		snprintf(op->res.errmsg, sizeof op->res.errmsg, "pod '%s' not found in namespace '%s'",
-		    op->pod_name, b->namespace);
-		break;
-	case 409:
-		snprintf(op->res.errmsg, sizeof op->res.errmsg, "pod '%s' was replaced before the "
-		    "delete (uid precondition failed): %s", op->pod_name, m);
-		break;
-	default:
-		snprintf(op->res.errmsg, sizeof op->res.errmsg, "%s pod '%s': HTTP %ld: %s", what,
-		    op->pod_name, r->status, m);
-	}
+	if (r->status == 401)
+		snprintf(out, outlen, "kubernetes API refused the credentials of '%s' (401): %s",
+		    b->auth->source, m);
+	else if (pod == NULL && r->status == 403)
+		snprintf(out, outlen, "list pods forbidden (403; the drill needs list on pods "
+		    "in '%s'): %s", b->namespace, m);
+	else if (pod == NULL)
+		snprintf(out, outlen, "list pods in namespace '%s': HTTP %ld: %s", b->namespace,
+		    r->status, m);
+	else if (r->status == 403)
+		snprintf(out, outlen, "%s pod '%s' forbidden (403; the drill needs get and delete "
+		    "on pods in '%s'): %s", what, pod, b->namespace, m);
+	else if (r->status == 404)
+		snprintf(out, outlen, "pod '%s' not found in namespace '%s'", pod, b->namespace);
+	else if (r->status == 409)
+		snprintf(out, outlen, "pod '%s' was replaced before the delete (uid precondition "
+		    "failed): %s", pod, m);
+	else
+		snprintf(out, outlen, "%s pod '%s': HTTP %ld: %s", what, pod, r->status, m);
 	free(msg);
 }
 
@@ -244,7 +226,8 @@ k8s_delete_done(const struct http_resp *r, void *arg)
 		snprintf(op->res.errmsg, sizeof op->res.errmsg, "delete pod '%.60s': %.180s", op->pod_name,
 		    r->errmsg);
 	} else if (r->status != 200 && r->status != 202) {
-		k8s_http_error(op, r, "delete");
+		op->res.err = -1;
+		k8s_fault_http_error(b, op->pod_name, r, "delete", op->res.errmsg, sizeof op->res.errmsg);
 	} else {
 		op->res.err = 0;
 		op->res.injected_ms = time_wall_ms();
@@ -271,7 +254,8 @@ k8s_get_done(const struct http_resp *r, void *arg)
 		goto done;
 	}
 	if (r->status != 200) {
-		k8s_http_error(op, r, "get");
+		op->res.err = -1;
+		k8s_fault_http_error(b, op->pod_name, r, "get", op->res.errmsg, sizeof op->res.errmsg);
 		goto done;
 	}
 	if (k8s_pod_parse(r->body, r->len, &op->pod, err, sizeof err) != 0) {
@@ -285,7 +269,7 @@ k8s_get_done(const struct http_resp *r, void *arg)
 		    op->pod_name, op->pod.name);
 		goto done;
 	}
-	if (b->check_labels && k8s_check_labels(b, op->t, &op->pod, op->scheme,
+	if (b->check_labels && k8s_fault_check_labels(b, op->t, &op->pod, op->scheme,
 	    sizeof op->scheme, err, sizeof err) != 0) {
 		op->res.err = -1;
 		snprintf(op->res.errmsg, sizeof op->res.errmsg, "%s", err);
@@ -308,7 +292,7 @@ k8s_get_done(const struct http_resp *r, void *arg)
 	url = xasprintf("%s/api/v1/namespaces/%s/pods/%s", b->auth->server, b->namespace,
 	    op->pod_name);
 	body = k8s_delete_options(b->grace, op->pod.uid);
-	k8s_http_opts(b, &o, url);
+	k8s_fault_http_opts(b, &o, url);
 	o.method = "DELETE";
 	o.body = body;
 	o.content_type = "application/json";
@@ -321,6 +305,16 @@ k8s_get_done(const struct http_resp *r, void *arg)
 	snprintf(op->res.errmsg, sizeof op->res.errmsg, "cannot start the delete request");
 done:
 	k8s_op_finish(op);
+}
+
+/* The pod a target runs in: an etcd member's name, otherwise the session's
+ * HostName (contract §2.4, §2.6). */
+const char *
+k8s_fault_target_pod(const struct fault_target *t)
+{
+	if (t->kind != NULL && strcmp(t->kind, "etcd-member") == 0 && t->etcd_member_name != NULL)
+		return t->etcd_member_name;
+	return t->host_name;
 }
 
 /* Start GET pod (then DELETE when do_delete). 0 started, -1 with res filled. */
@@ -337,8 +331,7 @@ k8s_op_start(struct fault_backend *b, const struct fault_target *t, bool do_dele
 		snprintf(err, errlen, "a k8s request is already in flight");
 		return -1;
 	}
-	name = t->kind != NULL && strcmp(t->kind, "etcd-member") == 0 &&
-	    t->etcd_member_name != NULL ? t->etcd_member_name : t->host_name;
+	name = k8s_fault_target_pod(t);
 	if (name == NULL || *name == '\0') {
 		snprintf(err, errlen, "the target has no HostName to name its pod");
 		return -1;
@@ -358,7 +351,7 @@ k8s_op_start(struct fault_backend *b, const struct fault_target *t, bool do_dele
 	op->cb = cb;
 	op->arg = arg;
 	url = xasprintf("%s/api/v1/namespaces/%s/pods/%s", b->auth->server, b->namespace, name);
-	k8s_http_opts(b, &o, url);
+	k8s_fault_http_opts(b, &o, url);
 	op->req = http_start(b->loop, &o, k8s_get_done, op);
 	free(url);
 	if (op->req == NULL) {
@@ -455,6 +448,7 @@ k8s_close(struct fault_backend *b)
 		free(b->op->pod_name);
 		free(b->op);
 	}
+	k8s_fault_count_cancel(b);
 	kube_auth_free(b->auth);
 	free(b->namespace);
 	free(b->release);
@@ -551,5 +545,5 @@ k8s_open(struct loop *l, const struct profile *p, struct etcd *e,
 }
 
 const struct fault_ops fault_k8s_ops = {
-	"k8s", k8s_open, k8s_close, k8s_plan_wrap, k8s_inject, NULL
+	"k8s", k8s_open, k8s_close, k8s_plan_wrap, k8s_inject, NULL, k8s_fault_restarts
 };

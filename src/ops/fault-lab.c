@@ -28,6 +28,11 @@ struct fault_backend {
 	void *arg;
 	struct fault_result res;
 	uint64_t timer;
+	/* restarts, answered from the loop like inject; may overlap with it */
+	fault_restarts_cb rcb;
+	void *rarg;
+	struct fault_restarts rres;
+	uint64_t rtimer;
 };
 
 static struct fault_backend *
@@ -100,6 +105,8 @@ lab_fault_close(struct fault_backend *b)
 		return;
 	if (b->timer != 0)
 		loop_timer_cancel(b->loop, b->timer);
+	if (b->rtimer != 0)
+		loop_timer_cancel(b->loop, b->rtimer);
 	free(b->lab);
 	free(b->dir);
 	free(b);
@@ -204,6 +211,49 @@ lab_fault_inject(struct fault_backend *b, const struct fault_target *t, fault_cb
 	return 0;
 }
 
+static void
+lab_fault_restarts_fire(void *arg)
+{
+	struct fault_backend *b = arg;
+
+	b->rtimer = 0;
+	b->rcb(&b->rres, b->rarg);
+}
+
+/*
+ * The supervisor counts a member's restarts in state.json (the count `lab
+ * status` shows), adding one when it starts the member again; the member
+ * keeps its address across restarts, so the target's IP finds it before the
+ * fault and after the recovery alike.
+ */
+static int
+lab_fault_restarts(struct fault_backend *b, const struct fault_target *t, fault_restarts_cb cb,
+    void *arg)
+{
+	struct lab_member *m;
+	struct lab *lab;
+	char err[256];
+
+	if (b->rtimer != 0)
+		return -1;
+	memset(&b->rres, 0, sizeof b->rres);
+	b->rcb = cb;
+	b->rarg = arg;
+	m = lab_fault_member(b, &lab, t, err, sizeof err);
+	if (m == NULL) {
+		b->rres.err = -1;
+		b->rres.count = -1;
+		snprintf(b->rres.errmsg, sizeof b->rres.errmsg, "%s", err);
+	} else {
+		b->rres.count = m->restarts;
+		snprintf(b->rres.what, sizeof b->rres.what, "lab supervisor restarts of %s",
+		    m->name);
+	}
+	lab_free(lab);
+	b->rtimer = loop_timer_add(b->loop, 0, lab_fault_restarts_fire, b);
+	return 0;
+}
+
 const struct fault_ops fault_lab_ops = {
 	.name = "lab",
 	.open = lab_fault_open,
@@ -211,4 +261,5 @@ const struct fault_ops fault_lab_ops = {
 	.plan = lab_fault_plan,
 	.inject = lab_fault_inject,
 	.restore = NULL,
+	.restarts = lab_fault_restarts,
 };

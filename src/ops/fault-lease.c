@@ -92,4 +92,5 @@ const struct fault_ops fault_lease_ops = {
 	.plan = lease_plan,
 	.inject = lease_inject,
 	.restore = NULL,
+	.restarts = NULL,	/* a lease has no process to count */
 };

@@ -114,4 +114,5 @@ const struct fault_ops fault_stop_ops = {
 	.plan = stop_plan,
 	.inject = stop_inject,
 	.restore = NULL,
+	.restarts = NULL,	/* the management API says nothing of restarts */
 };

@@ -87,6 +87,28 @@ void state_collections_async(struct state *st, const char *db, bool details,
     state_done_cb done, void *arg);
 void state_replicas_async(struct state *st, const char *collection, state_done_cb done,
     void *arg);
+
+struct milvus_replica;
+
+/* One answer of state_replicas_fetch. */
+struct state_replicas_answer {
+	int err;			/* MGMT_OK, or the MGMT_* of what failed */
+	char errmsg[300];		/* one line when err != MGMT_OK */
+	const struct milvus_replica *replicas;	/* lent to the callback */
+	size_t n_replicas;
+	bool per_collection;		/* /api/v1/replicas (2.3/2.4), else /api/v1/_qc/replica */
+	size_t calls;			/* HTTP calls it took */
+};
+typedef void (*state_replicas_cb)(const struct state_replicas_answer *a, void *arg);
+/* The replicas of every loaded collection through the one proxy 9091 base,
+ * the way state_replicas_async asks (/api/v1/_qc/replica; on its 404 one
+ * /api/v1/replicas per loaded collection of the model, read first if never
+ * read), handed over instead of applied to the model. per_collection skips
+ * straight to /api/v1/replicas (an earlier answer showed 2.3/2.4). Collections
+ * that cannot be read are an error, not "no replica". cb runs exactly once,
+ * possibly before this returns, unless the state is freed first. */
+void state_replicas_fetch(struct state *st, const char *base, bool per_collection,
+    state_replicas_cb cb, void *arg);
 /* Mark a proxy source failing with a formatted one-line error; returns -1. */
 int state_proxy_fail(struct source_state *src, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

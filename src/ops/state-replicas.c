@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Replicas through a proxy's 9091 (/api/v1/_qc/replica on 2.5+, one
  * /api/v1/replicas per loaded collection on 2.3/2.4), asked asynchronously
- * and mapped onto the model's nodes for health; replica degraded/restored
- * events go to the flight recorder. */
+ * and mapped onto the model's nodes for health, or handed over as they came
+ * (state_replicas_fetch, for drills); replica degraded/restored events go to
+ * the flight recorder. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,8 +332,12 @@ struct rep_load {
 	size_t n_ids, ii;
 	struct milvus_replica *acc;
 	size_t n_acc;
+	size_t calls;			/* HTTP calls started */
 	state_done_cb done;
 	void *arg;
+	/* state_replicas_fetch: hand the answer over instead of applying it */
+	state_replicas_cb raw;
+	void *raw_arg;
 };
 
 static void rep_ask(struct rep_load *rl);
@@ -370,11 +375,37 @@ rep_finish(struct rep_load *rl, int rc)
 		done(st, rc, arg);
 }
 
+/* The end of a state_replicas_fetch: v lent to the callback, or the error
+ * (err MGMT_*, msg). The model is left alone. */
+static void
+rep_raw_done(struct rep_load *rl, int err, const char *msg, const struct milvus_replica *v,
+    size_t n)
+{
+	struct state_replicas_answer a;
+
+	memset(&a, 0, sizeof a);
+	a.err = err;
+	if (err != MGMT_OK)
+		snprintf(a.errmsg, sizeof a.errmsg, "%s", msg != NULL ? msg : "failed");
+	a.replicas = v;
+	a.n_replicas = n;
+	a.per_collection = rl->phase == REP_PER_COLLECTION;
+	a.calls = rl->calls;
+	/* Unlinked first: whatever the callback frees, rl is still ours. */
+	state_op_unlink(rl->st, &rl->op);
+	rl->raw(&a, rl->raw_arg);
+	rep_release(&rl->op);
+}
+
 static void
 rep_fail(struct rep_load *rl, const struct milvus_mgmt_result *res)
 {
 	struct source_state *src = &rl->st->cluster->src_replicas;
 
+	if (rl->raw != NULL) {
+		rep_raw_done(rl, res->err, res->errmsg, NULL, 0);
+		return;
+	}
 	if (rl->collection != NULL && res->err == MGMT_ESERVER)
 		(void)state_proxy_fail(src, "collection '%s': %s", rl->collection, res->errmsg);
 	else
@@ -387,6 +418,10 @@ static void
 rep_per_next(struct rep_load *rl)
 {
 	if (rl->ii >= rl->n_ids) {
+		if (rl->raw != NULL) {
+			rep_raw_done(rl, MGMT_OK, NULL, rl->acc, rl->n_acc);
+			return;
+		}
 		replicas_apply(rl->st->cluster, rl->acc, rl->n_acc, NULL);
 		rep_finish(rl, 0);
 		return;
@@ -420,9 +455,31 @@ rep_per_collection(struct rep_load *rl)
 static void
 rep_colls_loaded(struct state *st, int rc, void *arg)
 {
-	(void)st;
-	(void)rc;
-	rep_per_collection(arg);
+	struct rep_load *rl = arg;
+	const struct source_state *src = &st->cluster->src_proxy;
+	char msg[300];
+
+	/* A fetch must not pass "no collection known" off as "no replica
+	 * left": a drill would take it for recovered. */
+	if (rc == -1 && rl->raw != NULL && src->updated_ms == 0) {
+		rl->phase = REP_PER_COLLECTION;
+		snprintf(msg, sizeof msg, "loaded collections unknown: %.250s",
+		    src->error != NULL ? src->error : "no answer");
+		rep_raw_done(rl, MGMT_EUNREACHABLE, msg, NULL, 0);
+		return;
+	}
+	rep_per_collection(rl);
+}
+
+/* 2.3/2.4: per loaded collection, from the model's list (read first when
+ * the collections were never read). */
+static void
+rep_walk(struct rep_load *rl)
+{
+	if (rl->st->cluster->src_proxy.updated_ms == 0)
+		state_collections_async(rl->st, NULL, true, rep_colls_loaded, rl);
+	else
+		rep_per_collection(rl);
 }
 
 static void
@@ -444,10 +501,7 @@ rep_answer(const struct milvus_mgmt_result *res, void *arg)
 		/* Before 2.5 there is no /_qc/replica; a proxy without the
 		 * GetReplicas route: try the other source. */
 		if (rl->collection == NULL) {
-			if (c->src_proxy.updated_ms == 0)
-				state_collections_async(st, NULL, true, rep_colls_loaded, rl);
-			else
-				rep_per_collection(rl);
+			rep_walk(rl);
 			return;
 		}
 		if (rl->q.collection_id != 0) {
@@ -471,6 +525,10 @@ rep_answer(const struct milvus_mgmt_result *res, void *arg)
 		rep_per_next(rl);
 		return;
 	}
+	if (rl->raw != NULL) {
+		rep_raw_done(rl, MGMT_OK, NULL, res->replicas, res->n_replicas);
+		return;
+	}
 	if (rl->collection != NULL) {
 		if (rl->coll_id == NULL && res->n_replicas > 0)
 			rl->coll_id = xasprintf("%lld", (long long)res->replicas[0].collection_id);
@@ -487,6 +545,7 @@ rep_ask(struct rep_load *rl)
 {
 	struct milvus_mgmt_result res;
 
+	rl->calls++;
 	if (milvus_mgmt_replicas(state_mgmt(rl->st), rl->bases[rl->bi], &rl->q, rep_answer,
 	    rl) == 0)
 		return;
@@ -539,6 +598,26 @@ state_replicas_async(struct state *st, const char *collection, state_done_cb don
 		rep_finish(rl, -1);
 		return;
 	}
+	rep_ask(rl);
+}
+
+void
+state_replicas_fetch(struct state *st, const char *base, bool per_collection,
+    state_replicas_cb cb, void *arg)
+{
+	struct rep_load *rl = xcalloc(1, sizeof *rl);
+
+	rl->st = st;
+	rl->raw = cb;
+	rl->raw_arg = arg;
+	state_op_link(st, &rl->op, rep_release);
+	rl->bases[0] = xstrdup(base);
+	rl->n_bases = 1;
+	if (per_collection) {
+		rep_walk(rl);
+		return;
+	}
+	rl->q.source = MILVUS_REPLICAS_QC;
 	rep_ask(rl);
 }
 

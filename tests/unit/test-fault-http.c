@@ -4,389 +4,20 @@
  * socket record every request; the tests compare method, path, query, body
  * (as JSON) and Authorization with what contracts/fault-backends.md gives. */
 #include <check.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <cjson/cJSON.h>
-#include <gnutls/gnutls.h>
-#include <microhttpd.h>
 
-#include "milvusadm/b64.h"
 #include "milvusadm/buf.h"
 #include "milvusadm/fault.h"
 #include "milvusadm/http.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
-
-#define POD "my-release-milvus-mixcoord-7d9f8b6c4-x2k9p"
-#define ID_A "aaaaaaaaaaaa0000000000000000000000000000000000000000000000000001"
-#define ID_B "bbbbbbbbbbbb0000000000000000000000000000000000000000000000000002"
-#define ID_C "cccccccccccc0000000000000000000000000000000000000000000000000003"
-
-struct rec {
-	char method[16];
-	char path[512];
-	char query[256];
-	char auth[256];
-	char ctype[64];
-	char body[2048];
-	bool cert_ok;
-};
-
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static struct rec recs[32];
-static size_t n_recs;
-
-static char dir[64];
-static struct MHD_Daemon *k8s_srv, *docker_srv;
-static int k8s_port;
-static char docker_sock[128];
-static struct loop *lp;
-
-/* What the fakes answer; set by each test. */
-static char k8s_uid[64] = "uid-1";
-static bool k8s_replace_after_get;
-static const char *k8s_labels = "\"app.kubernetes.io/name\":\"milvus\","
-    "\"app.kubernetes.io/instance\":\"my-release\",\"component\":\"mixcoord\"";
-static const char *docker_policy = "no";
-
-struct conn {
-	struct buf body;
-};
-
-static void
-completed(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_RequestTerminationCode toe)
-{
-	struct conn *cn = *ctx;
-
-	if (cn != NULL) {
-		buf_release(&cn->body);
-		free(cn);
-		*ctx = NULL;
-	}
-}
-
-static enum MHD_Result
-add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-	struct buf *q = cls;
-
-	if (q->len > 0)
-		buf_addc(q, '&');
-	buf_printf(q, "%s=%s", key, value != NULL ? value : "");
-	return MHD_YES;
-}
-
-/* Record the request; returns its index. */
-static size_t
-record(struct MHD_Connection *c, const char *url, const char *method, struct conn *cn,
-    bool tls)
-{
-	struct buf q = BUF_INIT;
-	const char *h;
-	struct rec *r;
-	size_t i;
-
-	pthread_mutex_lock(&mu);
-	i = n_recs < 32 ? n_recs++ : 31;
-	r = &recs[i];
-	memset(r, 0, sizeof *r);
-	snprintf(r->method, sizeof r->method, "%s", method);
-	snprintf(r->path, sizeof r->path, "%s", url);
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &q);
-	snprintf(r->query, sizeof r->query, "%s", q.data != NULL ? q.data : "");
-	buf_release(&q);
-	if ((h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization")) != NULL)
-		snprintf(r->auth, sizeof r->auth, "%s", h);
-	if ((h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type")) != NULL)
-		snprintf(r->ctype, sizeof r->ctype, "%s", h);
-	snprintf(r->body, sizeof r->body, "%s", cn->body.data != NULL ? cn->body.data : "");
-	if (tls) {
-		const union MHD_ConnectionInfo *ci =
-		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-		unsigned int n = 0, status = 1;
-
-		if (ci != NULL && gnutls_certificate_get_peers(ci->tls_session, &n) != NULL && n > 0 &&
-		    gnutls_certificate_verify_peers2(ci->tls_session, &status) == 0 && status == 0)
-			r->cert_ok = true;
-	}
-	pthread_mutex_unlock(&mu);
-	return i;
-}
-
-static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned code, const char *body)
-{
-	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(body), (void *)body,
-	    MHD_RESPMEM_MUST_COPY);
-	enum MHD_Result ret;
-
-	MHD_add_response_header(resp, "Content-Type", "application/json");
-	ret = MHD_queue_response(c, code, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-/* Accumulate the upload; true when the request is complete. */
-static bool
-collect(void **ctx, const char *data, size_t *size)
-{
-	struct conn *cn = *ctx;
-
-	if (cn == NULL) {
-		*ctx = xcalloc(1, sizeof *cn);
-		return false;
-	}
-	if (*size > 0) {
-		buf_add(&cn->body, data, *size);
-		*size = 0;
-		return false;
-	}
-	return true;
-}
-
-static char *
-pod_json(void)
-{
-	return xasprintf("{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"" POD "\","
-	    "\"namespace\":\"milvus\",\"uid\":\"%s\",\"labels\":{%s}},\"spec\":{\"nodeName\":\"n1\"},"
-	    "\"status\":{\"phase\":\"Running\",\"podIP\":\"10.0.0.7\",\"containerStatuses\":[{\"name\":"
-	    "\"mixcoord\",\"ready\":true,\"restartCount\":2,\"lastState\":{\"terminated\":"
-	    "{\"exitCode\":1}}}]}}", k8s_uid, k8s_labels);
-}
-
-static enum MHD_Result
-k8s_handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-    const char *version, const char *data, size_t *size, void **ctx)
-{
-	const char *pfx = "/api/v1/namespaces/milvus/pods/";
-	enum MHD_Result ret;
-	char *body;
-
-	if (!collect(ctx, data, size))
-		return MHD_YES;
-	record(c, url, method, *ctx, true);
-	if (strncmp(url, pfx, strlen(pfx)) != 0 || strcmp(url + strlen(pfx), POD) != 0)
-		return reply(c, 404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-		    "\"message\":\"pods \\\"x\\\" not found\",\"reason\":\"NotFound\",\"code\":404}");
-	if (strcmp(method, "DELETE") == 0) {
-		struct conn *cn = *ctx;
-		cJSON *j = cJSON_Parse(cn->body.data != NULL ? cn->body.data : "");
-		const char *uid = cJSON_GetStringValue(cJSON_GetObjectItem(
-		    cJSON_GetObjectItem(j, "preconditions"), "uid"));
-		bool ok = uid != NULL && strcmp(uid, k8s_uid) == 0;
-
-		cJSON_Delete(j);
-		if (!ok)
-			return reply(c, 409, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":"
-			    "\"Failure\",\"message\":\"Precondition failed: UID in precondition: uid-1, "
-			    "UID in object meta: uid-2\",\"reason\":\"Conflict\",\"code\":409}");
-	}
-	body = pod_json();
-	ret = reply(c, 200, body);
-	free(body);
-	if (strcmp(method, "GET") == 0 && k8s_replace_after_get)
-		snprintf(k8s_uid, sizeof k8s_uid, "uid-2");
-	return ret;
-}
-
-static enum MHD_Result
-docker_handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-    const char *version, const char *data, size_t *size, void **ctx)
-{
-	const char *p = url;
-	char *body;
-	enum MHD_Result ret;
-
-	if (!collect(ctx, data, size))
-		return MHD_YES;
-	record(c, url, method, *ctx, false);
-	if (strcmp(url, "/version") == 0)
-		return reply(c, 200, "{\"Version\":\"24.0.7\",\"ApiVersion\":\"1.43\","
-		    "\"MinAPIVersion\":\"1.12\"}");
-	if (strncmp(p, "/v1.", 4) == 0)
-		p = strchr(p + 1, '/');
-	if (p == NULL)
-		return reply(c, 400, "{\"message\":\"bad\"}");
-	if (strcmp(p, "/containers/json") == 0)
-		return reply(c, 200, "[{\"Id\":\"" ID_A "\",\"Names\":[\"/milvus-etcd\"],\"State\":\"running\"},"
-		    "{\"Id\":\"" ID_B "\",\"Names\":[\"/milvus-standalone\"],\"State\":\"running\"},"
-		    "{\"Id\":\"" ID_C "\",\"Names\":[\"/old-standalone\"],\"State\":\"exited\"}]");
-	if (strncmp(p, "/containers/", 12) == 0 && strlen(p) > 12 + 64) {
-		char id[65];
-		const char *what = p + 12 + 64;
-
-		memcpy(id, p + 12, 64);
-		id[64] = '\0';
-		if (strcmp(what, "/json") == 0) {
-			const char *host = strcmp(id, ID_A) == 0 ? "aaaaaaaaaaaa" :
-			    strcmp(id, ID_B) == 0 ? "milvus-standalone" : "milvus-standalone";
-			const char *st = strcmp(id, ID_C) == 0 ? "exited" : "running";
-
-			body = xasprintf("{\"Id\":\"%s\",\"Name\":\"/n-%.4s\",\"RestartCount\":0,"
-			    "\"Config\":{\"Hostname\":\"%s\"},\"State\":{\"Status\":\"%s\",\"Running\":%s,"
-			    "\"Pid\":42,\"ExitCode\":0},\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"%s\","
-			    "\"MaximumRetryCount\":0}}}", id, id, host, st,
-			    strcmp(st, "running") == 0 ? "true" : "false", docker_policy);
-			ret = reply(c, 200, body);
-			free(body);
-			return ret;
-		}
-		if (strcmp(what, "/kill") == 0 || strcmp(what, "/start") == 0)
-			return reply(c, 204, "");
-		if (strcmp(what, "/wait") == 0)
-			return reply(c, 200, "{\"StatusCode\":137}");
-	}
-	return reply(c, 404, "{\"message\":\"page not found\"}");
-}
-
-static char *
-slurp(const char *name)
-{
-	char *path = xasprintf("%s/%s", dir, name), buf[16384];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	ck_assert_msg(f != NULL, "cannot read %s", path);
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	free(path);
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
-
-static void
-gen_cert(const char *name, const char *subj, const char *san)
-{
-	char *cmd = xasprintf("cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -days 1 "
-	    "-keyout %s.key -out %s.crt -subj %s %s%s >/dev/null 2>&1", dir, name, name, subj,
-	    san != NULL ? "-addext subjectAltName=" : "", san != NULL ? san : "");
-
-	ck_assert_msg(system(cmd) == 0, "openssl failed: %s", cmd);
-	free(cmd);
-}
-
-static void
-servers_start(void)
-{
-	struct sockaddr_in sa;
-	struct sockaddr_un su;
-	const union MHD_DaemonInfo *info;
-	char *key, *crt, *trust;
-	int fd;
-
-	if (lp != NULL)
-		return;
-	ck_assert_msg(MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES,
-	    "libmicrohttpd was built without TLS: the k8s backend cannot be tested");
-	snprintf(dir, sizeof dir, "/tmp/tfh-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	setenv("TMPDIR", dir, 1);
-	gen_cert("srv", "/CN=127.90.0.1", "IP:127.90.0.1");
-	gen_cert("wrong", "/CN=127.90.0.1", "IP:127.90.0.1");
-	gen_cert("cli", "/CN=drill-user", NULL);
-	key = slurp("srv.key");
-	crt = slurp("srv.crt");
-	trust = slurp("cli.crt");
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	inet_pton(AF_INET, "127.90.0.1", &sa.sin_addr);
-	/* A trust list makes the server ask for (not require) a client certificate. */
-	k8s_srv = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS, 0, NULL, NULL,
-	    k8s_handler, NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_HTTPS_MEM_KEY, key,
-	    MHD_OPTION_HTTPS_MEM_CERT, crt, MHD_OPTION_HTTPS_MEM_TRUST, trust,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
-	ck_assert_msg(k8s_srv != NULL, "cannot start the TLS server on 127.90.0.1");
-	info = MHD_get_daemon_info(k8s_srv, MHD_DAEMON_INFO_BIND_PORT);
-	k8s_port = info->port;
-	/* MHD copies the key material. */
-	free(key);
-	free(crt);
-	free(trust);
-
-	snprintf(docker_sock, sizeof docker_sock, "%s/docker.sock", dir);
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	memset(&su, 0, sizeof su);
-	su.sun_family = AF_UNIX;
-	ck_assert_int_lt(strlen(docker_sock), sizeof su.sun_path);
-	memcpy(su.sun_path, docker_sock, strlen(docker_sock) + 1);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&su, sizeof su), 0);
-	ck_assert_int_eq(listen(fd, 16), 0);
-	docker_srv = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
-	    docker_handler, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
-	ck_assert_msg(docker_srv != NULL, "cannot serve on the unix socket");
-	http_global_init();
-	lp = loop_new();
-}
-
-static void
-servers_stop(void)
-{
-	char *cmd;
-
-	if (lp == NULL)
-		return;
-	MHD_stop_daemon(k8s_srv);
-	MHD_stop_daemon(docker_srv);
-	loop_free(lp);
-	lp = NULL;
-	http_global_cleanup();
-	if (chdir("/") != 0)
-		return;
-	cmd = xasprintf("rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
-	free(cmd);
-}
-
-static void
-reset(void)
-{
-	servers_start();
-	pthread_mutex_lock(&mu);
-	n_recs = 0;
-	pthread_mutex_unlock(&mu);
-	snprintf(k8s_uid, sizeof k8s_uid, "uid-1");
-	k8s_replace_after_get = false;
-	k8s_labels = "\"app.kubernetes.io/name\":\"milvus\","
-	    "\"app.kubernetes.io/instance\":\"my-release\",\"component\":\"mixcoord\"";
-	docker_policy = "no";
-}
-
-/* Write a kubeconfig; user is the YAML of the user mapping. */
-static char *
-kubeconfig(const char *name, const char *cluster_extra, const char *user)
-{
-	char *path = xasprintf("%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-
-	ck_assert_ptr_nonnull(f);
-	fprintf(f, "apiVersion: v1\nkind: Config\ncurrent-context: test\n"
-	    "clusters:\n- name: fake\n  cluster:\n    server: https://127.90.0.1:%d\n    %s\n"
-	    "users:\n- name: drill\n  user:\n    %s\n"
-	    "contexts:\n- name: test\n  context: {cluster: fake, user: drill, namespace: other}\n",
-	    k8s_port, cluster_extra, user);
-	fclose(f);
-	return path;
-}
-
-static char *
-b64_file(const char *name)
-{
-	char *s = slurp(name), *b = b64_encode(s, strlen(s));
-
-	free(s);
-	return b;
-}
+#include "fault-fakes.h"
 
 struct got {
 	int done;
@@ -814,6 +445,315 @@ START_TEST(exec_ok_timeout_missing)
 }
 END_TEST
 
+struct got_restarts {
+	int done;
+	int calls;
+	struct fault_restarts r;
+};
+
+static void
+on_restarts(const struct fault_restarts *r, void *arg)
+{
+	struct got_restarts *g = arg;
+
+	g->r = *r;
+	g->calls++;
+	g->done = 1;
+}
+
+static struct got_restarts
+run_restarts(const struct fault_ops *ops, struct fault_backend *b, const struct fault_target *t)
+{
+	struct got_restarts g, other;
+
+	memset(&g, 0, sizeof g);
+	memset(&other, 0, sizeof other);
+	ck_assert_ptr_nonnull(ops->restarts);
+	ck_assert_int_eq(ops->restarts(b, t, on_restarts, &g), 0);
+	ck_assert_int_eq(g.done, 0);	/* never from inside the call */
+	/* one at a time: a second call while one is pending does not start */
+	ck_assert_int_eq(ops->restarts(b, t, on_restarts, &other), -1);
+	ck_assert_int_eq(loop_run_until(lp, &g.done, 20000), 0);
+	ck_assert_int_eq(g.calls, 1);
+	ck_assert_int_eq(other.calls, 0);
+	if (g.r.err != 0) {
+		ck_assert_int_eq(g.r.count, -1);
+		ck_assert_msg(g.r.errmsg[0] != '\0' && strchr(g.r.errmsg, '\n') == NULL,
+		    "errmsg '%s'", g.r.errmsg);
+	}
+	return g;
+}
+
+/* Two mixcoord pods: 1 + 3 in the containers of one, 2 in the other. */
+#define POD_LIST "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"items\":[" \
+	"{\"metadata\":{\"name\":\"p1\",\"uid\":\"u1\"},\"status\":{\"phase\":\"Running\"," \
+	"\"containerStatuses\":[{\"name\":\"a\",\"restartCount\":1},{\"name\":\"b\"," \
+	"\"restartCount\":3}]}},{\"metadata\":{\"name\":\"p2\",\"uid\":\"u2\"},\"status\":" \
+	"{\"phase\":\"Running\",\"containerStatuses\":[{\"name\":\"a\",\"restartCount\":2}]}}]}"
+
+START_TEST(k8s_restarts_helm)
+{
+	struct fault_backend *b;
+	struct got_restarts g;
+	char *kc;
+
+	reset();
+	k8s_list_body = POD_LIST;
+	kc = kubeconfig("rs.yaml", "certificate-authority: srv.crt", "token: tok-123");
+	b = k8s_open(kc, NULL);
+	g = run_restarts(&fault_k8s_ops, b, &mix_target);
+	ck_assert_msg(g.r.err == 0, "%s", g.r.errmsg);
+	ck_assert_int_eq(g.r.count, 6);
+	ck_assert_str_eq(g.r.what, "restartCount of 2 pods "
+	    "app.kubernetes.io/instance=my-release,component=mixcoord");
+	ck_assert_int_eq(n_recs, 2);
+	/* the target pod, for its labels; then its role's pods */
+	assert_req(0, "GET", "/api/v1/namespaces/milvus/pods/" POD, "");
+	assert_req(1, "GET", "/api/v1/namespaces/milvus/pods",
+	    "labelSelector=app.kubernetes.io/instance=my-release,component=mixcoord");
+	ck_assert_str_eq(recs[1].uri, "/api/v1/namespaces/milvus/pods?labelSelector="
+	    "app.kubernetes.io%2Finstance%3Dmy-release%2Ccomponent%3Dmixcoord");
+	ck_assert_str_eq(recs[0].auth, "Bearer tok-123");
+	ck_assert_str_eq(recs[1].auth, "Bearer tok-123");
+	/* after the drill the pod is gone and replaced: the selector is kept */
+	n_recs = 0;
+	k8s_pod_gone = true;
+	k8s_list_body = "{\"kind\":\"PodList\",\"items\":[{\"metadata\":{\"name\":\"p3\","
+	    "\"uid\":\"u3\"},\"status\":{\"containerStatuses\":[{\"name\":\"a\",\"restartCount\":0}]}},"
+	    "{\"metadata\":{\"name\":\"p2\",\"uid\":\"u2\"},\"status\":{\"containerStatuses\":"
+	    "[{\"name\":\"a\",\"restartCount\":3}]}}]}";
+	g = run_restarts(&fault_k8s_ops, b, &mix_target);
+	ck_assert_msg(g.r.err == 0, "%s", g.r.errmsg);
+	ck_assert_int_eq(g.r.count, 3);
+	ck_assert_int_eq(n_recs, 1);
+	assert_req(0, "GET", "/api/v1/namespaces/milvus/pods",
+	    "labelSelector=app.kubernetes.io/instance=my-release,component=mixcoord");
+	/* a request in flight is cancelled by close, without cb */
+	{
+		struct got_restarts p;
+
+		memset(&p, 0, sizeof p);
+		ck_assert_int_eq(fault_k8s_ops.restarts(b, &mix_target, on_restarts, &p), 0);
+		fault_k8s_ops.close(b);
+		ck_assert_int_eq(p.calls, 0);
+	}
+	free(kc);
+}
+END_TEST
+
+START_TEST(k8s_restarts_operator_and_etcd)
+{
+	struct fault_target t = mix_target;
+	struct fault_backend *b;
+	struct got_restarts g;
+	char *kc;
+
+	reset();
+	k8s_list_body = POD_LIST;
+	k8s_labels = "\"app.kubernetes.io/instance\":\"my-release\","
+	    "\"app.kubernetes.io/component\":\"mixcoord\","
+	    "\"app.kubernetes.io/managed-by\":\"milvus-operator\"";
+	kc = kubeconfig("rso.yaml", "certificate-authority: srv.crt", "token: tok-123");
+	b = k8s_open(kc, NULL);
+	/* a 2.6 rootcoord session lives in the mixcoord pods */
+	t.role = "rootcoord";
+	g = run_restarts(&fault_k8s_ops, b, &t);
+	ck_assert_msg(g.r.err == 0, "%s", g.r.errmsg);
+	ck_assert_int_eq(g.r.count, 6);
+	assert_req(1, "GET", "/api/v1/namespaces/milvus/pods", "labelSelector="
+	    "app.kubernetes.io/instance=my-release,app.kubernetes.io/component=mixcoord");
+	fault_k8s_ops.close(b);
+	/* etcd members: the StatefulSet's pods by name=etcd and the instance */
+	reset();
+	k8s_list_body = POD_LIST;
+	k8s_labels = "\"app.kubernetes.io/name\":\"etcd\",\"app.kubernetes.io/instance\":"
+	    "\"my-release\"";
+	b = k8s_open(kc, NULL);
+	memset(&t, 0, sizeof t);
+	t.kind = "etcd-member";
+	t.role = "etcd";
+	t.etcd_member_name = POD;
+	g = run_restarts(&fault_k8s_ops, b, &t);
+	ck_assert_msg(g.r.err == 0, "%s", g.r.errmsg);
+	assert_req(1, "GET", "/api/v1/namespaces/milvus/pods",
+	    "labelSelector=app.kubernetes.io/name=etcd,app.kubernetes.io/instance=my-release");
+	fault_k8s_ops.close(b);
+	free(kc);
+}
+END_TEST
+
+START_TEST(k8s_restarts_errors)
+{
+	static const char *const garbage[] = {
+		"{not json",
+		"[1,2,3]",
+		"{\"items\":{\"a\":1}}",
+		"{\"items\":[{\"metadata\":{}}]}",
+		"{\"items\":[{\"metadata\":{\"name\":\"p\",\"uid\":\"u\"},\"status\":"
+		    "{\"containerStatuses\":[{\"restartCount\":\"9223372036854775807\"},"
+		    "{\"restartCount\":\"9223372036854775807\"}]}}]}",
+		"{\"items\":[{\"metadata\":{\"name\":\"p\",\"uid\":\"u\"},\"status\":"
+		    "{\"containerStatuses\":[{\"restartCount\":-4}]}}]}",
+		"",
+	};
+	struct fault_target t = mix_target;
+	struct fault_backend *b;
+	struct got_restarts g;
+	char *kc;
+	size_t i;
+
+	reset();
+	kc = kubeconfig("rse.yaml", "certificate-authority: srv.crt", "token: tok-123");
+	b = k8s_open(kc, NULL);
+	/* 403 on the list: one line that names the missing verb */
+	k8s_list_code = 403;
+	k8s_list_body = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+	    "\"message\":\"pods is forbidden: User \\\"drill\\\" cannot list resource \\\"pods\\\"\\n"
+	    "in API group \\\"\\\"\",\"reason\":\"Forbidden\",\"code\":403}";
+	g = run_restarts(&fault_k8s_ops, b, &t);
+	ck_assert_int_ne(g.r.err, 0);
+	ck_assert_msg(strstr(g.r.errmsg, "list pods forbidden (403; the drill needs list on "
+	    "pods in 'milvus'): pods is forbidden") != NULL, "%s", g.r.errmsg);
+	/* the target's pod unknown, no selector known yet */
+	reset();
+	t.host_name = "gone-pod";
+	g = run_restarts(&fault_k8s_ops, b, &t);
+	ck_assert_str_eq(g.r.errmsg, "pod 'gone-pod' not found in namespace 'milvus'");
+	ck_assert_int_eq(n_recs, 1);
+	/* a HostName that is no pod name never reaches a URL, and still answers later */
+	reset();
+	t.host_name = "../../etc";
+	g = run_restarts(&fault_k8s_ops, b, &t);
+	ck_assert_int_ne(g.r.err, 0);
+	ck_assert_int_eq(n_recs, 0);
+	/* another release's pod: refused as inject refuses it (a new backend:
+	 * the 403 above already learnt this pod's selector) */
+	fault_k8s_ops.close(b);
+	b = k8s_open(kc, NULL);
+	reset();
+	t = mix_target;
+	k8s_labels = "\"app.kubernetes.io/instance\":\"other\",\"component\":\"mixcoord\"";
+	g = run_restarts(&fault_k8s_ops, b, &t);
+	ck_assert_msg(strstr(g.r.errmsg, "not release 'my-release'") != NULL, "%s", g.r.errmsg);
+	ck_assert_int_eq(n_recs, 1);
+	/* no pod matches: unknown, not 0 */
+	reset();
+	g = run_restarts(&fault_k8s_ops, b, &t);
+	ck_assert_msg(strstr(g.r.errmsg, "no pod in namespace 'milvus' matches") != NULL, "%s",
+	    g.r.errmsg);
+	/* garbage answers: an error, no crash */
+	for (i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
+		reset();
+		k8s_list_body = garbage[i];
+		g = run_restarts(&fault_k8s_ops, b, &t);
+		ck_assert_msg(g.r.err != 0, "garbage %zu counted %lld", i, (long long)g.r.count);
+		ck_assert_msg(strncmp(g.r.errmsg, "pods 'app.kubernetes.io/instance=my-release,"
+		    "component=mixcoord': ", 64) == 0, "garbage %zu: %s", i, g.r.errmsg);
+	}
+	fault_k8s_ops.close(b);
+	free(kc);
+}
+END_TEST
+
+START_TEST(docker_restarts_count)
+{
+	struct fault_target t = standalone_target;
+	struct fault_backend *b;
+	struct got_restarts g;
+	struct got k;
+
+	reset();
+	docker_restart_count = 3;
+	b = docker_open(NULL);
+	g = run_restarts(&fault_docker_ops, b, &t);
+	ck_assert_msg(g.r.err == 0, "%s", g.r.errmsg);
+	ck_assert_int_eq(g.r.count, 3);
+	ck_assert_str_eq(g.r.what, "RestartCount of container 'n-bbbb' (bbbbbbbbbbbb)");
+	/* found as inject finds it: version, list, inspects */
+	ck_assert_int_eq(n_recs, 4);
+	assert_req(0, "GET", "/version", "");
+	assert_req(1, "GET", "/v1.43/containers/json", "all=1");
+	assert_req(2, "GET", "/v1.43/containers/" ID_A "/json", "");
+	assert_req(3, "GET", "/v1.43/containers/" ID_B "/json", "");
+	/* then straight by ID, also after a kill (no list shows a killed one) */
+	k = run_inject(&fault_docker_ops, b, &t, false);
+	ck_assert_msg(k.res.err == 0, "%s", k.res.errmsg);
+	n_recs = 0;
+	docker_restart_count = 4;
+	g = run_restarts(&fault_docker_ops, b, &t);
+	ck_assert_msg(g.r.err == 0, "%s", g.r.errmsg);
+	ck_assert_int_eq(g.r.count, 4);
+	ck_assert_int_eq(n_recs, 1);
+	assert_req(0, "GET", "/v1.43/containers/" ID_B "/json", "");
+	ck_assert_str_eq(recs[0].uri, "/v1.43/containers/" ID_B "/json");
+	ck_assert_str_eq(recs[0].auth, "");
+	/* the container went away: searched again, and nobody has the hostname */
+	reset();
+	docker_inspect_code = 404;
+	docker_inspect_body = "{\"message\":\"No such container\"}";
+	g = run_restarts(&fault_docker_ops, b, &t);
+	ck_assert_msg(strstr(g.r.errmsg, "no container has hostname 'milvus-standalone'") != NULL,
+	    "%s", g.r.errmsg);
+	assert_req(0, "GET", "/v1.43/containers/" ID_B "/json", "");
+	assert_req(1, "GET", "/v1.43/containers/json", "all=1");
+	fault_docker_ops.close(b);
+}
+END_TEST
+
+START_TEST(docker_restarts_errors)
+{
+	static const char *const garbage[] = {
+		"{not json", "[]", "{\"Id\":3}", "", "{\"Id\":\"" ID_B "\",\"RestartCount\":-1,"
+		    "\"Config\":{\"Hostname\":\"milvus-standalone\"},\"State\":{\"Status\":\"running\","
+		    "\"Running\":true}}",
+	};
+	struct fault_target t = standalone_target;
+	struct fault_backend *b;
+	struct got_restarts g;
+	size_t i;
+
+	reset();
+	b = docker_open("api=1.43");
+	/* found once, then asked by ID: the answers below are to that GET */
+	g = run_restarts(&fault_docker_ops, b, &t);
+	ck_assert_msg(g.r.err == 0, "%s", g.r.errmsg);
+	reset();
+	docker_inspect_code = 500;
+	docker_inspect_body = "{\"message\":\"server error:\\nbroken\"}";
+	g = run_restarts(&fault_docker_ops, b, &t);
+	ck_assert_int_ne(g.r.err, 0);
+	ck_assert_str_eq(g.r.errmsg, "container inspect: HTTP 500 server error:?broken");
+	for (i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
+		reset();
+		docker_inspect_body = garbage[i];
+		g = run_restarts(&fault_docker_ops, b, &t);
+		ck_assert_msg(g.r.err != 0, "garbage %zu counted %lld", i, (long long)g.r.count);
+		ck_assert_msg(strncmp(g.r.errmsg, "container inspect: ", 19) == 0 ||
+		    strstr(g.r.errmsg, "negative RestartCount") != NULL, "garbage %zu: %s", i,
+		    g.r.errmsg);
+		ck_assert_int_eq(n_recs, 1);
+	}
+	/* no HostName: answered from the loop, nothing sent */
+	reset();
+	t.host_name = "";
+	g = run_restarts(&fault_docker_ops, b, &t);
+	ck_assert_int_ne(g.r.err, 0);
+	ck_assert_int_eq(n_recs, 0);
+	fault_docker_ops.close(b);
+}
+END_TEST
+
+/* The backends that cannot know say so with NULL. */
+START_TEST(restarts_null_where_unknown)
+{
+	ck_assert_ptr_null(fault_lease_ops.restarts);
+	ck_assert_ptr_null(fault_stop_ops.restarts);
+	ck_assert_ptr_null(fault_exec_ops.restarts);
+	ck_assert_ptr_nonnull(fault_k8s_ops.restarts);
+	ck_assert_ptr_nonnull(fault_docker_ops.restarts);
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -832,6 +772,12 @@ test_suite(void)
 	tcase_add_test(tc, docker_default_hostname_is_id);
 	tcase_add_test(tc, exec_verbatim_argv);
 	tcase_add_test(tc, exec_ok_timeout_missing);
+	tcase_add_test(tc, k8s_restarts_helm);
+	tcase_add_test(tc, k8s_restarts_operator_and_etcd);
+	tcase_add_test(tc, k8s_restarts_errors);
+	tcase_add_test(tc, docker_restarts_count);
+	tcase_add_test(tc, docker_restarts_errors);
+	tcase_add_test(tc, restarts_null_where_unknown);
 	suite_add_tcase(s, tc);
 	return s;
 }

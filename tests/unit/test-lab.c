@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "milvusadm/cmd.h"
+#include "milvusadm/fault.h"
 #include "milvusadm/lab.h"
+#include "milvusadm/loop.h"
 #include "milvusadm/xalloc.h"
 
 /* cmd.c's table names the handlers; these tests only look commands up. */
@@ -183,6 +185,96 @@ START_TEST(test_files_roundtrip)
 }
 END_TEST
 
+struct got_restarts {
+	int done;
+	struct fault_restarts r;
+};
+
+static void
+on_restarts(const struct fault_restarts *r, void *arg)
+{
+	struct got_restarts *g = arg;
+
+	g->r = *r;
+	g->done++;
+}
+
+static struct got_restarts
+lab_restarts(struct loop *l, struct fault_backend *b, const struct fault_target *t)
+{
+	struct got_restarts g;
+
+	memset(&g, 0, sizeof g);
+	ck_assert_int_eq(fault_lab_ops.restarts(b, t, on_restarts, &g), 0);
+	ck_assert_int_eq(g.done, 0);	/* from the loop, not inside the call */
+	ck_assert_int_eq(loop_run_until(l, &g.done, 5000), 0);
+	ck_assert_int_eq(g.done, 1);
+	return g;
+}
+
+/* The lab backend reports the supervisor's count from state.json, found by
+ * the target's address as inject finds the member to signal. */
+START_TEST(test_fault_lab_restarts)
+{
+	char tmpl[] = "/tmp/test-lab.XXXXXX", err[256], *dir, *rm;
+	const char *opts[] = { "lab=ha", NULL };
+	struct lab_opts o = opts_default();
+	struct fault_target t;
+	struct fault_backend *b;
+	struct got_restarts g;
+	struct lab_member *m;
+	struct loop *l;
+	struct lab *lab;
+
+	dir = mkdtemp(tmpl);
+	ck_assert_ptr_nonnull(dir);
+	setenv("XDG_STATE_HOME", dir, 1);
+	o.name = "ha";
+	o.subnet = "127.96.0.0/24";
+	o.labd = "/x/milvusadm-labd";
+	lab = lab_plan(&o, err, sizeof err);
+	ck_assert_ptr_nonnull(lab);
+	ck_assert_int_eq(lab_mkdirs(lab->dir, err, sizeof err), 0);
+	ck_assert_int_eq(lab_write_plan(lab, err, sizeof err), 0);
+	ck_assert_int_eq(lab_write_state(lab, err, sizeof err), 0);
+	m = lab_member_find(lab, "querynode-1");
+	ck_assert_ptr_nonnull(m);
+	memset(&t, 0, sizeof t);
+	t.kind = "worker";
+	t.role = "querynode";
+	t.host = m->ip;
+	l = loop_new();
+	b = fault_lab_ops.open(l, NULL, NULL, opts, err, sizeof err);
+	ck_assert_msg(b != NULL, "%s", err);
+	g = lab_restarts(l, b, &t);
+	ck_assert_msg(g.r.err == 0, "%s", g.r.errmsg);
+	ck_assert_int_eq(g.r.count, 0);
+	ck_assert_str_eq(g.r.what, "lab supervisor restarts of querynode-1");
+	/* what the supervisor writes when it starts the member again */
+	m->restarts = 1;
+	ck_assert_int_eq(lab_write_state(lab, err, sizeof err), 0);
+	g = lab_restarts(l, b, &t);
+	ck_assert_int_eq(g.r.count, 1);
+	/* no member at the address: unknown */
+	t.host = "127.96.0.250";
+	g = lab_restarts(l, b, &t);
+	ck_assert_int_ne(g.r.err, 0);
+	ck_assert_int_eq(g.r.count, -1);
+	ck_assert_str_eq(g.r.errmsg, "no member of lab 'ha' has address '127.96.0.250'");
+	/* close cancels an answer not yet given */
+	memset(&g, 0, sizeof g);
+	ck_assert_int_eq(fault_lab_ops.restarts(b, &t, on_restarts, &g), 0);
+	fault_lab_ops.close(b);
+	ck_assert_int_eq(loop_run_until(l, &g.done, 50), -1);
+	ck_assert_int_eq(g.done, 0);
+	loop_free(l);
+	lab_free(lab);
+	rm = xasprintf("rm -rf '%s'", dir);
+	ck_assert_int_eq(system(rm), 0);
+	free(rm);
+}
+END_TEST
+
 START_TEST(test_cmd_find)
 {
 	char *a1[] = { "lab", "up", "--name", "x" };
@@ -269,6 +361,7 @@ test_suite(void)
 	tcase_add_test(tc, test_plan_25);
 	tcase_add_test(tc, test_plan_variants);
 	tcase_add_test(tc, test_files_roundtrip);
+	tcase_add_test(tc, test_fault_lab_restarts);
 	tcase_add_test(tc, test_cmd_find);
 	tcase_add_test(tc, test_cmd_ambiguous);
 	tcase_add_test(tc, test_cmd_table_tsv);
