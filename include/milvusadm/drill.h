@@ -208,6 +208,12 @@ struct drill_report {
 	int64_t etcd_term_after;
 	int64_t sessions_before;	/* Milvus session keys before the fault, -1 unknown */
 	int64_t sessions_lost;		/* of those, gone or re-registered at recovery, -1 unknown */
+	/* Restarts of what the target runs in, from the backend (pods of its
+	 * role, its container, its lab member) before the fault and at the
+	 * end; -1 unknown (etcd-lease, stop and exec cannot count). */
+	int64_t restarts_before;
+	int64_t restarts_after;
+	char *restarts_what;
 };
 
 void drill_report_free(struct drill_report *r);

@@ -127,6 +127,10 @@ drill_report_doc(const struct drill_report *r)
 		out_int(row, "ok", r->via[i].ok);
 		out_int(row, "failed", r->via[i].failed);
 	}
+	o = out_obj(root, "restarts");
+	int_or_null(o, "before", r->restarts_before, -1);
+	int_or_null(o, "after", r->restarts_after, -1);
+	out_str(o, "what", r->restarts_what);
 	o = out_obj(root, "estimate");
 	int_or_null(o, "detection_ms", r->est_ms[0], -1);
 	int_or_null(o, "election_ms", r->est_ms[1], -1);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Between drill.c (the phases on the loop) and drill-probe.c (the client
- * probes through the proxies). */
+/* Between the files of a drill: drill.c (the phases on the loop),
+ * drill-plan.c (what it will do), drill-probe.c (the client probes through
+ * the proxies), drill-worker.c, drill-etcd.c, drill-restarts.c and
+ * drill-lock.c. */
 #ifndef MILVUSADM_DRILL_INT_H
 #define MILVUSADM_DRILL_INT_H
 
@@ -9,8 +11,49 @@
 #include <sys/types.h>
 
 #include "milvusadm/drill.h"
+#include "milvusadm/fault.h"
 
+struct drill_etcd;
 struct drill_probes;
+struct drill_restarts;
+struct drill_served;
+struct etcd_watch;
+struct loop;
+struct profile;
+struct state;
+
+#define DRILL_READY_EVERY_MS	100	/* check/ready on the new active */
+#define DRILL_MAX_OPTIONS	16
+
+/* One drill: what drill_new resolved, and the machinery on the loop. */
+struct drill {
+	struct loop *loop;
+	struct state *st;		/* borrowed */
+	const struct profile *profile;	/* borrowed */
+	struct drill_report *rep;	/* owned */
+	struct fault_target tgt;	/* strings point into rep */
+	char *watch_key;		/* the key whose fate we follow */
+	char *probe_db, *probe_name;
+	const struct fault_ops *ops;
+	struct fault_backend *fb;
+	char **options;
+	struct drill_probes *probes;
+	struct etcd_watch *watch;
+	int64_t watch_from;		/* revision the sessions were read at + 1 */
+	uint64_t tick, inject_timer;
+	bool injecting, finished, ready_inflight;
+	bool seen;			/* the watcher was told it started */
+	int64_t next_ready_ms;
+	struct drill_served *served;	/* querynode: replicas without it */
+	struct drill_etcd *etcd;	/* etcd member targets */
+	struct drill_restarts *restarts;	/* NULL: the backend cannot count */
+	bool counting;			/* restarts before the fault: inject waits */
+	bool inject_wanted;		/* ... and was asked for meanwhile */
+	char *lock_path;
+	bool locked;
+	void (*done)(void *);
+	void *done_arg;
+};
 
 /* Probes for a drill of role: calls that exercise it, through every proxy the
  * model knows (the profile's milvus.uri first), rate per second. db/name: a
@@ -52,6 +95,19 @@ void drill_served_poll(struct drill_served *sv, int64_t now_ms);
 /* A note for the report: how many polls, how many failed and why. */
 void drill_served_note(const struct drill_served *sv, struct drill_report *r);
 void drill_served_free(struct drill_served *sv);
+
+/* ---- drill-restarts.c: restart counts before and after, for the report ---- */
+
+/* NULL when the backend cannot count (ops->restarts NULL). */
+struct drill_restarts *drill_restarts_new(struct loop *l, const struct fault_ops *ops,
+    struct fault_backend *fb, const struct fault_target *t);
+/* Count now (before the fault, or after when after); then(arg) once, from the
+ * loop, when the backend answered or gave up, at most DRILL_RESTARTS_WAIT_MS. */
+void drill_restarts_ask(struct drill_restarts *rs, bool after, void (*then)(void *),
+    void *arg);
+/* The counts (-1 unknown), what was counted, and a note when a count failed. */
+void drill_restarts_fill(const struct drill_restarts *rs, struct drill_report *r);
+void drill_restarts_free(struct drill_restarts *rs);
 
 /* ---- drill-etcd.c: etcd member targets ---- */
 

@@ -54,6 +54,7 @@ drill_report_free(struct drill_report *r)
 	free(r->via);
 	free(r->recovered_via);
 	free(r->series);
+	free(r->restarts_what);
 	free(r->etcd_member);
 	free(r->etcd_old_leader);
 	free(r->etcd_new_leader);
@@ -149,13 +150,20 @@ md_time(struct buf *b, const char *what, int64_t ms, int64_t base)
 	buf_printf(b, "| %s | %s | +%lld ms |\n", what, t, (long long)(ms - base));
 }
 
+static const char *
+md_int(int64_t v, char *out, size_t len)
+{
+	snprintf(out, len, "%lld", (long long)v);
+	return out;
+}
+
 void
 drill_report_markdown(const struct drill_report *r, struct buf *b)
 {
 	const struct drill_fsm *f = &r->fsm;
 	static const enum drill_phase ph[4] = { DRILL_INJECT, DRILL_DETECT, DRILL_ELECT,
 	    DRILL_RECOVER };
-	char d[32];
+	char d[32], n1[24], n2[24];
 	size_t i;
 	int64_t ms;
 
@@ -183,6 +191,11 @@ drill_report_markdown(const struct drill_report *r, struct buf *b)
 	if (r->new_server_id != 0)
 		buf_printf(b, "- new active: server %lld at %s\n", (long long)r->new_server_id,
 		    r->new_address != NULL ? r->new_address : "?");
+	if (r->restarts_before >= 0 || r->restarts_after >= 0)
+		buf_printf(b, "- restarts: %s before, %s at the end (%s)\n",
+		    r->restarts_before >= 0 ? md_int(r->restarts_before, n1, sizeof n1) : "unknown",
+		    r->restarts_after >= 0 ? md_int(r->restarts_after, n2, sizeof n2) : "unknown",
+		    r->restarts_what != NULL ? r->restarts_what : "as the backend counts them");
 	if (r->etcd_member != NULL) {
 		buf_printf(b, "- etcd leader: %s (term %lld) → %s (term %lld)%s\n",
 		    r->etcd_old_leader != NULL ? r->etcd_old_leader : "?",
@@ -435,6 +448,10 @@ load_fill(struct drill_report *r, const cJSON *j)
 	r->recovered_via = j_str(p, "recovered_via");
 	load_via(r, cJSON_GetObjectItemCaseSensitive(p, "by_proxy"));
 	load_series(r, p);
+	b = cJSON_GetObjectItemCaseSensitive(j, "restarts");
+	r->restarts_before = j_int(b, "before", -1);
+	r->restarts_after = j_int(b, "after", -1);
+	r->restarts_what = j_str(b, "what");
 	load_etcd(r, cJSON_GetObjectItemCaseSensitive(j, "etcd"));
 	e = cJSON_GetObjectItemCaseSensitive(j, "estimate");
 	r->est_ms[0] = j_int(e, "detection_ms", -1);

@@ -30,43 +30,16 @@
 #include "state-int.h"
 
 #define DRILL_TICK_MS		50	/* timeouts and the ready poll */
-#define DRILL_READY_EVERY_MS	100	/* check/ready on the new active */
 #define DRILL_WATCH_WAIT_MS	2000	/* inject anyway if the watch is slow to start */
 #define DRILL_DEFAULT_TIMEOUT_MS 120000
-#define DRILL_MAX_OPTIONS	16
 #define DRILL_SERIES_MAX	3600	/* buckets of probe success kept in a report */
-
-struct drill {
-	struct loop *loop;
-	struct state *st;		/* borrowed */
-	const struct profile *profile;	/* borrowed */
-	struct drill_report *rep;	/* owned */
-	struct fault_target tgt;	/* strings point into rep */
-	char *watch_key;		/* the key whose fate we follow */
-	char *probe_db, *probe_name;
-	const struct fault_ops *ops;
-	struct fault_backend *fb;
-	char **options;
-	struct drill_probes *probes;
-	struct etcd_watch *watch;
-	int64_t watch_from;		/* revision the sessions were read at + 1 */
-	uint64_t tick, inject_timer;
-	bool injecting, finished, ready_inflight;
-	bool seen;			/* the watcher was told it started */
-	int64_t next_ready_ms;
-	struct drill_served *served;	/* querynode: replicas without it */
-	struct drill_etcd *etcd;	/* etcd member targets */
-	char *lock_path;
-	bool locked;
-	void (*done)(void *);
-	void *done_arg;
-};
 
 /* The one watcher of this process's drills (drill_watch_set). */
 static void (*drill_seen_fn)(struct drill *, enum drill_seen, void *);
 static void *drill_seen_arg;
 
 static void drill_sample(const struct drill_sample *s, void *arg);
+static void drill_seen(struct drill *d, enum drill_seen what);
 static void drill_served(int64_t at, void *arg);
 static void drill_etcd_ev(enum drill_ev ev, int64_t at, const struct drill_sample *s,
     void *arg);
@@ -314,6 +287,7 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 	d->st = st;
 	d->profile = p;
 	d->rep = r = xcalloc(1, sizeof *r);
+	r->restarts_before = r->restarts_after = -1;
 	d->ops = fault_backend_find(backend);
 	if (d->ops == NULL) {
 		snprintf(err, errlen, "backend '%s' is not known", backend);
@@ -376,6 +350,7 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 	d->fb = d->ops->open(l, p, state_etcd(st), (const char *const *)d->options, err, errlen);
 	if (d->fb == NULL)
 		goto fail;
+	d->restarts = drill_restarts_new(l, d->ops, d->fb, &d->tgt);
 	precheck_collection(d, o->collection);
 	if (d->probe_name != NULL)
 		r->probe_collection = xasprintf("%s.%s", d->probe_db != NULL ? d->probe_db :
@@ -403,65 +378,19 @@ fail:
 	return NULL;
 }
 
-void
-drill_plan(struct drill *d, struct buf *out)
-{
-	struct drill_report *r = d->rep;
-	const struct drill_fsm *f = &r->fsm;
-	char line[1024], t1[32], t2[32];
-
-	if (r->etcd_member != NULL)
-		buf_printf(out, "target: %s = etcd member '%s' at %s (%s)\n", r->target,
-		    r->etcd_member, r->address, r->etcd_was_leader ? "the leader" : "a follower");
-	else
-		buf_printf(out, "target: %s = %s %" PRId64 " at %s (%s)\n", r->target, r->role,
-	    r->server_id, r->address != NULL ? r->address : "?",
-	    r->host_name != NULL ? r->host_name : "no host name");
-	buf_printf(out, "precheck: passed (%s, no other drill)\n", d->etcd != NULL ?
-	    "at least 3 etcd members, all healthy" : f->worker ?
-	    "another healthy worker of the role, etcd quorum" : "standby healthy, etcd quorum");
-	if (d->ops->plan(d->fb, &d->tgt, line, sizeof line) == -1)
-		buf_printf(out, "inject (%s): cannot: %s\n", r->backend, line);
-	else
-		buf_printf(out, "inject (%s, %s): %s\n", r->backend, r->signal, line);
-	if (d->etcd != NULL)
-		drill_etcd_plan(d->etcd, f, out);
-	else if (f->worker)
-		buf_printf(out, "detect: watch %s until it is deleted\n"
-		    "elect: none (a worker)\n", d->watch_key);
-	else
-		buf_printf(out, "detect: watch %s until server %" PRId64 " no longer owns it\n"
-		    "elect: the same watch, until another server writes it\n", d->watch_key,
-		    r->server_id);
-	if (d->etcd != NULL) {
-		/* drill_etcd_plan said how etcd drills recover. */
-	} else if (f->wait_served)
-		buf_printf(out, "recover: /api/v1/_qc/replica (before 2.5: /api/v1/replicas per "
-		    "loaded collection) on a proxy every %d ms until no replica lists server %"
-		    PRId64 " and each has a RW node, then %d probes in a row succeed\n",
-		    DRILL_SERVED_EVERY_MS, r->server_id, f->recover_k);
-	else if (f->worker)
-		buf_printf(out, "recover: %d probes in a row succeed through the remaining "
-		    "proxies\n", f->recover_k);
-	else
-		buf_printf(out, "recover: /management/check/ready?role=%s on the new active "
-		    "every %d ms, then %d probes in a row succeed\n", r->role,
-		    DRILL_READY_EVERY_MS, f->recover_k);
-	buf_printf(out, "probes: %" PRId64 "/s through the proxies: %s%s%s\n", r->probe_rate,
-	    r->probe_calls, r->probe_collection != NULL ? " on " : "",
-	    r->probe_collection != NULL ? r->probe_collection : "");
-	time_format_duration(f->rto_target_ms, t1, sizeof t1);
-	time_format_duration(f->timeout_ms, t2, sizeof t2);
-	buf_printf(out, "verdict: RTO (recovered - injected) against %s; the drill fails "
-	    "after %s", t1, t2);
-	if (f->phase_timeout_ms > 0) {
-		time_format_duration(f->phase_timeout_ms, t2, sizeof t2);
-		buf_printf(out, " or %s in one phase", t2);
-	}
-	buf_adds(out, "\n");
-}
-
 /* ---- the phases on the loop ---- */
+
+static void
+drill_ended(void *arg)
+{
+	struct drill *d = arg;
+
+	if (d->restarts != NULL)
+		drill_restarts_fill(d->restarts, d->rep);
+	drill_seen(d, DRILL_SEEN_ENDED);
+	if (d->done != NULL)
+		d->done(d->done_arg);
+}
 
 void
 drill_watch_set(void (*seen)(struct drill *, enum drill_seen, void *), void *arg)
@@ -528,9 +457,11 @@ drill_finish(struct drill *d)
 	if (d->locked)
 		drill_lock_release(d->lock_path);
 	d->locked = false;
-	drill_seen(d, DRILL_SEEN_ENDED);
-	if (d->done != NULL)
-		d->done(d->done_arg);
+	/* The restart count at the end, then the report is complete. */
+	if (d->restarts != NULL)
+		drill_restarts_ask(d->restarts, true, drill_ended, d);
+	else
+		drill_ended(d);
 }
 
 static void
@@ -581,6 +512,11 @@ drill_inject(struct drill *d)
 {
 	if (d->injecting || d->finished)
 		return;
+	/* The restart count before the fault comes first (bounded). */
+	if (d->counting) {
+		d->inject_wanted = true;
+		return;
+	}
 	d->injecting = true;
 	if (d->inject_timer != 0)
 		loop_timer_cancel(d->loop, d->inject_timer);
@@ -589,6 +525,16 @@ drill_inject(struct drill *d)
 	if (d->ops->inject(d->fb, &d->tgt, drill_injected, d) == -1)
 		drill_event(d, DRILL_EV_INJECT_FAILED, time_wall_ms(), 0, NULL,
 		    "the backend could not start");
+}
+
+static void
+drill_counted(void *arg)
+{
+	struct drill *d = arg;
+
+	d->counting = false;
+	if (d->inject_wanted)
+		drill_inject(d);
 }
 
 static void
@@ -723,6 +669,10 @@ drill_start(struct drill *d, void (*done)(void *), void *arg, bool *refused, cha
 	d->locked = true;
 	d->done = done;
 	d->done_arg = arg;
+	if (d->restarts != NULL) {
+		d->counting = true;
+		drill_restarts_ask(d->restarts, false, drill_counted, d);
+	}
 	if (d->etcd != NULL) {
 		/* No key to watch: the member's status tells. */
 		drill_probes_start(d->probes);
@@ -788,6 +738,7 @@ drill_free(struct drill *d)
 	d->locked = false;
 	drill_probes_free(d->probes);
 	drill_served_free(d->served);
+	drill_restarts_free(d->restarts);
 	drill_etcd_free(d->etcd);
 	if (d->fb != NULL)
 		d->ops->close(d->fb);

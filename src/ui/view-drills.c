@@ -190,6 +190,9 @@ drills_current(struct vlines *l, const struct drill_report *r, const struct view
 	    r->signal != NULL ? r->signal : "?");
 	if (r->session_ttl_s > 0)
 		vline_add(l, THEME_MUTED, "  session TTL %" PRId64 "s", r->session_ttl_s);
+	if (r->restarts_before >= 0 && r->restarts_after >= 0)
+		vline_add(l, THEME_MUTED, "  restarts %" PRId64 " -> %" PRId64, r->restarts_before,
+		    r->restarts_after);
 	vline_begin(l, false);
 	vline_add(l, THEME_MUTED, "verdict  ");
 	time_format_duration(f->rto_target_ms, tgt, sizeof tgt);

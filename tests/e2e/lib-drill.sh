@@ -74,16 +74,46 @@ for m in json.load(sys.stdin)["members"]:
 	"$MILVUSADM" lab restart --name "$1" "$member" >/dev/null 2>&1
 }
 
+# member_restarts LAB MEMBER: how often the supervisor restarted it.
+member_restarts() {
+	"$MILVUSADM" lab status --name "$1" -o json | python3 -c 'import json,sys
+for m in json.load(sys.stdin)["members"]:
+    if m["name"] == sys.argv[1]: print(m["restarts"])' "$2"
+}
+
+# restarts_are REPORT BEFORE AFTER: the report's restart counts ("null" when
+# the backend cannot count).
+restarts_are() {
+	python3 - "$@" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])).get("restarts", {})
+want = [None if a == "null" else int(a) for a in sys.argv[2:4]]
+got = [r.get("before"), r.get("after")]
+print("# restarts %s (%s), want %s" % (got, r.get("what"), want))
+sys.exit(0 if got == want else 1)
+PY
+}
+
 # drill_one LAB EP ROLE BACKEND [drill args]: run, check against the ground
 # truth, and wait until the role has a standby again.
 drill_one() {
-	local lab=$1 ep=$2 role=$3 backend=$4 out rc
+	local lab=$1 ep=$2 role=$3 backend=$4 out rc member r0 r1
 	shift 4
 	out="$E2E_TMP/drill-$lab-$role-$backend.json"
+	member=$(member_by_server "$lab" "$ep" "$role")
+	r0=$(member_restarts "$lab" "$member")
 	"$MILVUSADM" -p "lab-$lab" drill run "$role" --confirm "$role" --backend "$backend" \
 		--timeout 30s -o json "$@" >"$out" 2>"$out.err"
 	rc=$?
+	r1=$(member_restarts "$lab" "$member")
 	e2e_check "$lab: drill $role --backend $backend exits 0 (met)" test "$rc" = 0
+	if [ "$backend" = lab ]; then
+		e2e_check "$lab: $role/lab restarts in the report are the supervisor's ($member: $r0 -> $r1)" \
+			restarts_are "$out" "$r0" "$r1"
+	else
+		e2e_check "$lab: $role/$backend cannot count restarts: null" \
+			restarts_are "$out" null null
+	fi
 	e2e_check "$lab: $role/$backend phase times agree with etcdctl watch (50 ms)" \
 		drill_check "$out" "$E2E_TMP/gt-$lab-$role"
 	e2e_check "$lab: $role/$backend report validates against the schema" \

@@ -546,6 +546,9 @@ START_TEST(report_matches_schema)
 	r->series[0] = 1000, r->series[1] = -1, r->series[2] = 400;
 	r->n_series = 3;
 	r->series_bucket_ms = 1000;
+	r->restarts_before = 0;
+	r->restarts_after = 1;
+	r->restarts_what = xstrdup("lab supervisor restarts of rootcoord-1");
 	drill_report_compare(r);
 	j = render_json(r);
 	ck_assert_msg(validate(schema, j, "$", why, sizeof why) == 0, "%s", why);
@@ -585,6 +588,9 @@ START_TEST(report_matches_schema)
 	ck_assert_int_eq(back->series[1], -1);
 	ck_assert_int_eq(back->series[2], 400);
 	ck_assert_int_eq(back->series_bucket_ms, 1000);
+	ck_assert_int_eq(back->restarts_before, 0);
+	ck_assert_int_eq(back->restarts_after, 1);
+	ck_assert_str_eq(back->restarts_what, "lab supervisor restarts of rootcoord-1");
 	drill_report_free(back);
 	unlink(path);
 	cJSON_Delete(j);
