@@ -74,6 +74,58 @@ for m in json.load(sys.stdin)["members"]:
 	"$MILVUSADM" lab restart --name "$1" "$member" >/dev/null 2>&1
 }
 
+# lab_log_check LAB REPORT BACKEND: the report against the lab's own log
+# (LABDIR/events.log, written by the components themselves): elected within
+# 50 ms of the new active's active-gained; with the lab backend, injected
+# within 50 ms of the member's "killed by=drill"; detected within 50 ms of the
+# first component that saw the active key go — on 2.3-2.5 the standbys watch
+# it (active-vacated), a graceful stop is logged by the active itself
+# (active-lost reason=stopping). On 2.6 nothing in the lab watches the key
+# after a kill or a lease revoke (standbys poll), so those detections are
+# checked against etcdctl watch only (drill_check). Workers (no election):
+# only the kill, as nothing in the lab watches a worker's key.
+lab_log_check() {
+	python3 - "$(e2e_lab_dir "$1")/events.log" "$2" "$3" <<'PY'
+import calendar, json, sys, time
+log, rep, backend = sys.argv[1:4]
+d = json.load(open(rep))
+t, role = d["times"], d["target"]["role"]
+ev = []
+for l in open(log, errors="replace"):
+    f = l.split()
+    try:
+        ms = calendar.timegm(time.strptime(f[0][:19], "%Y-%m-%dT%H:%M:%S")) * 1000 + int(f[0][20:23])
+    except (ValueError, IndexError):
+        continue
+    if ms >= t["started_ms"] - 50:
+        ev.append((ms, f[1], f[2], dict(x.split("=", 1) for x in f[3:] if "=" in x)))
+def first(pred):
+    m = [e[0] for e in ev if pred(e)]
+    return min(m) if m else None
+bad, seen = [], []
+def near(what, got, want):
+    seen.append("%s %s/%s" % (what, got, want))
+    if want is None or got is None or abs(got - want) > 50:
+        bad.append("%s: report %s, lab log %s" % (what, got, want))
+if d["election_applicable"]:
+    near("elect", t["elected_ms"], first(lambda e: e[2] == "active-gained" and
+         e[3].get("role") == role and e[3].get("server_id") == str(d["new_active"]["server_id"])))
+if backend == "lab":
+    near("inject", t["injected_ms"], first(lambda e: e[2] == "killed" and e[3].get("by") == "drill"))
+old = str(d["target"]["server_id"])
+if backend == "stop":
+    near("detect", t["detected_ms"], first(lambda e: e[2] == "active-lost" and
+         e[3].get("server_id") == old and e[3].get("reason") == "stopping"))
+elif d["election_applicable"] and not d["milvus_version"].startswith("2.6"):
+    near("detect", t["detected_ms"], first(lambda e: e[2] in ("active-vacated", "active-lost")
+         and e[3].get("role") == role and e[0] >= t["injected_ms"]))
+print("# lab log:", ", ".join(seen))
+for b in bad:
+    print("# " + b)
+sys.exit(1 if bad else 0)
+PY
+}
+
 # member_restarts LAB MEMBER: how often the supervisor restarted it.
 member_restarts() {
 	"$MILVUSADM" lab status --name "$1" -o json | python3 -c 'import json,sys
@@ -116,6 +168,8 @@ drill_one() {
 	fi
 	e2e_check "$lab: $role/$backend phase times agree with etcdctl watch (50 ms)" \
 		drill_check "$out" "$E2E_TMP/gt-$lab-$role"
+	e2e_check "$lab: $role/$backend phase times agree with the lab's own log (50 ms)" \
+		lab_log_check "$lab" "$out" "$backend"
 	e2e_check "$lab: $role/$backend report validates against the schema" \
 		python3 "$E2E_DIR/check-drill-report.py" "$SCHEMA" "$out"
 	if [ "$backend" = stop ]; then

@@ -66,6 +66,8 @@ e2e_check "querynode: replicas served again after the session went, then K probe
 	any("_qc/replica" in n for n in d["notes"]))')" = yes
 e2e_check "querynode: report validates against the schema" \
 	python3 "$E2E_DIR/check-drill-report.py" "$SCHEMA" "$out"
+e2e_check "querynode: injected within 50 ms of the kill in the lab's own log" \
+	lab_log_check w25 "$out" lab
 # ---- proxy ----
 out="$E2E_TMP/proxy.json"
 "$M" -p lab-w25 drill run proxy --confirm proxy --backend lab --timeout 30s -o json \
@@ -100,6 +102,8 @@ e2e_check "proxy: the report has the probe success rate and recovery came throug
 echo "# proxy probes: $(e2e_json "$out" 'd["probes"]')"
 e2e_check "proxy: report validates against the schema" \
 	python3 "$E2E_DIR/check-drill-report.py" "$SCHEMA" "$out"
+e2e_check "proxy: injected within 50 ms of the kill in the lab's own log" \
+	lab_log_check w25 "$out" lab
 "$M" drill show last --markdown >"$E2E_TMP/proxy.md"
 e2e_check "proxy: the Markdown report says the election does not apply and names the proxy" \
 	test -n "$(grep 'elect | not applicable' "$E2E_TMP/proxy.md")" -a \
