@@ -14,6 +14,8 @@ enum repl_names {
 	REPL_NAMES_SERVER_ID,
 	REPL_NAMES_COLLECTION,		/* "db.collection" or "collection" */
 	REPL_NAMES_DATABASE,
+	REPL_NAMES_DRILL_TARGET,	/* coordinator roles, proxy, etcd-leader, ROLE/ID */
+	REPL_NAMES_DRILL_ID,		/* saved drill reports */
 };
 
 /* Return the names of a kind for completion: *names gets an array of strings,

@@ -69,7 +69,8 @@ const struct cmd_entry cmd_entries[] = {
 	{ "drill run", NULL, "TARGET --confirm TARGET [--backend etcd-lease|stop|lab|k8s|docker|exec] "
 	    "[--signal KILL|TERM] [--option KEY=VALUE]... [--rto DURATION] [--timeout DURATION] "
 	    "[--phase-timeout DURATION] [--rate N] [-k N] [--collection [DB.]NAME] [-o json]",
-	    "inject a fault into TARGET and measure detection, election, recovery and RTO",
+	    "inject a fault into TARGET (ROLE, ROLE/ID, proxy, etcd-leader, etcd/NAME) and "
+	    "measure detection, election, recovery and RTO",
 	    CMD_NEEDS_ETCD | CMD_MUTATES | CMD_DESTRUCTIVE | CMD_LONG, cmd_drill_run },
 	{ "drill plan", NULL, "TARGET [--backend B] [--signal KILL|TERM] [--option KEY=VALUE]... "
 	    "[-o json]",
@@ -78,7 +79,7 @@ const struct cmd_entry cmd_entries[] = {
 	{ "drill history", NULL, "[--target TARGET] [-o json]",
 	    "past drills with their RTO and verdict, and the trend per target", 0,
 	    cmd_drill_history },
-	{ "drill show", NULL, "ID|last [--markdown] [-o json]", "one saved drill report", 0,
+	{ "drill show", NULL, "DRILL_ID|last [--markdown] [-o json]", "one saved drill report", 0,
 	    cmd_drill_show },
 	{ NULL, NULL, NULL, NULL, 0, NULL },
 };

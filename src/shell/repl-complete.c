@@ -150,8 +150,14 @@ complete_meta(struct cands *c, const char *meta, const char *prefix)
 	if (strchr(meta, '|') != NULL) {
 		for (p = meta; *p != '\0'; p += strspn(p, "|")) {
 			size_t len = strcspn(p, "|");
+			char *alt = xstrndup(p, len);
 
-			cands_add(c, p, len, prefix);
+			/* "ID|last": a metavariable among the literal words. */
+			if (alt[strspn(alt, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_.")] == '\0')
+				complete_meta(c, alt, prefix);
+			else
+				cands_add(c, p, len, prefix);
+			free(alt);
 			p += len;
 		}
 		return;
@@ -166,6 +172,10 @@ complete_meta(struct cands *c, const char *meta, const char *prefix)
 		cands_add_names(c, REPL_NAMES_COLLECTION, prefix);
 	else if (strcmp(meta, "D") == 0 || strcmp(meta, "DB") == 0)
 		cands_add_names(c, REPL_NAMES_DATABASE, prefix);
+	else if (strcmp(meta, "TARGET") == 0)
+		cands_add_names(c, REPL_NAMES_DRILL_TARGET, prefix);
+	else if (strcmp(meta, "DRILL_ID") == 0)
+		cands_add_names(c, REPL_NAMES_DRILL_ID, prefix);
 	else if (strcmp(meta, "COMMAND") == 0)
 		complete_command_words(c, NULL, 0, prefix);
 }

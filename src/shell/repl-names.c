@@ -3,12 +3,14 @@
  * databases and "db.collection" names from a proxy, gathered with a short
  * timeout and cached, so a slow or dead cluster costs the prompt a moment at
  * most and never prints anything. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "milvusadm/cluster.h"
 #include "milvusadm/config.h"
+#include "milvusadm/drill.h"
 #include "milvusadm/state.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
@@ -31,7 +33,7 @@ struct repl_cache {
 	struct loop *loop;
 	char *profile;			/* NULL = the default profile */
 	int64_t tried_ms;		/* monotonic time of the last attempt, 0 = never */
-	struct names_list ids, dbs, colls;
+	struct names_list ids, dbs, colls, targets;
 };
 
 static void
@@ -80,6 +82,7 @@ repl_names_free(struct repl_cache *rn)
 	names_clear(&rn->ids);
 	names_clear(&rn->dbs);
 	names_clear(&rn->colls);
+	names_clear(&rn->targets);
 	free(rn->profile);
 	free(rn);
 }
@@ -129,6 +132,7 @@ repl_names_refresh(struct repl_cache *rn)
 	names_clear(&rn->ids);
 	names_clear(&rn->dbs);
 	names_clear(&rn->colls);
+	names_clear(&rn->targets);
 	if ((st = names_open(rn)) == NULL)
 		return;
 	c = state_cluster(st);
@@ -140,7 +144,18 @@ repl_names_refresh(struct repl_cache *rn)
 	for (i = 0; i < c->n_components; i++) {
 		snprintf(id, sizeof id, "%lld", (long long)c->components[i].server_id);
 		names_add(&rn->ids, id);
+		full = xasprintf("%s/%lld", c->components[i].role,
+		    (long long)c->components[i].server_id);
+		names_add(&rn->targets, full);
+		free(full);
 	}
+	/* What `drill run` takes besides ROLE/ID: the roles with an active. */
+	for (i = 0; i < c->n_leaders; i++) {
+		if (c->leaders[i].active_id != 0)
+			names_add(&rn->targets, c->leaders[i].role);
+	}
+	names_add(&rn->targets, "proxy");
+	names_add(&rn->targets, "etcd-leader");
 	if (state_load_collection_names(st, NULL) == 0) {
 		for (i = 0; i < c->n_collections; i++) {
 			const struct collection_state *cs = &c->collections[i];
@@ -155,6 +170,31 @@ repl_names_refresh(struct repl_cache *rn)
 		}
 	}
 	state_free(st);
+}
+
+/* The saved reports' IDs (file names: no need to parse them), newest last. */
+static size_t
+names_drill_ids(char ***names)
+{
+	char *dir = drill_dir(false);
+	struct dirent *de;
+	size_t n = 0, len;
+	DIR *dp;
+
+	*names = NULL;
+	if ((dp = opendir(dir)) != NULL) {
+		while ((de = readdir(dp)) != NULL && n < NAMES_MAX) {
+			len = strlen(de->d_name);
+			if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+				continue;
+			*names = xreallocarray(*names, n + 2, sizeof **names);
+			(*names)[n++] = xstrndup(de->d_name, len - 5);
+			(*names)[n] = NULL;
+		}
+		closedir(dp);
+	}
+	free(dir);
+	return n;
 }
 
 size_t
@@ -173,6 +213,11 @@ repl_names_copy(const struct repl_cache *rn, enum repl_names kind, char ***names
 	case REPL_NAMES_DATABASE:
 		l = &rn->dbs;
 		break;
+	case REPL_NAMES_DRILL_TARGET:
+		l = &rn->targets;
+		break;
+	case REPL_NAMES_DRILL_ID:
+		return names_drill_ids(names);
 	default:
 		/* Roles are built into the completion. */
 		*names = NULL;

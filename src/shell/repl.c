@@ -206,7 +206,7 @@ repl_live_names(enum repl_names kind, char ***names, void *arg)
 {
 	struct repl *r = arg;
 
-	if (kind != REPL_NAMES_ROLE && repl_names_stale(r->names))
+	if (kind != REPL_NAMES_ROLE && kind != REPL_NAMES_DRILL_ID && repl_names_stale(r->names))
 		repl_names_update(r);
 	return repl_names_copy(r->names, kind, names);
 }

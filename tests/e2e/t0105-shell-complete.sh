@@ -115,6 +115,22 @@ fi
 tm send-keys -t sh Enter
 e2e_check "... and the command shows that component" e2e_wait 10 screen_has "\"id_filter\":$one,"
 
+# Drill targets: ROLE/ID of every session, each role with an active key, proxy,
+# etcd-leader (etcdctl is the ground truth).
+want_targets=$( (etcdctl_ "$ep" get --prefix by-dev/meta/session/ -w json | python3 -c 'import base64,json,sys
+for kv in json.load(sys.stdin)["kvs"]:
+    key = base64.b64decode(kv["key"]).decode().rsplit("/", 1)[1]
+    try: v = json.loads(base64.b64decode(kv["value"]))
+    except ValueError: continue
+    if not isinstance(v, dict) or "ServerName" not in v: continue
+    print(key if "-" not in key else "%s/%d" % (key.rsplit("-", 1)[0], v["ServerID"]))'
+	echo proxy; echo etcd-leader) | sort -u)
+tm send-keys -t sh C-u C-l "drill plan " Tab Tab
+same_targets() { [ "$(listed)" = "$want_targets" ]; }
+e2e_check "'drill plan <TAB><TAB>' lists the drill targets (etcdctl)" e2e_wait 5 same_targets
+listed | tr '\n' ' ' | sed 's/^/# listed: /'; echo
+echo "$want_targets" | tr '\n' ' ' | sed 's/^/# want: /'; echo
+
 # A collection made now shows up once the names are 10 s old.
 curl -s -XPOST "$rest/collections/create" \
 	-d '{"dbName":"default","collectionName":"delta","dimension":4}' >"$E2E_TMP/create.out"
