@@ -211,5 +211,7 @@ const char *health_name(enum health h);
 const char *ha_state_name(enum ha_state ha);
 /* Is role an exclusive coordinator role ("rootcoord", "mixcoord"...)? */
 bool cluster_is_coord_role(const char *role);
+/* Is role one that runs as many instances ("proxy", "querynode"...)? */
+bool cluster_is_worker_role(const char *role);
 
 #endif

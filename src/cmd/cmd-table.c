@@ -69,7 +69,7 @@ const struct cmd_entry cmd_entries[] = {
 	{ "drill run", NULL, "TARGET --confirm TARGET [--backend etcd-lease|stop|lab|k8s|docker|exec] "
 	    "[--signal KILL|TERM] [--option KEY=VALUE]... [--rto DURATION] [--timeout DURATION] "
 	    "[--phase-timeout DURATION] [--rate N] [-k N] [--collection [DB.]NAME] [-o json]",
-	    "inject a fault into TARGET (ROLE, ROLE/ID, proxy, etcd-leader, etcd/NAME) and "
+	    "inject a fault into TARGET (ROLE, ROLE/ID, etcd-leader, etcd/NAME) and "
 	    "measure detection, election, recovery and RTO",
 	    CMD_NEEDS_ETCD | CMD_MUTATES | CMD_DESTRUCTIVE | CMD_LONG, cmd_drill_run },
 	{ "drill plan", NULL, "TARGET [--backend B] [--signal KILL|TERM] [--option KEY=VALUE]... "

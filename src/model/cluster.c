@@ -14,18 +14,33 @@ static const char *const coord_roles[] = {
 	NULL
 };
 
-bool
-cluster_is_coord_role(const char *role)
+/* Roles of which any number run side by side (no active/standby). */
+static const char *const worker_roles[] = {
+	"proxy", "querynode", "datanode", "indexnode", "streamingnode", NULL
+};
+
+static bool
+role_in(const char *role, const char *const *v)
 {
 	size_t i;
 
-	if (role == NULL)
-		return false;
-	for (i = 0; coord_roles[i] != NULL; i++) {
-		if (strcmp(role, coord_roles[i]) == 0)
+	for (i = 0; role != NULL && v[i] != NULL; i++) {
+		if (strcmp(role, v[i]) == 0)
 			return true;
 	}
 	return false;
+}
+
+bool
+cluster_is_worker_role(const char *role)
+{
+	return role_in(role, worker_roles);
+}
+
+bool
+cluster_is_coord_role(const char *role)
+{
+	return role_in(role, coord_roles);
 }
 
 const char *

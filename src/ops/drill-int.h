@@ -79,9 +79,10 @@ struct drill_served;
 /* Replicas are asked for this often while a querynode drill waits. */
 #define DRILL_SERVED_EVERY_MS	250
 
-/* `drill run proxy`: the healthy proxy milvus.uri points at, else the first
- * healthy one; NULL when none. */
-const struct component *drill_pick_proxy(struct state *st);
+/* `drill run ROLE` for a worker role (proxy, querynode, ...): the healthy
+ * proxy milvus.uri points at, else the healthy one with the lowest ServerID;
+ * NULL when none. */
+const struct component *drill_pick_worker(struct state *st, const char *role);
 /* Per proxy URI, the probes it answered (or failed last) from started_ms on. */
 void drill_count_via(struct drill_report *r, const struct drill_sample *s, size_t n);
 /* Polls of the replicas through the proxies (state_replicas_fetch:

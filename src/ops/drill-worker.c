@@ -46,22 +46,25 @@ uri_host_is(const char *uri, const char *address)
 	return strncmp(h, address, n) == 0 && (h[n] == ':' || h[n] == '/' || h[n] == '\0');
 }
 
-/* The one milvus.uri names is the one clients reach first, so losing it is
- * what exercises their failover. */
+/* `drill run ROLE` for a worker role: one healthy instance. For proxies the
+ * one milvus.uri names (clients reach it first, so losing it exercises their
+ * failover); otherwise the lowest ServerID, so that repeated drills of a
+ * stable cluster aim at the same server and their RTOs compare. */
 const struct component *
-drill_pick_proxy(struct state *st)
+drill_pick_worker(struct state *st, const char *role)
 {
 	struct cluster *c = state_cluster(st);
 	const struct component *first = NULL, *o;
+	bool proxy = strcmp(role, "proxy") == 0;
 	size_t i;
 
 	for (i = 0; i < c->n_components; i++) {
 		o = &c->components[i];
-		if (strcmp(o->role, "proxy") != 0 || o->health != HEALTH_HEALTHY)
+		if (strcmp(o->role, role) != 0 || o->health != HEALTH_HEALTHY)
 			continue;
-		if (uri_host_is(st->milvus_uri, o->s.address))
+		if (proxy && uri_host_is(st->milvus_uri, o->s.address))
 			return o;
-		if (first == NULL)
+		if (first == NULL || o->server_id < first->server_id)
 			first = o;
 	}
 	return first;

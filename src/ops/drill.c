@@ -92,11 +92,12 @@ precheck_target(struct drill *d, const char *target, bool *refused, char *err, s
 			return refuse(refused, err, errlen, "no server '%s' in the cluster", target);
 	} else {
 		snprintf(role, sizeof role, "%s", target);
-		if (strcmp(role, "proxy") == 0 && (comp = drill_pick_proxy(d->st)) == NULL)
-			return refuse(refused, err, errlen, "no healthy proxy in the cluster");
-		if (comp == NULL && !cluster_is_coord_role(role))
-			return refuse(refused, err, errlen, "'%s' is not a coordinator role: name "
-			    "a server as ROLE/SERVER_ID", target);
+		if (!cluster_is_coord_role(role) && !cluster_is_worker_role(role))
+			return refuse(refused, err, errlen, "'%s' is not a Milvus role: name a "
+			    "role, a server as ROLE/SERVER_ID, etcd-leader or etcd/NAME", target);
+		if (cluster_is_worker_role(role) && (comp = drill_pick_worker(d->st, role)) ==
+		    NULL)
+			return refuse(refused, err, errlen, "no healthy %s in the cluster", role);
 		if (comp == NULL && strcmp(role, "mixcoord") != 0 &&
 		    cluster_leader(c, "mixcoord") != NULL)
 			return refuse(refused, err, errlen, "the coordinators run in mixcoord on "

@@ -28,6 +28,19 @@ proxy_key=$(etcdctl_ "$EP" get --keys-only --prefix by-dev/meta/session/proxy- |
 	[ -n "$k" ] && session_json "$EP" "$k" | grep -q "\"$PROXY_IP:" && echo "$k"; done)
 gt_watch "$EP" "$proxy_key" "$E2E_TMP/gt-proxy"
 
+# A worker role without an ID: the healthy one with the lowest ServerID
+# (etcdctl's querynode sessions); an unknown role is refused (exit 3).
+qn_min=$(etcdctl_ "$EP" get --prefix by-dev/meta/session/querynode- --print-value-only |
+	python3 -c 'import json,sys
+print(min(json.loads(l)["ServerID"] for l in sys.stdin if l.strip()))')
+e2e_check "drill plan querynode aims at querynode $qn_min (the lowest ServerID)" \
+	sh -c "'$M' -p lab-w25 drill plan querynode -o json | python3 -c 'import json,sys
+d = json.load(sys.stdin)
+sys.exit(0 if d[\"steps\"][0][\"action\"].startswith(\"querynode = querynode $qn_min at \") else 1)'"
+"$M" -p lab-w25 drill plan foo >/dev/null 2>"$E2E_TMP/foo.err"
+e2e_check "drill plan foo is refused with exit 3 and the reason" \
+	sh -c "[ $? = 3 ] && grep -q \"'foo' is not a Milvus role\" '$E2E_TMP/foo.err'"
+
 # ---- querynode: one alone in a replica, so querycoord must move it ----
 # (first: after the proxy drill milvus.uri is down, and the precheck reads the
 # collections through it)
