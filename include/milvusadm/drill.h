@@ -15,6 +15,7 @@ struct loop;
 struct state;
 struct profile;
 struct buf;
+struct milvus_collection_info;
 struct milvus_replica;
 
 enum drill_phase {
@@ -60,6 +61,15 @@ struct drill_probe_stats {
 					   times); before the first and after the last
 					   success counts from/to the ends given */
 };
+/* Insert probes: a row for the collection's schema as head + the probe's
+ * sequence number (its primary key) + tail (tail NULL when Milvus makes the
+ * key: head is the whole row). Auto IDs, function outputs and nullable fields
+ * are left out. -1 with err when a field cannot be filled. Pure. */
+int drill_row_template(const struct milvus_collection_info *ci, char **head, char **tail,
+    char *err, size_t errlen);
+/* The JSON array of one row for seq. Caller frees. */
+char *drill_row(const char *head, const char *tail, int64_t seq);
+
 /* Statistics of samples (any order) over [start_ms, end_ms]. Pure. */
 void drill_probe_stats(const struct drill_sample *s, size_t n, int64_t start_ms,
     int64_t end_ms, struct drill_probe_stats *out);
@@ -179,6 +189,8 @@ struct drill_report {
 	char *probe_collection;		/* NULL when none loaded */
 	int64_t probe_rate;		/* per second */
 	struct drill_probe_stats probes;
+	int64_t inserted;		/* insert probes that succeeded, -1 none made */
+	char *insert_collection;	/* --insert-into, NULL none */
 	int16_t *series;		/* probe success per series_bucket_ms from
 					   started_ms (drill_probe_series), NULL none */
 	size_t n_series;
@@ -246,6 +258,7 @@ struct drill_opts {
 	int probe_rate;			/* probes per second; 0 = 5 */
 	int recover_k;			/* 0 = 3 */
 	const char *collection;		/* probe collection; NULL = the first loaded */
+	const char *insert_into;	/* [db.]name the insert probes write to, NULL none */
 };
 
 struct drill;

@@ -73,6 +73,10 @@ struct milvus_field {
 	bool partition_key;
 	bool auto_id;
 	bool nullable;
+	bool function_output;		/* filled by a function (BM25): not inserted */
+	int64_t dim;			/* vectors: "dim" of params, 0 when none */
+	int64_t max_length;		/* VarChar: "max_length" of params, 0 when none */
+	char *element_type;		/* Array: "elementType", NULL otherwise */
 };
 
 /* collections/describe. IDs exact. */
@@ -109,7 +113,8 @@ struct milvus_rest_result {
 	bool has;
 	/* collections/describe */
 	struct milvus_collection_info info;
-	/* collections/get_stats; entities/query count(*) */
+	/* collections/get_stats; entities/query count(*); entities/insert's
+	 * insertCount */
 	int64_t row_count;
 	/* collections/get_load_state */
 	char *load_state;		/* "LoadStateNotLoad", "LoadStateLoading", "LoadStateLoaded" */
@@ -153,6 +158,11 @@ int milvus_rest_aliases_list(struct milvus_rest *r, const char *db, const char *
     milvus_rest_cb cb, void *arg);
 int milvus_rest_alias_describe(struct milvus_rest *r, const char *db, const char *alias,
     milvus_rest_cb cb, void *arg);
+/* entities/insert of rows (a JSON array of row objects, as built for the
+ * collection's schema); row_count = insertCount. Not repeated on another
+ * proxy after a timeout: the first may have written. */
+int milvus_rest_insert(struct milvus_rest *r, const char *db, const char *name,
+    const char *rows_json, milvus_rest_cb cb, void *arg);
 /* entities/query with outputFields ["count(*)"]; filter NULL = "". */
 int milvus_rest_count(struct milvus_rest *r, const char *db, const char *name,
     const char *filter, milvus_rest_cb cb, void *arg);
@@ -197,6 +207,7 @@ enum milvus_rest_op {
 	MREST_OP_ALIASES_LIST,
 	MREST_OP_ALIAS_DESCRIBE,
 	MREST_OP_COUNT,
+	MREST_OP_INSERT,
 	MREST_OP_COUNT_
 };
 /* The path after /v2/vectordb/ ("collections/list"). */

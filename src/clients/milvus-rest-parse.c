@@ -23,6 +23,7 @@ static const char *const op_paths[MREST_OP_COUNT_] = {
 	[MREST_OP_ALIASES_LIST] = "aliases/list",
 	[MREST_OP_ALIAS_DESCRIBE] = "aliases/describe",
 	[MREST_OP_COUNT] = "entities/query",
+	[MREST_OP_INSERT] = "entities/insert",
 };
 
 const char *
@@ -56,6 +57,7 @@ rest_info_release(struct milvus_collection_info *c)
 	for (i = 0; i < c->n_fields; i++) {
 		free(c->fields[i].name);
 		free(c->fields[i].type);
+		free(c->fields[i].element_type);
 	}
 	free(c->fields);
 	for (i = 0; i < c->n_properties; i++) {
@@ -130,6 +132,35 @@ rest_int(const cJSON *obj, const char *name, int dflt)
 	return v < -1000000000 || v > 1000000000 ? dflt : (int)v;
 }
 
+/* A field's params: [{"key":"dim","value":"128"}, {"key":"max_length",...}]
+ * (values are strings; bounded, a bad one is left at 0). */
+static void
+rest_field_params(const cJSON *params, struct milvus_field *f)
+{
+	const cJSON *p, *k, *v;
+	int64_t n;
+	char *end;
+
+	cJSON_ArrayForEach(p, params) {
+		k = cJSON_GetObjectItemCaseSensitive(p, "key");
+		v = cJSON_GetObjectItemCaseSensitive(p, "value");
+		if (!cJSON_IsString(k) || v == NULL)
+			continue;
+		if (cJSON_IsString(v)) {
+			n = strtoll(v->valuestring, &end, 10);
+			if (*end != '\0' || end == v->valuestring)
+				continue;
+		} else if (mj_int64(v, &n) != 0)
+			continue;
+		if (n <= 0 || n > 1 << 20)
+			continue;
+		if (strcmp(k->valuestring, "dim") == 0)
+			f->dim = n;
+		else if (strcmp(k->valuestring, "max_length") == 0)
+			f->max_length = n;
+	}
+}
+
 static int
 rest_describe(const cJSON *data, struct milvus_collection_info *c)
 {
@@ -172,8 +203,11 @@ rest_describe(const cJSON *data, struct milvus_collection_info *c)
 		f->partition_key = mj_get_bool(e, "partitionKey", false);
 		f->auto_id = mj_get_bool(e, "autoId", false);
 		f->nullable = mj_get_bool(e, "nullable", false);
+		f->function_output = mj_get_bool(e, "isFunctionOutput", false);
+		f->element_type = mj_get_str(e, "elementType");
 		if (f->name == NULL)
 			return -1;
+		rest_field_params(cJSON_GetObjectItemCaseSensitive(e, "params"), f);
 	}
 	if (props != NULL && !cJSON_IsNull(props) && !cJSON_IsArray(props))
 		return -1;
@@ -249,6 +283,11 @@ rest_data(enum milvus_rest_op op, const cJSON *data, struct milvus_rest_result *
 		return 0;
 	case MREST_OP_COUNT:
 		return rest_count(data, &res->row_count);
+	case MREST_OP_INSERT:
+		if (!cJSON_IsObject(data))
+			return -1;
+		return mj_int64(cJSON_GetObjectItemCaseSensitive(data, "insertCount"),
+		    &res->row_count);
 	case MREST_OP_COUNT_:
 		break;
 	}

@@ -180,7 +180,7 @@ static bool
 rest_op_is_read(enum milvus_rest_op op)
 {
 	return op != MREST_OP_COLLECTION_LOAD && op != MREST_OP_COLLECTION_RELEASE &&
-	    op != MREST_OP_COLLECTION_DROP;
+	    op != MREST_OP_COLLECTION_DROP && op != MREST_OP_INSERT;
 }
 
 static void rest_attempt(struct rest_call *c);
@@ -418,6 +418,22 @@ milvus_rest_alias_describe(struct milvus_rest *r, const char *db, const char *al
 {
 	return rest_begin(r, MREST_OP_ALIAS_DESCRIBE, db, "aliasName", alias, NULL, cb, arg,
 	    NULL);
+}
+
+int
+milvus_rest_insert(struct milvus_rest *r, const char *db, const char *name,
+    const char *rows_json, milvus_rest_cb cb, void *arg)
+{
+	struct buf extra = BUF_INIT;
+	int rc;
+
+	if (rows_json == NULL || rows_json[0] != '[' || strlen(rows_json) > 1024 * 1024)
+		return -1;
+	buf_printf(&extra, "\"data\":%s", rows_json);
+	rc = rest_begin(r, MREST_OP_INSERT, db, "collectionName", name, extra.data, cb, arg,
+	    NULL);
+	buf_release(&extra);
+	return rc;
 }
 
 int

@@ -104,6 +104,8 @@ drill_parse(struct cmd_ctx *ctx, int argc, char **argv, struct drill_args *a)
 				return rc;
 		} else if ((v = cmd_opt_value(argc, argv, &i, "--collection", &missing)) != NULL)
 			a->o.collection = v;
+		else if ((v = cmd_opt_value(argc, argv, &i, "--insert-into", &missing)) != NULL)
+			a->o.insert_into = v;
 		else if ((v = cmd_opt_value(argc, argv, &i, "--target", &missing)) != NULL)
 			a->target_filter = v;
 		else if (strcmp(argv[i], "--markdown") == 0)

@@ -68,12 +68,13 @@ const struct cmd_entry cmd_entries[] = {
 	    "a theme's roles resolved to this terminal's colour depth", 0, cmd_theme_show },
 	{ "drill run", NULL, "TARGET --confirm TARGET [--backend etcd-lease|stop|lab|k8s|docker|exec] "
 	    "[--signal KILL|TERM] [--option KEY=VALUE]... [--rto DURATION] [--timeout DURATION] "
-	    "[--phase-timeout DURATION] [--rate N] [-k N] [--collection [DB.]NAME] [-o json]",
+	    "[--phase-timeout DURATION] [--rate N] [-k N] [--collection [DB.]NAME] "
+	    "[--insert-into [DB.]NAME] [-o json]",
 	    "inject a fault into TARGET (ROLE, ROLE/ID, etcd-leader, etcd/NAME) and "
 	    "measure detection, election, recovery and RTO",
 	    CMD_NEEDS_ETCD | CMD_MUTATES | CMD_DESTRUCTIVE | CMD_LONG, cmd_drill_run },
 	{ "drill plan", NULL, "TARGET [--backend B] [--signal KILL|TERM] [--option KEY=VALUE]... "
-	    "[-o json]",
+	    "[--insert-into [DB.]NAME] [-o json]",
 	    "dry run: what each phase of a drill will do and what the backend will send",
 	    CMD_NEEDS_ETCD, cmd_drill_plan },
 	{ "drill history", NULL, "[--target TARGET] [-o json]",

@@ -25,6 +25,13 @@ struct state;
 #define DRILL_READY_EVERY_MS	100	/* check/ready on the new active */
 #define DRILL_MAX_OPTIONS	16
 
+/* Insert probes: the operator's collection and the row template (a probe's
+ * row is head + sequence number + tail; tail NULL: head is the whole row). */
+struct drill_insert {
+	char *db, *name;		/* name NULL: no insert probes */
+	char *head, *tail;
+};
+
 /* One drill: what drill_new resolved, and the machinery on the loop. */
 struct drill {
 	struct loop *loop;
@@ -34,6 +41,7 @@ struct drill {
 	struct fault_target tgt;	/* strings point into rep */
 	char *watch_key;		/* the key whose fate we follow */
 	char *probe_db, *probe_name;
+	struct drill_insert ins;	/* --insert-into */
 	const struct fault_ops *ops;
 	struct fault_backend *fb;
 	char **options;
@@ -60,7 +68,7 @@ struct drill {
  * loaded collection for the calls that need one, or NULL (then only lists).
  * sample(s, arg) runs from the loop after each answer. */
 struct drill_probes *drill_probes_new(struct loop *l, struct state *st, const char *role,
-    const char *db, const char *name, int rate,
+    const char *db, const char *name, const struct drill_insert *ins, int rate,
     void (*sample)(const struct drill_sample *s, void *arg), void *arg,
     char *err, size_t errlen);
 /* The calls made, "collections/list, collections/describe" (static storage of p). */
@@ -70,6 +78,17 @@ void drill_probes_start(struct drill_probes *p);
 void drill_probes_stop(struct drill_probes *p);
 const struct drill_sample *drill_probes_samples(const struct drill_probes *p, size_t *n);
 void drill_probes_free(struct drill_probes *p);
+/* Insert probes answered with success so far. */
+int64_t drill_probes_inserted(const struct drill_probes *p);
+
+/* ---- drill-insert.c: --insert-into ---- */
+
+/* Describe the collection spec ("db.name" or "name") names and build its row
+ * template into d->ins; -1 with err (*refused: the collection is missing or a
+ * field cannot be filled). */
+int drill_insert_precheck(struct drill *d, const char *spec, bool *refused, char *err,
+    size_t errlen);
+void drill_insert_clear(struct drill_insert *ins);
 
 /* ---- drill-worker.c: what worker drills need beyond the phases ---- */
 

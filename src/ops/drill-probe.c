@@ -26,16 +26,17 @@
  * many as the model has proxies, plus milvus.uri). */
 #define PROBE_MAX_URIS		16
 
-enum probe_call { PC_LIST, PC_DESCRIBE, PC_LOAD_STATE, PC_COUNT, PC_STATS };
+enum probe_call { PC_LIST, PC_DESCRIBE, PC_LOAD_STATE, PC_COUNT, PC_STATS, PC_INSERT };
 
 static const char *const call_paths[] = {
 	"collections/list", "collections/describe", "collections/get_load_state",
-	"entities/query count(*)", "collections/get_stats",
+	"entities/query count(*)", "collections/get_stats", "entities/insert",
 };
 
 struct probe_req {
 	struct drill_probes *p;
 	int64_t sent_ms;
+	enum probe_call call;
 	bool live;
 };
 
@@ -44,8 +45,10 @@ struct drill_probes {
 	struct milvus_rest *rest;	/* owned */
 	char *db, *name;
 	int interval_ms;
-	enum probe_call calls[5];
+	enum probe_call calls[6];
 	size_t n_calls, next;
+	const struct drill_insert *ins;	/* borrowed from the drill; name NULL: none */
+	int64_t inserted, seq;
 	char *calls_text;
 	bool running;
 	uint64_t timer;
@@ -95,14 +98,21 @@ probes_pick(struct drill_probes *p, const char *role, bool have_coll)
 		if (j == p->n_calls)
 			p->calls[p->n_calls++] = c;
 	}
+	/* The operator named a collection to write into: every drill inserts. */
+	if (p->ins != NULL && p->ins->name != NULL)
+		p->calls[p->n_calls++] = PC_INSERT;
 	for (i = 0; i < p->n_calls; i++)
 		buf_printf(&b, "%s%s", i > 0 ? ", " : "", call_paths[p->calls[i]]);
+	if (p->ins != NULL && p->ins->name != NULL)
+		buf_printf(&b, " (into %s%s%s)", p->ins->db != NULL ? p->ins->db : "",
+		    p->ins->db != NULL ? "." : "", p->ins->name);
 	p->calls_text = buf_detach(&b, NULL);
 }
 
 struct drill_probes *
 drill_probes_new(struct loop *l, struct state *st, const char *role, const char *db,
-    const char *name, int rate, void (*sample)(const struct drill_sample *, void *),
+    const char *name, const struct drill_insert *ins, int rate,
+    void (*sample)(const struct drill_sample *, void *),
     void *arg, char *err, size_t errlen)
 {
 	struct cluster *c = state_cluster(st);
@@ -153,6 +163,9 @@ drill_probes_new(struct loop *l, struct state *st, const char *role, const char 
 		p->interval_ms = 10;
 	p->sample = sample;
 	p->arg = arg;
+	p->ins = ins;
+	/* Primary keys of probe rows: unique across drills, in time order. */
+	p->seq = time_wall_ms() * 1000;
 	probes_pick(p, role, name != NULL);
 	return p;
 }
@@ -207,6 +220,8 @@ probe_answered(const struct milvus_rest_result *res, void *arg)
 	if (!r->live)
 		return;
 	r->live = false;
+	if (r->call == PC_INSERT && res->err == MREST_OK)
+		p->inserted += res->row_count;
 	probes_record(p, r->sent_ms, res->err == MREST_OK, res->uri);
 }
 
@@ -217,6 +232,7 @@ probes_send(struct drill_probes *p)
 {
 	struct probe_req *r;
 	enum probe_call c = p->calls[p->next++ % p->n_calls];
+	char *row;
 	int rc = -1;
 
 	if (p->inflight >= PROBE_MAX_INFLIGHT) {
@@ -226,6 +242,7 @@ probes_send(struct drill_probes *p)
 	r = xcalloc(1, sizeof *r);
 	r->p = p;
 	r->sent_ms = time_wall_ms();
+	r->call = c;
 	r->live = true;
 	p->reqs = xreallocarray(p->reqs, p->n_reqs + 1, sizeof *p->reqs);
 	p->reqs[p->n_reqs++] = r;
@@ -244,6 +261,11 @@ probes_send(struct drill_probes *p)
 		break;
 	case PC_STATS:
 		rc = milvus_rest_collection_stats(p->rest, p->db, p->name, probe_answered, r);
+		break;
+	case PC_INSERT:
+		row = drill_row(p->ins->head, p->ins->tail, ++p->seq);
+		rc = milvus_rest_insert(p->rest, p->ins->db, p->ins->name, row, probe_answered, r);
+		free(row);
 		break;
 	}
 	if (rc == 0)
@@ -286,6 +308,12 @@ drill_probes_stop(struct drill_probes *p)
 	p->timer = 0;
 	for (i = 0; i < p->n_reqs; i++)
 		p->reqs[i]->live = false;
+}
+
+int64_t
+drill_probes_inserted(const struct drill_probes *p)
+{
+	return p->inserted;
 }
 
 const struct drill_sample *

@@ -55,6 +55,7 @@ drill_report_free(struct drill_report *r)
 	free(r->recovered_via);
 	free(r->series);
 	free(r->restarts_what);
+	free(r->insert_collection);
 	free(r->etcd_member);
 	free(r->etcd_old_leader);
 	free(r->etcd_new_leader);
@@ -248,6 +249,9 @@ drill_report_markdown(const struct drill_report *r, struct buf *b)
 		    (long long)r->via[i].ok, (long long)r->via[i].failed);
 	if (r->recovered_via != NULL)
 		buf_printf(b, "- recovered through %s\n", r->recovered_via);
+	if (r->inserted >= 0)
+		buf_printf(b, "- inserted %lld probe rows into `%s`\n", (long long)r->inserted,
+		    r->insert_collection != NULL ? r->insert_collection : "?");
 	if (r->n_series > 0) {
 		buf_printf(b, "- success per %lld s: `", (long long)(r->series_bucket_ms / 1000));
 		drill_series_spark(r->series, r->n_series, true, b);
@@ -448,6 +452,8 @@ load_fill(struct drill_report *r, const cJSON *j)
 	r->recovered_via = j_str(p, "recovered_via");
 	load_via(r, cJSON_GetObjectItemCaseSensitive(p, "by_proxy"));
 	load_series(r, p);
+	r->inserted = j_int(p, "inserted", -1);
+	r->insert_collection = j_str(p, "insert_collection");
 	b = cJSON_GetObjectItemCaseSensitive(j, "restarts");
 	r->restarts_before = j_int(b, "before", -1);
 	r->restarts_after = j_int(b, "after", -1);

@@ -356,7 +356,15 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 	if (d->probe_name != NULL)
 		r->probe_collection = xasprintf("%s.%s", d->probe_db != NULL ? d->probe_db :
 		    "default", d->probe_name);
-	d->probes = drill_probes_new(l, st, r->role, d->probe_db, d->probe_name,
+	r->inserted = -1;
+	if (o->insert_into != NULL) {
+		if (drill_insert_precheck(d, o->insert_into, refused, err, errlen) == -1)
+			goto fail;
+		r->insert_collection = xstrdup(o->insert_into);
+	} else if (strcmp(r->role, "datacoord") == 0 || strcmp(r->role, "mixcoord") == 0)
+		drill_report_note(r, "no insert probe: the write path was not exercised (name a "
+		    "collection the drill may write into with --insert-into)");
+	d->probes = drill_probes_new(l, st, r->role, d->probe_db, d->probe_name, &d->ins,
 	    (int)r->probe_rate, drill_sample, d, err, errlen);
 	if (d->probes == NULL)
 		goto fail;
@@ -447,6 +455,8 @@ drill_finish(struct drill *d)
 	d->tick = d->inject_timer = 0;
 	s = drill_probes_samples(d->probes, &n);
 	drill_probe_stats(s, n, r->fsm.started_ms, r->fsm.ended_ms, &r->probes);
+	if (d->ins.name != NULL)
+		r->inserted = drill_probes_inserted(d->probes);
 	drill_finish_series(r, s, n);
 	drill_count_via(r, s, n);
 	if (d->served != NULL)
@@ -740,6 +750,7 @@ drill_free(struct drill *d)
 	drill_probes_free(d->probes);
 	drill_served_free(d->served);
 	drill_restarts_free(d->restarts);
+	drill_insert_clear(&d->ins);
 	drill_etcd_free(d->etcd);
 	if (d->fb != NULL)
 		d->ops->close(d->fb);

@@ -33,11 +33,32 @@ e2e_check "drill run is refused under --read-only (exit 3)" test $? = 3
 e2e_check "drill plan names the lab kill it would send" \
 	grep -q 'SIGKILL.*lab kill --name d25' "$E2E_TMP/plan.out"
 
+# Rows of default.archive as the proxy's get_stats reports them (curl).
+PROXY=$("$M" lab status --name d25 -o json | python3 -c 'import json,sys
+print([m["address"] for m in json.load(sys.stdin)["members"] if m["name"].startswith("proxy")][0])')
+archive_rows() {
+	curl -s -XPOST "http://$PROXY:19530/v2/vectordb/collections/get_stats" \
+		-d '{"collectionName":"archive"}' | python3 -c 'import json,sys
+print(json.load(sys.stdin)["data"]["rowCount"])'
+}
 for role in rootcoord querycoord datacoord; do
 	for backend in lab etcd-lease stop; do
-		drill_one d25 "$EP" "$role" "$backend"
+		if [ "$role/$backend" != datacoord/lab ]; then
+			drill_one d25 "$EP" "$role" "$backend"
+			continue
+		fi
+		# The write path: insert probes into the collection named.
+		rows0=$(archive_rows)
+		drill_one d25 "$EP" "$role" "$backend" --insert-into archive
+		rows1=$(archive_rows)
+		e2e_check "datacoord/lab --insert-into archive: the rows the report counts are in archive (get_stats $rows0 -> $rows1)" \
+			test "$(e2e_json "$E2E_TMP/drill-d25-datacoord-lab.json" \
+			'd["probes"]["inserted"]')" = "$((rows1 - rows0))" -a "$rows1" -gt "$rows0"
 	done
 done
+"$M" -p lab-d25 drill plan datacoord --insert-into nope >/dev/null 2>"$E2E_TMP/nope.err"
+e2e_check "--insert-into a missing collection is refused in precheck (exit 3)" \
+	sh -c "[ $? = 3 ] && grep -q 'collection not found' '$E2E_TMP/nope.err'"
 
 "$M" drill history -o json >"$E2E_TMP/hist.json"
 e2e_check "drill history lists the 9 drills with their RTO" \

@@ -16,6 +16,7 @@
 #include "milvusadm/drill.h"
 #include "milvusadm/fault.h"
 #include "milvusadm/milvus_mgmt.h"
+#include "milvusadm/milvus_rest.h"
 #include "milvusadm/output.h"
 #include "milvusadm/xalloc.h"
 #include "../../src/cmd/cmd-drill.h"
@@ -389,6 +390,66 @@ START_TEST(probe_series_and_spark)
 	drill_series_spark(out, 3, true, &b);
 	ck_assert_str_eq(b.data, "\u2588\u2587\u00b7");
 	buf_release(&b);
+}
+END_TEST
+
+/* Insert probe rows from a schema (as collections/describe gives it). */
+START_TEST(insert_row_template)
+{
+	struct milvus_field f[] = {
+		{ .name = "id", .type = "Int64", .primary_key = true },
+		{ .name = "vector", .type = "FloatVector", .dim = 3 },
+		{ .name = "title", .type = "VarChar", .max_length = 7 },
+		{ .name = "n", .type = "Int32" },
+		{ .name = "meta", .type = "JSON" },
+		{ .name = "maybe", .type = "Float", .nullable = true },
+		{ .name = "sparse", .type = "SparseFloatVector", .function_output = true },
+		{ .name = "bits", .type = "BinaryVector", .dim = 16 },
+	};
+	struct milvus_collection_info ci = { .fields = f, .n_fields = 8 };
+	char *head, *tail, *row, err[256];
+	cJSON *j;
+
+	ck_assert_int_eq(drill_row_template(&ci, &head, &tail, err, sizeof err), 0);
+	row = drill_row(head, tail, 1795780000000007LL);
+	ck_assert_str_eq(row, "[{\"id\":1795780000000007,\"vector\":[0.5,0.5,0.5],"
+	    "\"title\":\"milvusa\",\"n\":0,\"meta\":{\"milvusadm_drill\":true},"
+	    "\"bits\":[0,0]}]");
+	j = cJSON_Parse(row);
+	ck_assert(cJSON_IsArray(j));
+	cJSON_Delete(j);
+	free(row);
+	free(head);
+	free(tail);
+	/* An automatic key is left to Milvus: the row is the same every time. */
+	f[0].auto_id = true;
+	ck_assert_int_eq(drill_row_template(&ci, &head, &tail, err, sizeof err), 0);
+	ck_assert_ptr_null(tail);
+	row = drill_row(head, tail, 5);
+	ck_assert_ptr_null(strstr(row, "\"id\""));
+	free(row);
+	free(head);
+	/* A VarChar key is quoted around the number. */
+	f[0].auto_id = false;
+	f[0].type = "VarChar";
+	ck_assert_int_eq(drill_row_template(&ci, &head, &tail, err, sizeof err), 0);
+	row = drill_row(head, tail, 42);
+	ck_assert_ptr_nonnull(strstr(row, "[{\"id\":\"milvusadm-drill-42\",\"vector\""));
+	free(row);
+	free(head);
+	free(tail);
+	/* What cannot be filled is refused with the field named. */
+	f[1].dim = 0;
+	ck_assert_int_eq(drill_row_template(&ci, &head, &tail, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'vector'"));
+	f[1].dim = 3;
+	f[3].type = "Geometry";
+	ck_assert_int_eq(drill_row_template(&ci, &head, &tail, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'n' of type Geometry"));
+	f[3].type = "Int32";
+	f[0].type = "Int32";
+	ck_assert_int_eq(drill_row_template(&ci, &head, &tail, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "primary key 'id'"));
 }
 END_TEST
 
@@ -822,6 +883,7 @@ test_suite(void)
 	tcase_add_test(tc, replicas_served);
 	tcase_add_test(tc, probe_arithmetic);
 	tcase_add_test(tc, probe_series_and_spark);
+	tcase_add_test(tc, insert_row_template);
 	tcase_add_test(tc, compare_names_dominant);
 	tcase_add_test(tc, report_matches_schema);
 	tcase_add_test(tc, backends_listed);

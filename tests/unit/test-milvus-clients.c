@@ -71,6 +71,8 @@ rest_answer(const char *op, const char *body, unsigned *code)
 		    "\"message\":\"\"}";
 	if (strcmp(op, "collections/get_stats") == 0)
 		return "{\"code\":0,\"data\":{\"rowCount\":1000}}";
+	if (strcmp(op, "entities/insert") == 0)
+		return "{\"code\":0,\"data\":{\"insertCount\":1234,\"insertIds\":[7]}}";
 	if (strcmp(op, "collections/get_load_state") == 0)
 		return "{\"code\":0,\"data\":{\"loadState\":\"LoadStateLoading\",\"loadProgress\":42}}";
 	if (strcmp(op, "collections/drop") == 0 || strcmp(op, "collections/load") == 0 ||
@@ -524,6 +526,8 @@ START_TEST(test_rest_calls)
 	ck_assert_uint_eq(res->info.n_fields, 2);
 	ck_assert(res->info.fields[0].primary_key);
 	ck_assert_str_eq(res->info.fields[1].type, "FloatVector");
+	ck_assert_int_eq(res->info.fields[1].dim, 8);
+	ck_assert_int_eq(res->info.fields[0].dim, 0);
 	ck_assert_uint_eq(res->info.n_aliases, 1);
 	ck_assert_str_eq(res->info.load_state, "LoadStateLoaded");
 	ck_assert_int_eq(res->info.shards_num, 2);
@@ -748,6 +752,15 @@ START_TEST(test_rest_async_and_cancel)
 	ck_assert_int_eq(rest_async_seen, 1);
 	ck_assert_str_eq(last_body, "{\"dbName\":\"default\",\"collectionName\":\"docs\","
 	    "\"filter\":\"id > 0\",\"outputFields\":[\"count(*)\"]}");
+	/* An insert: the rows as given under "data"; insertCount as row_count. */
+	done = 0;
+	ck_assert_int_eq(milvus_rest_insert(r, "default", "docs", "[{\"id\":7}]", rest_async_cb,
+	    &done), 0);
+	ck_assert_int_eq(loop_run_until(l, &done, 5000), 0);
+	ck_assert_int_eq(rest_async_seen, 2);
+	ck_assert_str_eq(last_body, "{\"dbName\":\"default\",\"collectionName\":\"docs\","
+	    "\"data\":[{\"id\":7}]}");
+	ck_assert_int_eq(milvus_rest_insert(r, NULL, "docs", "{}", rest_never_cb, NULL), -1);
 	ck_assert_int_eq(milvus_rest_collection_stats(r, NULL, "docs", rest_never_cb, NULL), 0);
 	ck_assert_int_eq(milvus_rest_collection_stats(r, NULL, NULL, rest_never_cb, NULL), -1);
 	milvus_rest_free(r);
