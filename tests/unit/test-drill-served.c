@@ -249,65 +249,80 @@ note_of(const struct drill_served *sv, struct drill_report *r)
 	return r->notes[r->n_notes - 1];
 }
 
-START_TEST(test_served_24_per_collection)
-{
-	struct loop *l = loop_new();
+/* One test's world: the loop, the state, the poller, a report for notes.
+ * The fake proxy is started first (the test sets its switches after). */
+struct env {
+	struct loop *l;
 	struct state *st;
 	struct drill_served *sv;
-	struct drill_report *r = xcalloc(1, sizeof *r);
+	struct drill_report *r;
+};
+
+static void
+env_open(struct env *e, bool collections_known)
+{
+	e->l = loop_new();
+	e->r = xcalloc(1, sizeof *e->r);
+	e->st = fixture(e->l, collections_known);
+	served_at = 0;
+	e->sv = drill_served_new(e->st, DEAD, on_served, NULL);
+}
+
+static void
+env_close(struct env *e)
+{
+	drill_served_free(e->sv);
+	drill_report_free(e->r);
+	state_free(e->st);
+	loop_free(e->l);
+	srv_stop();
+}
+
+START_TEST(test_served_24_per_collection)
+{
+	struct env e;
 	const char *note;
 	int v1;
 
 	srv_start();
-	st = fixture(l, true);
-	served_at = 0;
-	sv = drill_served_new(st, DEAD, on_served, NULL);
+	env_open(&e, true);
 	/* Still on DEAD: polls go on, nothing served. */
-	run_polls(l, sv, 1200);
+	run_polls(e.l, e.sv, 1200);
 	ck_assert_int_eq(served_at, 0);
 	/* One 404 taught it the version: /_qc/replica is not asked again. */
 	ck_assert_int_eq(atomic_load(&hits_qc), 1);
 	v1 = atomic_load(&hits_v1);
 	ck_assert_int_ge(v1, 4);
 	atomic_store(&moved, 1);
-	run_polls(l, sv, 3000);
+	run_polls(e.l, e.sv, 3000);
 	ck_assert_int_ne(served_at, 0);
 	ck_assert_int_eq(atomic_load(&hits_qc), 1);
-	note = note_of(sv, r);
+	note = note_of(e.sv, e.r);
 	ck_assert_msg(strstr(note, "polls of /api/v1/replicas, one call per loaded collection")
 	    != NULL, "%s", note);
 	ck_assert_msg(strstr(note, "/api/v1/_qc/replica answered 404") != NULL, "%s", note);
 	ck_assert_msg(strstr(note, "; 0 failed)") != NULL, "%s", note);
 	ck_assert_msg(strstr(note, "earlier") == NULL, "%s", note);
 	/* The model's replicas were not touched. */
-	ck_assert_uint_eq(state_cluster(st)->n_replicas, 0);
-	drill_served_free(sv);
-	drill_report_free(r);
-	state_free(st);
-	loop_free(l);
-	srv_stop();
+	ck_assert_uint_eq(state_cluster(e.st)->n_replicas, 0);
+	env_close(&e);
 }
 END_TEST
 
 START_TEST(test_served_25_qc_unchanged)
 {
-	struct loop *l = loop_new();
-	struct state *st;
-	struct drill_served *sv;
-	struct drill_report *r = xcalloc(1, sizeof *r);
+	struct env e;
 	const char *note;
 	char want[200];
 	int polls;
 
 	srv_start();
 	atomic_store(&qc_supported, 1);
-	st = fixture(l, true);
-	served_at = 0;
-	sv = drill_served_new(st, DEAD, on_served, NULL);
-	run_polls(l, sv, 800);
+	env_open(&e, true);
+	run_polls(e.l, e.sv, 800);
 	ck_assert_int_eq(served_at, 0);
 	atomic_store(&moved, 1);
-	run_polls(l, sv, 3000);
+	run_polls(e.l, e.sv, 3000);
 	ck_assert_int_ne(served_at, 0);
 	ck_assert_int_eq(atomic_load(&hits_v1), 0);
 	polls = atomic_load(&hits_qc);
@@ -315,77 +330,55 @@ START_TEST(test_served_25_qc_unchanged)
 	/* The 2.5 note, word for word as before. */
 	snprintf(want, sizeof want, "recover waited for the replicas to leave querynode %d (%d "
 	    "polls of /api/v1/_qc/replica, 0 failed)", DEAD, polls);
-	note = note_of(sv, r);
+	note = note_of(e.sv, e.r);
 	ck_assert_str_eq(note, want);
-	drill_served_free(sv);
-	drill_report_free(r);
-	state_free(st);
-	loop_free(l);
-	srv_stop();
+	env_close(&e);
 }
 END_TEST
 
 START_TEST(test_served_24_errors_not_served)
 {
-	struct loop *l = loop_new();
-	struct state *st;
-	struct drill_served *sv;
-	struct drill_report *r = xcalloc(1, sizeof *r);
+	struct env e;
 	const char *note;
 
 	srv_start();
 	atomic_store(&moved, 1);
 	atomic_store(&v1_fails, 1);
-	st = fixture(l, true);
-	served_at = 0;
-	sv = drill_served_new(st, DEAD, on_served, NULL);
-	run_polls(l, sv, 800);
+	env_open(&e, true);
+	run_polls(e.l, e.sv, 800);
 	/* Failed answers never count as served, even with the node moved. */
 	ck_assert_int_eq(served_at, 0);
-	note = note_of(sv, r);
+	note = note_of(e.sv, e.r);
 	ck_assert_msg(strstr(note, "/api/v1/replicas") != NULL, "%s", note);
 	ck_assert_msg(strstr(note, "failed: ") != NULL, "%s", note);
 	atomic_store(&v1_fails, 2);
-	run_polls(l, sv, 800);
+	run_polls(e.l, e.sv, 800);
 	ck_assert_int_eq(served_at, 0);
-	note = note_of(sv, r);
+	note = note_of(e.sv, e.r);
 	ck_assert_msg(strstr(note, "no available nodes in replica") != NULL, "%s", note);
 	atomic_store(&v1_fails, 0);
-	run_polls(l, sv, 3000);
+	run_polls(e.l, e.sv, 3000);
 	ck_assert_int_ne(served_at, 0);
-	drill_served_free(sv);
-	drill_report_free(r);
-	state_free(st);
-	loop_free(l);
-	srv_stop();
+	env_close(&e);
 }
 END_TEST
 
 START_TEST(test_served_24_collections_unknown)
 {
-	struct loop *l = loop_new();
-	struct state *st;
-	struct drill_served *sv;
-	struct drill_report *r = xcalloc(1, sizeof *r);
+	struct env e;
 	const char *note;
 
 	srv_start();
 	atomic_store(&moved, 1);
 	/* No collection was ever read, and the proxy's 19530 does not answer:
 	 * no collection to walk must not read as "no replica left". */
-	st = fixture(l, false);
-	served_at = 0;
-	sv = drill_served_new(st, DEAD, on_served, NULL);
-	run_polls(l, sv, 1500);
+	env_open(&e, false);
+	run_polls(e.l, e.sv, 1500);
 	ck_assert_int_eq(served_at, 0);
 	ck_assert_int_eq(atomic_load(&hits_v1), 0);
-	note = note_of(sv, r);
+	note = note_of(e.sv, e.r);
 	ck_assert_msg(strstr(note, "loaded collections unknown") != NULL, "%s", note);
-	drill_served_free(sv);
-	drill_report_free(r);
-	state_free(st);
-	loop_free(l);
-	srv_stop();
+	env_close(&e);
 }
 END_TEST
 
