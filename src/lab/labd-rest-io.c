@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The lab's catalog on the loop: reading a snapshot of <root>/meta/ in one
  * txn, committing a store's operations as one guarded txn, and serving a
- * proxy's REST call as read -> answer -> commit (retried on a conflict). */
+ * proxy's REST call as reach the coordinators it needs -> read -> answer ->
+ * commit (retried on a conflict). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,8 @@ struct labd_rest_job {
 	size_t len;
 	char *db_header;
 	int tries;
+	unsigned hard;			/* coordinators the call needs (lfwd_need) */
+	char *coord_err[LREST_NCOORDS];	/* soft ones that could not be reached */
 	struct lrest_out out;
 };
 
@@ -151,6 +154,8 @@ static void job_run(struct labd_rest_job *j);
 static void
 job_finish(struct labd_rest_job *j)
 {
+	size_t i;
+
 	if (j->req != NULL)
 		labd_http_answer(j->req, j->out.status, j->out.ctype,
 		    j->out.body.data != NULL ? j->out.body.data : "", j->out.body.len);
@@ -158,6 +163,8 @@ job_finish(struct labd_rest_job *j)
 	free(j->path);
 	free(j->body);
 	free(j->db_header);
+	for (i = 0; i < LREST_NCOORDS; i++)
+		free(j->coord_err[i]);
 	free(j);
 }
 
@@ -210,6 +217,7 @@ on_job_snapshot(struct labd *d, struct lstore *s, const char *err, void *arg)
 {
 	struct labd_rest_job *j = arg;
 	struct lrest_req rq;
+	size_t i;
 
 	if (s == NULL) {
 		job_fail(j, err);
@@ -222,6 +230,8 @@ on_job_snapshot(struct labd *d, struct lstore *s, const char *err, void *arg)
 	rq.db_header = j->db_header;
 	rq.v = d->v;
 	rq.now_ms = time_wall_ms();
+	for (i = 0; i < LREST_NCOORDS; i++)
+		rq.coord_err[i] = j->coord_err[i];
 	if (j->kind == JOB_V2)
 		lrest_handle(s, &rq, &j->out);
 	else if (j->kind == JOB_V1_REPLICAS)
@@ -242,11 +252,36 @@ job_run(struct labd_rest_job *j)
 	labd_snapshot(j->d, on_job_snapshot, j);
 }
 
+/* The proxy reached (or not) the coordinators the call needs: a needed one
+ * missing fails the call as the gRPC call to it would have (Milvus's
+ * ErrServiceUnavailable, code 2); a tolerated one is remembered for the answer. */
+static void
+on_forward(struct labd *d, unsigned down, void *arg)
+{
+	struct labd_rest_job *j = arg;
+	char why[64];
+	int c;
+
+	for (c = 0; c < LREST_NCOORDS; c++) {
+		if ((down & (1u << c)) == 0)
+			continue;
+		if ((j->hard & (1u << c)) != 0) {
+			snprintf(why, sizeof why, "no available %s", lfwd_name(d->v, c));
+			job_fail(j, why);
+			return;
+		}
+		j->coord_err[c] = xasprintf("service unavailable: no available %s",
+		    lfwd_name(d->v, c));
+	}
+	job_run(j);
+}
+
 struct labd_rest_job *
 labd_rest_start(struct labd *d, struct labd_http_req *req, const char *url, const char *body,
     size_t len, const char *db_header)
 {
 	struct labd_rest_job *j = xcalloc(1, sizeof *j);
+	unsigned soft;
 
 	j->d = d;
 	j->req = req;
@@ -265,7 +300,11 @@ labd_rest_start(struct labd *d, struct labd_http_req *req, const char *url, cons
 	}
 	if (db_header != NULL)
 		j->db_header = xstrndup(db_header, LSTORE_MAX_NAME + 1);
-	job_run(j);
+	lfwd_need(d->v, url, j->body, j->len, &j->hard, &soft);
+	if ((j->hard | soft) == 0)
+		job_run(j);
+	else
+		lfwd_check(d, j->hard | soft, on_forward, j);
 	return j;
 }
 

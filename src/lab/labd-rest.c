@@ -158,8 +158,8 @@ coll_describe(struct lrest_ctx *c)
 {
 	const struct lstore_load *l;
 	struct lstore_coll *coll;
-	struct buf b = BUF_INIT;
-	const char *name;
+	struct buf b = BUF_INIT, msg = BUF_INIT;
+	const char *name, *qerr, *derr;
 	size_t i, n = 0;
 
 	if ((coll = need_coll(c, &name)) == NULL)
@@ -186,9 +186,21 @@ coll_describe(struct lrest_ctx *c)
 	buf_adds(&b, "]");
 	if (c->rq->v->rest_databases)
 		buf_adds(&b, ",\"functions\":[]");
+	/* GetLoadState (querycoord) and DescribeIndex (datacoord) run with
+	 * ignoreErr: a coordinator the proxy cannot reach leaves load "" or
+	 * indexes [] and its error in the message (handler_v2.go). */
+	qerr = c->rq->coord_err[LREST_QUERYCOORD];
+	derr = c->rq->coord_err[LREST_DATACOORD];
 	buf_printf(&b, ",\"indexes\":%s,\"load\":\"%s\",\"partitionsNum\":1,\"properties\":%s,"
-	    "\"shardsNum\":%d},\"message\":\"\"}", coll->indexes, load_state_name(l),
-	    coll->props, coll->shards);
+	    "\"shardsNum\":%d},\"message\":", derr != NULL ? "[]" : coll->indexes,
+	    qerr != NULL ? "" : load_state_name(l), coll->props, coll->shards);
+	if (qerr != NULL)
+		buf_printf(&msg, "%s;", qerr);
+	if (derr != NULL)
+		buf_printf(&msg, "%s;", derr);
+	buf_add_json_str(&b, msg.data != NULL ? msg.data : "");
+	buf_addc(&b, '}');
+	buf_release(&msg);
 	buf_release(&c->out->body);
 	c->out->body = b;
 }

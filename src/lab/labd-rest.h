@@ -12,7 +12,11 @@
 #include "milvusadm/buf.h"
 #include "labd-store.h"
 
+struct labd;
 struct labd_version;
+
+/* The coordinators a proxy call may need (labd-forward.c); bit 1 << c. */
+enum lrest_coord { LREST_ROOTCOORD, LREST_QUERYCOORD, LREST_DATACOORD, LREST_NCOORDS };
 
 struct lrest_req {
 	const char *path;		/* after "/v2/vectordb/": "collections/list" */
@@ -21,6 +25,9 @@ struct lrest_req {
 	const char *db_header;		/* the DB-Name header, NULL if none */
 	const struct labd_version *v;
 	int64_t now_ms;			/* wall clock */
+	/* Why a coordinator that the call tolerates losing could not be
+	 * reached ("service unavailable: ..."), else NULL (describe). */
+	const char *coord_err[LREST_NCOORDS];
 };
 
 struct lrest_out {
@@ -69,5 +76,18 @@ struct lstore_coll *lrest_coll(struct lrest_ctx *c, const char *name);
 void lrest_databases(struct lrest_ctx *c, const char *verb);
 void lrest_aliases(struct lrest_ctx *c, const char *verb);
 void lrest_entities(struct lrest_ctx *c, const char *verb);
+
+/* labd-forward.c */
+/* The coordinators url (with its body) needs on version v: hard ones fail the
+ * call, soft ones only degrade its answer; bits 1 << LREST_*. */
+void lfwd_need(const struct labd_version *v, const char *url, const char *body, size_t len,
+    unsigned *hard, unsigned *soft);
+/* The role string of coordinator c on version v ("mixcoord" on 2.6). */
+const char *lfwd_name(const struct labd_version *v, enum lrest_coord c);
+/* Reach the active coordinator of each bit in roles (session key, then its
+ * 9091 /healthz); cb gets the bits that could not be reached. Never calls cb
+ * before returning unless roles needs no call. */
+typedef void (*lfwd_cb)(struct labd *d, unsigned down, void *arg);
+void lfwd_check(struct labd *d, unsigned roles, lfwd_cb cb, void *arg);
 
 #endif
