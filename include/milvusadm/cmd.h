@@ -48,6 +48,10 @@ struct cmd_ctx {
 	 * operator cancelled. NULL: cmd_confirm reads the tty itself. */
 	int (*ask)(void *arg, const char *prompt, char *answer, size_t len);
 	void *ask_arg;
+	/* Set by the owner of the terminal (the TUI) when the operator asked to
+	 * stop (Ctrl-C, q): a command checks it before what cannot be undone.
+	 * NULL: Ctrl-C ends the process as usual. */
+	const bool *stop;
 };
 
 struct cmd_entry {

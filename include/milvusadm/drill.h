@@ -80,7 +80,7 @@ void drill_probe_stats(const struct drill_sample *s, size_t n, int64_t start_ms,
  * returns how many. Pure. */
 size_t drill_probe_series(const struct drill_sample *s, size_t n, int64_t start_ms,
     int64_t end_ms, int64_t bucket_ms, int16_t *out, size_t max);
-/* A sparkline of such a series: one glyph per bucket, "▁".."█" (or " .:-=+*#"
+/* A sparkline of such a series: one glyph per bucket, "▁".."█" (or ".,:-=+*#"
  * without UTF-8), "·" / "_" for a bucket with no probe; a bucket with any
  * failure never draws full height. Appended to out. */
 void drill_series_spark(const int16_t *v, size_t n, bool utf8, struct buf *out);
@@ -190,6 +190,7 @@ struct drill_report {
 	int64_t probe_rate;		/* per second */
 	struct drill_probe_stats probes;
 	int64_t inserted;		/* insert probes that succeeded, -1 none made */
+	int64_t insert_unanswered;	/* sent without an answer by the end, -1 none */
 	char *insert_collection;	/* --insert-into, NULL none */
 	int16_t *series;		/* probe success per series_bucket_ms from
 					   started_ms (drill_probe_series), NULL none */
@@ -239,7 +240,7 @@ void drill_report_markdown(const struct drill_report *r, struct buf *out);
 struct drill_report *drill_report_load(const char *path, char *err, size_t errlen);
 /* $XDG_STATE_HOME/milvusadm/drills (created 0700 when create). Caller frees. */
 char *drill_dir(bool create);
-/* Every saved report, oldest first (at most max); a file that does not load
+/* The newest max saved reports, oldest first; a file that does not load
  * is passed to skip(err, arg) (may be NULL) and left out. Caller frees with
  * drill_history_free. */
 struct drill_report **drill_history_load(size_t max, size_t *n,

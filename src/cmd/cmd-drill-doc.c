@@ -114,6 +114,7 @@ drill_report_doc(const struct drill_report *r)
 	out_int(o, "longest_gap_ms", r->probes.longest_gap_ms);
 	out_str(o, "recovered_via", r->recovered_via);
 	int_or_null(o, "inserted", r->inserted, -1);
+	int_or_null(o, "insert_unanswered", r->insert_unanswered, -1);
 	out_str(o, "insert_collection", r->insert_collection);
 	out_int(o, "series_bucket_ms", r->series_bucket_ms);
 	series = xcalloc(r->n_series + 1, sizeof *series);

@@ -326,6 +326,14 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 		    a.pos, refused ? "refused in precheck" : "failed", err);
 		goto out;
 	}
+	/* The precheck waited on the loop: in the TUI the operator may have
+	 * asked to stop meanwhile, and nothing has been done yet. */
+	if (ctx->stop != NULL && *ctx->stop) {
+		rc = cmd_error(ctx, CMD_REFUSED, "drill '%s' not run: stopped before the fault",
+		    a.pos);
+		drill_free(w.d);
+		goto out;
+	}
 	if (drill_start(w.d, drill_done, &w, &refused, err, sizeof err) == -1) {
 		rc = cmd_error(ctx, refused ? CMD_REFUSED : CMD_FAILED, "drill '%s' %s: %s",
 		    a.pos, refused ? "refused in precheck" : "failed", err);

@@ -290,6 +290,14 @@ target_get(struct target *t, const char *ip)
 	o.connect_timeout_ms = CALL_TIMEOUT_MS;
 	o.max_response = 64 * 1024;
 	t->req = http_start(t->fc->d->loop, &o, on_healthz, t);
+	if (t->req == NULL) {
+		/* Never started: an answer, so the call is not left hanging. */
+		t->get_done = true;
+		t->get_ok = false;
+		snprintf(t->get_why, sizeof t->get_why, "cannot ask %s", url);
+		if (t->key_done)
+			target_resolve(t);
+	}
 }
 
 /* Decide once both the key and a /healthz call of the address it names are in. */

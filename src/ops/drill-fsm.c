@@ -125,7 +125,8 @@ drill_series_spark(const int16_t *v, size_t n, bool utf8, struct buf *out)
 {
 	static const char *const bars[] = { "\u2581", "\u2582", "\u2583", "\u2584",
 	    "\u2585", "\u2586", "\u2587", "\u2588" };
-	static const char ascii[] = " .:-=+*#";
+	/* A second of nothing but failures must show: '.' not ' '. */
+	static const char ascii[] = ".,:-=+*#";
 	size_t i;
 	int k;
 

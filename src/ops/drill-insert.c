@@ -15,7 +15,11 @@
 #include "state-int.h"
 
 #define ROW_MAX_DIM		32768	/* a probe row stays small */
+#define ROW_MAX_BYTES		(512 * 1024)
 #define ROW_TEXT		"milvusadm drill probe"
+/* VarChar keys: the prefix and at most 19 digits must fit max_length. */
+#define ROW_KEY_PREFIX		"milvusadm-drill-"
+#define ROW_KEY_SHORT		"d"
 
 /* A value for a field that is not the primary key; -1 when the type is not
  * one we can fill. */
@@ -87,9 +91,19 @@ drill_row_template(const struct milvus_collection_info *ci, char **head, char **
 		first = false;
 		if (f->primary_key) {
 			/* The key is the probe's sequence number: head + seq + tail. */
-			if (strcmp(f->type, "VarChar") == 0 || strcmp(f->type, "String") == 0)
-				buf_adds(b, "\"milvusadm-drill-");
-			else if (strcmp(f->type, "Int64") != 0) {
+			if (strcmp(f->type, "VarChar") == 0 || strcmp(f->type, "String") == 0) {
+				if (f->max_length == 0 || f->max_length >=
+				    (int64_t)strlen(ROW_KEY_PREFIX) + 19)
+					buf_adds(b, "\"" ROW_KEY_PREFIX);
+				else if (f->max_length >= (int64_t)strlen(ROW_KEY_SHORT) + 19)
+					buf_adds(b, "\"" ROW_KEY_SHORT);
+				else {
+					snprintf(err, errlen, "primary key '%s' holds %lld "
+					    "characters, too few for a probe key", f->name,
+					    (long long)f->max_length);
+					goto fail;
+				}
+			} else if (strcmp(f->type, "Int64") != 0) {
 				snprintf(err, errlen, "primary key '%s' is %s, not Int64 or VarChar",
 				    f->name, f->type);
 				goto fail;
@@ -146,7 +160,8 @@ drill_insert_precheck(struct drill *d, const char *spec, bool *refused, char *er
 	res = milvus_rest_collection_describe_sync(rest, db, name);
 	if (res->err != MREST_OK) {
 		*refused = res->err == MREST_ESERVER &&
-		    res->code == MREST_CODE_COLLECTION_NOT_FOUND;
+		    (res->code == MREST_CODE_COLLECTION_NOT_FOUND ||
+		    res->code == MREST_CODE_DATABASE_NOT_FOUND);
 		snprintf(err, errlen, "--insert-into '%s': %s", spec, res->err == MREST_ESERVER &&
 		    res->message != NULL ? res->message : res->errmsg);
 	} else if (drill_row_template(&res->info, &d->ins.head, &d->ins.tail, err,
@@ -156,6 +171,14 @@ drill_insert_precheck(struct drill *d, const char *spec, bool *refused, char *er
 		snprintf(why, sizeof why, "%s", err);
 		snprintf(err, errlen, "--insert-into '%s': %s", spec, why);
 		*refused = true;
+	} else if (strlen(d->ins.head) + (d->ins.tail != NULL ? strlen(d->ins.tail) : 0) >
+	    ROW_MAX_BYTES) {
+		/* Each probe sends a row: a schema of many large vectors is not
+		 * one to probe with. */
+		snprintf(err, errlen, "--insert-into '%s': a row of its schema is over %d KiB",
+		    spec, ROW_MAX_BYTES / 1024);
+		*refused = true;
+		drill_insert_clear(&d->ins);
 	} else {
 		d->ins.db = db;
 		d->ins.name = name;

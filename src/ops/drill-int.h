@@ -50,6 +50,7 @@ struct drill {
 	int64_t watch_from;		/* revision the sessions were read at + 1 */
 	uint64_t tick, inject_timer;
 	bool injecting, finished, ready_inflight;
+	bool watch_up;			/* the watch said it was created */
 	bool seen;			/* the watcher was told it started */
 	int64_t next_ready_ms;
 	struct drill_served *served;	/* querynode: replicas without it */
@@ -78,8 +79,9 @@ void drill_probes_start(struct drill_probes *p);
 void drill_probes_stop(struct drill_probes *p);
 const struct drill_sample *drill_probes_samples(const struct drill_probes *p, size_t *n);
 void drill_probes_free(struct drill_probes *p);
-/* Insert probes answered with success so far. */
-int64_t drill_probes_inserted(const struct drill_probes *p);
+/* Insert probes answered with success so far; *unanswered: those sent
+ * whose answer has not come (they may have written). */
+int64_t drill_probes_inserted(const struct drill_probes *p, int64_t *unanswered);
 
 /* ---- drill-insert.c: --insert-into ---- */
 

@@ -49,6 +49,7 @@ struct drill_probes {
 	size_t n_calls, next;
 	const struct drill_insert *ins;	/* borrowed from the drill; name NULL: none */
 	int64_t inserted, seq;
+	int64_t insert_sent, insert_answered;
 	char *calls_text;
 	bool running;
 	uint64_t timer;
@@ -217,11 +218,16 @@ probe_answered(const struct milvus_rest_result *res, void *arg)
 	struct drill_probes *p = r->p;
 
 	p->inflight--;
+	/* An insert counts even when it answers after probing stopped: it
+	 * wrote. One row per probe, whatever the answer says. */
+	if (r->call == PC_INSERT) {
+		p->insert_answered++;
+		if (res->err == MREST_OK && res->row_count > 0)
+			p->inserted++;
+	}
 	if (!r->live)
 		return;
 	r->live = false;
-	if (r->call == PC_INSERT && res->err == MREST_OK)
-		p->inserted += res->row_count;
 	probes_record(p, r->sent_ms, res->err == MREST_OK, res->uri);
 }
 
@@ -266,6 +272,7 @@ probes_send(struct drill_probes *p)
 		row = drill_row(p->ins->head, p->ins->tail, ++p->seq);
 		rc = milvus_rest_insert(p->rest, p->ins->db, p->ins->name, row, probe_answered, r);
 		free(row);
+		p->insert_sent += rc == 0;
 		break;
 	}
 	if (rc == 0)
@@ -311,8 +318,9 @@ drill_probes_stop(struct drill_probes *p)
 }
 
 int64_t
-drill_probes_inserted(const struct drill_probes *p)
+drill_probes_inserted(const struct drill_probes *p, int64_t *unanswered)
 {
+	*unanswered = p->insert_sent - p->insert_answered;
 	return p->inserted;
 }
 

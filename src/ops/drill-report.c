@@ -22,6 +22,7 @@
 #define REPORT_MAX_NOTES	64
 #define REPORT_MAX_VIA		16
 #define REPORT_MAX_SERIES	3600
+#define HISTORY_MAX_FILES	100000
 
 void
 drill_report_free(struct drill_report *r)
@@ -453,6 +454,7 @@ load_fill(struct drill_report *r, const cJSON *j)
 	load_via(r, cJSON_GetObjectItemCaseSensitive(p, "by_proxy"));
 	load_series(r, p);
 	r->inserted = j_int(p, "inserted", -1);
+	r->insert_unanswered = j_int(p, "insert_unanswered", -1);
 	r->insert_collection = j_str(p, "insert_collection");
 	b = cJSON_GetObjectItemCaseSensitive(j, "restarts");
 	r->restarts_before = j_int(b, "before", -1);
@@ -529,13 +531,19 @@ history_cmp(const void *a, const void *b)
 	return x->created_ms < y->created_ms ? -1 : x->created_ms > y->created_ms;
 }
 
+static int
+name_cmp_desc(const void *a, const void *b)
+{
+	return -strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 struct drill_report **
 drill_history_load(size_t max, size_t *n, void (*skip)(const char *, void *), void *arg)
 {
-	char *dir = drill_dir(false), *path, err[512];
+	char *dir = drill_dir(false), *path, err[512], **names = NULL;
 	struct drill_report **v = NULL, *r;
 	struct dirent *de;
-	size_t len;
+	size_t len, n_names = 0, i;
 	DIR *dp;
 
 	*n = 0;
@@ -543,22 +551,34 @@ drill_history_load(size_t max, size_t *n, void (*skip)(const char *, void *), vo
 		free(dir);
 		return NULL;
 	}
-	while ((de = readdir(dp)) != NULL && *n < max) {
+	/* IDs begin with the UTC time: the newest names sort last. Only the
+	 * newest max are read (a long history is not parsed for ten lines). */
+	while ((de = readdir(dp)) != NULL && n_names < HISTORY_MAX_FILES) {
 		len = strlen(de->d_name);
 		if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
-		path = xasprintf("%s/%s", dir, de->d_name);
-		r = drill_report_load(path, err, sizeof err);
-		free(path);
-		if (r == NULL) {
-			if (skip != NULL)
-				skip(err, arg);
-			continue;
-		}
-		v = xreallocarray(v, *n + 1, sizeof *v);
-		v[(*n)++] = r;
+		names = xreallocarray(names, n_names + 1, sizeof *names);
+		names[n_names++] = xstrdup(de->d_name);
 	}
 	closedir(dp);
+	if (n_names > 1)
+		qsort(names, n_names, sizeof *names, name_cmp_desc);
+	for (i = 0; i < n_names; i++) {
+		if (*n < max) {
+			path = xasprintf("%s/%s", dir, names[i]);
+			r = drill_report_load(path, err, sizeof err);
+			free(path);
+			if (r == NULL) {
+				if (skip != NULL)
+					skip(err, arg);
+			} else {
+				v = xreallocarray(v, *n + 1, sizeof *v);
+				v[(*n)++] = r;
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
 	free(dir);
 	if (*n > 1)
 		qsort(v, *n, sizeof *v, history_cmp);

@@ -109,6 +109,9 @@ drill_restarts_ask(struct drill_restarts *rs, bool after, void (*then)(void *), 
 	rs->arg = arg;
 	rs->pending = true;
 	if (rs->ops->restarts(rs->fb, rs->t, restarts_answer, rs) == -1) {
+		/* The backend still waits on the first count: its late answer
+		 * must not pass for this one. */
+		rs->pending = false;
 		snprintf(rs->err[after], sizeof rs->err[0], "the previous count had not "
 		    "answered");
 		rs->timer = loop_timer_add(rs->loop, 0, restarts_soon, rs);

@@ -356,7 +356,7 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 	if (d->probe_name != NULL)
 		r->probe_collection = xasprintf("%s.%s", d->probe_db != NULL ? d->probe_db :
 		    "default", d->probe_name);
-	r->inserted = -1;
+	r->inserted = r->insert_unanswered = -1;
 	if (o->insert_into != NULL) {
 		if (drill_insert_precheck(d, o->insert_into, refused, err, errlen) == -1)
 			goto fail;
@@ -455,8 +455,12 @@ drill_finish(struct drill *d)
 	d->tick = d->inject_timer = 0;
 	s = drill_probes_samples(d->probes, &n);
 	drill_probe_stats(s, n, r->fsm.started_ms, r->fsm.ended_ms, &r->probes);
-	if (d->ins.name != NULL)
-		r->inserted = drill_probes_inserted(d->probes);
+	if (d->ins.name != NULL) {
+		r->inserted = drill_probes_inserted(d->probes, &r->insert_unanswered);
+		if (r->insert_unanswered > 0)
+			drill_report_note(r, "%lld insert probes had no answer when the drill "
+			    "ended: they may have written too", (long long)r->insert_unanswered);
+	}
 	drill_finish_series(r, s, n);
 	drill_count_via(r, s, n);
 	if (d->served != NULL)
@@ -554,7 +558,8 @@ drill_inject_timer(void *arg)
 	struct drill *d = arg;
 
 	d->inject_timer = 0;
-	if (d->etcd == NULL)
+	/* (A watch that is up only waited for the restart count.) */
+	if (d->etcd == NULL && !d->watch_up)
 		drill_report_note(d->rep, "the watch was not established within %d ms; "
 		    "injected anyway", DRILL_WATCH_WAIT_MS);
 	drill_inject(d);
@@ -589,6 +594,7 @@ drill_watch_cb(const struct etcd_watch_msg *msg, void *arg)
 
 	switch (msg->kind) {
 	case ETCD_WATCH_CREATED:
+		d->watch_up = true;
 		drill_inject(d);
 		break;
 	case ETCD_WATCH_EVENTS:

@@ -175,8 +175,8 @@ lab_fault_fire(void *arg)
 	b->cb(&b->res, b->arg);
 }
 
-/* The lab's ground truth, as `lab kill` writes it: logged just before the
- * signal, so the drill's injected time can be checked against it. */
+/* The lab's ground truth, as `lab kill` writes it (but only once the signal
+ * was sent), so the drill's injected time can be checked against it. */
 static void
 lab_fault_log(struct lab *lab, const struct lab_member *m, int signo)
 {
@@ -209,12 +209,12 @@ lab_fault_inject(struct fault_backend *b, const struct fault_target *t, fault_cb
 		snprintf(b->res.errmsg, sizeof b->res.errmsg, "member '%s' is not running",
 		    m->name);
 	} else {
-		lab_fault_log(lab, m, b->signo);
 		if (kill(m->pid, b->signo) == -1) {
 			b->res.err = -1;
 			snprintf(b->res.errmsg, sizeof b->res.errmsg, "cannot signal '%s' (pid "
 			    "%ld): %s", m->name, (long)m->pid, strerror(errno));
 		} else {
+			lab_fault_log(lab, m, b->signo);
 			b->res.injected_ms = time_wall_ms();
 			snprintf(b->res.detail, sizeof b->res.detail, "sent SIG%s to '%s' (pid "
 			    "%ld)", b->signame, m->name, (long)m->pid);

@@ -338,6 +338,7 @@ struct rep_load {
 	/* state_replicas_fetch: hand the answer over instead of applying it */
 	state_replicas_cb raw;
 	void *raw_arg;
+	bool raw_called;
 };
 
 static void rep_ask(struct rep_load *rl);
@@ -346,7 +347,18 @@ static void
 rep_release(struct state_op *op)
 {
 	struct rep_load *rl = (struct rep_load *)op;
+	struct state_replicas_answer a;
 	size_t i;
+
+	/* Released with the state before it answered: a fetch's caller still
+	 * hears of it once (it may own memory it waits to free). */
+	if (rl->raw != NULL && !rl->raw_called) {
+		rl->raw_called = true;
+		memset(&a, 0, sizeof a);
+		a.err = MGMT_EUNREACHABLE;
+		snprintf(a.errmsg, sizeof a.errmsg, "cancelled: the state was freed");
+		rl->raw(&a, rl->raw_arg);
+	}
 
 	free(rl->collection);
 	free(rl->coll_id);
@@ -393,6 +405,7 @@ rep_raw_done(struct rep_load *rl, int err, const char *msg, const struct milvus_
 	a.calls = rl->calls;
 	/* Unlinked first: whatever the callback frees, rl is still ours. */
 	state_op_unlink(rl->st, &rl->op);
+	rl->raw_called = true;
 	rl->raw(&a, rl->raw_arg);
 	rep_release(&rl->op);
 }

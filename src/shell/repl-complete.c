@@ -141,6 +141,22 @@ complete_opt_meta(const char *usage, const char *opt)
 	return meta;
 }
 
+/* The metavariables complete_meta knows (others are literal words). */
+static bool
+meta_known(const char *meta)
+{
+	static const char *const known[] = { "R", "ROLE", "ID", "SERVER_ID", "SERVERID",
+	    "COLLECTION", "C", "DB.COLLECTION", "D", "DB", "COMMAND", "TARGET", "DRILL_ID",
+	    NULL };
+	size_t i;
+
+	for (i = 0; known[i] != NULL; i++) {
+		if (strcmp(meta, known[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Candidates for a value whose metavariable is meta. */
 static void
 complete_meta(struct cands *c, const char *meta, const char *prefix)
@@ -152,8 +168,9 @@ complete_meta(struct cands *c, const char *meta, const char *prefix)
 			size_t len = strcspn(p, "|");
 			char *alt = xstrndup(p, len);
 
-			/* "ID|last": a metavariable among the literal words. */
-			if (alt[strspn(alt, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_.")] == '\0')
+			/* "DRILL_ID|last": a metavariable among the literal words
+			 * (but "KILL|TERM" are words). */
+			if (meta_known(alt))
 				complete_meta(c, alt, prefix);
 			else
 				cands_add(c, p, len, prefix);

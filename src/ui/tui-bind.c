@@ -155,6 +155,8 @@ tui_cmd_simple(struct tui *t, int argc, char **argv)
 
 	if ((strcmp(c, "quit") == 0 || strcmp(c, "exit") == 0) && tui_drill_running(t))
 		tui_message(t, true, "a drill is running: Ctrl-C stops its probes first");
+	else if ((strcmp(c, "quit") == 0 || strcmp(c, "exit") == 0) && t->busy)
+		tui_message(t, true, "a command is running: Ctrl-C stops it");
 	else if (strcmp(c, "quit") == 0 || strcmp(c, "exit") == 0)
 		t->quit = true;
 	else if (strcmp(c, "refresh") == 0) {
@@ -288,17 +290,10 @@ tui_command(struct tui *t, const char *line, bool typed)
 static void
 tui_drill_message(struct tui *t, int rc)
 {
-	const struct drill_report *r = t->n_drills > 0 ? t->drills[t->n_drills - 1] : NULL;
-	char rto[32] = "-";
-
-	if (r == NULL) {
-		tui_message(t, rc != 0, "drill ended (exit %d); its report was not saved", rc);
-		return;
-	}
-	if (r->fsm.rto_ms >= 0)
-		time_format_duration(r->fsm.rto_ms, rto, sizeof rto);
-	tui_message(t, rc != 0, "drill %s %s: RTO %s (exit %d; drill show %s)", r->target,
-	    drill_verdict_name(r->fsm.verdict), rto, rc, r->id);
+	if (t->drill_end[0] == '\0')
+		tui_message(t, true, "drill stopped before it ended (exit %d)", rc);
+	else
+		tui_message(t, rc != 0 || t->drill_failed, "%s; exit %d", t->drill_end, rc);
 }
 
 void
@@ -329,6 +324,7 @@ tui_run_pending(struct tui *t)
 	/* The terminal is ours: questions go through the status line. */
 	sub.ask = tui_ask;
 	sub.ask_arg = t;
+	sub.stop = &t->quit;
 	t->drill_ran = false;
 	t->busy = true;
 	t->msg[0] = '\0';

@@ -315,7 +315,7 @@ static void
 tui_draw_status(struct tui *t)
 {
 	int y = t->rows - 1, x;
-	char *esc;
+	char *esc, views[16];
 	size_t i;
 
 	tui_fill(t, y, 0, THEME_TEXT);
@@ -374,7 +374,8 @@ tui_draw_status(struct tui *t)
 	x += tui_put(t, y, x, t->cols - x, THEME_MUTED, " command  ");
 	x += tui_put(t, y, x, t->cols - x, THEME_KEY, "/");
 	x += tui_put(t, y, x, t->cols - x, THEME_MUTED, " filter  ");
-	x += tui_put(t, y, x, t->cols - x, THEME_KEY, "1-6");
+	snprintf(views, sizeof views, "1-%zu", t->nviews);
+	x += tui_put(t, y, x, t->cols - x, THEME_KEY, views);
 	x += tui_put(t, y, x, t->cols - x, THEME_MUTED, " views  ");
 	x += tui_put(t, y, x, t->cols - x, THEME_KEY, "r");
 	x += tui_put(t, y, x, t->cols - x, THEME_MUTED, " refresh  ");

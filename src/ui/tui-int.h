@@ -88,6 +88,8 @@ struct tui {
 	/* drills */
 	struct drill *drill;		/* running in this TUI, NULL none */
 	bool drill_ran;			/* one started during the running command */
+	char drill_end[256];		/* how it ended, for the status line */
+	bool drill_failed;
 	struct drill_report **drills;	/* saved reports, oldest first */
 	size_t n_drills;
 

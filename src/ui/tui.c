@@ -25,6 +25,7 @@
 #include "tui-int.h"
 
 #define TUI_TICK_MS	1000		/* the header's clock: "stale 12s" */
+#define TUI_DRILLS_KEPT	20		/* saved drill reports read for the Drills view */
 /* A model change is drawn this much later, so that the answers of one refresh
  * round (which finish within a few tens of ms of each other) cost one rebuild
  * of the view, not one each: a large cluster's Overview is thousands of rows.
@@ -134,7 +135,20 @@ static void
 tui_drills_reload(struct tui *t)
 {
 	drill_history_free(t->drills, t->n_drills);
-	t->drills = drill_history_load(1000, &t->n_drills, NULL, NULL);
+	t->drills = drill_history_load(TUI_DRILLS_KEPT, &t->n_drills, NULL, NULL);
+}
+
+/* The end of the drill, from the drill itself (its report may not be saved). */
+static void
+tui_drill_ended(struct tui *t, const struct drill_report *r)
+{
+	char rto[32] = "-";
+
+	if (r->fsm.rto_ms >= 0)
+		time_format_duration(r->fsm.rto_ms, rto, sizeof rto);
+	snprintf(t->drill_end, sizeof t->drill_end, "drill %s %s: RTO %s (drill show %s)",
+	    r->target, drill_verdict_name(r->fsm.verdict), rto, r->id);
+	t->drill_failed = r->fsm.verdict != DRILL_MET;
 }
 
 bool
@@ -154,13 +168,16 @@ tui_drill_seen(struct drill *d, enum drill_seen what, void *arg)
 	case DRILL_SEEN_STARTED:
 		t->drill = d;
 		t->drill_ran = true;
+		t->drill_end[0] = '\0';
 		if ((i = tui_view_find(t, "drills")) >= 0) {
 			t->pane = false;
 			tui_view_switch(t, (size_t)i);
 		}
 		break;
 	case DRILL_SEEN_CHANGED:
+		break;
 	case DRILL_SEEN_ENDED:
+		tui_drill_ended(t, drill_report(d));
 		break;
 	case DRILL_SEEN_FREED:
 		/* Saved by now: the view goes on from the saved report. */
@@ -277,9 +294,13 @@ tui_on_stdin(int fd, int revents, void *arg)
 	struct tui *t = arg;
 	int key, n = 0;
 
-	/* Drain what is there; a paste is bounded so the loop stays fair. */
-	while (n++ < 256 && !t->quit && (key = getch()) != ERR)
-		tui_key(t, key);
+	/* Drain what is there; a paste is bounded so the loop stays fair. Keys
+	 * after quit are read and dropped: left unread they would wake the loop
+	 * on every pass while a running command finishes. */
+	while (n++ < 256 && (key = getch()) != ERR) {
+		if (!t->quit)
+			tui_key(t, key);
+	}
 }
 
 /* Whether the theme leaves every role at the terminal's colours: then it

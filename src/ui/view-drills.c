@@ -124,14 +124,20 @@ drills_probes(struct vlines *l, const struct drill_report *r, const struct view_
 	size_t n = r->n_series, cols;
 	struct buf b = BUF_INIT;
 	char win[32], gap[32];
+	int64_t from;
 
+	cols = width > DRILLS_SPARK_MIN + 12 ? (size_t)width - 12 : DRILLS_SPARK_MIN;
 	if (r->fsm.verdict == DRILL_RUNNING && r->fsm.started_ms > 0) {
 		drill_probe_stats(env->samples, env->n_samples, r->fsm.started_ms, env->now_ms,
 		    &st);
 		ps = &st;
+		/* The newest seconds that fit, on the drill's own second grid. */
+		from = r->fsm.started_ms;
+		if (env->now_ms - from > (int64_t)cols * 1000)
+			from += ((env->now_ms - from) / 1000 - (int64_t)cols) * 1000;
 		live = xcalloc(DRILLS_SERIES_MAX, sizeof *live);
-		n = drill_probe_series(env->samples, env->n_samples, r->fsm.started_ms,
-		    env->now_ms, 1000, live, DRILLS_SERIES_MAX);
+		n = drill_probe_series(env->samples, env->n_samples, from, env->now_ms, 1000,
+		    live, DRILLS_SERIES_MAX);
 		series = live;
 	}
 	vline_begin(l, false);
@@ -146,7 +152,6 @@ drills_probes(struct vlines *l, const struct drill_report *r, const struct view_
 	vline_add(l, THEME_TEXT, " (%" PRId64 ".%" PRId64 "%%)  window %s  longest gap %s",
 	    ps->success_permille / 10, ps->success_permille % 10, ps->failed > 0 ? win : "none",
 	    gap);
-	cols = width > DRILLS_SPARK_MIN + 12 ? (size_t)width - 12 : DRILLS_SPARK_MIN;
 	if (n > 0) {
 		if (n > cols) {
 			series += n - cols;

@@ -131,6 +131,14 @@ e2e_check "'drill plan <TAB><TAB>' lists the drill targets (etcdctl)" e2e_wait 5
 listed | tr '\n' ' ' | sed 's/^/# listed: /'; echo
 echo "$want_targets" | tr '\n' ' ' | sed 's/^/# want: /'; echo
 
+# Literal alternatives stay words; a metavariable among them completes
+# (no drill was saved here: only "last").
+tm send-keys -t sh C-u C-l "drill plan rootcoord --signal " Tab Tab
+kill_term() { [ "$(listed | tr '\n' ' ')" = "KILL TERM " ]; }
+e2e_check "'--signal <TAB><TAB>' lists KILL and TERM" e2e_wait 5 kill_term
+tm send-keys -t sh C-u C-l "drill show l" Tab
+e2e_check "'drill show l<TAB>' completes to last" e2e_wait 5 screen_has "> drill show last"
+
 # A collection made now shows up once the names are 10 s old.
 curl -s -XPOST "$rest/collections/create" \
 	-d '{"dbName":"default","collectionName":"delta","dimension":4}' >"$E2E_TMP/create.out"

@@ -53,7 +53,7 @@ for role in rootcoord querycoord datacoord; do
 		rows1=$(archive_rows)
 		e2e_check "datacoord/lab --insert-into archive: the rows the report counts are in archive (get_stats $rows0 -> $rows1)" \
 			test "$(e2e_json "$E2E_TMP/drill-d25-datacoord-lab.json" \
-			'd["probes"]["inserted"]')" = "$((rows1 - rows0))" -a "$rows1" -gt "$rows0"
+			'd["probes"]["inserted"] <= '$((rows1 - rows0))' <= d["probes"]["inserted"] + d["probes"]["insert_unanswered"] and d["probes"]["inserted"] > 0')" = yes
 	done
 done
 "$M" -p lab-d25 drill plan datacoord --insert-into nope >/dev/null 2>"$E2E_TMP/nope.err"

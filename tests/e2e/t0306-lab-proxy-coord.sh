@@ -97,9 +97,14 @@ for r in fails:
     if r[2] != 2 or r[3] != want:
         bad.append("failure %r, want code 2 %r" % (r[2:], want))
         break
-inside = [r for r in lst if killed + cache + 50 <= r[0] < gained]
-if not inside or any(r[2] == 0 for r in inside):
-    bad.append("list succeeded between the kill and active-gained (%d calls)" % len(inside))
+# The new active writes its key and answers Healthy a little before it logs
+# active-gained (2.6 writes its legacy keys in between): the outage is judged
+# up to MARGIN before that line.
+inside = [r for r in lst if killed + cache + 50 <= r[0] < gained - margin]
+ok_inside = [r[0] for r in inside if r[2] == 0]
+if not inside or ok_inside:
+    bad.append("list succeeded between the kill and active-gained - %d ms (%d calls, "
+               "successes at %s)" % (margin, len(inside), [t - gained for t in ok_inside[:5]]))
 after = [r for r in lst if r[0] > gained + margin]
 if len(after) < 5 or any(r[2] != 0 for r in after):
     bad.append("list after active-gained: %d calls, %d failed" % (

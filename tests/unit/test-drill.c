@@ -384,7 +384,7 @@ START_TEST(probe_series_and_spark)
 	ck_assert_uint_eq(drill_probe_series(s, 7, T0, T0, 1000, out, 8), 0);
 	/* A bucket with a failure never reaches full height. */
 	drill_series_spark(out, 5, false, &b);
-	ck_assert_str_eq(b.data, "#-_ _");
+	ck_assert_str_eq(b.data, "#-_._");
 	buf_reset(&b);
 	out[1] = 999;
 	drill_series_spark(out, 3, true, &b);
@@ -438,6 +438,19 @@ START_TEST(insert_row_template)
 	free(row);
 	free(head);
 	free(tail);
+	/* A short key still fits its max_length (19 digits at most)... */
+	f[0].max_length = 20;
+	ck_assert_int_eq(drill_row_template(&ci, &head, &tail, err, sizeof err), 0);
+	row = drill_row(head, tail, 1795780000000007LL);
+	ck_assert_ptr_nonnull(strstr(row, "[{\"id\":\"d1795780000000007\","));
+	free(row);
+	free(head);
+	free(tail);
+	/* ... or is refused when it cannot. */
+	f[0].max_length = 12;
+	ck_assert_int_eq(drill_row_template(&ci, &head, &tail, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "too few for a probe key"));
+	f[0].max_length = 0;
 	/* What cannot be filled is refused with the field named. */
 	f[1].dim = 0;
 	ck_assert_int_eq(drill_row_template(&ci, &head, &tail, err, sizeof err), -1);
