@@ -31,6 +31,24 @@ cmd_cluster_sessions(struct cmd_ctx *ctx, struct state *st)
 	return CMD_OK;
 }
 
+struct state *
+cmd_cluster_gather_all(struct cmd_ctx *ctx, int *rc)
+{
+	struct state *st;
+
+	if ((st = cmd_cluster_open(ctx, rc)) == NULL)
+		return NULL;
+	if ((*rc = cmd_cluster_sessions(ctx, st)) != CMD_OK) {
+		state_free(st);
+		return NULL;
+	}
+	(void)state_load_health(st);
+	(void)state_load_etcd(st);
+	if (state_load_collections(st, NULL) == 0)
+		(void)state_load_replicas(st, NULL);
+	return st;
+}
+
 const char *
 cmd_opt_value(int argc, char **argv, int *i, const char *name, bool *missing)
 {

@@ -15,6 +15,11 @@ struct state *cmd_cluster_open(struct cmd_ctx *ctx, int *rc);
 /* Load the sessions (and lease TTLs); on failure report "etcd unreachable" and
  * return CMD_UNREACHABLE, else CMD_OK. */
 int cmd_cluster_sessions(struct cmd_ctx *ctx, struct state *st);
+/* Open and read everything (sessions, health, etcd, collections, replicas)
+ * for a whole-cluster report: NULL after reporting when the profile or etcd
+ * fails (*rc set); a later source that fails is left in the model, marked,
+ * for the report to say so. */
+struct state *cmd_cluster_gather_all(struct cmd_ctx *ctx, int *rc);
 /* Parse "--role R" style options: returns the value for name at argv[*i] and
  * advances *i, or NULL when argv[*i] is not name (or its value is missing, then
  * *missing is set). */

@@ -36,18 +36,10 @@ cmd_ha_check(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (argc != 1)
 		return cmd_usage(ctx, e);
-	if ((st = cmd_cluster_open(ctx, &rc)) == NULL)
+	/* A source that fails turns its items into warnings that say why. */
+	if ((st = cmd_cluster_gather_all(ctx, &rc)) == NULL)
 		return rc;
 	c = state_cluster(st);
-	if ((rc = cmd_cluster_sessions(ctx, st)) != CMD_OK) {
-		state_free(st);
-		return rc;
-	}
-	/* A source that fails turns its items into warnings that say why. */
-	(void)state_load_health(st);
-	(void)state_load_etcd(st);
-	if (state_load_collections(st, NULL) == 0)
-		(void)state_load_replicas(st, NULL);
 	r = ha_check(c);
 
 	d = out_doc_new("ha-check");

@@ -245,18 +245,10 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (argc != 1)
 		return cmd_usage(ctx, e);
-	if ((st = cmd_cluster_open(ctx, &rc)) == NULL)
+	/* Each source that fails becomes an alert; the screen still shows the rest. */
+	if ((st = cmd_cluster_gather_all(ctx, &rc)) == NULL)
 		return rc;
 	c = state_cluster(st);
-	if ((rc = cmd_cluster_sessions(ctx, st)) != CMD_OK) {
-		state_free(st);
-		return rc;
-	}
-	/* Each source that fails becomes an alert; the screen still shows the rest. */
-	(void)state_load_health(st);
-	(void)state_load_etcd(st);
-	if (state_load_collections(st, NULL) == 0)
-		(void)state_load_replicas(st, NULL);
 
 	memset(&a, 0, sizeof a);
 	d = out_doc_new("status");

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <yaml.h>
 
+#include "milvusadm/yamldoc.h"
+
 /* The file is ours and small; refuse anything absurd rather than parse it. */
 #define CONFIG_MAX_SIZE (1024 * 1024)
 
@@ -13,12 +15,6 @@
 size_t config_distance(const char *a, const char *b);
 /* The closest candidate to name within a small edit distance, or NULL. */
 const char *config_suggest(const char *name, const char *const *cands, size_t n);
-/* Format a libyaml parser error as "name:line:col: problem". */
-void config_yaml_error(const char *name, const yaml_parser_t *parser,
-    const char *text, size_t len, char *err, size_t errlen);
-/* Load exactly one YAML document (none is fine); 0 ok, -1 with err. */
-int config_yaml_load(const char *name, const char *text, size_t len,
-    yaml_document_t *doc, char *err, size_t errlen);
 /* Read a whole config file: 0 ok, 1 missing, -1 error. *text is NUL-terminated. */
 int config_read_file(const char *path, char **text, size_t *len, char *err,
     size_t errlen);

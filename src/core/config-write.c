@@ -571,7 +571,7 @@ config_write_profile(const char *path, const struct profile_write *pw,
 		goto out;
 	if (text == NULL)
 		text = xstrdup("");
-	if (config_yaml_load(path, text, len, &doc, err, errlen) != 0)
+	if (yamldoc_load(path, text, len, &doc, err, errlen) != 0)
 		goto out;
 	memset(&ed, 0, sizeof ed);
 	ed.path = path;
@@ -606,7 +606,7 @@ config_write_profile(const char *path, const struct profile_write *pw,
 	config_free(after);
 	if (before == NULL) {
 		/* The file had errors of its own: at least keep it valid YAML. */
-		if (config_yaml_load(path, out, outlen, &doc, err, errlen) != 0)
+		if (yamldoc_load(path, out, outlen, &doc, err, errlen) != 0)
 			goto out;
 		yaml_document_delete(&doc);
 	}

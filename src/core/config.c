@@ -700,7 +700,7 @@ config_load_string(const char *name, const char *text, size_t len, char *err,
 		snprintf(err, errlen, "%s: larger than %d bytes", name, CONFIG_MAX_SIZE);
 		return NULL;
 	}
-	if (config_yaml_load(name, text, len, &doc, err, errlen) != 0)
+	if (yamldoc_load(name, text, len, &doc, err, errlen) != 0)
 		return NULL;
 	ctx.doc = &doc;
 	c = xcalloc(1, sizeof *c);

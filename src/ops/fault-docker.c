@@ -15,6 +15,7 @@
 #include "milvusadm/loop.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
+#include "fault-int.h"
 
 #define DOCKER_DEFAULT_SOCKET	"/var/run/docker.sock"
 /* Inspecting more containers than this to find one hostname is not a drill. */
@@ -38,10 +39,7 @@ struct fault_backend {
 	char *killed_id;
 	char *killed_name;
 	char *killed_policy;
-	uint64_t fail_timer;
-	fault_cb fail_cb;
-	void *fail_arg;
-	char fail_msg[256];
+	struct fault_later later;	/* a result waiting to be reported */
 	struct docker_op *rop;		/* the restarts chain, apart from op */
 	/* The container a hostname was last found in (restarts, kill): asked
 	 * straight by ID next time, as a killed one is found by no list. */
@@ -531,94 +529,52 @@ docker_lookup(struct docker_op *op)
 		docker_send(op, STEP_LIST, "GET", "/containers/json?all=1", false, 0);
 }
 
-static void
-docker_fail_later_fire(void *arg)
-{
-	struct fault_backend *b = arg;
-	struct fault_result res;
-	fault_cb cb = b->fail_cb;
-
-	b->fail_timer = 0;
-	memset(&res, 0, sizeof res);
-	res.err = -1;
-	snprintf(res.errmsg, sizeof res.errmsg, "%s", b->fail_msg);
-	b->fail_cb = NULL;
-	cb(&res, b->fail_arg);
-}
-
-static void
-docker_fail_later(struct fault_backend *b, fault_cb cb, void *arg)
-{
-	b->fail_cb = cb;
-	b->fail_arg = arg;
-	b->fail_timer = loop_timer_add(b->loop, 0, docker_fail_later_fire, b);
-}
-
 static int
 docker_inject(struct fault_backend *b, const struct fault_target *t, fault_cb cb, void *arg)
 {
 	struct docker_op *op;
+	char msg[256];
 
-	if (b->fail_timer != 0)
+	if (b->later.timer != 0)
 		return -1;
-	if (docker_begin(b, t->host_name != NULL ? t->host_name : "", true, cb, arg, b->fail_msg,
-	    sizeof b->fail_msg, &op) != 0) {
-		docker_fail_later(b, cb, arg);
+	if (docker_begin(b, t->host_name != NULL ? t->host_name : "", true, cb, arg, msg,
+	    sizeof msg, &op) != 0) {
+		fault_later_fail(&b->later, b->loop, cb, arg, msg);
 		return 0;
 	}
 	docker_lookup(op);
 	return 0;
 }
 
-static void
-docker_restore_noop(void *arg)
-{
-	struct fault_backend *b = arg;
-	struct fault_result res;
-	fault_cb cb = b->fail_cb;
-
-	b->fail_timer = 0;
-	memset(&res, 0, sizeof res);
-	snprintf(res.detail, sizeof res.detail, "container '%.60s' not started: restart policy "
-	    "'%.20s' (an API SIGKILL cancels it; start=always starts it)", b->killed_name,
-	    docker_policy_shown(b->killed_policy));
-	res.injected_ms = time_wall_ms();
-	b->fail_cb = NULL;
-	cb(&res, b->fail_arg);
-}
-
 static int
 docker_restore(struct fault_backend *b, const struct fault_target *t, fault_cb cb, void *arg)
 {
 	struct docker_op *op;
+	struct fault_result *res = &b->later.res;
+	char msg[256];
 
-	if (b->fail_timer != 0)
+	if (b->later.timer != 0)
 		return -1;
-	if (docker_begin(b, NULL, false, cb, arg, b->fail_msg, sizeof b->fail_msg, &op) != 0) {
-		docker_fail_later(b, cb, arg);
+	if (docker_begin(b, NULL, false, cb, arg, msg, sizeof msg, &op) != 0) {
+		fault_later_fail(&b->later, b->loop, cb, arg, msg);
 		return 0;
 	}
 	if (!docker_wants_start(b, b->killed_policy)) {
 		b->op = NULL;
 		docker_op_free(op);
-		b->fail_cb = cb;
-		b->fail_arg = arg;
-		b->fail_timer = loop_timer_add(b->loop, 0, docker_restore_noop, b);
+		/* Nothing to do, said as a success from the loop. */
+		memset(res, 0, sizeof *res);
+		snprintf(res->detail, sizeof res->detail, "container '%.60s' not started: restart "
+		    "policy '%.20s' (an API SIGKILL cancels it; start=always starts it)",
+		    b->killed_name, docker_policy_shown(b->killed_policy));
+		res->injected_ms = time_wall_ms();
+		fault_later_post(&b->later, b->loop, cb, arg);
 		return 0;
 	}
 	/* A start before the kill has landed answers 304 and leaves it down. */
 	docker_send_path(op, STEP_WAIT, "POST", b->killed_id, "/wait?condition=not-running",
 	    DOCKER_WAIT_MS);
 	return 0;
-}
-
-static void
-docker_plan_err(const struct fault_result *res, void *arg)
-{
-	char **slot = arg;
-
-	if (res->err != 0)
-		*slot = xstrdup(res->errmsg);
 }
 
 static int
@@ -630,7 +586,7 @@ docker_plan(struct fault_backend *b, const struct fault_target *t, char *out, si
 
 	if (outlen > 0)
 		out[0] = '\0';
-	if (docker_begin(b, t->host_name != NULL ? t->host_name : "", false, docker_plan_err,
+	if (docker_begin(b, t->host_name != NULL ? t->host_name : "", false, fault_keep_error,
 	    &errmsg, out, outlen, &op) != 0)
 		return -1;
 	op->plan_out = out;
@@ -709,8 +665,7 @@ docker_close(struct fault_backend *b)
 {
 	if (b == NULL)
 		return;
-	if (b->fail_timer != 0)
-		loop_timer_cancel(b->loop, b->fail_timer);
+	fault_later_cancel(&b->later);
 	docker_op_cancel(b, b->op);
 	docker_op_cancel(b, b->rop);
 	free(b->count_host);

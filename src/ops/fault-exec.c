@@ -18,6 +18,7 @@
 #include "milvusadm/loop.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
+#include "fault-int.h"
 
 #define EXEC_MAX_ARGS		256
 #define EXEC_MAX_STDERR		4096
@@ -31,10 +32,7 @@ struct fault_backend {
 	size_t n_tmpl;
 	int64_t timeout_ms;
 	struct exec_run *run;
-	uint64_t fail_timer;
-	fault_cb fail_cb;
-	void *fail_arg;
-	char fail_msg[256];
+	struct fault_later later;	/* a failure waiting to be reported */
 };
 
 struct exec_run {
@@ -428,38 +426,20 @@ exec_spawn(struct fault_backend *b, char **argv, fault_cb cb, void *arg, char *e
 	return 0;
 }
 
-static void
-exec_fail_later_fire(void *arg)
-{
-	struct fault_backend *b = arg;
-	struct fault_result res;
-	fault_cb cb = b->fail_cb;
-
-	b->fail_timer = 0;
-	memset(&res, 0, sizeof res);
-	res.err = -1;
-	snprintf(res.errmsg, sizeof res.errmsg, "%s", b->fail_msg);
-	b->fail_cb = NULL;
-	cb(&res, b->fail_arg);
-}
-
 static int
 exec_inject(struct fault_backend *b, const struct fault_target *t, fault_cb cb, void *arg)
 {
-	char **argv;
+	char **argv, msg[256];
 	int rc = -1;
 
-	if (b->fail_timer != 0 || b->run != NULL)
+	if (b->later.timer != 0 || b->run != NULL)
 		return -1;
-	if ((argv = exec_argv(b, t, b->fail_msg, sizeof b->fail_msg)) != NULL) {
-		rc = exec_spawn(b, argv, cb, arg, b->fail_msg, sizeof b->fail_msg);
+	if ((argv = exec_argv(b, t, msg, sizeof msg)) != NULL) {
+		rc = exec_spawn(b, argv, cb, arg, msg, sizeof msg);
 		exec_free_argv(argv);
 	}
-	if (rc != 0) {
-		b->fail_cb = cb;
-		b->fail_arg = arg;
-		b->fail_timer = loop_timer_add(b->loop, 0, exec_fail_later_fire, b);
-	}
+	if (rc != 0)
+		fault_later_fail(&b->later, b->loop, cb, arg, msg);
 	return 0;
 }
 
@@ -468,8 +448,7 @@ exec_close(struct fault_backend *b)
 {
 	if (b == NULL)
 		return;
-	if (b->fail_timer != 0)
-		loop_timer_cancel(b->loop, b->fail_timer);
+	fault_later_cancel(&b->later);
 	if (b->run != NULL) {
 		/* Closing mid-run: the command is stopped, not left behind. */
 		kill(-b->run->pid, SIGKILL);

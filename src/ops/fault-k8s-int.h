@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "milvusadm/fault.h"
+#include "fault-int.h"
 
 struct http_opts;
 struct http_resp;
@@ -26,10 +27,7 @@ struct fault_backend {
 	bool check_labels;
 	long timeout_ms;
 	struct k8s_op *op;		/* the one request chain in flight */
-	uint64_t fail_timer;		/* a failure waiting to be reported */
-	fault_cb fail_cb;
-	void *fail_arg;
-	char fail_msg[256];
+	struct fault_later later;	/* a failure waiting to be reported */
 	struct k8s_count *count;	/* the restarts request chain in flight */
 	/* The target pod's role selector, learnt from its labels: after the
 	 * drill that pod is gone, but its role's pods are still what to count. */

@@ -365,15 +365,6 @@ k8s_op_start(struct fault_backend *b, const struct fault_target *t, bool do_dele
 	return 0;
 }
 
-static void
-k8s_plan_err(const struct fault_result *res, void *arg)
-{
-	char **slot = arg;
-
-	if (res->err != 0)
-		*slot = xstrdup(res->errmsg);
-}
-
 static int
 k8s_plan_wrap(struct fault_backend *b, const struct fault_target *t, char *out, size_t outlen)
 {
@@ -383,7 +374,7 @@ k8s_plan_wrap(struct fault_backend *b, const struct fault_target *t, char *out, 
 
 	if (outlen > 0)
 		out[0] = '\0';
-	if (k8s_op_start(b, t, false, k8s_plan_err, &errmsg, out, outlen, &op) != 0)
+	if (k8s_op_start(b, t, false, fault_keep_error, &errmsg, out, outlen, &op) != 0)
 		return -1;
 	op->plan_out = out;
 	op->plan_len = outlen;
@@ -404,34 +395,17 @@ k8s_plan_wrap(struct fault_backend *b, const struct fault_target *t, char *out, 
 	return rc;
 }
 
-/* A failure before any request: still reported through cb, from the loop. */
-static void
-k8s_fail_later_fire(void *arg)
-{
-	struct fault_backend *b = arg;
-	struct fault_result res;
-	fault_cb cb = b->fail_cb;
-
-	b->fail_timer = 0;
-	memset(&res, 0, sizeof res);
-	res.err = -1;
-	snprintf(res.errmsg, sizeof res.errmsg, "%s", b->fail_msg);
-	b->fail_cb = NULL;
-	cb(&res, b->fail_arg);
-}
-
 static int
 k8s_inject(struct fault_backend *b, const struct fault_target *t, fault_cb cb, void *arg)
 {
 	struct k8s_op *op;
+	char msg[256];
 
-	if (b->fail_timer != 0)
+	if (b->later.timer != 0)
 		return -1;
-	if (k8s_op_start(b, t, true, cb, arg, b->fail_msg, sizeof b->fail_msg, &op) != 0) {
-		b->fail_cb = cb;
-		b->fail_arg = arg;
-		b->fail_timer = loop_timer_add(b->loop, 0, k8s_fail_later_fire, b);
-	}
+	/* A failure before any request: still reported through cb, from the loop. */
+	if (k8s_op_start(b, t, true, cb, arg, msg, sizeof msg, &op) != 0)
+		fault_later_fail(&b->later, b->loop, cb, arg, msg);
 	return 0;
 }
 
@@ -440,8 +414,7 @@ k8s_close(struct fault_backend *b)
 {
 	if (b == NULL)
 		return;
-	if (b->fail_timer != 0)
-		loop_timer_cancel(b->loop, b->fail_timer);
+	fault_later_cancel(&b->later);
 	if (b->op != NULL) {
 		http_cancel(b->op->req);
 		k8s_pod_release(&b->op->pod);

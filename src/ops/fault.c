@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The list of fault backends and the helpers they share. */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "milvusadm/fault.h"
+#include "milvusadm/loop.h"
+#include "milvusadm/xalloc.h"
+#include "fault-int.h"
 
 /* The lab backend lives beside `milvusadm lab` (it reads the lab's state files
  * through lablib, which the library does not link), so it is referenced
@@ -55,4 +59,55 @@ fault_option(const char *const *options, const char *key)
 			return *options + klen + 1;
 	}
 	return NULL;
+}
+
+static void
+fault_later_fire(void *arg)
+{
+	struct fault_later *fl = arg;
+	fault_cb cb = fl->cb;
+
+	fl->timer = 0;
+	fl->cb = NULL;
+	cb(&fl->res, fl->arg);
+}
+
+void
+fault_later_post(struct fault_later *fl, struct loop *l, fault_cb cb, void *arg)
+{
+	fl->loop = l;
+	fl->cb = cb;
+	fl->arg = arg;
+	fl->timer = loop_timer_add(l, 0, fault_later_fire, fl);
+}
+
+void
+fault_later_fail(struct fault_later *fl, struct loop *l, fault_cb cb, void *arg,
+    const char *errmsg)
+{
+	char msg[sizeof fl->res.errmsg];
+
+	snprintf(msg, sizeof msg, "%s", errmsg);
+	memset(&fl->res, 0, sizeof fl->res);
+	fl->res.err = -1;
+	memcpy(fl->res.errmsg, msg, sizeof msg);
+	fault_later_post(fl, l, cb, arg);
+}
+
+void
+fault_later_cancel(struct fault_later *fl)
+{
+	if (fl->timer != 0)
+		loop_timer_cancel(fl->loop, fl->timer);
+	fl->timer = 0;
+	fl->cb = NULL;
+}
+
+void
+fault_keep_error(const struct fault_result *res, void *arg)
+{
+	char **slot = arg;
+
+	if (res->err != 0 && *slot == NULL)
+		*slot = xstrdup(res->errmsg);
 }

@@ -14,6 +14,7 @@
 
 #include "milvusadm/theme.h"
 #include "milvusadm/xalloc.h"
+#include "milvusadm/yamldoc.h"
 #include "theme-int.h"
 
 /* One load, with the inherit chain so far for cycle detection. */
@@ -72,74 +73,6 @@ theme_quote(const char *s, char *buf, size_t len)
 	}
 	buf[o] = '\0';
 	return buf;
-}
-
-static void
-theme_yaml_error(const char *file, const yaml_parser_t *p, const char *text,
-    size_t len, char *err, size_t errlen)
-{
-	size_t i, line = 1, col = 1;
-
-	if (p->error == YAML_READER_ERROR) {
-		/* The reader reports a byte offset only. */
-		for (i = 0; i < p->problem_offset && i < len; i++) {
-			if (text[i] == '\n') {
-				line++;
-				col = 1;
-			} else
-				col++;
-		}
-		snprintf(err, errlen, "%s:%zu:%zu: %s", file, line, col,
-		    p->problem != NULL ? p->problem : "cannot read");
-	} else if (p->error == YAML_MEMORY_ERROR)
-		snprintf(err, errlen, "%s: out of memory", file);
-	else
-		snprintf(err, errlen, "%s:%lu:%lu: %s", file,
-		    (unsigned long)p->problem_mark.line + 1,
-		    (unsigned long)p->problem_mark.column + 1,
-		    p->problem != NULL ? p->problem : "syntax error");
-}
-
-/* Parse exactly one YAML document; root is NULL for an empty file. */
-static int
-theme_yaml_load(const char *file, const char *text, size_t len,
-    yaml_document_t *doc, char *err, size_t errlen)
-{
-	yaml_parser_t parser;
-	yaml_document_t extra;
-	yaml_node_t *root;
-
-	if (!yaml_parser_initialize(&parser)) {
-		snprintf(err, errlen, "%s: out of memory", file);
-		return -1;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, doc)) {
-		theme_yaml_error(file, &parser, text, len, err, errlen);
-		yaml_parser_delete(&parser);
-		return -1;
-	}
-	if (yaml_document_get_root_node(doc) != NULL) {
-		if (!yaml_parser_load(&parser, &extra)) {
-			theme_yaml_error(file, &parser, text, len, err, errlen);
-			yaml_document_delete(doc);
-			yaml_parser_delete(&parser);
-			return -1;
-		}
-		if ((root = yaml_document_get_root_node(&extra)) != NULL) {
-			snprintf(err, errlen,
-			    "%s:%lu:%lu: only one YAML document is allowed", file,
-			    (unsigned long)root->start_mark.line + 1,
-			    (unsigned long)root->start_mark.column + 1);
-			yaml_document_delete(&extra);
-			yaml_document_delete(doc);
-			yaml_parser_delete(&parser);
-			return -1;
-		}
-		yaml_document_delete(&extra);
-	}
-	yaml_parser_delete(&parser);
-	return 0;
 }
 
 static const char *
@@ -509,7 +442,7 @@ theme_parse(struct theme_loader *ld, const char *file, const char *name,
 	f.ld = ld;
 	f.file = file;
 	f.doc = &doc;
-	if (theme_yaml_load(file, text, len, &doc, ld->err, ld->errlen) != 0)
+	if (yamldoc_load(file, text, len, &doc, ld->err, ld->errlen) != 0)
 		return NULL;
 	if ((root = yaml_document_get_root_node(&doc)) != NULL) {
 		if (root->type != YAML_MAPPING_NODE) {

@@ -184,7 +184,7 @@ START_TEST(test_errors)
 	    "t.yaml:2:1: unknown top-level key 'colours'");
 	check_error("- a\n- b\n", "t.yaml:1:1: a theme must be a mapping");
 	check_error("roles:\n  ok: { fg: red\n",
-	    "t.yaml:3:1: did not find expected ',' or '}'");
+	    "t.yaml:3:1: did not find expected ',' or '}' (while parsing a flow mapping at line 2)");
 	check_error("a: 1\n---\nb: 2\n",
 	    "t.yaml:3:1: only one YAML document is allowed");
 	check_error("inherit: nosuch\n",
