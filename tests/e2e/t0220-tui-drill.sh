@@ -8,7 +8,8 @@
 # drill with the lab SIGKILL backend typed at ':' is seen running (phase
 # timeline live), q is refused while it runs, and its end is drawn. Ctrl-C
 # aborts a running drill and the TUI stays; a second Ctrl-C quits it (the
-# TUI's own handler was given back).
+# TUI's own handler was given back). Ctrl-C during the precheck injects
+# nothing.
 set -u
 . "$E2E_LIB"
 E2E_DIR=$(dirname "$E2E_LIB")
@@ -143,4 +144,27 @@ tm send-keys -t main:tui C-c
 e2e_check "a second Ctrl-C quits the TUI (its handler was given back)" \
 	e2e_wait 5 sh -c "[ \"\$(tmux -L '$tmux_sock' display -p -t main:tui '#{alternate_on}')\" = 0 ] &&
 	    tmux -L '$tmux_sock' capture-pane -p -t main:tui | grep -q '^tui\\$ *\$'"
+
+# Ctrl-C while the precheck still reads the cluster (the proxies frozen, so
+# their answers wait for the timeout): the TUI leaves and nothing is injected.
+standby_back "$ep" rootcoord
+old=$(active_id "$ep" rootcoord)
+n0=$(count_reports)
+lab_log="$(e2e_lab_dir tuidrill)/events.log"
+k0=$(grep -c 'killed.*by=drill' "$lab_log")
+proxies=$("$MILVUSADM" lab status --name tuidrill -o json | python3 -c 'import json,sys
+print(" ".join(str(m["pid"]) for m in json.load(sys.stdin)["members"] if m["name"].startswith("proxy")))')
+tm send-keys -t main:tui "$MILVUSADM -p lab-tuidrill" Enter
+wait_screen main:tui "live" 15
+kill -STOP $proxies
+tm send-keys -t main:tui : "drill run rootcoord --backend lab --confirm rootcoord" Enter
+sleep 0.5
+tm send-keys -t main:tui C-c
+e2e_check "Ctrl-C during the precheck leaves the TUI" \
+	e2e_wait 10 sh -c "[ \"\$(tmux -L '$tmux_sock' display -p -t main:tui '#{alternate_on}')\" = 0 ]"
+kill -CONT $proxies
+sleep 1
+e2e_check "... and no fault was injected: no kill in the lab's log, the same active, no report" \
+	sh -c "[ \$(grep -c 'killed.*by=drill' '$lab_log') = $k0 ] &&
+	    [ '$(active_id "$ep" rootcoord)' = '$old' ] && [ \$(ls '$reports'/*.json | wc -l) = $n0 ]"
 e2e_done
