@@ -122,8 +122,6 @@ char *lab_path(const struct lab *lab, const char *file);
 pid_t lab_supervisor_pid(const char *dir);
 /* Is pid alive and one of this lab's processes (its command line names dir)? */
 bool lab_pid_is_ours(pid_t pid, const char *dir);
-/* mkdir -p with mode 0700 for the lab's directories. */
-int lab_mkdirs(const char *path, char *err, size_t errlen);
 
 /*
  * LABDIR/events.log, the lab's ground truth for drills (milvusadm-labd(8)): one

@@ -20,6 +20,7 @@
 #include "milvusadm/loop.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
+#include "milvusadm/fsutil.h"
 #include "lab-proc.h"
 #include "lab-ready.h"
 
@@ -542,7 +543,7 @@ cmd_lab_up(struct cmd_ctx *ctx, int argc, char **argv)
 	lab->labd = labd;
 	lab->etcd = etcd;
 	logs = lab_path(lab, "logs");
-	rc = lab_mkdirs(logs, err, sizeof err);
+	rc = fs_mkdirs(logs, err, sizeof err);
 	free(logs);
 	if (rc == -1 || lab_write_plan(lab, err, sizeof err) == -1) {
 		fprintf(ctx->err, "milvusadm: %s\n", err);

@@ -16,6 +16,7 @@
 #include "milvusadm/buf.h"
 #include "milvusadm/config.h"
 #include "milvusadm/xalloc.h"
+#include "milvusadm/fsutil.h"
 #include "config-internal.h"
 
 #define MARK_BEGIN "# >>> milvusadm lab profile (managed by 'milvusadm lab up') >>>"
@@ -454,26 +455,6 @@ plan(struct editor *ed, const struct profile_write *pw)
 }
 
 static int
-mkdir_parents(const char *path)
-{
-	char *p = xstrdup(path), *s;
-	int rc = 0;
-
-	for (s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-			rc = -1;
-			break;
-		}
-		*s = '/';
-	}
-	free(p);
-	return rc;
-}
-
-static int
 write_atomic(const char *path, const char *data, size_t len, char *err,
     size_t errlen)
 {
@@ -483,7 +464,7 @@ write_atomic(const char *path, const char *data, size_t len, char *err,
 	ssize_t n;
 	int fd, dfd;
 
-	if (mkdir_parents(path) != 0) {
+	if (fs_mkdirs_for(path, NULL, 0) != 0) {
 		snprintf(err, errlen, "%s: cannot create its directory: %s", path,
 		    strerror(errno));
 		return -1;

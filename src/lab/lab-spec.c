@@ -15,6 +15,7 @@
 #include "milvusadm/config.h"
 #include "milvusadm/lab.h"
 #include "milvusadm/xalloc.h"
+#include "milvusadm/fsutil.h"
 
 /* lab.json and state.json are ours, but bound them anyway. */
 #define LAB_FILE_MAX	(1024 * 1024)
@@ -350,29 +351,6 @@ lab_state_parse(const char *s)
 	if (strcmp(s, "backoff") == 0)
 		return LAB_BACKOFF;
 	return LAB_STOPPED;
-}
-
-int
-lab_mkdirs(const char *path, char *err, size_t errlen)
-{
-	char *p = xstrdup(path), *s;
-
-	for (s = p + 1; ; s++) {
-		if (*s == '/' || *s == '\0') {
-			char saved = *s;
-			*s = '\0';
-			if (mkdir(p, 0700) == -1 && errno != EEXIST) {
-				snprintf(err, errlen, "cannot create '%s': %s", p, strerror(errno));
-				free(p);
-				return -1;
-			}
-			*s = saved;
-			if (saved == '\0')
-				break;
-		}
-	}
-	free(p);
-	return 0;
 }
 
 /* Write text to path through a temporary file and rename, so readers never see half. */

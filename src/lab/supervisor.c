@@ -19,6 +19,7 @@
 #include "milvusadm/loop.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
+#include "milvusadm/fsutil.h"
 #include "supervisor.h"
 
 #define SUP_PROBE_MS	250
@@ -604,7 +605,7 @@ supervisor_main(int argc, char **argv)
 		return 1;
 	}
 	logs = lab_path(s.lab, "logs");
-	if (lab_mkdirs(logs, err, sizeof err) == -1) {
+	if (fs_mkdirs(logs, err, sizeof err) == -1) {
 		log_error("%s", err);
 		free(logs);
 		lab_free(s.lab);

@@ -16,6 +16,7 @@
 #include "milvusadm/drill.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
+#include "milvusadm/fsutil.h"
 
 /* Saved reports are ours, but a file is still input: bound it. */
 #define REPORT_MAX_BYTES	(1024 * 1024)
@@ -278,10 +279,9 @@ drill_dir(bool create)
 	char *state = config_state_dir(), *dir;
 
 	dir = xasprintf("%s/drills", state);
-	if (create) {
-		(void)mkdir(state, 0700);
-		(void)mkdir(dir, 0700);
-	}
+	/* ~/.local/state itself may not exist yet on a fresh account. */
+	if (create)
+		(void)fs_mkdirs(dir, NULL, 0);
 	free(state);
 	return dir;
 }

@@ -22,6 +22,7 @@
 #include "milvusadm/loop.h"
 #include "milvusadm/repl.h"
 #include "milvusadm/xalloc.h"
+#include "milvusadm/fsutil.h"
 #include "repl-int.h"
 
 #define REPL_HISTORY_MAX 1000
@@ -57,36 +58,13 @@ repl_line_is_secret(const char *line)
 	return secret;
 }
 
-/* mkdir -p with private permissions; the history may name clusters. */
-static int
-repl_mkdirs(const char *path)
-{
-	char *p = xstrdup(path), *s;
-	int rc = 0;
-
-	for (s = p + 1; rc == 0; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		bool end = *s == '\0';
-
-		*s = '\0';
-		if (mkdir(p, 0700) == -1 && errno != EEXIST)
-			rc = -1;
-		if (end)
-			break;
-		*s = '/';
-	}
-	free(p);
-	return rc;
-}
-
 static void
 repl_history_open(struct repl *r)
 {
 	char *dir = config_state_dir();
 	int fd;
 
-	if (dir == NULL || repl_mkdirs(dir) == -1) {
+	if (dir == NULL || fs_mkdirs(dir, NULL, 0) == -1) {
 		free(dir);
 		return;
 	}

@@ -13,6 +13,7 @@
 #include "milvusadm/config.h"
 #include "milvusadm/theme.h"
 #include "milvusadm/xalloc.h"
+#include "milvusadm/fsutil.h"
 #include "theme-choice.h"
 #include "theme-int.h"
 
@@ -68,27 +69,6 @@ theme_choice_path(void)
 	return path;
 }
 
-/* mkdir -p with private permissions. */
-static int
-theme_choice_mkdirs(const char *path)
-{
-	char *p = xstrdup(path), *s;
-	int rc = 0;
-
-	for (s = p + 1; *s != '\0' && rc == 0; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) == -1 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	if (rc == 0 && mkdir(p, 0700) == -1 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
-
 int
 theme_choice_save(const char *name, char *err, size_t errlen)
 {
@@ -100,7 +80,7 @@ theme_choice_save(const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "no state directory (set HOME or XDG_STATE_HOME)");
 		return -1;
 	}
-	if (theme_choice_mkdirs(dir) == -1) {
+	if (fs_mkdirs(dir, NULL, 0) == -1) {
 		snprintf(err, errlen, "cannot create '%s': %s", dir, strerror(errno));
 		free(dir);
 		return -1;

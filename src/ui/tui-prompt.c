@@ -18,6 +18,7 @@
 #include "milvusadm/repl.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/xalloc.h"
+#include "milvusadm/fsutil.h"
 #include "tui-int.h"
 #include "../shell/repl-int.h"
 
@@ -58,26 +59,6 @@ tui_cands_add(struct tui *t, const char *s)
 	t->cands[t->ncands++] = xstrdup(s);
 }
 
-static int
-tui_mkdirs(const char *path)
-{
-	char *p = xstrdup(path), *s;
-	int rc = 0;
-
-	for (s = p + 1; *s != '\0' && rc == 0; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) == -1 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	if (rc == 0 && mkdir(p, 0700) == -1 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
-
 void
 tui_history_open(struct tui *t)
 {
@@ -86,7 +67,7 @@ tui_history_open(struct tui *t)
 
 	using_history();
 	stifle_history(TUI_HISTORY_MAX);
-	if (dir == NULL || tui_mkdirs(dir) == -1) {
+	if (dir == NULL || fs_mkdirs(dir, NULL, 0) == -1) {
 		free(dir);
 		return;
 	}

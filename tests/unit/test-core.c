@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for core: buffers, durations. */
 #include <check.h>
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "milvusadm/buf.h"
+#include "milvusadm/fsutil.h"
 #include "milvusadm/timeutil.h"
 
 START_TEST(test_buf_json_str)
@@ -16,6 +21,41 @@ START_TEST(test_buf_json_str)
 	buf_consume(&b, 1);
 	ck_assert_int_eq(b.data[0], 'a');
 	buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_mkdirs)
+{
+	char base[] = "/tmp/test-core-XXXXXX", path[256], file[256], err[512];
+	struct stat st;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(base));
+	/* Every missing level, private, and again without complaint. */
+	snprintf(path, sizeof path, "%s/a/b/c", base);
+	ck_assert_int_eq(fs_mkdirs(path, err, sizeof err), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+	ck_assert_int_eq(fs_mkdirs(path, err, sizeof err), 0);
+	/* The directory of a file path. */
+	snprintf(file, sizeof file, "%s/x/y/config.yaml", base);
+	ck_assert_int_eq(fs_mkdirs_for(file, err, sizeof err), 0);
+	snprintf(path, sizeof path, "%s/x/y", base);
+	ck_assert_int_eq(stat(path, &st), 0);
+	snprintf(path, sizeof path, "%s/x/y/config.yaml", base);
+	ck_assert_int_eq(stat(path, &st), -1);
+	/* A file where a directory should be: one line naming it. */
+	snprintf(file, sizeof file, "%s/plain", base);
+	ck_assert_ptr_nonnull(f = fopen(file, "w"));
+	fclose(f);
+	snprintf(path, sizeof path, "%s/plain/sub", base);
+	ck_assert_int_eq(fs_mkdirs(path, err, sizeof err), -1);
+	ck_assert_int_eq(errno, ENOTDIR);
+	ck_assert_ptr_nonnull(strstr(err, "cannot create '"));
+	ck_assert_ptr_nonnull(strstr(err, "/plain/sub'"));
+	snprintf(path, sizeof path, "rm -rf '%s'", base);
+	ck_assert_int_eq(system(path), 0);
 }
 END_TEST
 
@@ -45,6 +85,7 @@ test_suite(void)
 
 	tcase_add_test(tc, test_buf_json_str);
 	tcase_add_test(tc, test_duration);
+	tcase_add_test(tc, test_mkdirs);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,6 +11,7 @@
 #include "milvusadm/lab.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/xalloc.h"
+#include "milvusadm/fsutil.h"
 
 /* cmd.c's table names the handlers; these tests only look commands up. */
 #define STUB(fn) int fn(struct cmd_ctx *c, int argc, char **argv) { return 42; }
@@ -150,7 +151,7 @@ START_TEST(test_files_roundtrip)
 	setenv("XDG_STATE_HOME", dir, 1);
 	o.labd = "/x/milvusadm-labd";
 	lab = lab_plan(&o, err, sizeof err);
-	ck_assert_int_eq(lab_mkdirs(lab->dir, err, sizeof err), 0);
+	ck_assert_int_eq(fs_mkdirs(lab->dir, err, sizeof err), 0);
 	ck_assert_int_eq(lab_write_plan(lab, err, sizeof err), 0);
 	m = lab_member_find(lab, "proxy-2");
 	m->pid = 4242;
@@ -234,7 +235,7 @@ START_TEST(test_fault_lab_restarts)
 	o.labd = "/x/milvusadm-labd";
 	lab = lab_plan(&o, err, sizeof err);
 	ck_assert_ptr_nonnull(lab);
-	ck_assert_int_eq(lab_mkdirs(lab->dir, err, sizeof err), 0);
+	ck_assert_int_eq(fs_mkdirs(lab->dir, err, sizeof err), 0);
 	ck_assert_int_eq(lab_write_plan(lab, err, sizeof err), 0);
 	ck_assert_int_eq(lab_write_state(lab, err, sizeof err), 0);
 	m = lab_member_find(lab, "querynode-1");
