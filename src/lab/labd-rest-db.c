@@ -27,36 +27,6 @@ need(struct lrest_ctx *c, const char *req_struct, const char *member, const char
 
 /* ---- databases/ ---- */
 
-/* {"k":"v"} as the stored [{"key","value"}]. */
-static char *
-props_array(const cJSON *obj)
-{
-	struct buf b = BUF_INIT;
-	const cJSON *e;
-	size_t n = 0;
-
-	buf_addc(&b, '[');
-	cJSON_ArrayForEach(e, obj) {
-		char num[32];
-
-		if (e->string == NULL || n >= 64)
-			continue;
-		buf_adds(&b, n++ ? ",{\"key\":" : "{\"key\":");
-		buf_add_json_str(&b, e->string);
-		buf_adds(&b, ",\"value\":");
-		if (cJSON_IsString(e))
-			buf_add_json_str(&b, e->valuestring);
-		else {
-			snprintf(num, sizeof num, "%lld", (long long)e->valuedouble);
-			buf_add_json_str(&b, cJSON_IsBool(e) ? (cJSON_IsTrue(e) ? "true" : "false") :
-			    num);
-		}
-		buf_addc(&b, '}');
-	}
-	buf_addc(&b, ']');
-	return buf_detach(&b, NULL);
-}
-
 static void
 db_list(struct lrest_ctx *c)
 {
@@ -103,7 +73,7 @@ db_create(struct lrest_ctx *c, const char *name)
 	db.id = lstore_alloc_id(c->s, &c->out->ops);
 	db.name = (char *)name;
 	db.created = c->rq->now_ms;
-	db.props = props_array(cJSON_GetObjectItemCaseSensitive(c->j, "properties"));
+	db.props = lrest_kv_array(cJSON_GetObjectItemCaseSensitive(c->j, "properties"), 64);
 	lstore_op_put(&c->out->ops, lstore_db_key(c->s, db.id), lstore_db_json(&db));
 	lstore_ops_finish(c->s, &c->out->ops);
 	free(db.props);

@@ -411,19 +411,20 @@ field_json(const char *name, int64_t id, const char *type, bool pk, bool auto_id
 	return buf_detach(&b, NULL);
 }
 
-/* elementTypeParams {"dim":"8","max_length":256} as [{"key","value"}]. */
-static char *
-field_params(const cJSON *etp)
+/* {"dim":"8","max_length":256} (elementTypeParams, a database's properties)
+ * as Milvus stores and describes them: [{"key","value"}] with string values;
+ * at most max pairs. */
+char *
+lrest_kv_array(const cJSON *obj, size_t max)
 {
 	struct buf b = BUF_INIT;
 	const cJSON *e;
 	size_t n = 0;
+	char num[32];
 
 	buf_addc(&b, '[');
-	cJSON_ArrayForEach(e, etp) {
-		char num[32];
-
-		if (e->string == NULL || n >= 16)
+	cJSON_ArrayForEach(e, obj) {
+		if (e->string == NULL || n >= max)
 			continue;
 		buf_adds(&b, n++ ? ",{\"key\":" : "{\"key\":");
 		buf_add_json_str(&b, e->string);
@@ -433,7 +434,9 @@ field_params(const cJSON *etp)
 		else if (cJSON_IsNumber(e)) {
 			snprintf(num, sizeof num, "%lld", (long long)e->valuedouble);
 			buf_add_json_str(&b, num);
-		} else
+		} else if (cJSON_IsBool(e))
+			buf_adds(&b, cJSON_IsTrue(e) ? "\"true\"" : "\"false\"");
+		else
 			buf_adds(&b, "\"\"");
 		buf_addc(&b, '}');
 	}
@@ -468,7 +471,7 @@ schema_fields(struct lrest_ctx *c, const cJSON *schema, char **fields, bool *aut
 		}
 		has_pk = has_pk || pk;
 		has_vec = has_vec || strstr(dt->valuestring, "Vector") != NULL;
-		params = field_params(cJSON_GetObjectItemCaseSensitive(f, "elementTypeParams"));
+		params = lrest_kv_array(cJSON_GetObjectItemCaseSensitive(f, "elementTypeParams"), 16);
 		fields[n] = field_json(fn->valuestring, 100 + n, dt->valuestring, pk,
 		    pk && *auto_id,
 		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "isPartitionKey")),

@@ -12,6 +12,7 @@
 #include "milvusadm/buf.h"
 #include "labd-store.h"
 
+struct cJSON;
 struct labd;
 struct labd_version;
 
@@ -40,6 +41,9 @@ struct lrest_out {
 /* Answer one REST v2 call from the snapshot s. */
 void lrest_handle(const struct lstore *s, const struct lrest_req *rq, struct lrest_out *out);
 void lrest_out_release(struct lrest_out *o);
+/* A JSON object's pairs as Milvus stores them: [{"key","value"}] with string
+ * values, at most max. Caller frees. */
+char *lrest_kv_array(const struct cJSON *obj, size_t max);
 
 /* GET /api/v1/replicas: body {"collectionID":N} or {"collection_name","db_name"}. */
 void lrest_replicas_v1(const struct lstore *s, const char *body, size_t len,

@@ -80,7 +80,9 @@ for m in json.load(sys.stdin)["members"]:
 # within 50 ms of the member's "killed by=drill"; detected within 50 ms of the
 # first component that saw the active key go — on 2.3-2.5 the standbys watch
 # it (active-vacated), a graceful stop is logged by the active itself
-# (active-lost reason=stopping). On 2.6 nothing in the lab watches the key
+# (active-lost reason=stopping); a revoke's DELETE can reach a watching
+# standby before the revoke's own answer reaches the drill, so lines count
+# from when inject was asked. On 2.6 nothing in the lab watches the key
 # after a kill or a lease revoke (standbys poll), so those detections are
 # checked against etcdctl watch only (drill_check). Workers (no election):
 # only the kill, as nothing in the lab watches a worker's key.
@@ -118,7 +120,7 @@ if backend == "stop":
          e[3].get("server_id") == old and e[3].get("reason") == "stopping"))
 elif d["election_applicable"] and not d["milvus_version"].startswith("2.6"):
     near("detect", t["detected_ms"], first(lambda e: e[2] in ("active-vacated", "active-lost")
-         and e[3].get("role") == role and e[0] >= t["injected_ms"]))
+         and e[3].get("role") == role and e[0] >= t["started_ms"]))
 print("# lab log:", ", ".join(seen))
 for b in bad:
     print("# " + b)

@@ -228,7 +228,7 @@ tm send-keys -t main:mono q
 
 shell_in dumb
 tm send-keys -t main:dumb "TERM=dumb $MILVUSADM -p lab-tui; echo rc=\$?" Enter
-wait_screen main:dumb "rc=" 5
+wait_screen main:dumb "rc=" 15
 screen main:dumb | grep . | sed 's/^/# /'
 e2e_check "TERM=dumb: refused with a pointer to the shell, exit 2" \
 	sh -c "tmux -L '$tmux_sock' capture-pane -p -t main:dumb | grep -q \"milvusadm shell\" &&
