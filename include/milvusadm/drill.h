@@ -264,12 +264,23 @@ struct drill_opts {
 
 struct drill;
 
+/* Why drill_new gave no drill: the command's exit code follows from it. */
+enum drill_why {
+	DRILL_WHY_FAILED,		/* something failed (exit 1) */
+	DRILL_WHY_REFUSED,		/* the precheck refused (exit 3) */
+	DRILL_WHY_USAGE,		/* a bad target or backend setting (exit 2) */
+	DRILL_WHY_UNREACHABLE,		/* etcd did not answer (exit 4) */
+};
+
+/* The target's form alone (ROLE, ROLE/SERVER_ID, etcd-leader, etcd/NAME with a
+ * known role and a positive decimal ID): 0, or -1 with err. No cluster needed. */
+int drill_target_check(const char *target, char *err, size_t errlen);
+
 /* Resolve the target from the model and check that a drill may run
- * (PRECHECK); runs loads on the loop. NULL with err when it may not (*refused
- * set: exit 3) or when something failed (*refused false). Does not take the
- * lock: drill_start does. */
+ * (PRECHECK); runs loads on the loop. NULL with err and *why when it may not
+ * or cannot. Does not take the lock: drill_start does. */
 struct drill *drill_new(struct loop *l, struct state *st, const struct profile *p,
-    const struct drill_opts *o, bool *refused, char *err, size_t errlen);
+    const struct drill_opts *o, enum drill_why *why, char *err, size_t errlen);
 /* What each phase will do and what the backend will send (drill plan). */
 void drill_plan(struct drill *d, struct buf *out);
 /* Take the lock, start probes and the watch, inject, and run the phases;

@@ -12,5 +12,10 @@
 int fs_mkdirs(const char *path, char *err, size_t errlen);
 /* The same for the directory that holds the file path. */
 int fs_mkdirs_for(const char *path, char *err, size_t errlen);
+/* Replace path with data as one step: write "path.tmp" (mode 0600), fsync,
+ * rename. A crash or a full disk leaves the old file or none, never half of
+ * one. 0, or -1 with "cannot write 'PATH': reason" in err. */
+int fs_write_atomic(const char *path, const void *data, size_t len, char *err,
+    size_t errlen);
 
 #endif

@@ -10,12 +10,21 @@
 struct loop;
 struct http_req;
 
-/* TLS settings; verification is on unless insecure is set. Strings are copied. */
+/* TLS settings; verification is on unless insecure is set. Strings are copied.
+ * A *_pem (PEM text in memory, *_len bytes, copied too) is used instead of the
+ * matching file, so secrets need not be written to disk; a ca_pem is then the
+ * only trust, as a ca_file is. */
 struct http_tls {
 	const char *ca_file;
 	const char *cert_file;
 	const char *key_file;
 	bool insecure;
+	const char *ca_pem;
+	size_t ca_pem_len;
+	const char *cert_pem;
+	size_t cert_pem_len;
+	const char *key_pem;
+	size_t key_pem_len;
 };
 
 /* Called with each piece of a streamed body (when opts.on_data is set, the body is

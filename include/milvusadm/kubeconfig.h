@@ -8,21 +8,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* PEM text decoded from a -data field. It stays in memory (libcurl gets it as
+ * a blob) so nothing is left on disk if the process is killed. */
+struct kube_pem {
+	char *data;		/* NULL: none; the key's is wiped by _free */
+	size_t len;
+};
+
 /* Where to reach the API server and how to authenticate. Owns every string.
- * The *_file paths are ready for libcurl: kubeconfig paths made absolute, or
- * 0600 files in a private temp dir for the -data fields (removed by _free). */
+ * The *_file paths are ready for libcurl (kubeconfig paths made absolute);
+ * a -data field fills the matching *_pem instead, and then the path is NULL. */
 struct kube_auth {
 	char *source;		/* the kubeconfig file read, or "in-cluster" */
 	char *context;		/* context name (NULL in-cluster) */
 	char *server;		/* "https://host:port", no trailing '/' */
 	char *namespace;	/* context namespace, in-cluster namespace, or "default" */
-	char *ca_file;		/* NULL: the system CAs */
+	char *ca_file;		/* NULL and no ca_pem: the system CAs */
+	struct kube_pem ca_pem;
 	bool insecure;		/* insecure-skip-tls-verify */
 	char *token;		/* bearer token (from token or tokenFile), or NULL */
 	char *token_file;	/* re-read by kube_auth_refresh, or NULL */
-	char *cert_file;	/* client certificate and key, or NULL */
+	char *cert_file;	/* client certificate and key, as files or PEM, or none */
 	char *key_file;
-	char *tmpdir;		/* holds the decoded -data files, or NULL */
+	struct kube_pem cert_pem;
+	struct kube_pem key_pem;
 };
 
 /* Default service-account directory of an in-cluster pod. */
@@ -43,7 +52,7 @@ struct kube_auth *kubeconfig_load_string(const char *name, const char *dir,
 struct kube_auth *kubeconfig_in_cluster(const char *sa_dir, char *err, size_t errlen);
 /* Re-read token_file (projected tokens rotate); a no-op without one. 0 or -1. */
 int kube_auth_refresh(struct kube_auth *k, char *err, size_t errlen);
-/* Remove the temp files and free. NULL is fine. */
+/* Wipe the key and free. NULL is fine. */
 void kube_auth_free(struct kube_auth *k);
 
 #endif

@@ -334,8 +334,11 @@ call_done(const struct http_resp *resp, void *arg)
 		return;
 	}
 	if (etcd_decode_result(resp->body, resp->len, &c->res) != 0 &&
-	    c->res.err == ETCD_EPROTO && resp->status >= 500) {
-		/* Not the gateway talking (a proxy's error page): another endpoint may do. */
+	    c->res.err == ETCD_EPROTO && (resp->status < 200 || resp->status > 299)) {
+		/*
+		 * Not the gateway talking (a proxy's error page, a 404 from something
+		 * that is no etcd): name what answered, and another endpoint may do.
+		 */
 		snprintf(msg, sizeof msg, "'%.100s' answered http %ld", call_endpoint(c),
 		    resp->status);
 		call_next(c, msg);

@@ -14,6 +14,7 @@
 #include "milvusadm/config.h"
 #include "milvusadm/drill.h"
 #include "milvusadm/fault.h"
+#include "milvusadm/fsutil.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/output.h"
 #include "milvusadm/state.h"
@@ -59,19 +60,30 @@ parse_int_opt(struct cmd_ctx *ctx, const char *name, const char *v, int lo, int 
 	return CMD_OK;
 }
 
+/* Which verb parses: an option another verb takes is a usage error here,
+ * not silently ignored (`drill history --rto 1s` would mislead). */
+enum {
+	V_RUN = 1, V_PLAN = 2, V_HISTORY = 4, V_SHOW = 8,
+	V_DRILL = V_RUN | V_PLAN,
+};
+
 static int
-drill_parse(struct cmd_ctx *ctx, int argc, char **argv, struct drill_args *a)
+drill_parse(struct cmd_ctx *ctx, int argc, char **argv, unsigned verb, struct drill_args *a)
 {
 	const struct cmd_entry *e = cmd_entry_by_name(argv[0]);
-	const char *v;
+	const char *v, *opt;
 	bool missing = false;
+	unsigned takes;
 	int i, rc;
 
 	memset(a, 0, sizeof *a);
 	for (i = 1; i < argc; i++) {
-		if ((v = cmd_opt_value(argc, argv, &i, "--confirm", &missing)) != NULL)
+		opt = argv[i];
+		takes = V_DRILL;
+		if ((v = cmd_opt_value(argc, argv, &i, "--confirm", &missing)) != NULL) {
+			takes = V_RUN;
 			a->confirm = v;
-		else if ((v = cmd_opt_value(argc, argv, &i, "--backend", &missing)) != NULL)
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--backend", &missing)) != NULL)
 			a->o.backend = v;
 		else if ((v = cmd_opt_value(argc, argv, &i, "--option", &missing)) != NULL) {
 			if (strchr(v, '=') == NULL || a->n_options == DRILL_MAX_OPTS)
@@ -106,24 +118,60 @@ drill_parse(struct cmd_ctx *ctx, int argc, char **argv, struct drill_args *a)
 			a->o.collection = v;
 		else if ((v = cmd_opt_value(argc, argv, &i, "--insert-into", &missing)) != NULL)
 			a->o.insert_into = v;
-		else if ((v = cmd_opt_value(argc, argv, &i, "--target", &missing)) != NULL)
+		else if ((v = cmd_opt_value(argc, argv, &i, "--target", &missing)) != NULL) {
+			takes = V_HISTORY;
 			a->target_filter = v;
-		else if (strcmp(argv[i], "--markdown") == 0)
+		} else if (strcmp(argv[i], "--markdown") == 0) {
+			takes = V_SHOW;
 			a->markdown = true;
-		else if (missing || argv[i][0] == '-' || a->pos != NULL)
+		} else if (missing || argv[i][0] == '-' || a->pos != NULL)
 			return cmd_usage(ctx, e);
-		else
+		else {
+			takes = V_RUN | V_PLAN | V_SHOW;
 			a->pos = argv[i];
+		}
 		if (missing)
 			return cmd_usage(ctx, e);
+		if ((takes & verb) == 0) {
+			if (opt[0] != '-')
+				return cmd_usage(ctx, e);
+			return cmd_error(ctx, CMD_USAGE, "option '%s' does not apply to '%s'", opt,
+			    e->name);
+		}
 	}
 	if (a->o.backend != NULL && fault_backend_find(a->o.backend) == NULL)
 		return cmd_error(ctx, CMD_USAGE, "backend '%s' is not one of etcd-lease, stop, "
 		    "lab, k8s, docker, exec", a->o.backend);
+	/* A malformed target is a usage error before anything is contacted. */
+	if ((verb & V_DRILL) && a->pos != NULL) {
+		char err[256];
+
+		if (drill_target_check(a->pos, err, sizeof err) == -1)
+			return cmd_error(ctx, CMD_USAGE, "drill %s", err);
+	}
 	a->options[a->n_options] = NULL;
 	a->o.backend_options = a->options;
 	a->o.target = a->pos;
 	return CMD_OK;
+}
+
+/* drill_new's refusal or failure: one line, and the exit code its kind means. */
+static int
+drill_new_error(struct cmd_ctx *ctx, const char *target, enum drill_why why,
+    const char *failed, const char *err)
+{
+	switch (why) {
+	case DRILL_WHY_REFUSED:
+		return cmd_error(ctx, CMD_REFUSED, "drill '%s' refused in precheck: %s", target,
+		    err);
+	case DRILL_WHY_USAGE:
+		return cmd_error(ctx, CMD_USAGE, "drill '%s': %s", target, err);
+	case DRILL_WHY_UNREACHABLE:
+		return cmd_error(ctx, CMD_UNREACHABLE, "drill '%s' %s: %s", target, failed, err);
+	case DRILL_WHY_FAILED:
+		break;
+	}
+	return cmd_error(ctx, CMD_FAILED, "drill '%s' %s: %s", target, failed, err);
 }
 
 /* The profile and a gatherer for it; NULL after reporting (*rc set). */
@@ -173,19 +221,18 @@ cmd_drill_plan(struct cmd_ctx *ctx, int argc, char **argv)
 	struct out_tab *t;
 	struct buf b = BUF_INIT;
 	char err[512], *line, *next, *colon;
-	bool refused;
+	enum drill_why why;
 	int rc = CMD_OK;
 
-	if ((rc = drill_parse(ctx, argc, argv, &a)) != CMD_OK)
+	if ((rc = drill_parse(ctx, argc, argv, V_PLAN, &a)) != CMD_OK)
 		return rc;
 	if (a.pos == NULL)
 		return cmd_usage(ctx, cmd_entry_by_name(argv[0]));
 	if ((st = drill_open(ctx, &cfg, &p, &rc)) == NULL)
 		return rc;
-	d = drill_new(ctx->loop, st, p, &a.o, &refused, err, sizeof err);
+	d = drill_new(ctx->loop, st, p, &a.o, &why, err, sizeof err);
 	if (d == NULL) {
-		rc = cmd_error(ctx, refused ? CMD_REFUSED : CMD_FAILED, "drill '%s' %s: %s",
-		    a.pos, refused ? "refused in precheck" : "cannot be planned", err);
+		rc = drill_new_error(ctx, a.pos, why, "cannot be planned", err);
 		goto out;
 	}
 	drill_plan(d, &b);
@@ -240,31 +287,56 @@ drill_sigint(int signo, void *arg)
 	drill_abort(w->d);
 }
 
+/* The Markdown form with every line escaped: host names, versions, notes and
+ * errors come from the cluster and must not drive the terminal (DESIGN §6). */
+static void
+drill_markdown(const struct drill_report *r, struct buf *out)
+{
+	struct buf md = BUF_INIT;
+	char *line, *next, *e;
+
+	drill_report_markdown(r, &md);
+	buf_adds(out, "");
+	for (line = md.data; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		e = out_escape(line);
+		buf_adds(out, e);
+		buf_addc(out, '\n');
+		free(e);
+	}
+	buf_release(&md);
+}
+
+/* The report as JSON and Markdown, each file replaced whole (a crash or a
+ * full disk never leaves half a report for `drill history` to trip on). */
 static void
 drill_save(struct cmd_ctx *ctx, const struct drill_report *r)
 {
-	char *dir = drill_dir(true), *path;
+	char *dir = drill_dir(true), *path, err[512];
 	struct out_doc *doc;
-	struct buf md = BUF_INIT;
+	struct buf b = BUF_INIT;
 	FILE *f;
+	char *data = NULL;
+	size_t len = 0;
 
 	path = xasprintf("%s/%s.json", dir, r->id);
-	if ((f = fopen(path, "w")) != NULL) {
+	if ((f = open_memstream(&data, &len)) != NULL) {
 		doc = drill_report_doc(r);
 		out_doc_render(doc, f, OUT_JSON, false);
 		out_doc_free(doc);
-		if (fclose(f) != 0)
-			fprintf(ctx->err, "milvusadm: cannot write '%s'\n", path);
-	} else
-		fprintf(ctx->err, "milvusadm: cannot write '%s': %s\n", path, strerror(errno));
+		fclose(f);
+		if (fs_write_atomic(path, data, len, err, sizeof err) == -1)
+			fprintf(ctx->err, "milvusadm: %s\n", err);
+		free(data);
+	}
 	free(path);
 	path = xasprintf("%s/%s.md", dir, r->id);
-	drill_report_markdown(r, &md);
-	if ((f = fopen(path, "w")) != NULL) {
-		fwrite(md.data, 1, md.len, f);
-		fclose(f);
-	}
-	buf_release(&md);
+	drill_markdown(r, &b);
+	if (fs_write_atomic(path, b.data != NULL ? b.data : "", b.len, err, sizeof err) == -1)
+		fprintf(ctx->err, "milvusadm: %s\n", err);
+	buf_release(&b);
 	free(path);
 	free(dir);
 }
@@ -297,10 +369,11 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 	loop_signal_cb old_int;
 	void *old_arg;
 	char err[512], *prompt;
+	enum drill_why why;
 	bool refused;
 	int rc, ok;
 
-	if ((rc = drill_parse(ctx, argc, argv, &a)) != CMD_OK)
+	if ((rc = drill_parse(ctx, argc, argv, V_RUN, &a)) != CMD_OK)
 		return rc;
 	if (a.pos == NULL)
 		return cmd_usage(ctx, cmd_entry_by_name(argv[0]));
@@ -320,10 +393,9 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((st = drill_open(ctx, &cfg, &p, &rc)) == NULL)
 		return rc;
 	memset(&w, 0, sizeof w);
-	w.d = drill_new(ctx->loop, st, p, &a.o, &refused, err, sizeof err);
+	w.d = drill_new(ctx->loop, st, p, &a.o, &why, err, sizeof err);
 	if (w.d == NULL) {
-		rc = cmd_error(ctx, refused ? CMD_REFUSED : CMD_FAILED, "drill '%s' %s: %s",
-		    a.pos, refused ? "refused in precheck" : "failed", err);
+		rc = drill_new_error(ctx, a.pos, why, "failed", err);
 		goto out;
 	}
 	/* The precheck waited on the loop: in the TUI the operator may have
@@ -441,7 +513,7 @@ cmd_drill_history(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t i, n, k = 0;
 	int rc;
 
-	if ((rc = drill_parse(ctx, argc, argv, &a)) != CMD_OK)
+	if ((rc = drill_parse(ctx, argc, argv, V_HISTORY, &a)) != CMD_OK)
 		return rc;
 	if (a.pos != NULL)
 		return cmd_usage(ctx, cmd_entry_by_name(argv[0]));
@@ -486,7 +558,7 @@ cmd_drill_show(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t i, n, hits = 0;
 	int rc;
 
-	if ((rc = drill_parse(ctx, argc, argv, &a)) != CMD_OK)
+	if ((rc = drill_parse(ctx, argc, argv, V_SHOW, &a)) != CMD_OK)
 		return rc;
 	if (a.pos == NULL)
 		return cmd_usage(ctx, cmd_entry_by_name(argv[0]));
@@ -513,7 +585,7 @@ cmd_drill_show(struct cmd_ctx *ctx, int argc, char **argv)
 		    "not found" : "is ambiguous");
 	}
 	if (a.markdown) {
-		drill_report_markdown(r, &md);
+		drill_markdown(r, &md);
 		fwrite(md.data, 1, md.len, ctx->out);
 		buf_release(&md);
 		rc = CMD_OK;

@@ -93,12 +93,40 @@ lab_parse_int(const char *s, int *out)
 	return 0;
 }
 
+/*
+ * The option getopt_long refused, as typed: optind does not move past a bad
+ * letter inside a cluster ("-zq"), and moves past a refused option's value.
+ */
+static const char *
+lab_bad_option(char **argv, int c, int longindex, char *buf, size_t len)
+{
+	int v = c == '?' ? optopt : c;
+	size_t i;
+
+	if (longindex >= 0) {
+		snprintf(buf, len, "--%s", lab_longopts[longindex].name);
+		return buf;
+	}
+	for (i = 0; lab_longopts[i].name != NULL; i++) {
+		if (v >= 256 && lab_longopts[i].val == v) {
+			snprintf(buf, len, "--%s", lab_longopts[i].name);
+			return buf;
+		}
+	}
+	if (v > 0 && v < 256) {
+		snprintf(buf, len, "-%c", v);
+		return buf;
+	}
+	return argv[optind - 1];
+}
+
 /* Parse argv of one verb; returns CMD_OK or CMD_USAGE (after saying why). */
 static int
 lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool positional)
 {
 	const struct cmd_entry *e = cmd_entry_by_name(argv[0]);
-	int c;
+	char opt[64], err[256];
+	int c, longindex;
 
 	memset(a, 0, sizeof *a);
 	a->name = "default";
@@ -111,12 +139,14 @@ lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool p
 	a->up.backoff_ms = 1000;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:", lab_longopts, NULL)) != -1) {
-		if (c == '?' || c == ':' || !lab_opt_allowed(argv[0], c)) {
-			fprintf(ctx->err, "milvusadm: %s: unknown or incomplete option '%s'\n",
-			    argv[0], argv[optind - 1]);
-			return cmd_usage(ctx, e);
-		}
+	for (;;) {
+		longindex = -1;
+		if ((c = getopt_long(argc, argv, "o:", lab_longopts, &longindex)) == -1)
+			break;
+		if (c == '?' || c == ':' || !lab_opt_allowed(argv[0], c))
+			return cmd_error(ctx, CMD_USAGE, "%s: unknown or incomplete option "
+			    "'%s' (see 'milvusadm help %s')", argv[0],
+			    lab_bad_option(argv, c, longindex, opt, sizeof opt), argv[0]);
 		switch (c) {
 		case OPT_NAME:
 			a->name = optarg;
@@ -137,52 +167,41 @@ lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool p
 		case OPT_ETCD:
 			a->etcd_set = true;
 			if (lab_parse_int(optarg, &a->up.n_etcd) == -1 ||
-			    (a->up.n_etcd != 1 && a->up.n_etcd != 3)) {
-				fprintf(ctx->err, "milvusadm: etcd member count '%s' must be "
-				    "1 or 3\n", optarg);
-				return CMD_USAGE;
-			}
+			    (a->up.n_etcd != 1 && a->up.n_etcd != 3))
+				return cmd_error(ctx, CMD_USAGE, "etcd member count '%s' must be "
+				    "1 or 3", optarg);
 			break;
 		case OPT_TTL:
-			if (lab_parse_int(optarg, &a->up.ttl) == -1 || a->up.ttl < 1) {
-				fprintf(ctx->err, "milvusadm: ttl '%s' is not a number of "
-				    "seconds\n", optarg);
-				return CMD_USAGE;
-			}
+			if (lab_parse_int(optarg, &a->up.ttl) == -1 || a->up.ttl < 1)
+				return cmd_error(ctx, CMD_USAGE, "ttl '%s' is not a number of "
+				    "seconds", optarg);
 			break;
 		case OPT_BACKOFF:
 			if (time_parse_duration(optarg, &a->up.backoff_ms) == -1 ||
-			    a->up.backoff_ms < 10) {
-				fprintf(ctx->err, "milvusadm: back-off '%s' is not a duration "
-				    "of at least 10ms\n", optarg);
-				return CMD_USAGE;
-			}
+			    a->up.backoff_ms < 10)
+				return cmd_error(ctx, CMD_USAGE, "back-off '%s' is not a duration "
+				    "of at least 10ms", optarg);
 			break;
 		case OPT_TIMEOUT:
-			if (time_parse_duration(optarg, &a->timeout_ms) == -1) {
-				fprintf(ctx->err, "milvusadm: timeout '%s' is not a duration\n",
-				    optarg);
-				return CMD_USAGE;
-			}
+			if (time_parse_duration(optarg, &a->timeout_ms) == -1 ||
+			    a->timeout_ms <= 0)
+				return cmd_error(ctx, CMD_USAGE, "timeout '%s' is not a duration "
+				    "greater than 0", optarg);
 			break;
 		case OPT_SIGNAL:
 			a->signal = optarg;
 			break;
 		case OPT_EXTRA_WORKERS:
 			if (lab_parse_int(optarg, &a->up.extra_workers) == -1 ||
-			    a->up.extra_workers < 0 || a->up.extra_workers > LAB_EXTRA_MAX) {
-				fprintf(ctx->err, "milvusadm: extra workers '%s' is not a number "
-				    "from 0 to %d\n", optarg, LAB_EXTRA_MAX);
-				return CMD_USAGE;
-			}
+			    a->up.extra_workers < 0 || a->up.extra_workers > LAB_EXTRA_MAX)
+				return cmd_error(ctx, CMD_USAGE, "extra workers '%s' is not a number "
+				    "from 0 to %d", optarg, LAB_EXTRA_MAX);
 			break;
 		case 'o':
 			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0 &&
-			    strcmp(optarg, "tsv") != 0) {
-				fprintf(ctx->err, "milvusadm: output '%s' is not one of json, "
-				    "table, tsv\n", optarg);
-				return CMD_USAGE;
-			}
+			    strcmp(optarg, "tsv") != 0)
+				return cmd_error(ctx, CMD_USAGE, "output '%s' is not one of json, "
+				    "table, tsv", optarg);
 			a->output = optarg;
 			break;
 		}
@@ -193,6 +212,9 @@ lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool p
 		a->member = argv[optind];
 	} else if (optind != argc)
 		return cmd_usage(ctx, e);
+	/* A bad --name is a mistake in the command, whichever verb it is given to. */
+	if (lab_check_name(a->name, err, sizeof err) == -1)
+		return cmd_error(ctx, CMD_USAGE, "%s", err);
 	return CMD_OK;
 }
 
@@ -220,7 +242,7 @@ lab_open(struct cmd_ctx *ctx, const char *name, bool quiet)
 	struct lab *lab;
 
 	if (lab_check_name(name, err, sizeof err) == -1) {
-		fprintf(ctx->err, "milvusadm: %s\n", err);
+		cmd_error(ctx, CMD_USAGE, "%s", err);
 		return NULL;
 	}
 	dir = lab_dir_path(name);
@@ -228,8 +250,8 @@ lab_open(struct cmd_ctx *ctx, const char *name, bool quiet)
 	free(dir);
 	if (lab == NULL) {
 		if (!quiet)
-			fprintf(ctx->err, "milvusadm: lab '%s' does not exist (start it with "
-			    "'milvusadm lab up%s%s')\n", name,
+			cmd_error(ctx, CMD_FAILED, "lab '%s' does not exist (start it with "
+			    "'milvusadm lab up%s%s')", name,
 			    strcmp(name, "default") ? " --name " : "",
 			    strcmp(name, "default") ? name : "");
 		return NULL;
@@ -246,7 +268,7 @@ lab_spawn_supervisor(struct cmd_ctx *ctx, struct lab *lab)
 	char err[256];
 
 	if (lab_proc_spawn_supervisor(lab, err, sizeof err) == -1) {
-		fprintf(ctx->err, "milvusadm: %s\n", err);
+		cmd_error(ctx, CMD_FAILED, "%s", err);
 		return -1;
 	}
 	deadline = time_mono_ms() + 5000;
@@ -255,7 +277,7 @@ lab_spawn_supervisor(struct cmd_ctx *ctx, struct lab *lab)
 			return 0;
 		lab_sleep(ctx, 50);
 	}
-	fprintf(ctx->err, "milvusadm: the lab supervisor did not start (see '%s/supervisor.log')\n",
+	cmd_error(ctx, CMD_FAILED, "the lab supervisor did not start (see '%s/supervisor.log')",
 	    lab->dir);
 	return -1;
 }
@@ -351,8 +373,8 @@ lab_wait_ready(struct cmd_ctx *ctx, struct lab *lab, int64_t timeout_ms)
 	for (;;) {
 		buf_reset(&why);
 		if (lab_supervisor_pid(lab->dir) == 0) {
-			fprintf(ctx->err, "milvusadm: the supervisor of lab '%s' exited (see "
-			    "'%s/supervisor.log')\n", lab->name, lab->dir);
+			cmd_error(ctx, CMD_FAILED, "the supervisor of lab '%s' exited (see "
+			    "'%s/supervisor.log')", lab->name, lab->dir);
 			buf_release(&why);
 			return CMD_FAILED;
 		}
@@ -363,9 +385,10 @@ lab_wait_ready(struct cmd_ctx *ctx, struct lab *lab, int64_t timeout_ms)
 		if (time_mono_ms() >= deadline) {
 			char d[32];
 			time_format_duration(timeout_ms, d, sizeof d);
-			fprintf(ctx->err, "milvusadm: lab '%s' is not ready after %s:\n%s"
-			    "logs are in '%s/logs'\n", lab->name, d, why.data ? why.data : "",
-			    lab->dir);
+			/* One located line, then what is missing, one member a line. */
+			cmd_error(ctx, CMD_FAILED, "lab '%s' is not ready after %s (logs are "
+			    "in '%s/logs'):", lab->name, d, lab->dir);
+			fputs(why.data != NULL ? why.data : "", ctx->err);
 			buf_release(&why);
 			return CMD_FAILED;
 		}
@@ -386,8 +409,8 @@ lab_up_samples(struct cmd_ctx *ctx, const struct lab *lab)
 		buf_release(&why);
 		return CMD_OK;
 	}
-	fprintf(ctx->err, "milvusadm: lab '%s' could not make its sample data:\n%s", lab->name,
-	    why.data != NULL ? why.data : "");
+	cmd_error(ctx, CMD_FAILED, "lab '%s' could not make its sample data:", lab->name);
+	fputs(why.data != NULL ? why.data : "", ctx->err);
 	buf_release(&why);
 	return CMD_FAILED;
 }
@@ -415,7 +438,7 @@ lab_write_profile(struct cmd_ctx *ctx, const struct lab *lab)
 	pw.metrics_port = LAB_METRICS_PORT;
 	rc = config_write_profile(NULL, &pw, err, sizeof err);
 	if (rc == -1)
-		fprintf(ctx->err, "milvusadm: cannot write profile '%s': %s\n", name, err);
+		cmd_error(ctx, CMD_FAILED, "cannot write profile '%s': %s", name, err);
 	free(name);
 	free(uri);
 	lab_strv_free(endpoints);
@@ -456,8 +479,8 @@ lab_reuse_etcd(struct cmd_ctx *ctx, const struct lab *old, struct lab_args *a)
 		a->up.n_etcd = n;
 	if (strcmp(a->up.subnet, old->subnet) == 0 && a->up.n_etcd == n)
 		return 0;
-	fprintf(ctx->err, "milvusadm: lab '%s' has etcd data for %d member%s on %s; it cannot "
-	    "move to %d on %s (remove '%s' or use another --name)\n", old->name, n,
+	cmd_error(ctx, CMD_USAGE, "lab '%s' has etcd data for %d member%s on %s; it cannot "
+	    "move to %d on %s (remove '%s' or use another --name)", old->name, n,
 	    n == 1 ? "" : "s", old->subnet, a->up.n_etcd, a->up.subnet, old->dir);
 	return -1;
 }
@@ -483,8 +506,8 @@ lab_subnet_free(struct cmd_ctx *ctx, const struct lab *lab)
 		other = lab_open(ctx, de->d_name, true);
 		if (other != NULL && strcmp(other->subnet, lab->subnet) == 0 &&
 		    lab_supervisor_pid(other->dir) != 0) {
-			fprintf(ctx->err, "milvusadm: subnet %s is used by running lab '%s'; "
-			    "pick another --subnet\n", lab->subnet, other->name);
+			cmd_error(ctx, CMD_FAILED, "subnet %s is used by running lab '%s'; "
+			    "pick another --subnet", lab->subnet, other->name);
 			rc = -1;
 		}
 		lab_free(other);
@@ -505,7 +528,7 @@ cmd_lab_up(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	lab = lab_open(ctx, a.name, true);
 	if (lab != NULL && lab_supervisor_pid(lab->dir) != 0) {
-		fprintf(ctx->err, "milvusadm: lab '%s' is already running\n", lab->name);
+		fprintf(ctx->err, "lab '%s' is already running\n", lab->name);
 		rc = lab_wait_ready(ctx, lab, a.timeout_ms);
 		lab_print_status(ctx, lab);
 		lab_free(lab);
@@ -519,10 +542,8 @@ cmd_lab_up(struct cmd_ctx *ctx, int argc, char **argv)
 
 	a.up.name = a.name;
 	lab = lab_plan(&a.up, err, sizeof err);
-	if (lab == NULL) {
-		fprintf(ctx->err, "milvusadm: %s\n", err);
-		return CMD_USAGE;
-	}
+	if (lab == NULL)
+		return cmd_error(ctx, CMD_USAGE, "%s", err);
 	if (lab_subnet_free(ctx, lab) == -1) {
 		lab_free(lab);
 		return CMD_FAILED;
@@ -530,7 +551,7 @@ cmd_lab_up(struct cmd_ctx *ctx, int argc, char **argv)
 	labd = lab_proc_find_labd();
 	etcd = lab_proc_find_etcd();
 	if (labd == NULL || etcd == NULL) {
-		fprintf(ctx->err, "milvusadm: %s\n", labd == NULL ?
+		cmd_error(ctx, CMD_FAILED, "%s", labd == NULL ?
 		    "milvusadm-labd not found (set MILVUSADM_LABD)" :
 		    "etcd not found (install etcd-server or set MILVUSADM_ETCD)");
 		free(labd);
@@ -546,7 +567,7 @@ cmd_lab_up(struct cmd_ctx *ctx, int argc, char **argv)
 	rc = fs_mkdirs(logs, err, sizeof err);
 	free(logs);
 	if (rc == -1 || lab_write_plan(lab, err, sizeof err) == -1) {
-		fprintf(ctx->err, "milvusadm: %s\n", err);
+		cmd_error(ctx, CMD_FAILED, "%s", err);
 		lab_free(lab);
 		return CMD_FAILED;
 	}
@@ -583,7 +604,7 @@ cmd_lab_status(struct cmd_ctx *ctx, int argc, char **argv)
 	if (lab == NULL)
 		return CMD_FAILED;
 	if (lab_supervisor_pid(lab->dir) == 0) {
-		fprintf(ctx->err, "milvusadm: lab '%s' is not running\n", lab->name);
+		cmd_error(ctx, CMD_FAILED, "lab '%s' is not running", lab->name);
 		lab_free(lab);
 		return CMD_FAILED;
 	}
@@ -617,17 +638,17 @@ lab_live_member(struct cmd_ctx *ctx, struct lab *lab, const char *name)
 	struct lab_member *m;
 
 	if (lab_supervisor_pid(lab->dir) == 0) {
-		fprintf(ctx->err, "milvusadm: lab '%s' is not running\n", lab->name);
+		cmd_error(ctx, CMD_FAILED, "lab '%s' is not running", lab->name);
 		return NULL;
 	}
 	m = lab_member_find(lab, name);
 	if (m == NULL) {
-		fprintf(ctx->err, "milvusadm: member '%s' not found in lab '%s'\n", name,
+		cmd_error(ctx, CMD_FAILED, "member '%s' not found in lab '%s'", name,
 		    lab->name);
 		return NULL;
 	}
 	if (m->pid <= 0 || !lab_pid_is_ours(m->pid, lab->dir)) {
-		fprintf(ctx->err, "milvusadm: member '%s' is not running (%s)\n", name,
+		cmd_error(ctx, CMD_FAILED, "member '%s' is not running (%s)", name,
 		    lab_state_name(m->state));
 		return NULL;
 	}
@@ -646,11 +667,9 @@ cmd_lab_kill(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = lab_parse(ctx, argc, argv, &a, true)) != CMD_OK)
 		return rc;
 	signo = lab_signal_number(a.signal);
-	if (signo == -1) {
-		fprintf(ctx->err, "milvusadm: signal '%s' is not one of KILL, TERM, INT, STOP, "
-		    "CONT\n", a.signal);
-		return CMD_USAGE;
-	}
+	if (signo == -1)
+		return cmd_error(ctx, CMD_USAGE, "signal '%s' is not one of KILL, TERM, INT, "
+		    "STOP, CONT", a.signal);
 	lab = lab_open(ctx, a.name, false);
 	if (lab == NULL)
 		return CMD_FAILED;
@@ -665,7 +684,7 @@ cmd_lab_kill(struct cmd_ctx *ctx, int argc, char **argv)
 	    (long)m->pid);
 	free(path);
 	if (kill(m->pid, signo) == -1) {
-		fprintf(ctx->err, "milvusadm: cannot signal '%s' (pid %ld): %s\n", m->name,
+		cmd_error(ctx, CMD_FAILED, "cannot signal '%s' (pid %ld): %s", m->name,
 		    (long)m->pid, strerror(errno));
 		lab_free(lab);
 		return CMD_FAILED;
@@ -711,7 +730,7 @@ cmd_lab_restart(struct cmd_ctx *ctx, int argc, char **argv)
 			return CMD_OK;
 		}
 	}
-	fprintf(ctx->err, "milvusadm: member '%s' did not come back in time\n", a.member);
+	cmd_error(ctx, CMD_FAILED, "member '%s' did not come back in time", a.member);
 	lab_free(lab);
 	return CMD_FAILED;
 }
@@ -731,10 +750,6 @@ cmd_lab_down(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	lab = lab_open(ctx, a.name, true);
 	if (lab == NULL) {
-		if (lab_check_name(a.name, err, sizeof err) == -1) {
-			fprintf(ctx->err, "milvusadm: %s\n", err);
-			return CMD_USAGE;
-		}
 		fprintf(ctx->err, "lab '%s' is not running\n", a.name);
 		return CMD_OK;
 	}
@@ -746,7 +761,7 @@ cmd_lab_down(struct cmd_ctx *ctx, int argc, char **argv)
 		while (lab_pid_is_ours(sup, lab->dir) && time_mono_ms() < deadline)
 			lab_sleep(ctx, 100);
 		if (lab_pid_is_ours(sup, lab->dir)) {
-			fprintf(ctx->err, "milvusadm: supervisor pid %ld did not stop; killing it\n",
+			cmd_error(ctx, CMD_FAILED, "supervisor pid %ld did not stop; killing it",
 			    (long)sup);
 			kill(sup, SIGKILL);
 		}
@@ -773,7 +788,7 @@ cmd_lab_down(struct cmd_ctx *ctx, int argc, char **argv)
 		unlink(pidfile);
 	free(pidfile);
 	if (n > 0) {
-		fprintf(ctx->err, "milvusadm: lab '%s' left %zu process(es) running, e.g. pid %ld\n",
+		cmd_error(ctx, CMD_FAILED, "lab '%s' left %zu process(es) running, e.g. pid %ld",
 		    lab->name, n, (long)left[0]);
 		lab_free(lab);
 		return CMD_FAILED;

@@ -11,7 +11,7 @@ const struct cmd_entry cmd_entries[] = {
 	    0, cmd_help },
 	{ "lab up", NULL, "[--name NAME] [--subnet 127.A.B.0/24] [--milvus 2.4|2.5|2.6] "
 	    "[--standalone] [--no-standby] [--etcd 1|3] [--ttl S] [--backoff DURATION] "
-	    "[--timeout DURATION]",
+	    "[--extra-workers N] [--timeout DURATION]",
 	    "start a local practice cluster and wait until it is ready",
 	    CMD_MUTATES | CMD_LONG, cmd_lab_up },
 	{ "lab down", NULL, "[--name NAME]", "stop the lab and every process it started",
@@ -74,7 +74,8 @@ const struct cmd_entry cmd_entries[] = {
 	    "measure detection, election, recovery and RTO",
 	    CMD_NEEDS_ETCD | CMD_MUTATES | CMD_DESTRUCTIVE | CMD_LONG, cmd_drill_run },
 	{ "drill plan", NULL, "TARGET [--backend B] [--signal KILL|TERM] [--option KEY=VALUE]... "
-	    "[--insert-into [DB.]NAME] [-o json]",
+	    "[--rto DURATION] [--timeout DURATION] [--phase-timeout DURATION] [--rate N] [-k N] "
+	    "[--collection [DB.]NAME] [--insert-into [DB.]NAME] [-o json]",
 	    "dry run: what each phase of a drill will do and what the backend will send",
 	    CMD_NEEDS_ETCD, cmd_drill_plan },
 	{ "drill history", NULL, "[--target TARGET] [-o json]",

@@ -12,6 +12,17 @@
 #include "cmd-cluster.h"
 #include "cmd-handlers.h"
 #include "../ui/theme-choice.h"
+#include "../ui/theme-int.h"
+
+/* A name no theme can have is a mistake in the command (2), not a missing theme (1). */
+static int
+theme_check_arg(struct cmd_ctx *ctx, const char *name)
+{
+	if (theme_name_valid(name))
+		return CMD_OK;
+	return cmd_error(ctx, CMD_USAGE, "theme name '%s' is not valid (letters, digits, "
+	    "'.', '_', '-'; not starting with '.')", name);
+}
 
 /* The profile's ui.theme and ui.banner (copies, NULL when there is no
  * usable config: themes work without a cluster). */
@@ -96,6 +107,8 @@ cmd_theme_use(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (argc != 2 || argv[1][0] == '-')
 		return cmd_usage(ctx, cmd_entry_by_name("theme use"));
+	if (theme_check_arg(ctx, argv[1]) != CMD_OK)
+		return CMD_USAGE;
 	dirs = theme_choice_dirs();
 	/* Only a theme that loads may be saved: a typo would otherwise show up
 	 * as the fallback theme at the next start. */
@@ -161,6 +174,8 @@ cmd_theme_show(struct cmd_ctx *ctx, int argc, char **argv)
 			have_depth = true;
 		} else if (missing || argv[a][0] == '-' || name != NULL)
 			return cmd_usage(ctx, cmd_entry_by_name("theme show"));
+		else if (theme_check_arg(ctx, argv[a]) != CMD_OK)
+			return CMD_USAGE;
 		else
 			name = argv[a];
 	}

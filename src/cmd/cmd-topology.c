@@ -123,6 +123,10 @@ cmd_topology(struct cmd_ctx *ctx, int argc, char **argv)
 		else
 			return cmd_usage(ctx, cmd_entry_by_name("topology"));
 	}
+	/* A mistyped role would filter everything out and still exit 0. */
+	if (role != NULL && !cluster_is_coord_role(role) && !cluster_is_worker_role(role))
+		return cmd_error(ctx, CMD_USAGE, "unknown role '%s' (e.g. querynode, "
+		    "querycoord, mixcoord, proxy)", role);
 	if ((st = cmd_cluster_open(ctx, &rc)) == NULL)
 		return rc;
 	if ((rc = cmd_cluster_sessions(ctx, st)) != CMD_OK) {

@@ -10,6 +10,7 @@
 #include "milvusadm/etcd.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/session.h"
+#include "milvusadm/state.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
 
@@ -60,7 +61,8 @@ watch_draw(struct cmd_ctx *ctx, struct etcd *e, const struct profile *p)
 	fprintf(ctx->out, "profile '%s'  etcd %s  %s\n\n", p->name,
 	    r->endpoint != NULL ? r->endpoint : "-", now);
 	if (r->err != ETCD_OK) {
-		fprintf(ctx->out, "etcd unreachable: %s\n", r->errmsg);
+		/* As cmd_cluster_sessions: errmsg already says "etcd unreachable". */
+		cmd_error(ctx, CMD_UNREACHABLE, "%s", r->errmsg);
 		etcd_result_free(r);
 		return CMD_UNREACHABLE;
 	}
@@ -132,8 +134,8 @@ int
 cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct profile *p;
-	struct etcd_opts eo;
 	struct config *c;
+	struct state *st;
 	struct etcd *e;
 	char err[512];
 	bool once = false;
@@ -146,27 +148,23 @@ cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 	/* Redrawing only makes sense on a terminal; a pipe gets one snapshot. */
 	if (!isatty(fileno(ctx->out)))
 		once = true;
+	/* cmd_check_flags has vouched for the profile; this only reports the same way. */
 	c = config_load(NULL, err, sizeof err);
-	if (c == NULL) {
-		fprintf(ctx->err, "milvusadm: %s\n", err);
-		return CMD_FAILED;
-	}
+	if (c == NULL)
+		return cmd_error(ctx, CMD_FAILED, "%s", err);
 	p = config_profile(c, ctx->profile);
-	if (p == NULL || p->n_etcd_endpoints == 0) {
-		fprintf(ctx->err, "no cluster is configured; start the local lab with "
-		    "'milvusadm lab up', then run 'milvusadm' again\n");
+	if (p == NULL) {
 		config_free(c);
-		return CMD_FAILED;
+		return cmd_error(ctx, CMD_UNREACHABLE, "no cluster is configured; start "
+		    "the local lab with 'milvusadm lab up' or add a profile");
 	}
-	memset(&eo, 0, sizeof eo);
-	eo.endpoints = (const char *const *)p->etcd_endpoints;
-	eo.timeout_ms = 2000;
-	e = etcd_new(ctx->loop, &eo, err, sizeof err);
-	if (e == NULL) {
-		fprintf(ctx->err, "milvusadm: %s\n", err);
+	/* The etcd client every other command gets: TLS, auth and timeout as configured. */
+	st = state_new(ctx->loop, p, err, sizeof err);
+	if (st == NULL) {
 		config_free(c);
-		return CMD_FAILED;
+		return cmd_error(ctx, CMD_FAILED, "%s", err);
 	}
+	e = state_etcd(st);
 	for (;;) {
 		int done = 0;
 
@@ -176,7 +174,7 @@ cmd_watch(struct cmd_ctx *ctx, int argc, char **argv)
 		loop_timer_add(ctx->loop, 1000, watch_tick, &done);
 		loop_run_until(ctx->loop, &done, 5000);
 	}
-	etcd_free(e);
+	state_free(st);
 	config_free(c);
 	return rc;
 }

@@ -349,6 +349,17 @@ cmd_profile_name(const struct cmd_ctx *ctx, const struct profile *p)
 }
 
 /*
+ * The lab verbs act on the local lab named by --name, never on a profile's
+ * cluster: they load no config, so a broken file or a mistyped -p can never
+ * keep anyone from stopping a lab.
+ */
+static bool
+cmd_uses_profile(const struct cmd_entry *e)
+{
+	return strncmp(e->name, "lab ", 4) != 0;
+}
+
+/*
  * Enforce the entry's prerequisites before its handler runs, so every
  * command refuses the same way in every mode. Returns CMD_OK or the exit code
  * of the refusal (already reported).
@@ -368,6 +379,8 @@ cmd_check_flags(struct cmd_ctx *ctx, const struct cmd_entry *e)
 	if ((e->flags & mutating) && ctx->read_only)
 		return cmd_error(ctx, CMD_REFUSED, "'%s' changes things and is refused "
 		    "under --read-only", e->name);
+	if (!cmd_uses_profile(e))
+		return CMD_OK;
 	c = config_load(NULL, err, sizeof err);
 	if (c == NULL)
 		return cmd_error(ctx, CMD_FAILED, "%s", err);

@@ -20,6 +20,7 @@
 enum config_type { CT_STRING, CT_BOOL, CT_INT, CT_DURATION, CT_LIST };
 
 #define CF_PATH		0x1	/* a file path: "~" and "~/" expand to $HOME */
+#define CF_URL		0x2	/* every item an http:// or https:// URL */
 
 struct config_key {
 	struct config_key_info	 info;
@@ -47,6 +48,8 @@ static const char *const config_banner_colours[] = { "none", "black", "red",
 	{ { n, "duration", d, h }, CT_DURATION, 0, lo, hi, NULL, OFF(f), 0 }
 #define K_LIST(n, f, nf, h) \
 	{ { n, "list", "", h }, CT_LIST, 0, 0, 0, NULL, OFF(f), OFF(nf) }
+#define K_URLS(n, f, nf, h) \
+	{ { n, "list", "", h }, CT_LIST, CF_URL, 0, 0, NULL, OFF(f), OFF(nf) }
 
 #define SEC	1000LL
 #define DAY	(86400 * SEC)
@@ -54,7 +57,7 @@ static const char *const config_banner_colours[] = { "none", "black", "red",
 /* The options table. The names are a stable interface: configs and runbooks
  * written today must keep working. */
 static const struct config_key config_keys_table[] = {
-	K_LIST("etcd.endpoints", etcd_endpoints, n_etcd_endpoints,
+	K_URLS("etcd.endpoints", etcd_endpoints, n_etcd_endpoints,
 	    "etcd client URLs, tried in turn (http:// or https://)"),
 	K_STR("etcd.root_path", "by-dev", etcd_root_path,
 	    "Milvus etcd.rootPath; sessions are under <root_path>/meta/session/"),
@@ -359,6 +362,15 @@ config_set(struct config_ctx *ctx, struct profile *p, const struct config_key *k
 				return config_error(ctx, item, "'%s' item is too long",
 				    name);
 			}
+			/* Found here with its line, not when the first command connects. */
+			if ((k->flags & CF_URL) &&
+			    strncmp(config_scalar(item), "http://", 7) != 0 &&
+			    strncmp(config_scalar(item), "https://", 8) != 0) {
+				config_free_list(list, i);
+				return config_error(ctx, item,
+				    "'%s': '%.128s' is not an http:// or https:// URL",
+				    name, config_scalar(item));
+			}
 			list[i] = xstrdup(config_scalar(item));
 		}
 		config_free_list(*(char ***)(base + k->off), *(size_t *)(base + k->n_off));
@@ -559,6 +571,45 @@ config_section(struct config_ctx *ctx, struct profile *p, const char *section,
 	return 0;
 }
 
+/* The key node of section.name in the profile mapping m, NULL if absent. */
+static const yaml_node_t *
+config_key_node(struct config_ctx *ctx, const yaml_node_t *m, const char *section,
+    const char *name)
+{
+	const yaml_node_pair_t *pair;
+	const yaml_node_t *key, *val;
+
+	PAIRS(m, pair) {
+		key = yaml_document_get_node(ctx->doc, pair->key);
+		val = yaml_document_get_node(ctx->doc, pair->value);
+		if (key == NULL || val == NULL || strcmp(config_scalar(key), section) != 0)
+			continue;
+		if (val->type != YAML_MAPPING_NODE)
+			return key;
+		PAIRS(val, pair) {
+			key = yaml_document_get_node(ctx->doc, pair->key);
+			if (key != NULL && strcmp(config_scalar(key), name) == 0)
+				return key;
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
+/* Settings that are only wrong together; each key alone passed config_set. */
+static int
+config_check_profile(struct config_ctx *ctx, const struct profile *p, const yaml_node_t *m)
+{
+	/* etcd authenticates with both or neither: one alone fails every command. */
+	if (p->etcd_username != NULL && p->etcd_password_file == NULL)
+		return config_error(ctx, config_key_node(ctx, m, "etcd", "username"),
+		    "'etcd.username' needs 'etcd.password_file' in profile '%s'", p->name);
+	if (p->etcd_password_file != NULL && p->etcd_username == NULL)
+		return config_error(ctx, config_key_node(ctx, m, "etcd", "password_file"),
+		    "'etcd.password_file' needs 'etcd.username' in profile '%s'", p->name);
+	return 0;
+}
+
 static int
 config_profile_node(struct config_ctx *ctx, struct profile *p, const yaml_node_t *m)
 {
@@ -585,7 +636,7 @@ config_profile_node(struct config_ctx *ctx, struct profile *p, const yaml_node_t
 		} else
 			return config_unknown(ctx, key, NULL, name);
 	}
-	return 0;
+	return config_check_profile(ctx, p, m);
 }
 
 static bool

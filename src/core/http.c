@@ -167,6 +167,18 @@ http_reap(struct loop *l)
 	}
 }
 
+/* libcurl copies the blob (CURL_BLOB_COPY), as it copies strings. */
+static void
+http_blob(CURL *e, CURLoption opt, const char *p, size_t len)
+{
+	struct curl_blob b;
+
+	b.data = (void *)p;
+	b.len = len;
+	b.flags = CURL_BLOB_COPY;
+	curl_easy_setopt(e, opt, &b);
+}
+
 struct http_req *
 http_start(struct loop *l, const struct http_opts *o, http_done_cb done, void *arg)
 {
@@ -247,6 +259,16 @@ http_start(struct loop *l, const struct http_opts *o, http_done_cb done, void *a
 		curl_easy_setopt(e, CURLOPT_SSLCERT, o->tls.cert_file);
 	if (o->tls.key_file != NULL)
 		curl_easy_setopt(e, CURLOPT_SSLKEY, o->tls.key_file);
+	if (o->tls.ca_pem != NULL) {
+		/* Without this the built-in bundle would be trusted as well. */
+		curl_easy_setopt(e, CURLOPT_CAINFO, NULL);
+		curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+		http_blob(e, CURLOPT_CAINFO_BLOB, o->tls.ca_pem, o->tls.ca_pem_len);
+	}
+	if (o->tls.cert_pem != NULL)
+		http_blob(e, CURLOPT_SSLCERT_BLOB, o->tls.cert_pem, o->tls.cert_pem_len);
+	if (o->tls.key_pem != NULL)
+		http_blob(e, CURLOPT_SSLKEY_BLOB, o->tls.key_pem, o->tls.key_pem_len);
 	if (o->tls.insecure) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <errno.h>
+#include <math.h>
 
 #include "milvusadm/timeutil.h"
 
@@ -33,22 +34,40 @@ time_parse_duration(const char *s, int64_t *ms)
 		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
 		{ "d", 86400000 }, { "", 1000 },
 	};
+	const char *p;
 	char *end;
-	double v;
+	double v, r;
 	size_t i;
 
-	if (s == NULL || *s == '\0' || *s == '-' || *s == '+' ||
-	    *s == ' ' || *s == '\t')
+	if (s == NULL)
+		return -1;
+	/*
+	 * Plain decimals only: strtod alone would also take "nan", "inf",
+	 * hex ("0x10") and exponents, which are never meant as durations.
+	 */
+	p = s;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p == s || (p == s + 1 && *s == '.'))
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || v < 0 || v > 1e12)
+	if (errno != 0 || end != p || !isfinite(v) || v < 0)
 		return -1;
 	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (strcmp(end, units[i].unit) == 0) {
-			*ms = (int64_t)(v * (double)units[i].mult + 0.5);
-			return 0;
-		}
+		if (strcmp(end, units[i].unit) != 0)
+			continue;
+		/* Bound the result, not the number, so the cast is defined. */
+		r = v * (double)units[i].mult;
+		if (!isfinite(r) || r > (double)TIME_DURATION_MAX_MS)
+			return -1;
+		*ms = (int64_t)(r + 0.5);
+		return 0;
 	}
 	return -1;
 }

@@ -4,6 +4,7 @@
  * leader in a later raft term, RECOVER from ranges of the session prefix
  * through the remaining endpoints and the Milvus session set left intact. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,17 @@
 
 /* Bound what comes from the network: session keys kept per range. */
 #define DRILL_ETCD_MAX_KEYS	4096
+
+/*
+ * An answer finds its drill through a tag, not a pointer. The etcd client
+ * cancels its calls without calling back when it is freed (state_free, right
+ * after a drill in script mode), and cannot cancel one call: so what a call
+ * carries must need no freeing, and a drill freed while answers were due must
+ * simply not be found when they come. The tag is the drill's generation and
+ * the peer asked (TAG_RANGE for the session range).
+ */
+#define TAG_BITS	16
+#define TAG_RANGE	((1u << TAG_BITS) - 1)
 
 struct etcd_peer {
 	uint64_t id;
@@ -41,16 +53,36 @@ struct drill_etcd {
 	bool have_after, range_inflight;
 	int64_t next_range_ms, range_sent_ms;
 	int64_t ranges, range_errors;
-	int inflight;			/* answers still to come */
-	bool orphan;			/* freed while answers were due */
+	uintptr_t gen;			/* this drill's part of the tags */
+	struct drill_etcd *next_live;
 	void (*ev)(enum drill_ev, int64_t, const struct drill_sample *, void *);
 	void *arg;
 };
 
-struct peer_req {
+/* Every drill_etcd not yet freed, for the tags; and the last generation. */
+static struct drill_etcd *live;
+static uintptr_t live_gen;
+
+static void *
+de_tag(const struct drill_etcd *de, size_t idx)
+{
+	return (void *)((de->gen << TAG_BITS) | idx);
+}
+
+/* The drill a tag names (NULL when it was freed) and the peer index. */
+static struct drill_etcd *
+de_find(void *tag, size_t *idx)
+{
+	uintptr_t t = (uintptr_t)tag;
 	struct drill_etcd *de;
-	size_t idx;
-};
+
+	*idx = t & TAG_RANGE;
+	for (de = live; de != NULL; de = de->next_live) {
+		if (de->gen == t >> TAG_BITS)
+			return de;
+	}
+	return NULL;
+}
 
 bool
 drill_etcd_is_target(const char *target)
@@ -191,7 +223,19 @@ drill_etcd_new(struct state *st, const char *target, struct drill_report *r,
 		*refused = true;
 		return NULL;
 	}
+	if (c->n_etcd >= TAG_RANGE) {
+		*refused = true;
+		snprintf(err, errlen, "etcd has %zu members: too many to drill", c->n_etcd);
+		return NULL;
+	}
 	de = xcalloc(1, sizeof *de);
+	/* Never 0 (no tag is NULL); wrapping takes 2^16 drills in one process
+	 * at least, long after any answer of the first was due. */
+	if ((live_gen = (live_gen + 1) & (UINTPTR_MAX >> TAG_BITS)) == 0)
+		live_gen = 1;
+	de->gen = live_gen;
+	de->next_live = live;
+	live = de;
 	de->e = state_etcd(st);
 	de->prefix = xstrdup(st->session_prefix);
 	de->ev = ev;
@@ -240,28 +284,16 @@ drill_etcd_new(struct state *st, const char *target, struct drill_report *r,
 	return de;
 }
 
-static bool
-de_orphaned(struct drill_etcd *de)
-{
-	if (--de->inflight == 0 && de->orphan) {
-		drill_etcd_free(de);
-		return true;
-	}
-	return de->orphan;
-}
-
 static void
 status_cb(const struct etcd_result *res, void *arg)
 {
-	struct peer_req *q = arg;
-	struct drill_etcd *de = q->de;
-	size_t idx = q->idx;
+	struct drill_etcd *de;
+	size_t idx;
 	int64_t at = time_wall_ms();
 
-	free(q);
-	de->peers[idx].inflight = false;
-	if (de_orphaned(de))
+	if ((de = de_find(arg, &idx)) == NULL || idx >= de->n_peers)
 		return;
+	de->peers[idx].inflight = false;
 	if (idx == de->target) {
 		if (res->err != 0)
 			de->ev(DRILL_EV_ACTIVE_GONE, at, NULL, de->arg);
@@ -281,12 +313,13 @@ status_cb(const struct etcd_result *res, void *arg)
 static void
 range_cb(const struct etcd_result *res, void *arg)
 {
-	struct drill_etcd *de = arg;
+	struct drill_etcd *de;
 	struct drill_sample s;
+	size_t idx;
 
-	de->range_inflight = false;
-	if (de_orphaned(de))
+	if ((de = de_find(arg, &idx)) == NULL || idx != TAG_RANGE)
 		return;
+	de->range_inflight = false;
 	memset(&s, 0, sizeof s);
 	s.sent_ms = de->range_sent_ms;
 	s.done_ms = time_wall_ms();
@@ -306,20 +339,12 @@ static void
 status_ask(struct drill_etcd *de, size_t idx, int64_t now)
 {
 	struct etcd_peer *p = &de->peers[idx];
-	struct peer_req *q;
 
 	if (p->inflight || p->url == NULL || now < p->next_ms)
 		return;
 	p->next_ms = now + DRILL_ETCD_EVERY_MS;
-	q = xcalloc(1, sizeof *q);
-	q->de = de;
-	q->idx = idx;
-	if (etcd_status(de->e, p->url, status_cb, q) == -1) {
-		free(q);
-		return;
-	}
-	p->inflight = true;
-	de->inflight++;
+	if (etcd_status(de->e, p->url, status_cb, de_tag(de, idx)) == 0)
+		p->inflight = true;
 }
 
 void
@@ -339,10 +364,8 @@ drill_etcd_poll(struct drill_etcd *de, const struct drill_fsm *f, int64_t now)
 	    now >= de->next_range_ms) {
 		de->next_range_ms = now + DRILL_ETCD_EVERY_MS;
 		de->range_sent_ms = now;
-		if (etcd_range_prefix(de->e, de->prefix, 0, range_cb, de) == 0) {
+		if (etcd_range_prefix(de->e, de->prefix, 0, range_cb, de_tag(de, TAG_RANGE)) == 0)
 			de->range_inflight = true;
-			de->inflight++;
-		}
 	}
 }
 
@@ -410,14 +433,17 @@ drill_etcd_finish(struct drill_etcd *de, struct drill_report *r)
 void
 drill_etcd_free(struct drill_etcd *de)
 {
+	struct drill_etcd **pp;
 	size_t i;
 
 	if (de == NULL)
 		return;
-	/* Answers may still come: the last callback frees it then. */
-	if (de->inflight > 0) {
-		de->orphan = true;
-		return;
+	/* Answers still due find no drill now (or are cancelled with the client). */
+	for (pp = &live; *pp != NULL; pp = &(*pp)->next_live) {
+		if (*pp == de) {
+			*pp = de->next_live;
+			break;
+		}
 	}
 	for (i = 0; i < de->n_peers; i++) {
 		free(de->peers[i].name);

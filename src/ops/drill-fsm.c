@@ -68,6 +68,10 @@ drill_probe_stats(const struct drill_sample *s, size_t n, int64_t start_ms, int6
 	memcpy(v, s, n * sizeof *v);
 	qsort(v, n, sizeof *v, sample_cmp);
 	for (i = 0; i < n; i++) {
+		/* Probes run before the fault (restart counts delay it): those
+		 * measure nothing of it, and drill_count_via leaves them out too. */
+		if (v[i].sent_ms < start_ms)
+			continue;
 		out->sent++;
 		if (v[i].ok) {
 			out->ok++;

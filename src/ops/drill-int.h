@@ -24,6 +24,10 @@ struct state;
 
 #define DRILL_READY_EVERY_MS	100	/* check/ready on the new active */
 #define DRILL_MAX_OPTIONS	16
+/* docker wait (30 s at most) + start after the drill. */
+#define DRILL_RESTORE_WAIT_MS	40000
+/* Probes must succeed before the fault within this long (drill_start). */
+#define DRILL_BASELINE_MS	10000
 
 /* Insert probes: the operator's collection and the row template (a probe's
  * row is head + sequence number + tail; tail NULL: head is the whole row). */
@@ -40,6 +44,7 @@ struct drill {
 	struct drill_report *rep;	/* owned */
 	struct fault_target tgt;	/* strings point into rep */
 	char *watch_key;		/* the key whose fate we follow */
+	char *inject_plan;		/* what the backend will do (checked in PRECHECK) */
 	char *probe_db, *probe_name;
 	struct drill_insert ins;	/* --insert-into */
 	const struct fault_ops *ops;
@@ -58,11 +63,16 @@ struct drill {
 	struct drill_restarts *restarts;	/* NULL: the backend cannot count */
 	bool counting;			/* restarts before the fault: inject waits */
 	bool inject_wanted;		/* ... and was asked for meanwhile */
+	uint64_t restore_timer;		/* the backend's restore, bounded at the end */
 	char *lock_path;
 	bool locked;
 	void (*done)(void *);
 	void *done_arg;
 };
+
+/* A report ID not yet saved in dir: ID, else ID-2, ID-3... (IDs have
+ * one-second resolution and a drill that fails at once can follow another). */
+void drill_id_unique(char **id, const char *dir);
 
 /* Probes for a drill of role: calls that exercise it, through every proxy the
  * model knows (the profile's milvus.uri first), rate per second. db/name: a
@@ -82,6 +92,15 @@ void drill_probes_free(struct drill_probes *p);
 /* Insert probes answered with success so far; *unanswered: those sent
  * whose answer has not come (they may have written). */
 int64_t drill_probes_inserted(const struct drill_probes *p, int64_t *unanswered);
+/* Before the fault (before drill_probes_start): the drill's calls in turn, one
+ * at a time at its rate, until max(k, number of calls) in a row succeed (every
+ * call worked once): 0. -1 with err ("probe 'collections/describe default.docs'
+ * through 'http://...' failed: ...") at deadline_ms (time_wall_ms()), or at
+ * once when the token is refused or the collection or database is missing.
+ * Records no sample; the rows its insert probes write count in
+ * drill_probes_inserted. */
+int drill_probes_baseline(struct drill_probes *p, int k, int64_t deadline_ms, char *err,
+    size_t errlen);
 
 /* ---- drill-insert.c: --insert-into ---- */
 
@@ -160,9 +179,11 @@ void drill_etcd_plan(const struct drill_etcd *de, const struct drill_fsm *f, str
 void drill_etcd_finish(struct drill_etcd *de, struct drill_report *r);
 void drill_etcd_free(struct drill_etcd *de);
 
-/* The drill lock (drill-lock.c): the pid of a live drill holding path (0 if
- * none); take it (-1 with *refused set when another drill holds it, or an
- * error); release it. */
+/* The drill lock (drill-lock.c), a flock held for the whole drill (the kernel
+ * drops it when the process dies): the pid of the drill holding path (0 if
+ * none, -1 if held but its pid is not written yet); take it (-1 with *refused
+ * set when another drill holds it, or an error); release it (removes the
+ * file). */
 pid_t drill_lock_holder(const char *path);
 int drill_lock_take(const char *path, bool *refused, char *err, size_t errlen);
 void drill_lock_release(const char *path);

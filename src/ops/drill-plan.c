@@ -13,7 +13,7 @@ drill_plan(struct drill *d, struct buf *out)
 {
 	struct drill_report *r = d->rep;
 	const struct drill_fsm *f = &r->fsm;
-	char line[1024], t1[32], t2[32];
+	char t1[32], t2[32];
 
 	if (r->etcd_member != NULL)
 		buf_printf(out, "target: %s = etcd member '%s' at %s (%s)\n", r->target,
@@ -25,10 +25,8 @@ drill_plan(struct drill *d, struct buf *out)
 	buf_printf(out, "precheck: passed (%s, no other drill)\n", d->etcd != NULL ?
 	    "at least 3 etcd members, all healthy" : f->worker ?
 	    "another healthy worker of the role, etcd quorum" : "standby healthy, etcd quorum");
-	if (d->ops->plan(d->fb, &d->tgt, line, sizeof line) == -1)
-		buf_printf(out, "inject (%s): cannot: %s\n", r->backend, line);
-	else
-		buf_printf(out, "inject (%s, %s): %s\n", r->backend, r->signal, line);
+	/* drill_new asked the backend and refused when it could not. */
+	buf_printf(out, "inject (%s, %s): %s\n", r->backend, r->signal, d->inject_plan);
 	if (d->etcd != NULL)
 		drill_etcd_plan(d->etcd, f, out);
 	else if (f->worker)

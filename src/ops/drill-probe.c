@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Client probes during a drill: REST v2 calls that exercise the drilled role,
  * sent at a fixed rate through the proxies (moving on to the next proxy as a
- * client with retries would), each answer recorded as a sample. */
+ * client with retries would), each answer recorded as a sample; and before
+ * the fault, a baseline of the same calls that must succeed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
 #include "drill-int.h"
+#include "proxy-uri.h"
 #include "state-int.h"
 
 /* A probe that takes longer than this is a failure the client would see. */
@@ -38,6 +40,7 @@ struct probe_req {
 	int64_t sent_ms;
 	enum probe_call call;
 	bool live;
+	bool baseline;		/* answers drill_probes_baseline, not a sample */
 };
 
 struct drill_probes {
@@ -64,6 +67,11 @@ struct drill_probes {
 	size_t n_reqs;
 	char *uris[PROBE_MAX_URIS];	/* what samples' uri point to */
 	size_t n_uris;
+	/* The baseline's answer awaited (one call at a time). */
+	int base_done;
+	bool base_ok;
+	bool base_fatal;		/* waiting will not mend it (auth, not found) */
+	char base_err[640];
 };
 
 static void
@@ -125,15 +133,17 @@ drill_probes_new(struct loop *l, struct state *st, const char *role, const char 
 	uris = xcalloc(c->n_components + 2, sizeof *uris);
 	if (st->milvus_uri != NULL && st->milvus_uri[0] != '\0')
 		uris[n++] = xstrdup(st->milvus_uri);
-	/* Every proxy too: a client with retries moves on when one is down. The
-	 * session has the internal port; REST v2 is on 19530. */
+	/* Every proxy too: a client with retries moves on when one is down. It
+	 * reaches them as it reaches milvus.uri: a proxy drill stops the proxy
+	 * milvus.uri names, and falling back from https to http would send the
+	 * token in plain text (and never recover against a TLS port). */
 	for (i = 0; i < c->n_components; i++) {
-		const char *a = c->components[i].s.address, *colon;
-
-		if (strcmp(c->components[i].role, "proxy") != 0 || a == NULL ||
-		    (colon = strrchr(a, ':')) == NULL)
+		if (strcmp(c->components[i].role, "proxy") != 0)
 			continue;
-		uris[n++] = xasprintf("http://%.*s:19530", (int)(colon - a), a);
+		uris[n] = proxy_rest_uri(st->milvus_uri, (st->milvus_ca_file != NULL &&
+		    st->milvus_ca_file[0] != '\0') || st->milvus_insecure,
+		    c->components[i].s.address);
+		n += uris[n] != NULL;
 	}
 	if (n == 0) {
 		snprintf(err, errlen, "no milvus.uri in the profile and no proxy session: "
@@ -211,6 +221,45 @@ probes_record(struct drill_probes *p, int64_t sent_ms, bool ok, const char *uri)
 	p->sample(&s, p->arg);
 }
 
+/* What a call asks, for messages: "collections/describe default.docs". */
+static void
+probes_what(const struct drill_probes *p, enum probe_call c, char *out, size_t len)
+{
+	const char *db = p->db, *name = p->name;
+
+	if (c == PC_INSERT)
+		db = p->ins->db, name = p->ins->name;
+	if (c == PC_LIST)
+		snprintf(out, len, "%s%s%s", call_paths[c], db != NULL ? " " : "",
+		    db != NULL ? db : "");
+	else
+		snprintf(out, len, "%s %s.%s", call_paths[c], db != NULL ? db : "default",
+		    name != NULL ? name : "");
+}
+
+static void
+probes_base_answer(struct drill_probes *p, const struct probe_req *r,
+    const struct milvus_rest_result *res)
+{
+	char what[200], through[160] = "";
+
+	p->base_done = 1;
+	p->base_ok = res->err == MREST_OK;
+	if (p->base_ok)
+		return;
+	/* A refused token or a missing collection stays so until the
+	 * operator acts: no use waiting for the deadline. */
+	p->base_fatal = res->err == MREST_EAUTH || (res->err == MREST_ESERVER &&
+	    (res->code == MREST_CODE_COLLECTION_NOT_FOUND ||
+	    res->code == MREST_CODE_DATABASE_NOT_FOUND));
+	probes_what(p, r->call, what, sizeof what);
+	if (res->uri[0] != '\0')
+		snprintf(through, sizeof through, " through '%s'", res->uri);
+	/* errmsg is one line without secrets; a server's says its code. */
+	snprintf(p->base_err, sizeof p->base_err, "probe '%s'%s failed: %s", what, through,
+	    res->errmsg);
+}
+
 static void
 probe_answered(const struct milvus_rest_result *res, void *arg)
 {
@@ -228,31 +277,38 @@ probe_answered(const struct milvus_rest_result *res, void *arg)
 	if (!r->live)
 		return;
 	r->live = false;
+	if (r->baseline) {
+		probes_base_answer(p, r, res);
+		return;
+	}
 	probes_record(p, r->sent_ms, res->err == MREST_OK, res->uri);
 }
 
-static void probes_tick(void *arg);
-
-static void
-probes_send(struct drill_probes *p)
+/* A request for the next call, kept until p is freed (its answer may come
+ * after probing stopped). */
+static struct probe_req *
+probes_req_new(struct drill_probes *p, bool baseline)
 {
-	struct probe_req *r;
-	enum probe_call c = p->calls[p->next++ % p->n_calls];
+	struct probe_req *r = xcalloc(1, sizeof *r);
+
+	r->p = p;
+	r->sent_ms = time_wall_ms();
+	r->call = p->calls[p->next++ % p->n_calls];
+	r->live = true;
+	r->baseline = baseline;
+	p->reqs = xreallocarray(p->reqs, p->n_reqs + 1, sizeof *p->reqs);
+	p->reqs[p->n_reqs++] = r;
+	return r;
+}
+
+/* Start r's call: 0, or -1 when it could not start (no answer will come). */
+static int
+probes_call(struct drill_probes *p, struct probe_req *r)
+{
 	char *row;
 	int rc = -1;
 
-	if (p->inflight >= PROBE_MAX_INFLIGHT) {
-		probes_record(p, time_wall_ms(), false, NULL);
-		return;
-	}
-	r = xcalloc(1, sizeof *r);
-	r->p = p;
-	r->sent_ms = time_wall_ms();
-	r->call = c;
-	r->live = true;
-	p->reqs = xreallocarray(p->reqs, p->n_reqs + 1, sizeof *p->reqs);
-	p->reqs[p->n_reqs++] = r;
-	switch (c) {
+	switch (r->call) {
 	case PC_LIST:
 		rc = milvus_rest_collections_list(p->rest, p->db, probe_answered, r);
 		break;
@@ -277,10 +333,24 @@ probes_send(struct drill_probes *p)
 	}
 	if (rc == 0)
 		p->inflight++;
-	else {
+	else
 		r->live = false;
-		probes_record(p, r->sent_ms, false, NULL);
+	return rc;
+}
+
+static void
+probes_send(struct drill_probes *p)
+{
+	struct probe_req *r;
+
+	if (p->inflight >= PROBE_MAX_INFLIGHT) {
+		p->next++;
+		probes_record(p, time_wall_ms(), false, NULL);
+		return;
 	}
+	r = probes_req_new(p, false);
+	if (probes_call(p, r) == -1)
+		probes_record(p, r->sent_ms, false, NULL);
 }
 
 static void
@@ -315,6 +385,64 @@ drill_probes_stop(struct drill_probes *p)
 	p->timer = 0;
 	for (i = 0; i < p->n_reqs; i++)
 		p->reqs[i]->live = false;
+}
+
+int
+drill_probes_baseline(struct drill_probes *p, int k, int64_t deadline_ms, char *err,
+    size_t errlen)
+{
+	struct probe_req *r;
+	char what[200];
+	int64_t now, pause;
+	int streak = 0, need = k > 0 ? k : 1, idle = 0;
+
+	/* K in a row of the calls in turn: every call the drill will make
+	 * worked at least once, so a typo in the collection cannot pass. */
+	if ((size_t)need < p->n_calls)
+		need = (int)p->n_calls;
+	if (p->running) {
+		snprintf(err, errlen, "the probes are running: no baseline now");
+		return -1;
+	}
+	p->next = 0;
+	p->base_err[0] = '\0';
+	while (streak < need) {
+		if ((now = time_wall_ms()) >= deadline_ms)
+			goto fail;
+		r = probes_req_new(p, true);
+		probes_what(p, r->call, what, sizeof what);
+		p->base_done = 0;
+		if (probes_call(p, r) == -1) {
+			snprintf(err, errlen, "probe '%s' could not be sent", what);
+			return -1;
+		}
+		if (loop_run_until(p->loop, &p->base_done, deadline_ms - now) != 0) {
+			/* Its answer, when it comes, is dropped. */
+			r->live = false;
+			if (p->base_err[0] == '\0')
+				snprintf(p->base_err, sizeof p->base_err, "probe '%s' had no "
+				    "answer before the deadline", what);
+			goto fail;
+		}
+		if (!p->base_ok && p->base_fatal)
+			goto fail;
+		streak = p->base_ok ? streak + 1 : 0;
+		/* At the drill's rate: the baseline is no load test. */
+		pause = deadline_ms - time_wall_ms();
+		if (streak < need && pause > 0)
+			(void)loop_run_until(p->loop, &idle, pause < p->interval_ms ? pause :
+			    p->interval_ms);
+	}
+	/* The drill's probes start from the first call again. */
+	p->next = 0;
+	return 0;
+fail:
+	if (p->base_err[0] != '\0')
+		snprintf(err, errlen, "%s", p->base_err);
+	else
+		snprintf(err, errlen, "no probe succeeded %d times in a row before the deadline",
+		    need);
+	return -1;
 }
 
 int64_t

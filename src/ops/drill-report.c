@@ -303,7 +303,11 @@ j_int(const cJSON *o, const char *name, int64_t def)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : def;
+	/* An edited or corrupt report may hold 1e30 or NaN: casting those is
+	 * undefined, so anything outside +-2^62 is the default. */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= -4.6e18 && v->valuedouble <= 4.6e18))
+		return def;
+	return (int64_t)v->valuedouble;
 }
 
 static enum drill_verdict

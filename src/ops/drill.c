@@ -39,6 +39,7 @@ static void (*drill_seen_fn)(struct drill *, enum drill_seen, void *);
 static void *drill_seen_arg;
 
 static void drill_sample(const struct drill_sample *s, void *arg);
+static void drill_restore(struct drill *d);
 static void drill_seen(struct drill *d, enum drill_seen what);
 static void drill_served(int64_t at, void *arg);
 static void drill_etcd_ev(enum drill_ev ev, int64_t at, const struct drill_sample *s,
@@ -68,6 +69,47 @@ standby_healthy(const struct component *c)
 	return c->health == HEALTH_STANDBY || c->health == HEALTH_HEALTHY;
 }
 
+int
+drill_target_check(const char *target, char *err, size_t errlen)
+{
+	const char *slash = strchr(target, '/'), *p;
+	char role[64];
+	size_t len = slash != NULL ? (size_t)(slash - target) : strlen(target);
+
+	if (strcmp(target, "etcd-leader") == 0 ||
+	    (strncmp(target, "etcd/", 5) == 0 && target[5] != '\0' && strchr(target + 5, '/') ==
+	    NULL))
+		return 0;
+	if (strncmp(target, "etcd", 4) == 0 && len == 4) {
+		snprintf(err, errlen, "target '%.64s' names no etcd member: etcd/NAME or "
+		    "etcd-leader", target);
+		return -1;
+	}
+	if (len == 0 || len >= sizeof role) {
+		snprintf(err, errlen, "target '%.64s' is not ROLE, ROLE/SERVER_ID, etcd-leader or "
+		    "etcd/NAME", target);
+		return -1;
+	}
+	snprintf(role, sizeof role, "%.*s", (int)len, target);
+	if (!cluster_is_coord_role(role) && !cluster_is_worker_role(role)) {
+		snprintf(err, errlen, "target '%.64s' is not a Milvus role: name a role, a server "
+		    "as ROLE/SERVER_ID, etcd-leader or etcd/NAME", role);
+		return -1;
+	}
+	if (slash == NULL)
+		return 0;
+	/* Digits only: sscanf would take "12x", " 12" and "+12" for server 12. */
+	for (p = slash + 1; *p >= '0' && *p <= '9'; p++)
+		;
+	if (p == slash + 1 || *p != '\0' || p - (slash + 1) > 18 || strtoll(slash + 1, NULL,
+	    10) <= 0) {
+		snprintf(err, errlen, "target '%.64s' is not ROLE/SERVER_ID with a positive "
+		    "decimal ID", target);
+		return -1;
+	}
+	return 0;
+}
+
 /* Resolve the target to one component and check it has someone to take over. */
 static int
 precheck_target(struct drill *d, const char *target, bool *refused, char *err, size_t errlen)
@@ -80,21 +122,16 @@ precheck_target(struct drill *d, const char *target, bool *refused, char *err, s
 	int64_t id = 0;
 	size_t i, n_ok = 0, n_other = 0;
 
+	if (drill_target_check(target, err, errlen) == -1)
+		return -1;
 	if (slash != NULL) {
-		if ((size_t)(slash - target) >= sizeof role || slash == target ||
-		    sscanf(slash + 1, "%" SCNd64, &id) != 1 || id <= 0) {
-			snprintf(err, errlen, "target '%s' is not ROLE or ROLE/SERVER_ID", target);
-			return -1;
-		}
+		id = strtoll(slash + 1, NULL, 10);
 		snprintf(role, sizeof role, "%.*s", (int)(slash - target), target);
 		comp = cluster_find(c, role, id);
 		if (comp == NULL)
 			return refuse(refused, err, errlen, "no server '%s' in the cluster", target);
 	} else {
 		snprintf(role, sizeof role, "%s", target);
-		if (!cluster_is_coord_role(role) && !cluster_is_worker_role(role))
-			return refuse(refused, err, errlen, "'%s' is not a Milvus role: name a "
-			    "role, a server as ROLE/SERVER_ID, etcd-leader or etcd/NAME", target);
 		if (cluster_is_worker_role(role) && (comp = drill_pick_worker(d->st, role)) ==
 		    NULL)
 			return refuse(refused, err, errlen, "no healthy %s in the cluster", role);
@@ -247,6 +284,28 @@ drill_make_id(const char *target, int64_t now_ms)
 	return id;
 }
 
+/* IDs have one-second resolution: a drill that fails at once can follow
+ * another of the same target within that second. Do not overwrite its report. */
+void
+drill_id_unique(char **id, const char *dir)
+{
+	char *path, *next;
+	int n;
+
+	for (n = 2; n < 100; n++) {
+		path = xasprintf("%s/%s.json", dir, *id);
+		if (access(path, F_OK) == -1) {
+			free(path);
+			return;
+		}
+		free(path);
+		next = xasprintf("%.*s-%d", n == 2 ? (int)strlen(*id) : (int)(strrchr(*id,
+		    '-') - *id), *id, n);
+		free(*id);
+		*id = next;
+	}
+}
+
 static const char *
 backend_signal(const char *backend, const char *const *options)
 {
@@ -268,9 +327,11 @@ backend_signal(const char *backend, const char *const *options)
 
 struct drill *
 drill_new(struct loop *l, struct state *st, const struct profile *p,
-    const struct drill_opts *o, bool *refused, char *err, size_t errlen)
+    const struct drill_opts *o, enum drill_why *why, char *err, size_t errlen)
 {
 	struct cluster *c = state_cluster(st);
+	bool refused_ = false, *refused = &refused_;
+	enum drill_why kind = DRILL_WHY_FAILED;
 	const char *backend = o->backend;
 	struct drill_report *r;
 	struct drill *d;
@@ -278,7 +339,10 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 	size_t i, n = 0;
 	pid_t holder;
 
-	*refused = false;
+	if (drill_target_check(o->target, err, errlen) == -1) {
+		*why = DRILL_WHY_USAGE;
+		return NULL;
+	}
 	if (backend == NULL && p != NULL && p->drill_backend != NULL && p->drill_backend[0])
 		backend = p->drill_backend;
 	if (backend == NULL)
@@ -292,6 +356,7 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 	d->ops = fault_backend_find(backend);
 	if (d->ops == NULL) {
 		snprintf(err, errlen, "backend '%s' is not known", backend);
+		kind = DRILL_WHY_USAGE;
 		goto fail;
 	}
 	d->options = xcalloc(DRILL_MAX_OPTIONS + 1, sizeof *d->options);
@@ -309,8 +374,10 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 	r->probe_rate = o->probe_rate > 0 ? o->probe_rate : 5;
 	/* PRECHECK: sessions, target, standby health, etcd quorum, the lock. */
 	if (state_load_sessions(st) == -1) {
-		snprintf(err, errlen, "etcd unreachable: %s", c->src_sessions.error != NULL ?
-		    c->src_sessions.error : "no answer");
+		/* The error names the endpoint and says it is unreachable. */
+		snprintf(err, errlen, "%s", c->src_sessions.error != NULL ?
+		    c->src_sessions.error : "etcd unreachable: no answer");
+		kind = DRILL_WHY_UNREACHABLE;
 		goto fail;
 	}
 	(void)state_load_health(st);
@@ -325,9 +392,14 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 		goto fail;
 	dir = drill_dir(false);
 	d->lock_path = xasprintf("%s/lock", dir);
+	drill_id_unique(&r->id, dir);
 	free(dir);
 	if ((holder = drill_lock_holder(d->lock_path)) != 0 && holder != getpid()) {
-		refuse(refused, err, errlen, "another drill is running (pid %ld)", (long)holder);
+		if (holder > 0)
+			refuse(refused, err, errlen, "another drill is running (pid %ld)",
+			    (long)holder);
+		else
+			refuse(refused, err, errlen, "another drill is running");
 		goto fail;
 	}
 	r->milvus_version = c->milvus_version != NULL ? xstrdup(c->milvus_version) : NULL;
@@ -348,9 +420,27 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 
 		d->tgt.host = colon != NULL ? xstrndup(a, (size_t)(colon - a)) : xstrdup(a);
 	}
+	/* Open fails on the backend's settings or options: the operator's input. */
 	d->fb = d->ops->open(l, p, state_etcd(st), (const char *const *)d->options, err, errlen);
-	if (d->fb == NULL)
+	if (d->fb == NULL) {
+		kind = DRILL_WHY_USAGE;
 		goto fail;
+	}
+	/* A backend that cannot reach this target (no lease to revoke for an etcd
+	 * member, no pod or container by its host name) is refused now, before
+	 * anything is injected, with the backend's own reason. */
+	{
+		char line[1024];
+
+		if (d->ops->plan(d->fb, &d->tgt, line, sizeof line) == -1) {
+			refuse(refused, err, errlen, "backend '%s' cannot drill %s: %s", backend,
+			    o->target, line);
+			goto fail;
+		}
+		while (line[0] != '\0' && line[strlen(line) - 1] == '\n')
+			line[strlen(line) - 1] = '\0';
+		d->inject_plan = xstrdup(line);
+	}
 	d->restarts = drill_restarts_new(l, d->ops, d->fb, &d->tgt);
 	precheck_collection(d, o->collection);
 	if (d->probe_name != NULL)
@@ -383,6 +473,7 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 		d->served = drill_served_new(st, r->server_id, drill_served, d);
 	return d;
 fail:
+	*why = refused_ ? DRILL_WHY_REFUSED : kind;
 	drill_free(d);
 	return NULL;
 }
@@ -472,11 +563,70 @@ drill_finish(struct drill *d)
 	if (d->locked)
 		drill_lock_release(d->lock_path);
 	d->locked = false;
-	/* The restart count at the end, then the report is complete. */
+	drill_restore(d);
+}
+
+/* The restart count at the end, then the report is complete. */
+static void
+drill_count_after(struct drill *d)
+{
 	if (d->restarts != NULL)
 		drill_restarts_ask(d->restarts, true, drill_ended, d);
 	else
 		drill_ended(d);
+}
+
+static void
+drill_restored(const struct fault_result *res, void *arg)
+{
+	struct drill *d = arg;
+
+	if (d->restore_timer == 0)
+		return;		/* timed out: already noted and went on */
+	loop_timer_cancel(d->loop, d->restore_timer);
+	d->restore_timer = 0;
+	if (res->err != 0)
+		drill_report_note(d->rep, "restore failed: %s: what was killed is still down",
+		    res->errmsg);
+	else
+		drill_report_note(d->rep, "restore: %s", res->detail[0] != '\0' ? res->detail :
+		    "done");
+	drill_count_after(d);
+}
+
+static void
+drill_restore_timeout(void *arg)
+{
+	struct drill *d = arg;
+
+	d->restore_timer = 0;
+	drill_report_note(d->rep, "restore did not answer within %d s: check that what was "
+	    "killed runs again", DRILL_RESTORE_WAIT_MS / 1000);
+	drill_count_after(d);
+}
+
+/*
+ * Put back what the backend can (docker: start a killed container that has no
+ * restart policy, as the contract's §3.4 asks) once the measurement is over,
+ * so that the drill measures the fault alone and leaves the cluster as it
+ * found it. Only after a fault that took effect.
+ */
+static void
+drill_restore(struct drill *d)
+{
+	if (d->ops->restore == NULL || d->rep->fsm.injected_ms <= 0 || d->fb == NULL) {
+		drill_count_after(d);
+		return;
+	}
+	d->restore_timer = loop_timer_add(d->loop, DRILL_RESTORE_WAIT_MS,
+	    drill_restore_timeout, d);
+	if (d->ops->restore(d->fb, &d->tgt, drill_restored, d) == -1) {
+		loop_timer_cancel(d->loop, d->restore_timer);
+		d->restore_timer = 0;
+		drill_report_note(d->rep, "restore could not start: what was killed is still "
+		    "down");
+		drill_count_after(d);
+	}
 }
 
 static void
@@ -684,6 +834,16 @@ drill_start(struct drill *d, void (*done)(void *), void *arg, bool *refused, cha
 	if (drill_lock_take(d->lock_path, refused, err, errlen) == -1)
 		return -1;
 	d->locked = true;
+	/* The probes must work before the fault: with a typo in --collection or
+	 * an expired token every probe would fail and the drill would time out
+	 * in RECOVER blaming the cluster. etcd drills recover by etcd ranges. */
+	if (d->etcd == NULL && drill_probes_baseline(d->probes, d->rep->fsm.recover_k,
+	    time_wall_ms() + DRILL_BASELINE_MS, err, errlen) == -1) {
+		drill_lock_release(d->lock_path);
+		d->locked = false;
+		*refused = true;
+		return -1;
+	}
 	d->done = done;
 	d->done_arg = arg;
 	if (d->restarts != NULL) {
@@ -750,6 +910,8 @@ drill_free(struct drill *d)
 		loop_timer_cancel(d->loop, d->tick);
 	if (d->inject_timer != 0)
 		loop_timer_cancel(d->loop, d->inject_timer);
+	if (d->restore_timer != 0)
+		loop_timer_cancel(d->loop, d->restore_timer);
 	if (d->locked)
 		drill_lock_release(d->lock_path);
 	d->locked = false;
@@ -765,6 +927,7 @@ drill_free(struct drill *d)
 	free(d->options);
 	free((char *)d->tgt.host);
 	free(d->watch_key);
+	free(d->inject_plan);
 	free(d->probe_db);
 	free(d->probe_name);
 	free(d->lock_path);

@@ -23,6 +23,10 @@
 #define DOCKER_MAX_BODY		(8u * 1024 * 1024)
 /* How long restore waits for the killed container to be down before start. */
 #define DOCKER_WAIT_MS		30000
+/* plan's whole chain (/version, the list, up to DOCKER_MAX_INSPECT inspects)
+ * gets this many request timeouts in all: one each would add up to over 20
+ * minutes against a slow daemon. */
+#define DOCKER_PLAN_TIMEOUTS	3
 
 enum docker_start { START_AUTO, START_ALWAYS, START_NEVER };
 
@@ -593,9 +597,15 @@ docker_plan(struct fault_backend *b, const struct fault_target *t, char *out, si
 	op->plan_len = outlen;
 	op->done = &done;
 	docker_lookup(op);
-	/* plan is synchronous; every step has its own timeout, the inspects add up. */
-	if (loop_run_until(b->loop, &done, -1) != 0)
+	if (loop_run_until(b->loop, &done, DOCKER_PLAN_TIMEOUTS * (int64_t)b->timeout_ms) != 0) {
+		/* Still in flight, so op is still b->op and no callback ran. */
+		http_cancel(op->req);
+		*op->slot = NULL;
+		docker_op_free(op);
+		snprintf(out, outlen, "docker at '%s' did not answer plan's lookups within %ld ms",
+		    b->socket, DOCKER_PLAN_TIMEOUTS * b->timeout_ms);
 		return -1;
+	}
 	rc = errmsg == NULL ? 0 : -1;
 	if (errmsg != NULL)
 		snprintf(out, outlen, "%s", errmsg);

@@ -135,6 +135,12 @@ k8s_fault_http_opts(struct fault_backend *b, struct http_opts *o, const char *ur
 	o->tls.ca_file = b->auth->ca_file;
 	o->tls.cert_file = b->auth->cert_file;
 	o->tls.key_file = b->auth->key_file;
+	o->tls.ca_pem = b->auth->ca_pem.data;
+	o->tls.ca_pem_len = b->auth->ca_pem.len;
+	o->tls.cert_pem = b->auth->cert_pem.data;
+	o->tls.cert_pem_len = b->auth->cert_pem.len;
+	o->tls.key_pem = b->auth->key_pem.data;
+	o->tls.key_pem_len = b->auth->key_pem.len;
 	o->tls.insecure = b->auth->insecure;
 	o->timeout_ms = b->timeout_ms;
 	o->max_response = K8S_MAX_BODY;
@@ -201,7 +207,7 @@ k8s_plan_text(struct k8s_op *op)
 	buf_printf(&t, "api %s (%s%s%s, %s)\n", b->auth->server, b->auth->source,
 	    b->auth->context != NULL ? ", context " : "",
 	    b->auth->context != NULL ? b->auth->context : "",
-	    b->auth->cert_file != NULL ? "client certificate" :
+	    b->auth->cert_file != NULL || b->auth->cert_pem.data != NULL ? "client certificate" :
 	    b->auth->token != NULL ? "bearer token" : "no credentials");
 	buf_printf(&t, "GET %s (uid read again just before)\n", path);
 	buf_printf(&t, "DELETE %s\nContent-Type: application/json\n%s\n", path, body);

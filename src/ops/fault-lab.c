@@ -61,7 +61,7 @@ lab_fault_open(struct loop *l, const struct profile *p, struct etcd *e,
 	}
 	if (name == NULL) {
 		snprintf(err, errlen, "profile '%s' is not a lab's (lab-NAME): give the lab "
-		    "with --backend-option lab=NAME", p != NULL && p->name != NULL ? p->name : "");
+		    "with --option lab=NAME", p != NULL && p->name != NULL ? p->name : "");
 		return NULL;
 	}
 	if (lab_check_name(name, lerr, sizeof lerr) == -1) {

@@ -46,6 +46,11 @@ lease_close(struct fault_backend *b)
 static int
 lease_plan(struct fault_backend *b, const struct fault_target *t, char *out, size_t outlen)
 {
+	if (t->kind != NULL && strcmp(t->kind, "etcd-member") == 0) {
+		snprintf(out, outlen, "an etcd member holds no session lease: use the lab, k8s, "
+		    "docker or exec backend");
+		return -1;
+	}
 	if (t->lease_id == 0) {
 		snprintf(out, outlen, "no lease known for %s %" PRId64 ": nothing to revoke",
 		    t->role, t->server_id);

@@ -60,8 +60,14 @@ stop_base(const struct fault_target *t)
 static int
 stop_plan(struct fault_backend *b, const struct fault_target *t, char *out, size_t outlen)
 {
-	char *base = stop_base(t);
+	char *base;
 
+	if (t->kind != NULL && strcmp(t->kind, "etcd-member") == 0) {
+		snprintf(out, outlen, "an etcd member has no Milvus management port: use the lab, "
+		    "k8s, docker or exec backend");
+		return -1;
+	}
+	base = stop_base(t);
 	if (base == NULL) {
 		snprintf(out, outlen, "no address known for %s %" PRId64, t->role, t->server_id);
 		return -1;

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Reading Kubernetes credentials the way kubectl does: kubeconfig (libyaml),
- * context -> cluster + user, -data fields decoded to private temp files for
- * libcurl, or the in-cluster service account. */
+ * context -> cluster + user, -data fields decoded in memory for libcurl, or
+ * the in-cluster service account. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <yaml.h>
@@ -84,33 +83,33 @@ kube_read_token(const char *path, char *err, size_t errlen)
 	return t;
 }
 
+static void
+kube_pem_clear(struct kube_pem *p)
+{
+	if (p->data != NULL)
+		explicit_bzero(p->data, p->len);
+	free(p->data);
+	p->data = NULL;
+	p->len = 0;
+}
+
 void
 kube_auth_free(struct kube_auth *k)
 {
 	if (k == NULL)
 		return;
-	if (k->tmpdir != NULL) {
-		const char *names[] = { "ca.crt", "client.crt", "client.key" };
-		size_t i;
-
-		for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-			char *p = xasprintf("%s/%s", k->tmpdir, names[i]);
-
-			unlink(p);
-			free(p);
-		}
-		rmdir(k->tmpdir);
-		free(k->tmpdir);
-	}
 	free(k->source);
 	free(k->context);
 	free(k->server);
 	free(k->namespace);
 	free(k->ca_file);
+	kube_pem_clear(&k->ca_pem);
 	free(k->token);
 	free(k->token_file);
 	free(k->cert_file);
 	free(k->key_file);
+	kube_pem_clear(&k->cert_pem);
+	kube_pem_clear(&k->key_pem);
 	free(k);
 }
 
@@ -231,62 +230,36 @@ kdoc_path(struct kdoc *d, const char *p)
 	return xasprintf("%s/%s", d->dir, p);
 }
 
-/* Decode a -data field (base64 PEM) into a 0600 file in the private temp dir. */
-static char *
-kdoc_data_file(struct kdoc *d, const char *field, const char *b64, const char *fname)
+/* Decode a -data field (base64 PEM) into memory: a file would outlive a
+ * killed process. */
+static int
+kdoc_data(struct kdoc *d, const char *field, const char *b64, struct kube_pem *out)
 {
 	struct buf clean = BUF_INIT;
-	const char *tmp = getenv("TMPDIR");
-	char *pem, *path = NULL;
-	size_t len, off = 0;
-	ssize_t n;
-	int fd;
+	char *pem;
+	size_t len;
 
 	for (; *b64 != '\0'; b64++)
 		if (strchr(" \t\r\n", *b64) == NULL)
 			buf_addc(&clean, *b64);
 	pem = b64_decode(clean.data != NULL ? clean.data : "", clean.len, &len);
+	if (clean.data != NULL)
+		explicit_bzero(clean.data, clean.len);
 	buf_release(&clean);
 	if (pem == NULL || len == 0) {
 		snprintf(d->err, d->errlen, "kubeconfig '%s': '%s' is not base64", d->name, field);
 		free(pem);
-		return NULL;
+		return -1;
 	}
-	if (d->k->tmpdir == NULL) {
-		char *tmpl = xasprintf("%s/milvusadm-kube-XXXXXX",
-		    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-
-		if (mkdtemp(tmpl) == NULL) {
-			snprintf(d->err, d->errlen, "cannot make a temp dir for '%s': %s", field,
-			    strerror(errno));
-			free(tmpl);
-			free(pem);
-			return NULL;
-		}
-		d->k->tmpdir = tmpl;
-	}
-	path = xasprintf("%s/%s", d->k->tmpdir, fname);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	while (fd != -1 && off < len && (n = write(fd, pem + off, len - off)) > 0)
-		off += (size_t)n;
-	if (fd == -1 || off != len || close(fd) != 0) {
-		snprintf(d->err, d->errlen, "cannot write '%s': %s", path, strerror(errno));
-		if (fd != -1 && off != len)
-			close(fd);
-		explicit_bzero(pem, len);
-		free(pem);
-		free(path);
-		return NULL;
-	}
-	explicit_bzero(pem, len);
-	free(pem);
-	return path;
+	out->data = pem;
+	out->len = len;
+	return 0;
 }
 
 /* data wins over the path, as in kubectl. */
 static int
-kdoc_file_pair(struct kdoc *d, yaml_node_t *map, const char *pathkey, const char *fname,
-    char **out)
+kdoc_file_pair(struct kdoc *d, yaml_node_t *map, const char *pathkey, char **path,
+    struct kube_pem *pem)
 {
 	char datakey[64];
 	const char *p, *data;
@@ -295,9 +268,9 @@ kdoc_file_pair(struct kdoc *d, yaml_node_t *map, const char *pathkey, const char
 	if (kdoc_str(d, map, pathkey, &p) != 0 || kdoc_str(d, map, datakey, &data) != 0)
 		return -1;
 	if (data != NULL)
-		return (*out = kdoc_data_file(d, datakey, data, fname)) != NULL ? 0 : -1;
+		return kdoc_data(d, datakey, data, pem);
 	if (p != NULL)
-		*out = kdoc_path(d, p);
+		*path = kdoc_path(d, p);
 	return 0;
 }
 
@@ -317,7 +290,7 @@ kdoc_cluster(struct kdoc *d, yaml_node_t *c)
 	while (strlen(d->k->server) > 8 && d->k->server[strlen(d->k->server) - 1] == '/')
 		d->k->server[strlen(d->k->server) - 1] = '\0';
 	d->k->insecure = kdoc_bool(d, c, "insecure-skip-tls-verify");
-	return kdoc_file_pair(d, c, "certificate-authority", "ca.crt", &d->k->ca_file);
+	return kdoc_file_pair(d, c, "certificate-authority", &d->k->ca_file, &d->k->ca_pem);
 }
 
 static int
@@ -353,10 +326,11 @@ kdoc_user(struct kdoc *d, yaml_node_t *u, const char *uname)
 		d->k->token = xstrdup(token);
 		log_add_secret(token);
 	}
-	if (kdoc_file_pair(d, u, "client-certificate", "client.crt", &d->k->cert_file) != 0 ||
-	    kdoc_file_pair(d, u, "client-key", "client.key", &d->k->key_file) != 0)
+	if (kdoc_file_pair(d, u, "client-certificate", &d->k->cert_file, &d->k->cert_pem) != 0 ||
+	    kdoc_file_pair(d, u, "client-key", &d->k->key_file, &d->k->key_pem) != 0)
 		return -1;
-	if ((d->k->cert_file == NULL) != (d->k->key_file == NULL)) {
+	if ((d->k->cert_file == NULL && d->k->cert_pem.data == NULL) !=
+	    (d->k->key_file == NULL && d->k->key_pem.data == NULL)) {
 		snprintf(d->err, d->errlen, "user '%s' has a client certificate without a key "
 		    "(or a key without a certificate)", uname);
 		return -1;

@@ -15,6 +15,7 @@
 #include "milvusadm/session.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
+#include "proxy-uri.h"
 #include "state-int.h"
 
 /* A secret file holds one line; more is not a password. */
@@ -271,15 +272,15 @@ state_rest(struct state *st, char *err, size_t errlen)
 	if (st->milvus_uri != NULL && st->milvus_uri[0] != '\0')
 		uris[n++] = xstrdup(st->milvus_uri);
 	else {
-		/* The session has the internal port (19529); REST is on 19530. */
+		/* The sessions' addresses, in https when the profile has a CA file
+		 * or skips verification: it expects TLS, and the token with it. */
 		for (i = 0; i < c->n_components; i++) {
-			const char *a = c->components[i].s.address, *colon;
-
-			if (strcmp(c->components[i].role, "proxy") != 0 || a == NULL)
+			if (strcmp(c->components[i].role, "proxy") != 0)
 				continue;
-			colon = strrchr(a, ':');
-			if (colon != NULL)
-				uris[n++] = xasprintf("http://%.*s:19530", (int)(colon - a), a);
+			uris[n] = proxy_rest_uri(NULL, (st->milvus_ca_file != NULL &&
+			    st->milvus_ca_file[0] != '\0') || st->milvus_insecure,
+			    c->components[i].s.address);
+			n += uris[n] != NULL;
 		}
 	}
 	if (n == 0) {

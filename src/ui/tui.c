@@ -431,11 +431,12 @@ tui_run(struct cmd_ctx *ctx)
 		return cmd_error(ctx, CMD_FAILED, "%s", err);
 	if ((t->p = config_profile(t->cfg, ctx->profile)) == NULL) {
 		config_free(t->cfg);
+		/* The same codes as command mode (cmd_check_flags): 2 and 4. */
 		if (ctx->profile != NULL)
-			return cmd_error(ctx, CMD_FAILED, "profile '%s' not found",
+			return cmd_error(ctx, CMD_USAGE, "profile '%s' not found",
 			    ctx->profile);
-		return cmd_error(ctx, CMD_FAILED, "no cluster is configured: start the "
-		    "practice lab with 'milvusadm lab up', or add a profile");
+		return cmd_error(ctx, CMD_UNREACHABLE, "no cluster is configured: start "
+		    "the practice lab with 'milvusadm lab up', or add a profile");
 	}
 	t->refresh_ms = t->p->ui_refresh_ms > 0 ? t->p->ui_refresh_ms : 5000;
 	if ((t->st = state_new(t->loop, t->p, err, sizeof err)) == NULL) {

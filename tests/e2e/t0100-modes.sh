@@ -98,7 +98,7 @@ cleanup_tmux() {
 	tm kill-server 2>/dev/null || true
 	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
 }
-trap 'cleanup_tmux; e2e_cleanup' EXIT
+trap 'rc_=$?; cleanup_tmux; (exit $rc_); e2e_cleanup' EXIT
 e2e_check "shell prompt shows the profile" e2e_wait 10 screen_has "milvusadm(lab-m100)>"
 tm send-keys -t sh "version" Enter
 e2e_check "shell runs a command" e2e_wait 10 screen_has "$ver"

@@ -29,7 +29,7 @@ proxy_key=$(etcdctl_ "$EP" get --keys-only --prefix by-dev/meta/session/proxy- |
 gt_watch "$EP" "$proxy_key" "$E2E_TMP/gt-proxy"
 
 # A worker role without an ID: the healthy one with the lowest ServerID
-# (etcdctl's querynode sessions); an unknown role is refused (exit 3).
+# (etcdctl's querynode sessions); an unknown role is a usage error (exit 2).
 qn_min=$(etcdctl_ "$EP" get --prefix by-dev/meta/session/querynode- --print-value-only |
 	python3 -c 'import json,sys
 print(min(json.loads(l)["ServerID"] for l in sys.stdin if l.strip()))')
@@ -38,8 +38,19 @@ e2e_check "drill plan querynode aims at querynode $qn_min (the lowest ServerID)"
 d = json.load(sys.stdin)
 sys.exit(0 if d[\"steps\"][0][\"action\"].startswith(\"querynode = querynode $qn_min at \") else 1)'"
 "$M" -p lab-w25 drill plan foo >/dev/null 2>"$E2E_TMP/foo.err"
-e2e_check "drill plan foo is refused with exit 3 and the reason" \
-	sh -c "[ $? = 3 ] && grep -q \"'foo' is not a Milvus role\" '$E2E_TMP/foo.err'"
+e2e_check "drill plan foo is a usage error (exit 2) with the reason" \
+	sh -c "[ $? = 2 ] && grep -q \"'foo' is not a Milvus role\" '$E2E_TMP/foo.err'"
+
+# Probes that cannot work before the fault (a collection that does not exist)
+# refuse the drill before anything is killed, rather than blaming the cluster.
+"$M" -p lab-w25 drill run querycoord --confirm querycoord --backend lab \
+	--collection nosuch >/dev/null 2>"$E2E_TMP/nosuch.err"
+rc=$?
+sed 's/^/# /' "$E2E_TMP/nosuch.err"
+e2e_check "a drill whose probes fail before the fault is refused (exit 3), naming the call" \
+	sh -c "[ $rc = 3 ] && grep -q \"probe '.*nosuch' through '.*' failed\" '$E2E_TMP/nosuch.err'"
+e2e_check "... and nothing was killed" \
+	sh -c "! grep -q 'killed by=drill' '$(e2e_lab_dir w25)/events.log'"
 
 # ---- querynode: one alone in a replica, so querycoord must move it ----
 # (first: after the proxy drill milvus.uri is down, and the precheck reads the

@@ -51,6 +51,21 @@ sed 's/^/# /' "$E2E_TMP/plan.out"
 e2e_check "drill plan etcd-leader names the lab kill of an etcd member" \
 	grep -q "SIGKILL.*lab kill --name e3 etcd-" "$E2E_TMP/plan.out"
 
+# A backend that cannot act on an etcd member is refused in precheck, with its
+# own reason, before anything is done: no lease to revoke, no management port.
+for b in etcd-lease stop; do
+	"$M" -p lab-e3 drill run etcd-leader --confirm etcd-leader --backend $b \
+		>/dev/null 2>"$E2E_TMP/refused-$b.err"
+	rc=$?
+	sed 's/^/# /' "$E2E_TMP/refused-$b.err"
+	e2e_check "drill run etcd-leader --backend $b is refused (exit 3), saying why" \
+		sh -c "[ $rc = 3 ] && grep -q \"backend '$b' cannot drill etcd-leader\" \
+		    '$E2E_TMP/refused-$b.err'"
+done
+e2e_check "nothing was saved or killed by the refused drills" \
+	sh -c "[ -z \"\$(ls '$XDG_STATE_HOME/milvusadm/drills/' 2>/dev/null | grep json)\" ] &&
+	    ! grep -q 'killed by=drill' '$(e2e_lab_dir e3)/events.log'"
+
 out="$E2E_TMP/drill-leader.json"
 "$M" -p lab-e3 drill run etcd-leader --confirm etcd-leader --backend lab --timeout 40s \
 	-o json >"$out" 2>"$out.err"

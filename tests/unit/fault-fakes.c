@@ -48,6 +48,11 @@ bool k8s_pod_gone;
 int docker_restart_count;
 unsigned docker_inspect_code = 200;
 const char *docker_inspect_body;	/* NULL: the container as built */
+unsigned docker_delay_ms;
+unsigned docker_extra_running;
+
+/* IDs of the docker_extra_running containers: this, then 56 digits. */
+#define EXTRA_PFX	"dddddddd"
 
 struct conn {
 	bool started;
@@ -216,6 +221,8 @@ docker_handler(void *cls, struct MHD_Connection *c, const char *url, const char 
 	if (!collect(ctx, data, size))
 		return MHD_YES;
 	record(c, url, method, *ctx, false);
+	if (docker_delay_ms > 0)
+		usleep(docker_delay_ms * 1000);
 	if (strcmp(url, "/version") == 0)
 		return reply(c, 200, "{\"Version\":\"24.0.7\",\"ApiVersion\":\"1.43\","
 		    "\"MinAPIVersion\":\"1.12\"}");
@@ -223,10 +230,21 @@ docker_handler(void *cls, struct MHD_Connection *c, const char *url, const char 
 		p = strchr(p + 1, '/');
 	if (p == NULL)
 		return reply(c, 400, "{\"message\":\"bad\"}");
-	if (strcmp(p, "/containers/json") == 0)
-		return reply(c, 200, "[{\"Id\":\"" ID_A "\",\"Names\":[\"/milvus-etcd\"],\"State\":\"running\"},"
+	if (strcmp(p, "/containers/json") == 0) {
+		struct buf l = BUF_INIT;
+		unsigned i;
+
+		buf_adds(&l, "[{\"Id\":\"" ID_A "\",\"Names\":[\"/milvus-etcd\"],\"State\":\"running\"},"
 		    "{\"Id\":\"" ID_B "\",\"Names\":[\"/milvus-standalone\"],\"State\":\"running\"},"
-		    "{\"Id\":\"" ID_C "\",\"Names\":[\"/old-standalone\"],\"State\":\"exited\"}]");
+		    "{\"Id\":\"" ID_C "\",\"Names\":[\"/old-standalone\"],\"State\":\"exited\"}");
+		for (i = 0; i < docker_extra_running; i++)
+			buf_printf(&l, ",{\"Id\":\"" EXTRA_PFX "%056u\",\"Names\":[\"/extra-%u\"],"
+			    "\"State\":\"running\"}", i, i);
+		buf_adds(&l, "]");
+		ret = reply(c, 200, l.data);
+		buf_release(&l);
+		return ret;
+	}
 	if (strncmp(p, "/containers/", 12) == 0 && strlen(p) > 12 + 64) {
 		char id[65];
 		const char *what = p + 12 + 64;
@@ -237,7 +255,7 @@ docker_handler(void *cls, struct MHD_Connection *c, const char *url, const char 
 			return reply(c, docker_inspect_code, docker_inspect_body);
 		if (strcmp(what, "/json") == 0) {
 			const char *host = strcmp(id, ID_A) == 0 ? "aaaaaaaaaaaa" :
-			    strcmp(id, ID_B) == 0 ? "milvus-standalone" : "milvus-standalone";
+			    strncmp(id, EXTRA_PFX, 8) == 0 ? "extra" : "milvus-standalone";
 			const char *st = strcmp(id, ID_C) == 0 ? "exited" : "running";
 
 			body = xasprintf("{\"Id\":\"%s\",\"Name\":\"/n-%.4s\",\"RestartCount\":%d,"
@@ -378,6 +396,8 @@ reset(void)
 	docker_restart_count = 0;
 	docker_inspect_code = 200;
 	docker_inspect_body = NULL;
+	docker_delay_ms = 0;
+	docker_extra_running = 0;
 }
 
 /* Write a kubeconfig; user is the YAML of the user mapping. */

@@ -45,6 +45,8 @@ extern bool k8s_pod_gone;		/* the target pod answers 404 */
 extern int docker_restart_count;	/* RestartCount of container B */
 extern unsigned docker_inspect_code;
 extern const char *docker_inspect_body;	/* NULL: each container as built */
+extern unsigned docker_delay_ms;	/* a slow daemon: every answer waits this long */
+extern unsigned docker_extra_running;	/* more running containers (hostname "extra") */
 
 /* Start the fakes once, forget the requests, restore the knobs. */
 void reset(void);

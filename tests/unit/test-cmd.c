@@ -11,6 +11,7 @@
 #include "build-config.h"
 #include "milvusadm/cmd.h"
 #include "../../src/cmd/cmd-handlers.h"
+#include "unit-config.h"
 
 /* What the last handler saw. */
 static int seen_argc;
@@ -55,6 +56,7 @@ const struct cmd_entry cmd_entries[] = {
 	{ "quiet", NULL, "", "fail quietly", 0, t_quiet },
 	{ "events", NULL, "", "events", 0, t_record },
 	{ "etcd", NULL, "", "etcd", 0, t_record },
+	{ "lab down", NULL, "[--name NAME]", "stop the lab", CMD_MUTATES, t_record },
 	{ "shell", NULL, "", "shell", 0, cmd_shell },
 	{ "version", NULL, "", "version", 0, cmd_version },
 	{ NULL, NULL, NULL, NULL, 0, NULL },
@@ -245,30 +247,12 @@ START_TEST(test_global_options)
 }
 END_TEST
 
-/* A config directory of our own for the prerequisite checks. */
-static void
-write_config(const char *text)
-{
-	char dir[] = "/tmp/test-cmd-XXXXXX", path[128];
-	FILE *f;
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	setenv("XDG_CONFIG_HOME", dir, 1);
-	snprintf(path, sizeof path, "%s/milvusadm", dir);
-	mkdir(path, 0700);
-	snprintf(path, sizeof path, "%s/milvusadm/config.yaml", dir);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 START_TEST(test_prerequisites)
 {
 	const char *want;
 	struct cap c;
 
-	write_config("default_profile: a\nprofiles:\n  a:\n    milvus: { uri: http://127.0.0.1:1 }\n"
+	unit_config_write("default_profile: a\nprofiles:\n  a:\n    milvus: { uri: http://127.0.0.1:1 }\n"
 	    "  b:\n    etcd: { endpoints: [http://127.0.0.1:2] }\n    read_only: true\n");
 	cap_init(&c);
 	ck_assert_int_eq(run_words(&c, "topology"), CMD_UNREACHABLE);
@@ -281,8 +265,11 @@ START_TEST(test_prerequisites)
 	ck_assert_int_eq(run_words(&c, "topology"), CMD_OK);
 	ck_assert_int_eq(run_words(&c, "collections"), CMD_UNREACHABLE);
 	ck_assert_int_eq(run_words(&c, "backup create"), CMD_REFUSED);
+	/* The lab uses no profile: a read-only one does not guard it. */
+	ck_assert_int_eq(run_words(&c, "lab down"), CMD_OK);
 	c.ctx.profile = "zz";
 	ck_assert_int_eq(run_words(&c, "topology"), CMD_USAGE);
+	ck_assert_int_eq(run_words(&c, "lab down"), CMD_OK);
 	want = "milvusadm: no etcd endpoint in profile 'a'\n"
 	    "milvusadm: 'backup create' changes things and is refused under --read-only\n"
 	    "milvusadm: 'backup delete' changes things and is refused under --read-only\n"
@@ -298,13 +285,16 @@ START_TEST(test_prerequisites_no_config)
 {
 	struct cap c;
 
-	write_config("");
+	unit_config_write("");
 	cap_init(&c);
 	ck_assert_int_eq(run_words(&c, "topology"), CMD_UNREACHABLE);
 	ck_assert_ptr_nonnull(strstr(c.err, "no cluster is configured"));
-	write_config("profiles: [\n");
+	unit_config_write("profiles: [\n");
 	ck_assert_int_eq(run_words(&c, "topology"), CMD_FAILED);
 	ck_assert_int_eq(run_words(&c, "echo"), CMD_OK);
+	/* A broken config never keeps a lab from being stopped; --read-only still does. */
+	ck_assert_int_eq(run_words(&c, "lab down"), CMD_OK);
+	ck_assert_int_eq(run_words(&c, "lab down --read-only"), CMD_REFUSED);
 	cap_free(&c);
 }
 END_TEST

@@ -215,6 +215,30 @@ START_TEST(test_types_and_ranges)
 }
 END_TEST
 
+/* Mistakes that used to surface only when a command connected, without a line. */
+START_TEST(test_etcd_checked_on_load)
+{
+	struct config *c;
+
+	check_error("profiles:\n  a:\n    etcd:\n      endpoints:\n"
+	    "        - http://127.0.0.1:2379\n        - 127.0.0.2:2379\n",
+	    "c.yaml:6:11: 'etcd.endpoints': '127.0.0.2:2379' is not an http:// or "
+	    "https:// URL");
+	check_error("profiles:\n  a:\n    etcd: {endpoints: [\"ftp://x\"]}\n",
+	    "c.yaml:3:24: 'etcd.endpoints': 'ftp://x' is not an http:// or https:// URL");
+	check_error("profiles:\n  a:\n    etcd:\n      endpoints: [http://x:2379]\n"
+	    "      username: root\n",
+	    "c.yaml:5:7: 'etcd.username' needs 'etcd.password_file' in profile 'a'");
+	check_error("profiles:\n  a: {}\n  b:\n    etcd: {password_file: /run/pw}\n",
+	    "c.yaml:4:12: 'etcd.password_file' needs 'etcd.username' in profile 'b'");
+	c = load("profiles:\n  a:\n    etcd: {endpoints: [\"https://x:2379\", "
+	    "\"http://y:2379\"], username: root, password_file: /run/pw}\n");
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->profiles[0].n_etcd_endpoints, 2);
+	config_free(c);
+}
+END_TEST
+
 START_TEST(test_durations)
 {
 	struct config *c;
@@ -572,11 +596,25 @@ START_TEST(test_write_refused)
 }
 END_TEST
 
+/* What the write tests leave: the directories test_write_missing made. */
+static void
+tmpdir_remove(void)
+{
+	char path[sizeof tmpdir + 8];
+
+	snprintf(path, sizeof path, "%s/a/b", tmpdir);
+	rmdir(path);
+	snprintf(path, sizeof path, "%s/a", tmpdir);
+	rmdir(path);
+	rmdir(tmpdir);
+}
+
 static void
 config_write_tests(TCase *tc)
 {
 	if (mkdtemp(tmpdir) == NULL)
 		abort();
+	atexit(tmpdir_remove);
 	tcase_add_test(tc, test_write_missing);
 	tcase_add_test(tc, test_write_existing);
 	tcase_add_test(tc, test_write_refused);
@@ -594,6 +632,7 @@ test_suite(void)
 	tcase_add_test(tc, test_structure_errors);
 	tcase_add_test(tc, test_unknown_keys);
 	tcase_add_test(tc, test_types_and_ranges);
+	tcase_add_test(tc, test_etcd_checked_on_load);
 	tcase_add_test(tc, test_durations);
 	tcase_add_test(tc, test_lists);
 	tcase_add_test(tc, test_keys_table);

@@ -74,6 +74,30 @@ START_TEST(test_duration)
 	ck_assert_int_eq(time_parse_duration("-1s", &ms), -1);
 	ck_assert_int_eq(time_parse_duration("10x", &ms), -1);
 	ck_assert_int_eq(time_parse_duration("", &ms), -1);
+	ck_assert_int_eq(time_parse_duration("1.5m", &ms), 0);
+	ck_assert_int_eq(ms, 90000);
+	ck_assert_int_eq(time_parse_duration(".5s", &ms), 0);
+	ck_assert_int_eq(ms, 500);
+	ck_assert_int_eq(time_parse_duration("36500d", &ms), 0);
+	ck_assert_int_eq(ms, TIME_DURATION_MAX_MS);
+}
+END_TEST
+
+/* What strtod takes but no one means as a duration, and results too large for int64. */
+START_TEST(test_duration_rejects)
+{
+	static const char *bad[] = {
+		"nan", "NAN", "nans", "inf", "infinity", "-inf", "0x10s", "0x10",
+		"1e3", "1e3s", " 5s", "+5s", ".", ".s", "s", "5 s", "5s ", "1..2s",
+		"200000000000d", "1000000000000", "36501d", "99999999999999999999h",
+	};
+	int64_t ms = 42;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(time_parse_duration(bad[i], &ms) == -1,
+		    "'%s' was accepted as %lld ms", bad[i], (long long)ms);
+	ck_assert_int_eq(ms, 42);
 }
 END_TEST
 
@@ -85,6 +109,7 @@ test_suite(void)
 
 	tcase_add_test(tc, test_buf_json_str);
 	tcase_add_test(tc, test_duration);
+	tcase_add_test(tc, test_duration_rejects);
 	tcase_add_test(tc, test_mkdirs);
 	suite_add_tcase(s, tc);
 	return s;

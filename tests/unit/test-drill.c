@@ -20,6 +20,7 @@
 #include "milvusadm/output.h"
 #include "milvusadm/xalloc.h"
 #include "../../src/cmd/cmd-drill.h"
+#include "../../src/ops/drill-int.h"
 
 #define T0 1700000000000LL
 
@@ -319,6 +320,49 @@ START_TEST(probe_arithmetic)
 	ck_assert_int_eq(st.failed, 1);
 	ck_assert_int_eq(st.window_ms, 0);
 	ck_assert_int_eq(st.success_permille, 0);
+}
+END_TEST
+
+/* Probes run from drill_start; the fault can come seconds later (restart
+ * counts first): what was sent before started_ms is not the drill's, in the
+ * statistics as in the per-proxy counts. */
+START_TEST(probe_stats_from_start)
+{
+	struct drill_probe_stats st;
+	struct drill_report *r = xcalloc(1, sizeof *r);
+	struct drill_sample s[] = {
+		sample(T0 - 3000, T0 - 2990, false),
+		sample(T0 - 200, T0 + 10, true),
+		sample(T0 + 200, T0 + 210, true),
+		sample(T0 + 400, T0 + 410, false),
+		sample(T0 + 600, T0 + 610, true),
+	};
+	int64_t via = 0;
+	size_t i;
+
+	for (i = 0; i < 5; i++)
+		s[i].uri = "http://10.0.0.5:19530";
+	drill_probe_stats(s, 5, T0, T0 + 1000, &st);
+	ck_assert_int_eq(st.sent, 3);
+	ck_assert_int_eq(st.ok, 2);
+	ck_assert_int_eq(st.failed, 1);
+	ck_assert_int_eq(st.success_permille, 666);
+	ck_assert_int_eq(st.first_fail_ms, T0 + 400);
+	ck_assert_int_eq(st.window_ms, 0);
+	ck_assert_int_eq(st.longest_gap_ms, 400);
+	r->fsm.started_ms = T0;
+	drill_count_via(r, s, 5);
+	for (i = 0; i < r->n_via; i++)
+		via += r->via[i].ok + r->via[i].failed;
+	ck_assert_int_eq(via, st.sent);
+	/* A failure before the fault opens no failure window. */
+	drill_probe_stats(s, 1, T0, T0 + 1000, &st);
+	ck_assert_int_eq(st.sent, 0);
+	ck_assert_int_eq(st.failed, 0);
+	ck_assert_int_eq(st.first_fail_ms, 0);
+	ck_assert_int_eq(st.success_permille, 1000);
+	ck_assert_int_eq(st.longest_gap_ms, 1000);
+	drill_report_free(r);
 }
 END_TEST
 
@@ -895,6 +939,7 @@ test_suite(void)
 	tcase_add_test(tc, fsm_worker_waits_served);
 	tcase_add_test(tc, replicas_served);
 	tcase_add_test(tc, probe_arithmetic);
+	tcase_add_test(tc, probe_stats_from_start);
 	tcase_add_test(tc, probe_series_and_spark);
 	tcase_add_test(tc, insert_row_template);
 	tcase_add_test(tc, compare_names_dominant);

@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for the etcd codec: base64, numbers, request bodies, responses, watch framing. */
+/* Unit tests for the etcd codec: base64, numbers, request bodies, responses, watch
+ * framing; and the client against a fake server that is not etcd. */
+#include <arpa/inet.h>
 #include <check.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "milvusadm/b64.h"
 #include "milvusadm/etcd.h"
+#include "milvusadm/http.h"
+#include "milvusadm/loop.h"
 
 /* Shapes as etcd 3.4.23 sent them (see the comment in etcd-codec.c). */
 static const char range_resp[] =
@@ -546,6 +553,109 @@ START_TEST(test_decode_watch_errors)
 }
 END_TEST
 
+/* ---- the client against a fake server ----------------------------------- */
+
+/*
+ * /e404/...: what a web server that is not etcd says (404, no body);
+ * /e400/...: the gateway's own JSON error; /ok/...: a range answer.
+ */
+static enum MHD_Result
+fake_handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *upload, size_t *upload_len, void **ctx)
+{
+	static int first;
+	struct MHD_Response *resp;
+	const char *body = "";
+	unsigned code = 404;
+	enum MHD_Result ret;
+
+	/* Take the whole request body before answering. */
+	if (*ctx == NULL) {
+		*ctx = &first;
+		return MHD_YES;
+	}
+	if (*upload_len > 0) {
+		*upload_len = 0;
+		return MHD_YES;
+	}
+	if (strcmp(url, "/ok/v3/kv/range") == 0) {
+		code = 200;
+		body = range_resp;
+	} else if (strcmp(url, "/e400/v3/kv/range") == 0) {
+		code = 400;
+		body = "{\"error\":\"etcdserver: bad key\",\"code\":3,"
+		    "\"message\":\"etcdserver: bad key\"}";
+	}
+	resp = MHD_create_response_from_buffer(strlen(body), (void *)body,
+	    MHD_RESPMEM_PERSISTENT);
+	ret = MHD_queue_response(c, code, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static struct etcd_result *
+fake_range(struct loop *l, int port, const char *first, const char *second)
+{
+	char a[128], b[128], err[256];
+	const char *eps[3] = { a, second != NULL ? b : NULL, NULL };
+	struct etcd_result *r;
+	struct etcd_opts o;
+	struct etcd *e;
+
+	snprintf(a, sizeof a, "http://127.0.0.1:%d/%s", port, first);
+	if (second != NULL)
+		snprintf(b, sizeof b, "http://127.0.0.1:%d/%s", port, second);
+	memset(&o, 0, sizeof o);
+	o.endpoints = eps;
+	o.timeout_ms = 2000;
+	e = etcd_new(l, &o, err, sizeof err);
+	ck_assert_msg(e != NULL, "%s", err);
+	r = etcd_range_sync(e, "k", NULL, 0, 0);
+	etcd_free(e);
+	return r;
+}
+
+START_TEST(test_client_not_etcd)
+{
+	struct sockaddr_in sa;
+	struct MHD_Daemon *srv;
+	struct etcd_result *r;
+	struct loop *l;
+	char want[128];
+	int port;
+
+	http_global_init();
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	srv = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
+	    fake_handler, NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_END);
+	ck_assert_ptr_nonnull(srv);
+	port = MHD_get_daemon_info(srv, MHD_DAEMON_INFO_BIND_PORT)->port;
+	l = loop_new();
+
+	/* A 404 without a body names the endpoint and the status... */
+	r = fake_range(l, port, "e404", NULL);
+	snprintf(want, sizeof want, "'http://127.0.0.1:%d/e404' answered http 404", port);
+	ck_assert_int_eq(r->err, ETCD_EUNREACHABLE);
+	ck_assert_msg(strstr(r->errmsg, want) != NULL, "%s", r->errmsg);
+	etcd_result_free(r);
+	/* ...and the next endpoint is tried. */
+	r = fake_range(l, port, "e404", "ok");
+	ck_assert_msg(r->err == ETCD_OK, "%s", r->errmsg);
+	ck_assert_uint_eq(r->n_kvs, 1);
+	etcd_result_free(r);
+	/* The gateway's own error is still etcd's answer, not a dead endpoint. */
+	r = fake_range(l, port, "e400", "ok");
+	ck_assert_int_eq(r->err, ETCD_ESERVER);
+	ck_assert_int_eq(r->http_status, 400);
+	etcd_result_free(r);
+
+	loop_free(l);
+	MHD_stop_daemon(srv);
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -565,6 +675,7 @@ test_suite(void)
 	tcase_add_test(tc, test_stream_split_everywhere);
 	tcase_add_test(tc, test_stream_bounds);
 	tcase_add_test(tc, test_decode_watch_errors);
+	tcase_add_test(tc, test_client_not_etcd);
 	suite_add_tcase(s, tc);
 	return s;
 }

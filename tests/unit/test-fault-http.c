@@ -4,6 +4,7 @@
  * socket record every request; the tests compare method, path, query, body
  * (as JSON) and Authorization with what contracts/fault-backends.md gives. */
 #include <check.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "milvusadm/buf.h"
+#include "milvusadm/config.h"
 #include "milvusadm/fault.h"
 #include "milvusadm/http.h"
 #include "milvusadm/loop.h"
@@ -155,9 +157,10 @@ END_TEST
 
 START_TEST(k8s_client_cert_and_ca_data)
 {
-	char *ca, *crt, *key, *cl, *us, *kc;
+	char *ca, *crt, *key, *cl, *us, *kc, *pat;
 	struct fault_backend *b;
 	struct got g;
+	glob_t gl;
 
 	reset();
 	ca = b64_file("srv.crt");
@@ -168,6 +171,11 @@ START_TEST(k8s_client_cert_and_ca_data)
 	kc = kubeconfig("cert.yaml", cl, us);
 	b = k8s_open(kc, NULL);
 	g = run_inject(&fault_k8s_ops, b, &mix_target, false);
+	/* The keys went to libcurl in memory: no temp dir a kill would leave. */
+	pat = xasprintf("%s/milvusadm-kube-*", dir);
+	ck_assert_int_eq(glob(pat, 0, NULL, &gl), GLOB_NOMATCH);
+	globfree(&gl);
+	free(pat);
 	ck_assert_msg(g.res.err == 0, "%s", g.res.errmsg);
 	ck_assert_int_eq(n_recs, 2);
 	ck_assert_str_eq(recs[0].auth, "");
@@ -360,6 +368,41 @@ START_TEST(docker_default_hostname_is_id)
 	ck_assert_msg(strstr(g.res.errmsg, "no running container has hostname 'nobody'") != NULL,
 	    "%s", g.res.errmsg);
 	fault_docker_ops.close(b);
+}
+END_TEST
+
+/* A slow daemon: every answer in time, the chain of 22 far over plan's
+ * deadline (3 timeouts), which ends it with one line instead of waiting. */
+START_TEST(docker_plan_deadline)
+{
+	const char *opts[2] = { NULL };
+	struct fault_backend *b;
+	struct profile p;
+	char plan[2048], err[256];
+	int64_t t0, took;
+
+	reset();
+	docker_extra_running = 20;
+	docker_delay_ms = 150;
+	memset(&p, 0, sizeof p);
+	p.timeout_ms = 500;
+	opts[0] = xasprintf("socket=%s", docker_sock);
+	b = fault_docker_ops.open(lp, &p, NULL, opts, err, sizeof err);
+	ck_assert_msg(b != NULL, "%s", err);
+	t0 = time_mono_ms();
+	ck_assert_int_eq(fault_docker_ops.plan(b, &standalone_target, plan, sizeof plan), -1);
+	took = time_mono_ms() - t0;
+	ck_assert_msg(strstr(plan, "did not answer plan's lookups within 1500 ms") != NULL,
+	    "%s", plan);
+	ck_assert_ptr_null(strchr(plan, '\n'));
+	ck_assert_msg(took >= 1400 && took < 2500, "plan took %lld ms", (long long)took);
+	/* Nothing of the cancelled chain is left: the next plan runs. */
+	docker_delay_ms = 0;
+	ck_assert_msg(fault_docker_ops.plan(b, &standalone_target, plan, sizeof plan) == 0,
+	    "%s", plan);
+	ck_assert_msg(strstr(plan, "/containers/" ID_B "/kill") != NULL, "%s", plan);
+	fault_docker_ops.close(b);
+	free((char *)opts[0]);
 }
 END_TEST
 
@@ -770,6 +813,7 @@ test_suite(void)
 	tcase_add_test(tc, docker_kill_then_start_without_policy);
 	tcase_add_test(tc, docker_policy_means_no_start);
 	tcase_add_test(tc, docker_default_hostname_is_id);
+	tcase_add_test(tc, docker_plan_deadline);
 	tcase_add_test(tc, exec_verbatim_argv);
 	tcase_add_test(tc, exec_ok_timeout_missing);
 	tcase_add_test(tc, k8s_restarts_helm);

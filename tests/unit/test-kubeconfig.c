@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for kubeconfig reading: contexts, CA and client data written to
- * private temp files, tokens, refused plugins, in-cluster service accounts. */
+/* Unit tests for kubeconfig reading: contexts, CA and client data kept in
+ * memory (never on disk), tokens, refused plugins, in-cluster service accounts. */
 #include <check.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "milvusadm/b64.h"
@@ -40,20 +40,6 @@ write_file(const char *path, const char *text)
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	fclose(f);
-}
-
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char buf[4096];
-	size_t n;
-
-	ck_assert_ptr_nonnull(f);
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return xstrdup(buf);
 }
 
 static const char base_cfg[] =
@@ -106,7 +92,7 @@ START_TEST(current_context_token_ca_path)
 	ck_assert_str_eq(k->token, "abc.def");
 	ck_assert(!k->insecure);
 	ck_assert_ptr_null(k->cert_file);
-	ck_assert_ptr_null(k->tmpdir);
+	ck_assert_ptr_null(k->ca_pem.data);
 	kube_auth_free(k);
 }
 END_TEST
@@ -153,15 +139,15 @@ START_TEST(yaml_error_position)
 }
 END_TEST
 
-START_TEST(data_fields_to_private_files)
+START_TEST(data_fields_in_memory)
 {
 	const char *ca = "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n";
 	const char *crt = "-----BEGIN CERTIFICATE-----\nCLIENT\n-----END CERTIFICATE-----\n";
 	const char *key = "-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n";
 	char *ca64 = b64_encode(ca, strlen(ca)), *crt64 = b64_encode(crt, strlen(crt));
-	char *key64 = b64_encode(key, strlen(key)), *cfg, *got, *dir, err[256];
+	char *key64 = b64_encode(key, strlen(key)), *cfg, *got, err[256];
 	struct kube_auth *k;
-	struct stat st;
+	glob_t gl;
 
 	cfg = xasprintf("current-context: x\n"
 	    "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1', certificate-authority: /nope, "
@@ -176,31 +162,27 @@ START_TEST(data_fields_to_private_files)
 	ck_assert_msg(k != NULL, "%s", err);
 	/* -data wins over the path; tokenFile over token */
 	ck_assert_str_eq(k->token, "file-token");
-	ck_assert_ptr_nonnull(k->tmpdir);
-	ck_assert(strncmp(k->tmpdir, tmpdir, strlen(tmpdir)) == 0);
-	got = slurp(k->ca_file);
-	ck_assert_str_eq(got, ca);
+	ck_assert_ptr_null(k->ca_file);
+	ck_assert_ptr_null(k->cert_file);
+	ck_assert_ptr_null(k->key_file);
+	ck_assert_int_eq(k->ca_pem.len, strlen(ca));
+	ck_assert(memcmp(k->ca_pem.data, ca, strlen(ca)) == 0);
+	ck_assert_int_eq(k->cert_pem.len, strlen(crt));
+	ck_assert(memcmp(k->cert_pem.data, crt, strlen(crt)) == 0);
+	ck_assert_int_eq(k->key_pem.len, strlen(key));
+	ck_assert(memcmp(k->key_pem.data, key, strlen(key)) == 0);
+	/* Nothing on disk that a killed process would leave behind. */
+	got = xasprintf("%s/milvusadm-kube-*", tmpdir);
+	ck_assert_int_eq(glob(got, 0, NULL, &gl), GLOB_NOMATCH);
+	globfree(&gl);
 	free(got);
-	got = slurp(k->cert_file);
-	ck_assert_str_eq(got, crt);
-	free(got);
-	got = slurp(k->key_file);
-	ck_assert_str_eq(got, key);
-	free(got);
-	ck_assert_int_eq(stat(k->key_file, &st), 0);
-	ck_assert_int_eq(st.st_mode & 0777, 0600);
-	ck_assert_int_eq(stat(k->tmpdir, &st), 0);
-	ck_assert_int_eq(st.st_mode & 0077, 0);
 	/* a rotated token is read again */
 	got = xasprintf("%s/tok", tmpdir);
 	write_file(got, "rotated\n");
 	free(got);
 	ck_assert_int_eq(kube_auth_refresh(k, err, sizeof err), 0);
 	ck_assert_str_eq(k->token, "rotated");
-	dir = xstrdup(k->tmpdir);
 	kube_auth_free(k);
-	ck_assert_int_ne(access(dir, F_OK), 0);
-	free(dir);
 	free(cfg);
 	free(ca64);
 	free(crt64);
@@ -297,7 +279,7 @@ test_suite(void)
 	tcase_add_test(tc, explicit_context_insecure_default_ns);
 	tcase_add_test(tc, plugins_refused);
 	tcase_add_test(tc, yaml_error_position);
-	tcase_add_test(tc, data_fields_to_private_files);
+	tcase_add_test(tc, data_fields_in_memory);
 	tcase_add_test(tc, cert_without_key);
 	tcase_add_test(tc, kubeconfig_env_first_file);
 	tcase_add_test(tc, in_cluster);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "milvusadm/cmd.h"
@@ -12,6 +13,7 @@
 #include "milvusadm/loop.h"
 #include "milvusadm/xalloc.h"
 #include "milvusadm/fsutil.h"
+#include "unit-config.h"
 
 /* cmd.c's table names the handlers; these tests only look commands up. */
 #define STUB(fn) int fn(struct cmd_ctx *c, int argc, char **argv) { return 42; }
@@ -352,6 +354,79 @@ START_TEST(test_cmd_table_tsv)
 }
 END_TEST
 
+/* Run one command line (words split on spaces; "''" is an empty word) and keep stderr. */
+static int
+run_line(const char *line, char *errbuf, size_t errlen)
+{
+	char *copy = xstrdup(line), *words[16], *w, *save = NULL, *err = NULL;
+	struct cmd_ctx ctx;
+	size_t len = 0;
+	FILE *fe = open_memstream(&err, &len);
+	int n = 0, rc;
+
+	for (w = strtok_r(copy, " ", &save); w != NULL && n < 16; w = strtok_r(NULL, " ", &save))
+		words[n++] = strcmp(w, "''") == 0 ? (char *)"" : w;
+	/* A real loop: a command that wrongly goes on to connect fails, not crashes. */
+	cmd_ctx_init(&ctx, loop_new(), stdout, fe);
+	rc = cmd_run(&ctx, n, words);
+	loop_free(ctx.loop);
+	fclose(fe);
+	snprintf(errbuf, errlen, "%s", err);
+	free(err);
+	free(copy);
+	return rc;
+}
+
+/* A mistyped role is a usage error before anything is asked (nothing listens there). */
+START_TEST(test_cmd_role_typo)
+{
+	char err[512];
+
+	unit_config_write("profiles:\n  a:\n    etcd: {endpoints: [http://127.63.0.250:1]}\n");
+	ck_assert_int_eq(run_line("health --role querynodes", err, sizeof err), CMD_USAGE);
+	ck_assert_str_eq(err, "milvusadm: unknown role 'querynodes' (e.g. querynode, "
+	    "querycoord, mixcoord, proxy)\n");
+	ck_assert_int_eq(run_line("topology --role rootcord", err, sizeof err), CMD_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "unknown role 'rootcord'"));
+}
+END_TEST
+
+/* The same mistake, the same exit code: a name no theme can have is 2. */
+START_TEST(test_cmd_theme_bad_name)
+{
+	char err[512];
+
+	unit_config_write("");
+	ck_assert_int_eq(run_line("theme use ''", err, sizeof err), CMD_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "theme name '' is not valid"));
+	ck_assert_int_eq(run_line("theme use ../../etc/passwd", err, sizeof err), CMD_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "theme name '../../etc/passwd' is not valid"));
+	ck_assert_int_eq(run_line("theme show .hidden", err, sizeof err), CMD_USAGE);
+	/* A good name that is not there is still a failure to find it. */
+	ck_assert_int_eq(run_line("theme use nosuchtheme", err, sizeof err), CMD_FAILED);
+}
+END_TEST
+
+/* The lab verbs load no config: a broken file or a mistyped -p never blocks them. */
+START_TEST(test_cmd_lab_without_config)
+{
+	char err[512];
+	char *argv[] = { "lab", "down" };
+	struct cmd_ctx ctx;
+
+	unit_config_write("profiles: [\n");
+	ck_assert_int_eq(run_line("lab down", err, sizeof err), 42);
+	ck_assert_int_eq(run_line("lab kill x", err, sizeof err), 42);
+	ck_assert_int_eq(run_line("lab restart x", err, sizeof err), 42);
+	ck_assert_int_eq(run_line("lab up", err, sizeof err), 42);
+	ck_assert_int_eq(run_line("topology", err, sizeof err), CMD_FAILED);
+	unit_config_write("profiles:\n  a: {}\n");
+	cmd_ctx_init(&ctx, NULL, stdout, stderr);
+	ctx.profile = "nosuch";
+	ck_assert_int_eq(cmd_run(&ctx, 2, argv), 42);
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -366,6 +441,9 @@ test_suite(void)
 	tcase_add_test(tc, test_cmd_find);
 	tcase_add_test(tc, test_cmd_ambiguous);
 	tcase_add_test(tc, test_cmd_table_tsv);
+	tcase_add_test(tc, test_cmd_role_typo);
+	tcase_add_test(tc, test_cmd_theme_bad_name);
+	tcase_add_test(tc, test_cmd_lab_without_config);
 	suite_add_tcase(s, tc);
 	return s;
 }
