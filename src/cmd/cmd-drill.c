@@ -412,6 +412,14 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 		drill_free(w.d);
 		goto out;
 	}
+	/* The baseline probes ran the loop too; the fault waits for the loop's
+	 * next turn, so a stop asked meanwhile still injects nothing. */
+	if (ctx->stop != NULL && *ctx->stop) {
+		rc = cmd_error(ctx, CMD_REFUSED, "drill '%s' not run: stopped before the fault",
+		    a.pos);
+		drill_free(w.d);
+		goto out;
+	}
 	/* Ctrl-C ends the drill with what was measured; the fault stays. The
 	 * TUI's own Ctrl-C handler is given back afterwards. */
 	old_int = loop_signal_get(ctx->loop, SIGINT, &old_arg);

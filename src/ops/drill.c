@@ -40,6 +40,7 @@ static void *drill_seen_arg;
 
 static void drill_sample(const struct drill_sample *s, void *arg);
 static void drill_restore(struct drill *d);
+static void drill_count_after(struct drill *d);
 static void drill_seen(struct drill *d, enum drill_seen what);
 static void drill_served(int64_t at, void *arg);
 static void drill_etcd_ev(enum drill_ev ev, int64_t at, const struct drill_sample *s,
@@ -560,9 +561,9 @@ drill_finish(struct drill *d)
 	if (d->etcd != NULL)
 		drill_etcd_finish(d->etcd, r);
 	drill_report_compare(r);
-	if (d->locked)
-		drill_lock_release(d->lock_path);
-	d->locked = false;
+	/* The lock stays until drill_free, after the restore and the saved
+	 * report: no other drill may start on a half-restored cluster or take
+	 * this report's ID. */
 	drill_restore(d);
 }
 
@@ -837,7 +838,8 @@ drill_start(struct drill *d, void (*done)(void *), void *arg, bool *refused, cha
 	/* The probes must work before the fault: with a typo in --collection or
 	 * an expired token every probe would fail and the drill would time out
 	 * in RECOVER blaming the cluster. etcd drills recover by etcd ranges. */
-	if (d->etcd == NULL && drill_probes_baseline(d->probes, d->rep->fsm.recover_k,
+	/* Every call once in a row: K (up to 100) at a slow rate would not fit. */
+	if (d->etcd == NULL && drill_probes_baseline(d->probes, 1,
 	    time_wall_ms() + DRILL_BASELINE_MS, err, errlen) == -1) {
 		drill_lock_release(d->lock_path);
 		d->locked = false;
@@ -876,9 +878,19 @@ drill_start(struct drill *d, void (*done)(void *), void *arg, bool *refused, cha
 void
 drill_abort(struct drill *d)
 {
+	/* A second Ctrl-C while the backend restores: stop waiting for it. */
+	if (d->finished && d->restore_timer != 0) {
+		loop_timer_cancel(d->loop, d->restore_timer);
+		d->restore_timer = 0;
+		drill_report_note(d->rep, "restore interrupted: what was killed may still be "
+		    "down");
+		drill_count_after(d);
+		return;
+	}
 	if (d->rep->fsm.phase == DRILL_PRECHECK)
 		drill_event(d, DRILL_EV_START, time_wall_ms(), 0, NULL, NULL);
-	drill_event(d, DRILL_EV_ABORT, time_wall_ms(), 0, NULL,
+	drill_event(d, DRILL_EV_ABORT, time_wall_ms(), 0, NULL, d->ops->restore != NULL ?
+	    "interrupted: probing stopped; the backend puts back what it can" :
 	    "interrupted: probing stopped; the fault is not undone");
 }
 

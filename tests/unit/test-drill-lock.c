@@ -150,9 +150,10 @@ START_TEST(test_lock_dead_holder_taken)
 }
 END_TEST
 
-/* A release unlinks the file it holds: a drill that opened it before and
- * locks it after holds a file no longer at the path, and must not count as
- * holding the lock (the taker checks this; a newcomer makes a new file). */
+/* A release unlinks the file it holds: a descriptor opened before and locked
+ * after holds a file no longer at the path, which blocks nobody (fails if
+ * release leaves the file). The taker's own check for this race, between its
+ * open and its flock, cannot be timed from a test and is not covered. */
 START_TEST(test_lock_unlinked_file_is_no_lock)
 {
 	char err[256];
