@@ -115,6 +115,8 @@ int lab_expected_sessions(const struct lab *lab, const char *role, bool *active_
 const char *const *lab_session_roles(const struct lab *lab);
 
 const char *lab_state_name(enum lab_state s);
+/* Write text to path through PATH.tmp.PID and rename(2): readers never see half. */
+int lab_write_atomic(const char *path, const char *text, char *err, size_t errlen);
 /* The lab's own files: LABDIR/lab.json, state.json, supervisor.pid, supervisor.log,
  * logs/<member>.log, etcd data in <member>.etcd. Caller frees. */
 char *lab_path(const struct lab *lab, const char *file);
@@ -122,6 +124,26 @@ char *lab_path(const struct lab *lab, const char *file);
 pid_t lab_supervisor_pid(const char *dir);
 /* Is pid alive and one of this lab's processes (its command line names dir)? */
 bool lab_pid_is_ours(pid_t pid, const char *dir);
+
+/*
+ * Start requests (`milvusadm lab start`, lab-request.c): LABDIR/start.MEMBER holds
+ * the member's name. The supervisor, woken by SIGUSR1, takes every request: a
+ * member waiting out its back-off (or not started yet) is started at once.
+ */
+#define LAB_START_REQUEST_PREFIX	"start."
+/* LABDIR/start.MEMBER. Caller frees. */
+char *lab_start_request_path(const struct lab *lab, const char *member);
+/* Leave a request to start member (written atomically; one per member). */
+int lab_start_request_write(const struct lab *lab, const char *member, char *err,
+    size_t errlen);
+/* Take the request for member: 1 if there was one, 0 if none, -1 if the file
+ * did not name member (it is removed all the same). */
+int lab_start_request_take(const struct lab *lab, const char *member);
+/* Does a /proc/PID/status text say signo is caught (its SigCgt mask)? */
+bool lab_status_catches(const char *status, int signo);
+/* Does process pid catch signo (a handler, not the default action)? false when
+ * it cannot be told, so that a signal whose default kills is never sent blind. */
+bool lab_pid_catches(pid_t pid, int signo);
 
 /*
  * LABDIR/events.log, the lab's ground truth for drills (milvusadm-labd(8)): one

@@ -17,6 +17,7 @@ int cmd_lab_down(struct cmd_ctx *, int, char **);
 int cmd_lab_status(struct cmd_ctx *, int, char **);
 int cmd_lab_kill(struct cmd_ctx *, int, char **);
 int cmd_lab_restart(struct cmd_ctx *, int, char **);
+int cmd_lab_start(struct cmd_ctx *, int, char **);
 int cmd_watch(struct cmd_ctx *, int, char **);
 int cmd_topology(struct cmd_ctx *, int, char **);
 int cmd_leaders(struct cmd_ctx *, int, char **);

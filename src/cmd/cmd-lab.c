@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* `milvusadm lab up|down|status|kill|restart`: a local practice cluster run by
- * the lab supervisor, checked through the same interfaces as a real one. */
+/* `milvusadm lab up|down|status`: a local practice cluster run by the lab
+ * supervisor, checked through the same interfaces as a real one (the verbs on
+ * one member are in cmd-lab-member.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -9,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,22 +21,11 @@
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
 #include "milvusadm/fsutil.h"
+#include "cmd-lab.h"
 #include "lab-proc.h"
 #include "lab-ready.h"
 
 #define LAB_DOWN_WAIT_MS	20000
-
-/* Options shared by the lab verbs. */
-struct lab_args {
-	const char *name;
-	const char *output;		/* "json" or NULL */
-	const char *signal;
-	int64_t timeout_ms;
-	const char *member;		/* positional NAME of kill/restart */
-	bool subnet_set, etcd_set;	/* given on the command line */
-	char subnet_buf[32];		/* a stopped lab's subnet, reused */
-	struct lab_opts up;
-};
 
 enum {
 	OPT_NAME = 256, OPT_SUBNET, OPT_MILVUS, OPT_STANDALONE, OPT_NO_STANDBY, OPT_ETCD,
@@ -70,7 +59,8 @@ lab_opt_allowed(const char *verb, int opt)
 	case OPT_ETCD: case OPT_TTL: case OPT_BACKOFF: case OPT_EXTRA_WORKERS:
 		return strcmp(verb, "lab up") == 0;
 	case OPT_TIMEOUT:
-		return strcmp(verb, "lab up") == 0 || strcmp(verb, "lab restart") == 0;
+		return strcmp(verb, "lab up") == 0 || strcmp(verb, "lab restart") == 0 ||
+		    strcmp(verb, "lab start") == 0;
 	case OPT_SIGNAL:
 		return strcmp(verb, "lab kill") == 0;
 	case 'o':
@@ -120,8 +110,7 @@ lab_bad_option(char **argv, int c, int longindex, char *buf, size_t len)
 	return argv[optind - 1];
 }
 
-/* Parse argv of one verb; returns CMD_OK or CMD_USAGE (after saying why). */
-static int
+int
 lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool positional)
 {
 	const struct cmd_entry *e = cmd_entry_by_name(argv[0]);
@@ -224,8 +213,7 @@ lab_wait_timer(void *arg)
 	*(int *)arg = 1;
 }
 
-/* Let the loop run for ms (timers and transfers go on meanwhile). */
-static void
+void
 lab_sleep(struct cmd_ctx *ctx, int64_t ms)
 {
 	int done = 0;
@@ -234,8 +222,7 @@ lab_sleep(struct cmd_ctx *ctx, int64_t ms)
 	loop_run_until(ctx->loop, &done, ms + 1000);
 }
 
-/* Open the lab called name: its plan and, when present, its state. */
-static struct lab *
+struct lab *
 lab_open(struct cmd_ctx *ctx, const char *name, bool quiet)
 {
 	char err[512], *dir;
@@ -611,128 +598,6 @@ cmd_lab_status(struct cmd_ctx *ctx, int argc, char **argv)
 	lab_print_status(ctx, lab);
 	lab_free(lab);
 	return CMD_OK;
-}
-
-static int
-lab_signal_number(const char *name)
-{
-	static const struct { const char *name; int signo; } sigs[] = {
-		{ "KILL", SIGKILL }, { "TERM", SIGTERM }, { "INT", SIGINT },
-		{ "STOP", SIGSTOP }, { "CONT", SIGCONT },
-	};
-	size_t i;
-
-	if (strncasecmp(name, "SIG", 3) == 0)
-		name += 3;
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-		if (strcasecmp(name, sigs[i].name) == 0)
-			return sigs[i].signo;
-	}
-	return -1;
-}
-
-/* The running member called name, checked against pid reuse. */
-static struct lab_member *
-lab_live_member(struct cmd_ctx *ctx, struct lab *lab, const char *name)
-{
-	struct lab_member *m;
-
-	if (lab_supervisor_pid(lab->dir) == 0) {
-		cmd_error(ctx, CMD_FAILED, "lab '%s' is not running", lab->name);
-		return NULL;
-	}
-	m = lab_member_find(lab, name);
-	if (m == NULL) {
-		cmd_error(ctx, CMD_FAILED, "member '%s' not found in lab '%s'", name,
-		    lab->name);
-		return NULL;
-	}
-	if (m->pid <= 0 || !lab_pid_is_ours(m->pid, lab->dir)) {
-		cmd_error(ctx, CMD_FAILED, "member '%s' is not running (%s)", name,
-		    lab_state_name(m->state));
-		return NULL;
-	}
-	return m;
-}
-
-int
-cmd_lab_kill(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	struct lab_args a;
-	struct lab_member *m;
-	struct lab *lab;
-	char *path;
-	int rc, signo;
-
-	if ((rc = lab_parse(ctx, argc, argv, &a, true)) != CMD_OK)
-		return rc;
-	signo = lab_signal_number(a.signal);
-	if (signo == -1)
-		return cmd_error(ctx, CMD_USAGE, "signal '%s' is not one of KILL, TERM, INT, "
-		    "STOP, CONT", a.signal);
-	lab = lab_open(ctx, a.name, false);
-	if (lab == NULL)
-		return CMD_FAILED;
-	m = lab_live_member(ctx, lab, a.member);
-	if (m == NULL) {
-		lab_free(lab);
-		return CMD_FAILED;
-	}
-	/* The drills' ground truth: logged just before the signal is sent. */
-	path = lab_path(lab, LAB_EVENTS_FILE);
-	lab_event_append(path, m->name, "killed", "signal=%d by=lab-kill pid=%ld", signo,
-	    (long)m->pid);
-	free(path);
-	if (kill(m->pid, signo) == -1) {
-		cmd_error(ctx, CMD_FAILED, "cannot signal '%s' (pid %ld): %s", m->name,
-		    (long)m->pid, strerror(errno));
-		lab_free(lab);
-		return CMD_FAILED;
-	}
-	fprintf(ctx->out, "sent SIG%s to '%s' (pid %ld)\n", a.signal, m->name, (long)m->pid);
-	lab_free(lab);
-	return CMD_OK;
-}
-
-int
-cmd_lab_restart(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	struct lab_args a;
-	struct lab_member *m;
-	struct lab *lab;
-	int64_t deadline;
-	char err[256];
-	pid_t old;
-	int rc;
-
-	if ((rc = lab_parse(ctx, argc, argv, &a, true)) != CMD_OK)
-		return rc;
-	lab = lab_open(ctx, a.name, false);
-	if (lab == NULL)
-		return CMD_FAILED;
-	m = lab_live_member(ctx, lab, a.member);
-	if (m == NULL) {
-		lab_free(lab);
-		return CMD_FAILED;
-	}
-	old = m->pid;
-	kill(old, SIGTERM);
-	deadline = time_mono_ms() + a.timeout_ms;
-	while (time_mono_ms() < deadline) {
-		lab_sleep(ctx, 100);
-		if (lab_read_state(lab, err, sizeof err) == -1)
-			continue;
-		m = lab_member_find(lab, a.member);
-		if (m != NULL && m->pid > 0 && m->pid != old && m->state == LAB_RUNNING) {
-			fprintf(ctx->out, "'%s' restarted: pid %ld (was %ld)\n", m->name,
-			    (long)m->pid, (long)old);
-			lab_free(lab);
-			return CMD_OK;
-		}
-	}
-	cmd_error(ctx, CMD_FAILED, "member '%s' did not come back in time", a.member);
-	lab_free(lab);
-	return CMD_FAILED;
 }
 
 int

@@ -354,7 +354,7 @@ lab_state_parse(const char *s)
 }
 
 /* Write text to path through a temporary file and rename, so readers never see half. */
-static int
+int
 lab_write_atomic(const char *path, const char *text, char *err, size_t errlen)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The lab supervisor: runs the lab's etcd members and labd components, restarts
- * what dies with back-off (like a kubelet), and stops everything on SIGTERM. */
+ * what dies with back-off (like a kubelet), starts one at once when `lab start`
+ * asks (SIGUSR1), and stops everything on SIGTERM. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -32,6 +33,7 @@ struct sup_kid {
 	struct lab_member *m;
 	bool etcd;
 	int64_t backoff_ms;		/* delay before the next restart */
+	bool keep_hostname;		/* the next spawn keeps m->hostname */
 	int64_t started_mono;
 	uint64_t restart_timer;
 	uint64_t probe_timer;
@@ -208,7 +210,9 @@ sup_spawn(struct sup_kid *k)
 	size_t i;
 
 	k->restart_timer = 0;
-	sup_hostname(k);
+	if (!k->keep_hostname || k->m->hostname == NULL)
+		sup_hostname(k);
+	k->keep_hostname = false;
 	if (k->etcd)
 		sup_argv_etcd(s, k, &argv);
 	else
@@ -260,8 +264,10 @@ sup_start_components(struct sup *s)
 
 	s->components_started = true;
 	log_info("etcd answers; starting components");
+	/* A component `lab start` started early is not started twice. */
 	for (i = 0; i < s->n_kids; i++) {
-		if (!s->kids[i].etcd)
+		if (!s->kids[i].etcd && s->kids[i].m->state == LAB_STOPPED &&
+		    s->kids[i].m->pid <= 0)
 			sup_spawn(&s->kids[i]);
 	}
 }
@@ -513,6 +519,61 @@ sup_on_chld(int signo, void *arg)
 		sup_stop_step(s);
 }
 
+/*
+ * `milvusadm lab start`: a member waiting out its back-off, or not started yet,
+ * starts now, down the restart timer's path, with its back-off back to the
+ * lab's first delay. Like `docker start` it is the same member again, so it
+ * keeps its host name (a restart after back-off is a new pod, with a new one).
+ * It is not counted as a restart: restarts are the supervisor's own, which is
+ * how a drill tells who brought a member back.
+ */
+static void
+sup_start_now(struct sup *s, struct sup_kid *k)
+{
+	struct lab_member *m = k->m;
+	enum lab_state was = m->state;
+	bool now = s->stopping == 0 && m->pid <= 0 &&
+	    (was == LAB_BACKOFF || was == LAB_STOPPED);
+
+	lab_event_append(s->events, m->name, "start-requested", "by=lab-start state=%s%s",
+	    lab_state_name(was), now ? "" : " ignored=yes");
+	if (!now) {
+		log_info("start of '%s' requested; it is %s, nothing to do", m->name,
+		    s->stopping != 0 ? "stopping with the lab" : lab_state_name(was));
+		return;
+	}
+	if (k->restart_timer != 0)
+		loop_timer_cancel(s->loop, k->restart_timer);
+	k->restart_timer = 0;
+	k->backoff_ms = s->lab->backoff_ms;
+	k->keep_hostname = true;
+	log_info("start of '%s' requested; starting it now (was %s)", m->name,
+	    lab_state_name(was));
+	sup_spawn(k);
+}
+
+static void
+sup_on_usr1(int signo, void *arg)
+{
+	struct sup *s = arg;
+	size_t i;
+	int rc;
+
+	/* A member killed just before its start was asked may be a zombie not yet
+	 * reaped: reap first, so that it is seen in back-off, not still running. */
+	sup_on_chld(SIGCHLD, s);
+	/* One file per member, looked up by the plan's names: nothing else in the
+	 * directory is ever read, and signals that coalesced lose no request. */
+	for (i = 0; i < s->n_kids; i++) {
+		rc = lab_start_request_take(s->lab, s->kids[i].m->name);
+		if (rc == -1)
+			log_warn("ignored a start request for '%s' that names no member",
+			    s->kids[i].m->name);
+		else if (rc == 1)
+			sup_start_now(s, &s->kids[i]);
+	}
+}
+
 static void
 sup_on_ignore(int signo, void *arg)
 {
@@ -618,7 +679,11 @@ supervisor_main(int argc, char **argv)
 	s.lab->supervisor_pid = s.self;
 	s.events = lab_path(s.lab, LAB_EVENTS_FILE);
 	sup_setup(&s);
+	/* Requests left from before this start are stale: everything starts anyway. */
+	for (i = 0; i < s.n_kids; i++)
+		(void)lab_start_request_take(s.lab, s.kids[i].m->name);
 	loop_signal(s.loop, SIGCHLD, sup_on_chld, &s);
+	loop_signal(s.loop, SIGUSR1, sup_on_usr1, &s);
 	loop_signal(s.loop, SIGTERM, sup_on_term, &s);
 	loop_signal(s.loop, SIGINT, sup_on_term, &s);
 	loop_signal(s.loop, SIGHUP, sup_on_ignore, &s);

@@ -17,14 +17,15 @@ level RestartCount 0. The answers follow contract fault-backends.md §3.2:
   POST /v1.NN/containers/ID/kill?signal=S `milvusadm lab kill` it; 204, 409
   POST /v1.NN/containers/ID/wait?condition=not-running
                                           {"StatusCode":137} once it is gone
-  POST /v1.NN/containers/ID/start        204, or 304 when it runs
+  POST /v1.NN/containers/ID/start        `milvusadm lab start` it; 204, or 304
+                                          when it runs
 
-A killed member stays down while the lab is started with a long --backoff.
-`milvusadm lab` has no verb that starts a member in back-off now, so start
-does what a container runtime does: it runs the member's own command line
-again (read from /proc when the fake started; the same --hostname, as a
-docker container keeps its hostname) as the fake's child. Should the lab
-gain `lab start NAME`, that is used instead.
+A killed member stays down while the lab is started with a long --backoff,
+until start asks the lab's supervisor to start it now (`lab start NAME`), as
+a container runtime starts a stopped container. The member is the
+supervisor's child again, with its logs and a place in `lab status`, and it
+keeps its host name (the lab keeps it on a start asked for), as a container
+keeps its Config.Hostname.
 
 Every request is one JSON line in the log: {"ms","method","path","query",
 "body"}; what the fake did is a line with "event" instead of "method".
@@ -32,12 +33,10 @@ The members named in the --hide file (one a line, read at every request) are
 not there at all: absent from the list, 404 on inspect.
 """
 import argparse
-import ctypes
 import datetime
 import hashlib
 import json
 import os
-import queue
 import signal
 import socketserver
 import subprocess
@@ -55,9 +54,6 @@ args = None
 lock = threading.Lock()         # the containers
 log_lock = threading.Lock()
 containers = {}         # id -> dict
-children = []           # Popen of what start ran itself
-start_verb = None       # ["lab", "start"] when the lab has it, else None
-spawn_q = queue.Queue()
 
 
 def now_ms():
@@ -106,6 +102,11 @@ def cmdline(pid):
             return [x.decode() for x in f.read().split(b"\0") if x]
     except OSError:
         return None
+
+
+def member_status(member):
+    m = [m for m in lab_status()["members"] if m["name"] == member]
+    return m[0] if m else None
 
 
 def session_hostnames(status):
@@ -213,15 +214,10 @@ def do_kill(c, sig):
     refresh(c)
     if not c["running"]:
         return 409, {"message": "container %s is not running" % c["id"]}
-    mine = [p for p in children if p.pid == c["pid"]]
-    if mine:
-        mine[0].send_signal(SIGNALS[name])
-        how = "signal to the fake's own child"
-    else:
-        r = milvusadm("lab", "kill", "--name", args.lab, c["member"], "--signal", name)
-        if r.returncode != 0:
-            return 500, {"message": "lab kill %s: %s" % (c["member"], r.stderr.strip())}
-        how = r.stdout.strip()
+    r = milvusadm("lab", "kill", "--name", args.lab, c["member"], "--signal", name)
+    if r.returncode != 0:
+        return 500, {"message": "lab kill %s: %s" % (c["member"], r.stderr.strip())}
+    how = r.stdout.strip()
     if name == "KILL":
         c["running"] = False
         c["exit_code"] = 137
@@ -246,42 +242,6 @@ def do_wait(c, query):
     return 200, {"StatusCode": c["exit_code"], "Error": None}
 
 
-def _deathsig():
-    # A container does not outlive its daemon: the fake's child dies with it.
-    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
-
-
-def spawner():
-    # PR_SET_PDEATHSIG fires when the thread that forked ends, so children are
-    # forked here, in a thread that lives as long as the fake, not in the
-    # request's own thread.
-    while True:
-        argv, out, answer = spawn_q.get()
-        try:
-            answer.put(subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
-                                        stderr=out, preexec_fn=_deathsig, close_fds=True))
-        except OSError as e:
-            answer.put(e)
-
-
-def spawn(argv, out):
-    answer = queue.Queue()
-    spawn_q.put((argv, out, answer))
-    p = answer.get()
-    if isinstance(p, OSError):
-        raise p
-    return p
-
-
-def reap(p, c):
-    rc = p.wait()
-    with lock:
-        if c["pid"] == p.pid:
-            c["running"] = False
-            c["exit_code"] = 128 - rc if rc < 0 else rc
-            c["finished"] = now_ms()
-
-
 def do_start(c):
     refresh(c)
     if c["running"]:
@@ -289,28 +249,14 @@ def do_start(c):
     deadline = time.time() + 10
     while pid_alive(c["pid"]) and time.time() < deadline:
         time.sleep(0.02)
-    if start_verb is not None:
-        r = milvusadm(*start_verb, "--name", args.lab, c["member"])
-        if r.returncode != 0:
-            return 500, {"message": "lab start %s: %s" % (c["member"], r.stderr.strip())}
-        m = [m for m in lab_status()["members"] if m["name"] == c["member"]]
-        pid, how = (m[0]["pid"] if m else 0), "lab start"
-    else:
-        if not c["argv"]:
-            return 500, {"message": "fake: no command line known for %s" % c["member"]}
-        logdir = os.path.dirname(args.log)
-        out = open(os.path.join(logdir, "fake-dockerd-%s.out" % c["member"]), "ab")
-        try:
-            p = spawn(c["argv"], out)
-        except OSError as e:
-            return 500, {"message": "fake: cannot start %s: %s" % (c["member"], e)}
-        finally:
-            out.close()
-        children.append(p)
-        threading.Thread(target=reap, args=(p, c), daemon=True).start()
-        pid, how = p.pid, "ran its command line again"
-    c.update(pid=pid, running=pid_alive(pid), started=now_ms(), exit_code=0, finished=0)
-    log(dict(event="start", container=c["member"], pid=pid, how=how))
+    r = milvusadm("lab", "start", "--name", args.lab, c["member"])
+    if r.returncode != 0:
+        return 500, {"message": "lab start %s: %s" % (c["member"], r.stderr.strip())}
+    m = member_status(c["member"])
+    pid = m["pid"] if m and m["pid"] else 0
+    c.update(pid=pid, running=pid_alive(pid), started=now_ms(), exit_code=0, finished=0,
+             argv=cmdline(pid) or c["argv"])
+    log(dict(event="start", container=c["member"], pid=pid, how=r.stdout.strip()))
     if not c["running"]:
         return 500, {"message": "fake: %s did not start" % c["member"]}
     return 204, None
@@ -428,7 +374,7 @@ def stop(*a):
 
 
 def main():
-    global args, start_verb
+    global args
     ap = argparse.ArgumentParser()
     ap.add_argument("--socket", required=True)
     ap.add_argument("--log", required=True)
@@ -437,10 +383,9 @@ def main():
     ap.add_argument("--milvusadm", default=os.environ.get("MILVUSADM", "milvusadm"))
     ap.add_argument("--root", default="by-dev")
     args = ap.parse_args()
-    if milvusadm("help", "lab", "start").returncode == 0:
-        start_verb = ["lab", "start"]
+    if milvusadm("help", "lab", "start").returncode != 0:
+        sys.exit("fake-dockerd: %s has no 'lab start'" % args.milvusadm)
     inventory()
-    threading.Thread(target=spawner, daemon=True).start()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
@@ -449,13 +394,10 @@ def main():
         pass
     # Bound last: the socket's existence says the inventory is done.
     srv = Server(args.socket, Handler)
-    log(dict(event="ready", start="lab start" if start_verb else "command line"))
+    log(dict(event="ready"))
     try:
         srv.serve_forever(poll_interval=0.1)
     finally:
-        for p in children:
-            if p.poll() is None:
-                p.kill()
         try:
             os.unlink(args.socket)
         except OSError:

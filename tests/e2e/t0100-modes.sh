@@ -70,8 +70,11 @@ e2e_check "bad -o: exit 2, one line" [ "$rc" -eq 2 -a "$(lines "$err")" -eq 1 ]
 run e
 e2e_check "ambiguous prefix lists the candidates, exit 2" \
 	[ "$rc" -eq 2 -a "$(cat "$err")" = "milvusadm: ambiguous command 'e': could be etcd, events" ]
-run la st --name m100
+run la stat --name m100
 e2e_check "unique prefixes of noun and verb" [ "$rc" -eq 0 -a -s "$out" ]
+run la st --name m100
+e2e_check "lab st could be status or start: exit 2, one line" \
+	[ "$rc" -eq 2 -a "$(cat "$err")" = "milvusadm: ambiguous command 'la st': could be lab status, lab start" ]
 
 pid=$(member_pid m100 querynode-1)
 run --read-only lab kill querynode-1 --name m100
@@ -105,7 +108,7 @@ e2e_check "shell runs a command" e2e_wait 10 screen_has "$ver"
 tm send-keys -t sh "vers" Tab
 # (capture-pane drops trailing blanks: the space completion adds shows by what follows)
 e2e_check "tab completes a command name" e2e_wait 5 screen_has "milvusadm(lab-m100)> version"
-tm send-keys -t sh C-u "lab sta" Tab
+tm send-keys -t sh C-u "lab stat" Tab
 e2e_check "tab completes a verb" e2e_wait 5 screen_has "> lab status"
 tm send-keys -t sh -- "--na" Tab
 e2e_check "tab completes an option from the usage" e2e_wait 5 screen_has "> lab status --name"

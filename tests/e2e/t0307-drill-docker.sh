@@ -7,7 +7,9 @@
 # killed; the run kills the active's container with SIGKILL, then restores it
 # (wait, then start: restart policy "no"), the report says "restore: ...", and
 # the killed rootcoord runs again and holds a session as a standby. The lab's
-# own back-off is 10 minutes, so only the fake's start brings it back.
+# own back-off is 10 minutes, so only the fake's start brings it back: the fake
+# starts a container with `milvusadm lab start`, and the lab's event log shows
+# that start request after the drill's kill.
 set -u
 . "$E2E_LIB"
 E2E_DIR=$(dirname "$E2E_LIB")
@@ -106,6 +108,9 @@ e2e_check "nothing was killed: no POST reached the fake, $MEMBER runs, ServerID 
 # ---- run ----
 gt_watch "$EP" rootcoord "$E2E_TMP/gt-rootcoord"
 mark=$(wc -l <"$LOG")
+EV="$(e2e_lab_dir dk)/events.log"
+evmark=$(wc -l <"$EV")
+OLDPID=$(member_pid dk "$MEMBER")
 out="$E2E_TMP/run.json"
 t0=$(now_ms)
 "$M" -p lab-dk drill run rootcoord --confirm rootcoord --backend docker $OPT --timeout 30s \
@@ -159,17 +164,41 @@ ok = act["Address"].split(":")[0] != ip and any(
     s["Address"].split(":")[0] == ip and s["ServerID"] != act["ServerID"] for s in v[1:])
 sys.exit(0 if ok else 1)' "$MEMBER_IP"
 }
-# container_runs: the fake says it runs, and the lab did not restart it itself.
-container_runs() {
-	curl -s --unix-socket "$SOCK" "http://localhost/v1.43/containers/$CID/json" |
-		python3 -c 'import json,os,sys
-s = json.load(sys.stdin)["State"]
-print("# State", s)
-sys.exit(0 if s["Running"] and os.path.exists("/proc/%d" % s["Pid"]) else 1)' &&
-		[ "$(member_restarts dk "$MEMBER")" = 0 ]
+# started_on_request: lab status shows the member running again with a new pid
+# and no restart of the supervisor's own (restarts 0), the fake's container has
+# that pid, and events.log has, after the drill's kill and the exit, the start
+# request (by lab-start, in back-off) and then the start of that pid with the
+# container's host name (a start asked for keeps it, as docker start does).
+started_on_request() {
+	"$M" lab status --name dk -o json >"$E2E_TMP/after.json" &&
+	curl -s --unix-socket "$SOCK" "http://localhost/v1.43/containers/$CID/json" \
+		>"$E2E_TMP/after-inspect.json" &&
+	tail -n +"$((evmark + 1))" "$EV" >"$E2E_TMP/after-events" &&
+	python3 - "$E2E_TMP/after.json" "$E2E_TMP/after-inspect.json" "$E2E_TMP/after-events" \
+		"$MEMBER" "$OLDPID" <<'PY'
+import json, sys
+st, ins, evf, member, old = sys.argv[1:6]
+m = [m for m in json.load(open(st))["members"] if m["name"] == member][0]
+s = json.load(open(ins))["State"]
+ev = [l.split() for l in open(evf) if l.split()[1:2] == [member]]
+ev = [(e[2], dict(kv.split("=", 1) for kv in e[3:] if "=" in kv)) for e in ev]
+seq = [name for name, kv in ev if name in ("killed", "exited", "start-requested", "started")]
+print("# lab status:", m["state"], "pid", m["pid"], "restarts", m["restarts"],
+      "| container Running", s["Running"], "Pid", s["Pid"], "| events:", " ".join(seq))
+req = [kv for name, kv in ev if name == "start-requested"]
+started = [kv for name, kv in ev if name == "started"]
+ok = m["state"] == "running" and m["pid"] not in (0, int(old)) and m["restarts"] == 0
+ok = ok and s["Running"] and s["Pid"] == m["pid"]
+ok = ok and seq == ["killed", "exited", "start-requested", "started"]
+ok = ok and req[0].get("by") == "lab-start" and req[0].get("state") == "backoff"
+ok = ok and started[0].get("pid") == str(m["pid"])
+ok = ok and started[0].get("hostname") == json.load(open(ins))["Config"]["Hostname"]
+sys.exit(0 if ok else 1)
+PY
 }
 e2e_check "the killed rootcoord ($MEMBER) holds a session as a standby again" \
 	e2e_wait_ms 15000 standby_at
-e2e_check "its container runs, and the lab did not restart it itself" container_runs
+e2e_check "lab status: $MEMBER runs again, started by the fake's lab start after the drill's kill (not the lab's back-off)" \
+	started_on_request
 
 e2e_done

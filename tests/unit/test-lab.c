@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for the lab plan and state files, and the command table lookup. */
 #include <check.h>
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@ STUB(cmd_lab_down)
 STUB(cmd_lab_status)
 STUB(cmd_lab_kill)
 STUB(cmd_lab_restart)
+STUB(cmd_lab_start)
 STUB(cmd_watch)
 
 static struct lab_opts
@@ -217,6 +220,97 @@ lab_restarts(struct loop *l, struct fault_backend *b, const struct fault_target 
 
 /* The lab backend reports the supervisor's count from state.json, found by
  * the target's address as inject finds the member to signal. */
+/* How many entries of dir start with prefix. */
+static int
+count_prefixed(const char *dir, const char *prefix)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
+/* `lab start` leaves one request file per member; the supervisor takes it once. */
+START_TEST(test_start_request)
+{
+	char tmpl[] = "/tmp/test-lab.XXXXXX", err[256], *dir, *path;
+	struct lab_opts o = opts_default();
+	struct lab *lab;
+	FILE *f;
+
+	dir = mkdtemp(tmpl);
+	ck_assert_ptr_nonnull(dir);
+	setenv("XDG_STATE_HOME", dir, 1);
+	lab = lab_plan(&o, err, sizeof err);
+	ck_assert_int_eq(fs_mkdirs(lab->dir, err, sizeof err), 0);
+	ck_assert_int_eq(lab_start_request_take(lab, "proxy-2"), 0);
+	ck_assert_int_eq(lab_start_request_write(lab, "proxy-2", err, sizeof err), 0);
+	/* Twice is one request, and no temporary file is left behind. */
+	ck_assert_int_eq(lab_start_request_write(lab, "proxy-2", err, sizeof err), 0);
+	ck_assert_int_eq(count_prefixed(lab->dir, "start."), 1);
+	path = lab_start_request_path(lab, "proxy-2");
+	ck_assert_ptr_nonnull(strstr(path, "/start.proxy-2"));
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(lab_start_request_take(lab, "proxy-1"), 0);
+	ck_assert_int_eq(lab_start_request_take(lab, "proxy-2"), 1);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	ck_assert_int_eq(lab_start_request_take(lab, "proxy-2"), 0);
+	free(path);
+	/* A file that names another member (or nothing) starts nothing, and goes. */
+	path = lab_start_request_path(lab, "proxy-1");
+	f = fopen(path, "w");
+	fputs("proxy-12\n", f);
+	fclose(f);
+	ck_assert_int_eq(lab_start_request_take(lab, "proxy-1"), -1);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	f = fopen(path, "w");
+	fclose(f);
+	ck_assert_int_eq(lab_start_request_take(lab, "proxy-1"), -1);
+	ck_assert_int_eq(count_prefixed(lab->dir, "start."), 0);
+	free(path);
+	lab_free(lab);
+	{
+		char *rm = xasprintf("rm -rf '%s'", dir);
+		ck_assert_int_eq(system(rm), 0);
+		free(rm);
+	}
+}
+END_TEST
+
+static void
+on_usr1(int signo)
+{
+}
+
+/* A supervisor is woken only when it catches SIGUSR1 (the default ends it). */
+START_TEST(test_status_catches)
+{
+	static const char status[] = "Name:\tmilvusadm-labd\nSigIgn:\t0000000000001000\n"
+	    "SigCgt:\t0000000000014203\nCapInh:\t0000000000000000\n";
+
+	ck_assert(lab_status_catches(status, SIGHUP));
+	ck_assert(lab_status_catches(status, SIGUSR1));
+	ck_assert(lab_status_catches(status, SIGTERM));
+	ck_assert(lab_status_catches(status, SIGCHLD));
+	ck_assert(!lab_status_catches(status, SIGUSR2));
+	ck_assert(!lab_status_catches(status, SIGPIPE));
+	ck_assert(!lab_status_catches("SigCgt:\tzz\n", SIGUSR1));
+	ck_assert(!lab_status_catches("Name:\tx\n", SIGUSR1));
+	ck_assert(!lab_status_catches(NULL, SIGUSR1));
+	signal(SIGUSR1, SIG_DFL);
+	ck_assert(!lab_pid_catches(getpid(), SIGUSR1));
+	signal(SIGUSR1, on_usr1);
+	ck_assert(lab_pid_catches(getpid(), SIGUSR1));
+	signal(SIGUSR1, SIG_DFL);
+	ck_assert(!lab_pid_catches(0, SIGUSR1));
+}
+END_TEST
+
 START_TEST(test_fault_lab_restarts)
 {
 	char tmpl[] = "/tmp/test-lab.XXXXXX", err[256], *dir, *rm;
@@ -281,7 +375,7 @@ END_TEST
 START_TEST(test_cmd_find)
 {
 	char *a1[] = { "lab", "up", "--name", "x" };
-	char *a2[] = { "la", "st" };
+	char *a2[] = { "la", "stat" };
 	char *a3[] = { "lab", "re" };
 	char *a4[] = { "lab" };
 	char *a5[] = { "nope" };
@@ -299,7 +393,7 @@ START_TEST(test_cmd_find)
 	e = cmd_find(2, a3, &n, err, sizeof err);
 	ck_assert_str_eq(e->name, "lab restart");
 	ck_assert_ptr_null(cmd_find(1, a4, &n, err, sizeof err));
-	ck_assert_ptr_nonnull(strstr(err, "up, down, status, kill, restart"));
+	ck_assert_ptr_nonnull(strstr(err, "up, down, status, kill, restart, start"));
 	ck_assert_ptr_null(cmd_find(1, a5, &n, err, sizeof err));
 	ck_assert_ptr_nonnull(strstr(err, "unknown command 'nope'"));
 	e = cmd_find(1, a6, &n, err, sizeof err);
@@ -315,11 +409,17 @@ START_TEST(test_cmd_ambiguous)
 	char err[256];
 	int n;
 
-	/* "lab s" is "lab status" only; a bare "l" is no noun at all. */
-	e = cmd_find(2, a, &n, err, sizeof err);
-	ck_assert_str_eq(e->name, "lab status");
-	e = cmd_find(2, b, &n, err, sizeof err);
-	ck_assert_str_eq(e->name, "lab status");
+	/* "lab s" and "lab st" could be status or start; "lab stat" is status. */
+	ck_assert_ptr_null(cmd_find(2, a, &n, err, sizeof err));
+	ck_assert_str_eq(err, "ambiguous command 'lab s': could be lab status, lab start");
+	ck_assert_ptr_null(cmd_find(2, b, &n, err, sizeof err));
+	{
+		char *c[] = { "lab", "stat" }, *d[] = { "lab", "star" };
+		e = cmd_find(2, c, &n, err, sizeof err);
+		ck_assert_str_eq(e->name, "lab status");
+		e = cmd_find(2, d, &n, err, sizeof err);
+		ck_assert_str_eq(e->name, "lab start");
+	}
 	{
 		char *c[] = { "lab", "" };
 		ck_assert_ptr_null(cmd_find(2, c, &n, err, sizeof err));
@@ -418,6 +518,7 @@ START_TEST(test_cmd_lab_without_config)
 	ck_assert_int_eq(run_line("lab down", err, sizeof err), 42);
 	ck_assert_int_eq(run_line("lab kill x", err, sizeof err), 42);
 	ck_assert_int_eq(run_line("lab restart x", err, sizeof err), 42);
+	ck_assert_int_eq(run_line("lab start x", err, sizeof err), 42);
 	ck_assert_int_eq(run_line("lab up", err, sizeof err), 42);
 	ck_assert_int_eq(run_line("topology", err, sizeof err), CMD_FAILED);
 	unit_config_write("profiles:\n  a: {}\n");
@@ -438,6 +539,8 @@ test_suite(void)
 	tcase_add_test(tc, test_plan_variants);
 	tcase_add_test(tc, test_files_roundtrip);
 	tcase_add_test(tc, test_fault_lab_restarts);
+	tcase_add_test(tc, test_start_request);
+	tcase_add_test(tc, test_status_catches);
 	tcase_add_test(tc, test_cmd_find);
 	tcase_add_test(tc, test_cmd_ambiguous);
 	tcase_add_test(tc, test_cmd_table_tsv);
