@@ -150,7 +150,9 @@ md_time(struct buf *b, const char *what, int64_t ms, int64_t base)
 		return;
 	}
 	time_format_rfc3339(ms, t, sizeof t);
-	buf_printf(b, "| %s | %s | +%lld ms |\n", what, t, (long long)(ms - base));
+	/* "inject asked" comes before the injection: -1 ms, not "+-1 ms". */
+	buf_printf(b, "| %s | %s | %s%lld ms |\n", what, t, ms >= base ? "+" : "",
+	    (long long)(ms - base));
 }
 
 static const char *

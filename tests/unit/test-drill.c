@@ -522,7 +522,15 @@ START_TEST(compare_names_dominant)
 	drill_report_markdown(r, &md);
 	ck_assert_ptr_nonnull(strstr(md.data, "verdict: **met**"));
 	ck_assert_ptr_nonnull(strstr(md.data, "| detect | 9.0s |"));
+	ck_assert_ptr_nonnull(strstr(md.data, " | +9000 ms |"));
 	buf_release(&md);
+	/* Inject asked before the backend acted: a negative offset, signed once. */
+	r->fsm.started_ms = T0 - 1;
+	drill_report_markdown(r, &md);
+	ck_assert_ptr_nonnull(strstr(md.data, " | -1 ms |"));
+	ck_assert_ptr_null(strstr(md.data, "+-"));
+	buf_release(&md);
+	r->fsm.started_ms = T0;
 	free(r->signal);
 	r->signal = xstrdup("lease revoke");
 	drill_report_compare(r);
