@@ -35,6 +35,9 @@ struct source_state {
 	int64_t updated_ms;		/* wall clock of the last good answer, 0 = never */
 	int64_t failing_since_ms;	/* 0 while it answers */
 	char *error;			/* last error, NULL while it answers */
+	/* Added: a one-line warning about what it answered, kept while it
+	 * answers ("showing 4096 of 5000 session keys"), NULL if none. */
+	char *note;
 };
 
 /* One Milvus component instance: one <role>-<id> key, or a bare coordinator key
@@ -150,6 +153,8 @@ struct cluster {
 	int64_t sessions_revision;	/* etcd revision the sessions reflect */
 	uint64_t etcd_leader;		/* member id of the etcd leader, 0 = unknown */
 	struct cluster_keys *keys;	/* raw session keys the components derive from (private) */
+	size_t sessions_dropped;	/* session keys past the limit, not in the model
+					   (since the last full set; src_sessions.note says so) */
 };
 
 /* One session key as read from etcd: the parsed record and the key's metadata. */
@@ -158,6 +163,10 @@ struct session_key {
 	int64_t create_revision;
 	int64_t mod_revision;
 	int64_t lease;			/* the kv's lease, 0 = none */
+	/* Added: the full etcd key (borrowed, only for the put), NULL = unknown.
+	 * When set, a key nested deeper than one level below <root>/meta/session/
+	 * is not a Milvus session and is ignored. */
+	const char *etcd_key;
 };
 
 struct cluster *cluster_new(const char *root);
@@ -177,7 +186,11 @@ void cluster_sessions_replace(struct cluster *c, struct session_key *keys, size_
 void cluster_sessions_assume_empty(struct cluster *c);
 /* Stage one PUT or DELETE (key: the full etcd key or the name after session/);
  * cluster_sessions_commit derives, diffs and records. Commit once per etcd
- * revision so that the events carry the revision that caused them. */
+ * revision so that the events carry the revision that caused them. Both name
+ * a key by its last path element (as session_parse does) and ignore keys
+ * nested deeper below <root>/meta/session/. Past CLUSTER_MAX_KEYS worker keys
+ * new ones are dropped (coordinator keys have a reserve of their own) and
+ * counted in sessions_dropped and src_sessions.note. */
 void cluster_session_put(struct cluster *c, struct session_key *k);
 void cluster_session_delete(struct cluster *c, const char *key);
 void cluster_sessions_commit(struct cluster *c, int64_t revision, int64_t now_ms);

@@ -53,5 +53,8 @@ struct session {
 int session_parse(const char *key, const char *value, size_t value_len,
     struct session *out, char *err, size_t errlen);
 void session_clear(struct session *s);
+/* The name session_parse gives key: its last path element (trailing slashes
+ * aside) and that element's length in *len (0 when there is none). Pure. */
+const char *session_key_name(const char *key, size_t *len);
 
 #endif

@@ -158,11 +158,10 @@ session_labels(struct session_ctx *ctx, const cJSON *obj, struct session *s)
 	return 0;
 }
 
-/* The key's last path element, split into role and optional -<id>. */
-static int
-session_key(struct session_ctx *ctx, const char *key, struct session *s)
+const char *
+session_key_name(const char *key, size_t *len)
 {
-	const char *name, *dash;
+	const char *name;
 	size_t n;
 
 	n = strlen(key);
@@ -171,7 +170,18 @@ session_key(struct session_ctx *ctx, const char *key, struct session *s)
 	name = key + n;
 	while (name > key && name[-1] != '/')
 		name--;
-	n -= (size_t)(name - key);
+	*len = (size_t)(key + n - name);
+	return name;
+}
+
+/* The key's last path element, split into role and optional -<id>. */
+static int
+session_key(struct session_ctx *ctx, const char *key, struct session *s)
+{
+	const char *name, *dash;
+	size_t n;
+
+	name = session_key_name(key, &n);
 	if (n == 0)
 		return session_error(ctx, "empty key");
 	if (n > SESSION_MAX_STRING)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Opening the profile's state gatherer for the read-side commands, with one
  * way of reporting an unusable profile or an unreachable etcd. */
+#include <stdio.h>
 #include <string.h>
 
 #include "milvusadm/cluster.h"
@@ -28,7 +29,18 @@ cmd_cluster_sessions(struct cmd_ctx *ctx, struct state *st)
 		return cmd_error(ctx, CMD_UNREACHABLE, "%s",
 		    c->src_sessions.error != NULL ? c->src_sessions.error :
 		    "etcd unreachable: no answer");
+	cmd_cluster_warn(ctx, st);
 	return CMD_OK;
+}
+
+void
+cmd_cluster_warn(struct cmd_ctx *ctx, struct state *st)
+{
+	const struct cluster *c = state_cluster(st);
+
+	/* Not an error (the command goes on), but what is shown is not all. */
+	if (c->src_sessions.note != NULL)
+		fprintf(ctx->err, "milvusadm: warning: %s\n", c->src_sessions.note);
 }
 
 struct state *

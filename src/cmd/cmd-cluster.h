@@ -15,6 +15,9 @@ struct state *cmd_cluster_open(struct cmd_ctx *ctx, int *rc);
 /* Load the sessions (and lease TTLs); on failure report "etcd unreachable" and
  * return CMD_UNREACHABLE, else CMD_OK. */
 int cmd_cluster_sessions(struct cmd_ctx *ctx, struct state *st);
+/* A warning on stderr when the model shows only part of the cluster (more
+ * session keys than it keeps). */
+void cmd_cluster_warn(struct cmd_ctx *ctx, struct state *st);
 /* Open and read everything (sessions, health, etcd, collections, replicas)
  * for a whole-cluster report: NULL after reporting when the profile or etcd
  * fails (*rc set); a later source that fails is left in the model, marked,

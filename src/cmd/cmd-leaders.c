@@ -107,6 +107,7 @@ cmd_leaders(struct cmd_ctx *ctx, int argc, char **argv)
 		state_free(st);
 		return rc;
 	}
+	cmd_cluster_warn(ctx, st);
 	d = out_doc_new("leaders");
 	root = out_doc_root(d);
 	out_str(root, "milvus_version", c->milvus_version);

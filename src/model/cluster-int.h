@@ -6,8 +6,12 @@
 
 #include "milvusadm/cluster.h"
 
-/* More session keys than this are dropped (bounded input). */
+/* More worker session keys than this are dropped (bounded input). etcd
+ * returns a range sorted by key, so the coordinators (bare keys and
+ * <coord>-<id>) have a reserve of their own: thousands of datanode-* keys
+ * must not push rootcoord out of the Leaders view. */
 #define CLUSTER_MAX_KEYS	4096
+#define CLUSTER_MAX_COORD_KEYS	256
 
 struct cluster_last_active {
 	char *role;
@@ -17,6 +21,7 @@ struct cluster_last_active {
 struct cluster_keys {
 	struct session_key *v;		/* owned sessions, unordered */
 	size_t n, cap;
+	size_t n_coord;			/* of n, in the coordinator reserve */
 	bool dirty;			/* changed since the last commit */
 	/* The last active server per role, kept across gaps with no active key,
 	 * so "lost" then "changed" still says from whom. */

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "milvusadm/cluster.h"
+#include "milvusadm/session.h"
 #include "milvusadm/xalloc.h"
 #include "cluster-int.h"
 
@@ -182,6 +183,8 @@ source_clear(struct source_state *s)
 {
 	free(s->error);
 	s->error = NULL;
+	free(s->note);
+	s->note = NULL;
 }
 
 void
@@ -224,69 +227,140 @@ cluster_free(struct cluster *c)
 
 /* ---- the raw key store ---- */
 
-/* The name after "session/" (or the whole key when there is no such part). */
+/* The name a key is stored under: exactly as session_parse names a put
+ * (session_key_name(): its last path element), so a delete finds what its put
+ * stored whatever the root path holds; *len is its length. NULL for a key
+ * nested deeper than one
+ * level below <root>/meta/session/: not a Milvus session, and taking its last
+ * element would replace (or delete) a real one. A key outside that prefix (the
+ * bare name, another root) is named by its last element. */
 static const char *
-key_name(const char *key)
+key_name(const struct cluster *c, const char *key, size_t *len)
 {
-	const char *p = strstr(key, "/session/");
+	static const char sub[] = "/meta/session/";
+	size_t rl = strlen(c->root);
+	const char *name;
 
-	if (p != NULL)
-		return p + strlen("/session/");
-	return key;
+	name = session_key_name(key, len);
+	if (*len == 0)
+		return NULL;
+	if (strncmp(key, c->root, rl) == 0 &&
+	    strncmp(key + rl, sub, sizeof sub - 1) == 0 &&
+	    key + rl + sizeof sub - 1 != name)
+		return NULL;
+	return name;
 }
 
 static ssize_t
-keys_find(const struct cluster_keys *k, const char *name)
+keys_find(const struct cluster_keys *k, const char *name, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < k->n; i++) {
-		if (k->v[i].s.key != NULL && strcmp(k->v[i].s.key, name) == 0)
+		if (k->v[i].s.key != NULL && strncmp(k->v[i].s.key, name, len) == 0 &&
+		    k->v[i].s.key[len] == '\0')
 			return (ssize_t)i;
 	}
 	return -1;
+}
+
+/* In the coordinator reserve: a bare key or <coord>-<id>. */
+static bool
+key_reserved(const struct session *s)
+{
+	const char *dash;
+	size_t i, n;
+
+	if (s->active_key)
+		return true;
+	dash = strrchr(s->key, '-');
+	if (dash == NULL)
+		return false;
+	n = (size_t)(dash - s->key);
+	for (i = 0; coord_roles[i] != NULL; i++) {
+		if (strlen(coord_roles[i]) == n && strncmp(coord_roles[i], s->key, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Tell the operator the view is cut short: the callers show src_sessions. */
+static void
+keys_note(struct cluster *c)
+{
+	free(c->src_sessions.note);
+	c->src_sessions.note = NULL;
+	if (c->sessions_dropped > 0) {
+		c->src_sessions.note = xasprintf("showing %zu of %zu session keys "
+		    "(limit %d)", c->keys->n, c->keys->n + c->sessions_dropped,
+		    CLUSTER_MAX_KEYS);
+	}
 }
 
 void
 cluster_session_put(struct cluster *c, struct session_key *k)
 {
 	struct cluster_keys *ks = c->keys;
+	const char *etcd_key = k->etcd_key;
+	size_t len;
 	ssize_t i;
+	bool coord;
 
-	if (k->s.key == NULL) {
+	k->etcd_key = NULL;	/* borrowed: never stored */
+	if (k->s.key == NULL ||
+	    (etcd_key != NULL && key_name(c, etcd_key, &len) == NULL)) {
 		session_clear(&k->s);
+		memset(&k->s, 0, sizeof k->s);
 		return;
 	}
-	i = keys_find(ks, k->s.key);
+	coord = key_reserved(&k->s);
+	i = keys_find(ks, k->s.key, strlen(k->s.key));
 	if (i >= 0) {
 		session_clear(&ks->v[i].s);
 		ks->v[i] = *k;
-	} else if (ks->n < CLUSTER_MAX_KEYS) {
+	} else if (coord ? ks->n_coord < CLUSTER_MAX_COORD_KEYS :
+	    ks->n - ks->n_coord < CLUSTER_MAX_KEYS) {
 		if (ks->n == ks->cap) {
 			ks->cap = ks->cap == 0 ? 32 : ks->cap * 2;
 			ks->v = xreallocarray(ks->v, ks->cap, sizeof *ks->v);
 		}
 		ks->v[ks->n++] = *k;
+		if (coord)
+			ks->n_coord++;
 	} else {
-		/* A cluster with more session keys than this is not one we can show. */
+		/* Nothing stored, nothing to derive: only the count changes. */
 		session_clear(&k->s);
+		memset(&k->s, 0, sizeof k->s);
+		c->sessions_dropped++;
+		keys_note(c);
+		return;
 	}
 	memset(&k->s, 0, sizeof k->s);
 	ks->dirty = true;
+	if (c->sessions_dropped > 0)
+		keys_note(c);
 }
 
 void
 cluster_session_delete(struct cluster *c, const char *key)
 {
 	struct cluster_keys *ks = c->keys;
-	ssize_t i = keys_find(ks, key_name(key));
+	const char *name;
+	size_t len;
+	ssize_t i;
 
-	if (i < 0)
+	if ((name = key_name(c, key, &len)) == NULL)
 		return;
+	if ((i = keys_find(ks, name, len)) < 0)
+		return;
+	if (key_reserved(&ks->v[i].s))
+		ks->n_coord--;
 	session_clear(&ks->v[i].s);
 	ks->v[i] = ks->v[ks->n - 1];
 	ks->n--;
 	ks->dirty = true;
+	if (c->sessions_dropped > 0)
+		keys_note(c);
 }
 
 void
@@ -299,8 +373,11 @@ cluster_sessions_replace(struct cluster *c, struct session_key *keys, size_t n,
 	for (i = 0; i < ks->n; i++)
 		session_clear(&ks->v[i].s);
 	ks->n = 0;
+	ks->n_coord = 0;
+	c->sessions_dropped = 0;
 	for (i = 0; i < n; i++)
 		cluster_session_put(c, &keys[i]);
+	keys_note(c);
 	ks->dirty = true;
 	cluster_sessions_commit(c, revision, now_ms);
 }

@@ -22,6 +22,9 @@
 #define STATE_MAX_SECRET	4096
 /* History replay: the replay is over once etcd has been quiet this long. */
 #define STATE_HISTORY_IDLE_MS	300
+/* What milvus_rest_new accepts (REST_MAX_URIS, and each URI's length): one
+ * URI past either makes it refuse the whole list. */
+#define STATE_REST_MAX_URIS	64
 
 /* The first line of path, without the newline; NULL with err on failure. */
 static char *
@@ -262,30 +265,31 @@ struct milvus_rest *
 state_rest(struct state *st, char *err, size_t errlen)
 {
 	struct milvus_rest_opts ro;
-	struct cluster *c = st->cluster;
 	char **uris;
 	size_t i, n = 0;
 
 	if (st->rest != NULL)
 		return st->rest;
-	uris = xcalloc(c->n_components + 2, sizeof *uris);
+	uris = xcalloc(STATE_REST_MAX_URIS + 1, sizeof *uris);
 	if (st->milvus_uri != NULL && st->milvus_uri[0] != '\0')
 		uris[n++] = xstrdup(st->milvus_uri);
 	else {
 		/* The sessions' addresses, in https when the profile has a CA file
 		 * or skips verification: it expects TLS, and the token with it. */
-		for (i = 0; i < c->n_components; i++) {
-			if (strcmp(c->components[i].role, "proxy") != 0)
-				continue;
-			uris[n] = proxy_rest_uri(NULL, (st->milvus_ca_file != NULL &&
-			    st->milvus_ca_file[0] != '\0') || st->milvus_insecure,
-			    c->components[i].s.address);
-			n += uris[n] != NULL;
-		}
+		n = proxy_rest_uris(st->cluster, (st->milvus_ca_file != NULL &&
+		    st->milvus_ca_file[0] != '\0') || st->milvus_insecure, uris,
+		    STATE_REST_MAX_URIS);
 	}
 	if (n == 0) {
-		snprintf(err, errlen, "no milvus.uri in profile '%s' and no proxy session",
-		    st->profile_name);
+		for (i = 0; i < st->cluster->n_components; i++)
+			n += strcmp(st->cluster->components[i].role, "proxy") == 0;
+		/* Proxies whose addresses make no URI are not "no proxy". */
+		if (n > 0)
+			snprintf(err, errlen, "no milvus.uri in profile '%s' and no usable "
+			    "address among %zu proxy sessions", st->profile_name, n);
+		else
+			snprintf(err, errlen, "no milvus.uri in profile '%s' and no proxy "
+			    "session", st->profile_name);
 		free(uris);
 		return NULL;
 	}
@@ -335,6 +339,7 @@ state_parse_kvs(const struct etcd_kv *kvs, size_t n, size_t *nout)
 		keys[k].create_revision = kvs[i].create_revision;
 		keys[k].mod_revision = kvs[i].mod_revision;
 		keys[k].lease = kvs[i].lease;
+		keys[k].etcd_key = kvs[i].key;	/* borrowed for the replace */
 		k++;
 	}
 	*nout = k;
@@ -597,6 +602,7 @@ state_apply_events(struct cluster *c, const struct etcd_event *ev, size_t n, int
 			k.create_revision = kv->create_revision;
 			k.mod_revision = kv->mod_revision;
 			k.lease = kv->lease;
+			k.etcd_key = kv->key;	/* nested keys are not sessions */
 			cluster_session_put(c, &k);
 		}
 	}

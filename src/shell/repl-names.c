@@ -14,6 +14,7 @@
 #include "milvusadm/state.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
+#include "../ops/state-int.h"
 #include "repl-int.h"
 
 /* Completion waits on the user's keystroke: one second per request at most,
@@ -35,6 +36,18 @@ struct repl_cache {
 	int64_t tried_ms;		/* monotonic time of the last attempt, 0 = never */
 	struct names_list ids, dbs, colls, targets;
 };
+
+/* The sessions alone: completion needs their names, not one lease
+ * timetolive per session (thousands of calls on a Tab press). */
+static int
+names_load_sessions(struct state *st)
+{
+	struct state_wait *w = state_wait_new();
+
+	state_sessions_async(st, false, state_wait_cb, w);
+	/* One range, tried on each etcd endpoint in turn at worst. */
+	return state_wait_run(st, w, (state_timeout_ms(st) + 1000) * 8 + 1000);
+}
 
 static void
 names_clear(struct names_list *l)
@@ -137,7 +150,7 @@ repl_names_refresh(struct repl_cache *rn)
 		return;
 	c = state_cluster(st);
 	/* Without etcd the cluster is unreachable: do not wait on the proxies too. */
-	if (state_load_sessions(st) != 0) {
+	if (names_load_sessions(st) != 0) {
 		state_free(st);
 		return;
 	}

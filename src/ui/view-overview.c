@@ -161,6 +161,9 @@ overview_update(struct view *v, const struct view_env *env)
 		vline_text(&v->lines, true, THEME_WARN, "no component is registered in etcd");
 		return;
 	}
+	/* More session keys than the model keeps: say that this is not all. */
+	if (c->src_sessions.note != NULL)
+		vline_text(&v->lines, true, THEME_WARN, "%s", c->src_sessions.note);
 	keys = xcalloc(n, sizeof *keys);
 	for (i = 0; i < n; i++) {
 		keys[i].k = &c->components[i];

@@ -64,6 +64,15 @@ echo "# collections: $(tr '\n' ' ' <"$E2E_TMP/colls")"
 echo "# server IDs: $ids"
 e2e_check "the lab has default.* collections" grep -q '^default\.' "$E2E_TMP/colls"
 
+# Lease timetolive calls etcd has served (its gRPC counters count the JSON
+# gateway's calls too): completion needs the session names, not one TTL per
+# session, which on a large cluster held the prompt for seconds. Counted from
+# before the shell starts: it gathers the names then, and again on Tab.
+ttl_calls() {
+	curl -s "$ep/metrics" | awk '/^grpc_server_started_total\{.*grpc_method="LeaseTimeToLive"/ {
+		n += $2 } END { print n + 0 }'
+}
+ttl0=$(ttl_calls)
 shell
 e2e_check "shell prompt" e2e_wait 10 screen_has "milvusadm(lab-sc)>"
 # The words between the last two prompt lines: what Tab Tab listed.
@@ -80,6 +89,10 @@ want=$(grep '^default\.' "$E2E_TMP/colls" | sort -u)
 same_default() { [ "$(listed | grep '^default\.')" = "$want" ]; }
 e2e_check "Tab Tab lists the default database's collections (REST v2)" e2e_wait 5 same_default
 listed | sed 's/^/# listed: /'
+ttl1=$(ttl_calls)
+e2e_check "completion asked etcd for no lease TTL ($ttl0 -> $ttl1 calls)" [ "$ttl1" = "$ttl0" ]
+"$M" topology >/dev/null
+e2e_check "... where topology asks for them (the counter counts)" [ "$(ttl_calls)" -gt "$ttl1" ]
 tm send-keys -t sh "do" Tab
 e2e_check "'replicas default.do<TAB>' completes to default.docs" \
 	e2e_wait 5 screen_has "milvusadm(lab-sc)> replicas default.docs"

@@ -25,6 +25,7 @@ put(struct cluster *c, const char *key, const char *json, int64_t rev)
 	k.create_revision = rev;
 	k.mod_revision = rev;
 	k.lease = 1000 + k.s.server_id;
+	k.etcd_key = key;	/* as the loader passes it */
 	cluster_session_put(c, &k);
 }
 
@@ -271,6 +272,104 @@ START_TEST(test_root_path)
 }
 END_TEST
 
+/* 5000 datanode keys sort before the coordinators in a range: the workers past
+ * the limit are dropped and said so, the coordinators all stay. */
+START_TEST(test_keys_cap_keeps_coords)
+{
+	static const char *const coords[] = { "datacoord", "querycoord", "rootcoord" };
+	struct cluster *c = cluster_new("by-dev");
+	struct session_key *keys = xcalloc(5000 + 6, sizeof *keys);
+	char **names = xcalloc(5000 + 6, sizeof *names);
+	const struct component *before;
+	const struct leader *l;
+	size_t i, n = 0, joined;
+	char err[256], *key, *json;
+
+	for (i = 0; i < 5000 + 6; i++) {
+		const char *role = i < 5000 ? "datanode" : coords[(i - 5000) / 2];
+		int64_t id = i < 5000 ? (int64_t)i + 100 : (int64_t)(i - 5000) / 2 + 1;
+
+		key = i >= 5000 && (i - 5000) % 2 == 1 ?
+		    xasprintf("by-dev/meta/session/%s", role) :
+		    xasprintf("by-dev/meta/session/%s-%lld", role, (long long)id);
+		json = sess(role, id, "10.0.0.1", 1000, "2.4.13", i >= 5000, NULL);
+		ck_assert_int_eq(session_parse(key, json, strlen(json), &keys[n].s, err,
+		    sizeof err), 1);
+		keys[n].etcd_key = names[n] = key;	/* borrowed until the replace */
+		keys[n].create_revision = keys[n].mod_revision = 10;
+		n++;
+		free(json);
+	}
+	cluster_sessions_replace(c, keys, n, 10, 1000);
+	for (i = 0; i < n; i++)
+		session_clear(&keys[i].s);	/* those not taken */
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(keys);
+	for (i = 0; i < 3; i++) {
+		l = cluster_leader(c, coords[i]);
+		ck_assert_ptr_nonnull(l);
+		ck_assert_int_eq(l->active_id, (int64_t)i + 1);
+		ck_assert_ptr_nonnull(cluster_active(c, coords[i]));
+	}
+	ck_assert_uint_eq(c->sessions_dropped, 5000 - 4096);
+	ck_assert_ptr_nonnull(c->src_sessions.note);
+	ck_assert_str_eq(c->src_sessions.note, "showing 4102 of 5006 session keys (limit 4096)");
+
+	/* A dropped put stores nothing: the commit has nothing to derive. */
+	before = c->components;
+	joined = count_kind(c, EV_NODE_JOINED);
+	putf(c, "by-dev/meta/session/datanode-9999", sess("datanode", 9999, "10.0.0.1", 1000, "2.4.13", false, NULL), 11);
+	cluster_sessions_commit(c, 11, 2000);
+	ck_assert_ptr_eq(c->components, before);
+	ck_assert_uint_eq(count_kind(c, EV_NODE_JOINED), joined);
+	ck_assert_uint_eq(c->sessions_dropped, 5000 - 4096 + 1);
+	ck_assert_str_eq(c->src_sessions.note, "showing 4102 of 5007 session keys (limit 4096)");
+
+	/* A full set under the limit clears the note. */
+	cluster_sessions_replace(c, NULL, 0, 12, 3000);
+	ck_assert_uint_eq(c->sessions_dropped, 0);
+	ck_assert_ptr_null(c->src_sessions.note);
+	cluster_free(c);
+}
+END_TEST
+
+/* A root path with "/session/" in it: a delete finds what its put stored, and
+ * a key nested below the session prefix neither replaces nor ghosts rootcoord. */
+START_TEST(test_session_in_root_and_nested)
+{
+	struct cluster *c = cluster_new("x/session/y");
+	const char *p = "x/session/y/meta/session/";
+	char *k1 = xasprintf("%srootcoord-1", p), *k0 = xasprintf("%srootcoord", p);
+	char *nested = xasprintf("%sx/rootcoord", p);
+
+	putf(c, k1, sess("rootcoord", 1, "10.0.0.1", 53100, "2.4.13", true, NULL), 3);
+	putf(c, k0, sess("rootcoord", 1, "10.0.0.1", 53100, "2.4.13", true, NULL), 3);
+	cluster_sessions_commit(c, 3, 1000);
+	ck_assert_int_eq(cluster_leader(c, "rootcoord")->active_id, 1);
+
+	putf(c, nested, sess("rootcoord", 9, "10.0.0.9", 53100, "2.4.13", true, NULL), 4);
+	cluster_sessions_commit(c, 4, 1100);
+	ck_assert_int_eq(cluster_leader(c, "rootcoord")->active_id, 1);
+	ck_assert_uint_eq(c->n_components, 1);
+	cluster_session_delete(c, nested);
+	cluster_sessions_commit(c, 5, 1200);
+	ck_assert_int_eq(cluster_leader(c, "rootcoord")->active_id, 1);
+
+	cluster_session_delete(c, k0);
+	cluster_session_delete(c, k1);
+	cluster_sessions_commit(c, 6, 1300);
+	ck_assert_uint_eq(c->n_components, 0);
+	ck_assert(cluster_leader(c, "rootcoord") == NULL ||
+	    cluster_leader(c, "rootcoord")->active_id == 0);
+	free(k0);
+	free(k1);
+	free(nested);
+	cluster_free(c);
+}
+END_TEST
+
 /* SIGKILL of the active rootcoord: its lease expires (both keys go in one
  * revision), then the standby takes the bare key. */
 START_TEST(test_diff_failover)
@@ -447,6 +546,8 @@ test_suite(void)
 	tcase_add_test(tc, test_26_mixcoord_legacy_streaming);
 	tcase_add_test(tc, test_standalone);
 	tcase_add_test(tc, test_root_path);
+	tcase_add_test(tc, test_keys_cap_keeps_coords);
+	tcase_add_test(tc, test_session_in_root_and_nested);
 	tcase_add_test(tc, test_diff_failover);
 	tcase_add_test(tc, test_diff_stopping_and_replace);
 	tcase_add_test(tc, test_replay_from_empty);
