@@ -70,6 +70,24 @@ struct drill {
 	void *done_arg;
 };
 
+/* PRECHECK (drill-precheck.c). Refusals set *refused and fill err (exit 3);
+ * other failures leave *refused alone. */
+int drill_refuse(bool *refused, char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Resolve target to one component of d's cluster with someone to take over. */
+int drill_precheck_target(struct drill *d, const char *target, bool *refused, char *err,
+    size_t errlen);
+/* etcd has quorum (every member answers status). */
+int drill_precheck_etcd(struct drill *d, bool *refused, char *err, size_t errlen);
+/* The probe collection: want, else the first loaded one (none: lists only). */
+void drill_precheck_collection(struct drill *d, const char *want);
+/* ha estimate for the same fault, kept in the report for the comparison. */
+void drill_precheck_estimate(struct drill *d);
+/* "<UTC time>-<target>" with '/', '.' and ' ' made '-'. Caller frees. */
+char *drill_make_id(const char *target, int64_t now_ms);
+/* What the backend's fault is called in the report ("lease revoke", "SIGKILL"). */
+const char *drill_backend_signal(const char *backend, const char *const *options);
+
 /* A report ID not yet saved in dir: ID, else ID-2, ID-3... (IDs have
  * one-second resolution and a drill that fails at once can follow another). */
 void drill_id_unique(char **id, const char *dir);
