@@ -124,6 +124,9 @@ char *lab_path(const struct lab *lab, const char *file);
 pid_t lab_supervisor_pid(const char *dir);
 /* Is pid alive and one of this lab's processes (its command line names dir)? */
 bool lab_pid_is_ours(pid_t pid, const char *dir);
+/* /proc/PID/NAME ("cmdline", "status") into buf, NUL-terminated (a cmdline
+ * keeps its inner NULs): the bytes read, 0 when it cannot be read. */
+size_t lab_proc_read(pid_t pid, const char *name, char *buf, size_t len);
 
 /*
  * Start requests (`milvusadm lab start`, lab-request.c): LABDIR/start.MEMBER holds

@@ -131,18 +131,11 @@ lab_proc_spawn_supervisor(const struct lab *lab, char *err, size_t errlen)
 static bool
 lab_is_lab_program(const struct lab *lab, pid_t pid)
 {
-	char path[64], cmd[4096];
+	char cmd[4096];
 	const char *names[4], *arg, *base;
 	size_t n, i, k, off;
-	FILE *f;
 
-	snprintf(path, sizeof path, "/proc/%ld/cmdline", (long)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return false;
-	n = fread(cmd, 1, sizeof cmd - 1, f);
-	fclose(f);
-	cmd[n] = '\0';
+	n = lab_proc_read(pid, "cmdline", cmd, sizeof cmd);
 	names[0] = "milvusadm-labd";
 	names[1] = "etcd";
 	names[2] = strrchr(lab->labd, '/') ? strrchr(lab->labd, '/') + 1 : lab->labd;

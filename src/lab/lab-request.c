@@ -91,18 +91,9 @@ lab_status_catches(const char *status, int signo)
 bool
 lab_pid_catches(pid_t pid, int signo)
 {
-	char path[64], text[4096];
-	size_t n;
-	FILE *f;
+	char text[4096];
 
-	if (pid <= 0)
+	if (lab_proc_read(pid, "status", text, sizeof text) == 0)
 		return false;
-	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return false;
-	n = fread(text, 1, sizeof text - 1, f);
-	fclose(f);
-	text[n] = '\0';
 	return lab_status_catches(text, signo);
 }

@@ -625,21 +625,36 @@ lab_read_state(struct lab *lab, char *err, size_t errlen)
 	return 0;
 }
 
+size_t
+lab_proc_read(pid_t pid, const char *name, char *buf, size_t len)
+{
+	char path[64];
+	size_t n;
+	FILE *f;
+
+	if (len == 0)
+		return 0;
+	buf[0] = '\0';
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/%s", (long)pid, name);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return n;
+}
+
 bool
 lab_pid_is_ours(pid_t pid, const char *dir)
 {
-	char path[64], cmd[8192], *p;
+	char cmd[8192], *p;
 	size_t n, i;
-	FILE *f;
 
 	if (pid <= 0 || kill(pid, 0) == -1)
 		return false;
-	snprintf(path, sizeof path, "/proc/%ld/cmdline", (long)pid);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return false;
-	n = fread(cmd, 1, sizeof cmd - 1, f);
-	fclose(f);
+	n = lab_proc_read(pid, "cmdline", cmd, sizeof cmd);
 	/* A zombie has an empty command line: it is gone as far as we care. */
 	if (n == 0)
 		return false;
