@@ -3,7 +3,8 @@
 # The TUI's idle cost (not a test; prints numbers): start a lab, run
 # `milvusadm -p lab-NAME` in a 120x40 tmux pane, leave it idle, and report its
 # CPU share of one core (utime+stime from /proc/PID/stat over the idle window)
-# and its peak RSS (VmHWM). Targets: < 0.5 % and < 20 MB.
+# and its peak RSS (VmHWM). Targets: < 0.5 % and < 20 MB; exit 1 when one is
+# missed (or the process is gone before the end), so a script can rely on it.
 #
 # usage: bench/tui-bench.sh [--extra-workers N] [--seconds S] [--warmup S]
 #            [--subnet 127.A.B.0/24] [--refresh MS] [--cmd "events --follow"]
@@ -74,6 +75,7 @@ t1=$(ticks "$pid"); s1=$(date +%s%N)
 hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
 rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")
 tmux -L "$sock" capture-pane -p -t bench | head -n 6 | sed 's/^/# screen: /'
+missed=0
 awk -v d=$((t1 - t0)) -v hz="$hz" -v ns=$((s1 - s0)) -v hwm="$hwm" -v rss="$rss" \
     -v what="$what" -v extra="$extra" 'BEGIN {
 	cpu = d / hz / (ns / 1e9) * 100
@@ -81,6 +83,8 @@ awk -v d=$((t1 - t0)) -v hz="$hz" -v ns=$((s1 - s0)) -v hwm="$hwm" -v rss="$rss"
 	    "peak RSS %.1f MB (now %.1f MB)\n", what, extra, cpu, ns / 1e9, d, hwm / 1024, rss / 1024
 	printf "targets: cpu < 0.5 %% %s, RSS < 20 MB %s\n", cpu < 0.5 ? "met" : "MISSED",
 	    hwm / 1024 < 20 ? "met" : "MISSED"
-}'
+	exit !(cpu < 0.5 && hwm / 1024 < 20)
+}' || missed=1
 tmux -L "$sock" send-keys -t bench q
 sleep 0.5
+exit "$missed"
