@@ -21,6 +21,7 @@
 #include "milvusadm/xalloc.h"
 #include "../../src/cmd/cmd-drill.h"
 #include "../../src/ops/drill-int.h"
+#include "schema-check.h"
 
 #define T0 1700000000000LL
 
@@ -539,81 +540,7 @@ START_TEST(compare_names_dominant)
 }
 END_TEST
 
-/* ---- the subset of JSON Schema that doc/drill-report.schema.json uses ---- */
-
-static bool
-type_is(const cJSON *v, const char *t)
-{
-	if (strcmp(t, "object") == 0)
-		return cJSON_IsObject(v);
-	if (strcmp(t, "array") == 0)
-		return cJSON_IsArray(v);
-	if (strcmp(t, "string") == 0)
-		return cJSON_IsString(v);
-	if (strcmp(t, "integer") == 0)
-		return cJSON_IsNumber(v) && v->valuedouble == (double)(int64_t)v->valuedouble;
-	if (strcmp(t, "boolean") == 0)
-		return cJSON_IsBool(v);
-	if (strcmp(t, "null") == 0)
-		return cJSON_IsNull(v);
-	return false;
-}
-
-static int
-validate(const cJSON *s, const cJSON *v, const char *path, char *why, size_t len)
-{
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(s, "type"), *x, *p, *props;
-	const cJSON *en = cJSON_GetObjectItemCaseSensitive(s, "enum");
-	const cJSON *co = cJSON_GetObjectItemCaseSensitive(s, "const");
-	const cJSON *ap = cJSON_GetObjectItemCaseSensitive(s, "additionalProperties");
-	const cJSON *mi = cJSON_GetObjectItemCaseSensitive(s, "minimum");
-	char sub[256];
-	bool ok;
-
-	if (cJSON_IsString(t) && !type_is(v, t->valuestring))
-		return snprintf(why, len, "%s: not %s", path, t->valuestring), -1;
-	if (cJSON_IsArray(t)) {
-		ok = false;
-		cJSON_ArrayForEach(x, t)
-			ok = ok || type_is(v, x->valuestring);
-		if (!ok)
-			return snprintf(why, len, "%s: wrong type", path), -1;
-	}
-	if (co != NULL && !cJSON_Compare(co, v, true))
-		return snprintf(why, len, "%s: not the const", path), -1;
-	if (en != NULL) {
-		ok = false;
-		cJSON_ArrayForEach(x, en)
-			ok = ok || cJSON_Compare(x, v, true);
-		if (!ok)
-			return snprintf(why, len, "%s: not in the enum", path), -1;
-	}
-	if (cJSON_IsNumber(mi) && cJSON_IsNumber(v) && v->valuedouble < mi->valuedouble)
-		return snprintf(why, len, "%s: below the minimum", path), -1;
-	if (cJSON_IsObject(v)) {
-		props = cJSON_GetObjectItemCaseSensitive(s, "properties");
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(s, "required")) {
-			if (cJSON_GetObjectItemCaseSensitive(v, x->valuestring) == NULL)
-				return snprintf(why, len, "%s: missing %s", path, x->valuestring), -1;
-		}
-		cJSON_ArrayForEach(x, v) {
-			p = cJSON_GetObjectItemCaseSensitive(props, x->string);
-			snprintf(sub, sizeof sub, "%s.%s", path, x->string);
-			if (p == NULL && cJSON_IsFalse(ap))
-				return snprintf(why, len, "%.200s: not allowed", sub), -1;
-			if (p != NULL && validate(p, x, sub, why, len) == -1)
-				return -1;
-		}
-	}
-	if (cJSON_IsArray(v) && (p = cJSON_GetObjectItemCaseSensitive(s, "items")) != NULL) {
-		cJSON_ArrayForEach(x, v) {
-			snprintf(sub, sizeof sub, "%s[]", path);
-			if (validate(p, x, sub, why, len) == -1)
-				return -1;
-		}
-	}
-	return 0;
-}
+/* ---- the report against doc/drill-report.schema.json (schema-check.c) ---- */
 
 static cJSON *
 load_schema(void)
@@ -652,14 +579,11 @@ render_json(const struct drill_report *r)
 	return j;
 }
 
-START_TEST(report_matches_schema)
+/* The fixture with every optional member filled: proxies, series, restarts. */
+static struct drill_report *
+report_full(void)
 {
-	struct drill_report *r = report_fixture(), *back;
-	cJSON *schema = load_schema(), *j, *bad;
-	char why[256] = "", path[] = "/tmp/test-drill-XXXXXX", *text;
-	struct drill_fsm *f;
-	FILE *fp;
-	int fd;
+	struct drill_report *r = report_fixture();
 
 	r->recovered_via = xstrdup("http://10.0.0.2:19530");
 	r->via = xcalloc(2, sizeof *r->via);
@@ -676,17 +600,20 @@ START_TEST(report_matches_schema)
 	r->restarts_after = 1;
 	r->restarts_what = xstrdup("lab supervisor restarts of rootcoord-1");
 	drill_report_compare(r);
+	return r;
+}
+
+START_TEST(report_matches_schema)
+{
+	struct drill_report *r = report_full(), *back;
+	cJSON *schema = load_schema(), *j;
+	char why[256] = "", path[] = "/tmp/test-drill-XXXXXX", *text;
+	struct drill_fsm *f;
+	FILE *fp;
+	int fd;
+
 	j = render_json(r);
-	ck_assert_msg(validate(schema, j, "$", why, sizeof why) == 0, "%s", why);
-	/* The validator does catch a wrong document. */
-	bad = cJSON_Duplicate(j, true);
-	cJSON_ReplaceItemInObject(bad, "verdict", cJSON_CreateString("ok"));
-	ck_assert_int_eq(validate(schema, bad, "$", why, sizeof why), -1);
-	cJSON_Delete(bad);
-	bad = cJSON_Duplicate(j, true);
-	cJSON_AddNumberToObject(cJSON_GetObjectItem(bad, "times"), "extra_ms", 1);
-	ck_assert_int_eq(validate(schema, bad, "$", why, sizeof why), -1);
-	cJSON_Delete(bad);
+	ck_assert_msg(schema_validate(schema, j, why, sizeof why) == 0, "%s", why);
 	/* Saved and read back, the report is the same. */
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
@@ -729,9 +656,156 @@ START_TEST(report_matches_schema)
 	r->new_server_id = 0;
 	drill_report_compare(r);
 	j = render_json(r);
-	ck_assert_msg(validate(schema, j, "$", why, sizeof why) == 0, "%s", why);
+	ck_assert_msg(schema_validate(schema, j, why, sizeof why) == 0, "%s", why);
 	ck_assert_str_eq(cJSON_GetObjectItem(j, "stalled_phase")->valuestring, "detect");
 	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "rto_ms")));
+	cJSON_Delete(j);
+	cJSON_Delete(schema);
+	drill_report_free(r);
+}
+END_TEST
+
+/*
+ * One violation planted into the valid full report: member KEY of the object
+ * (or element KEY of the array) at dotted path IN becomes JSON, or goes when
+ * JSON is NULL; the refusal must say WHY, path first.
+ */
+static const struct planted {
+	const char *in, *key, *json, *why;
+} planted[] = {
+	{ "probes.series_permille", "2", "1001",
+	    "$.probes.series_permille[2]: 1001 above the maximum 1000" },
+	{ "probes.series_permille", "1", "-2",
+	    "$.probes.series_permille[1]: -2 below the minimum -1" },
+	{ "", "rto_ms", "-1", "$.rto_ms: -1 below the minimum 0" },
+	{ "probes.by_proxy.1", "ok", "-20", "$.probes.by_proxy[1].ok: -20 below the minimum 0" },
+	{ "", "verdict", "\"ok\"", "$.verdict: not in the enum" },
+	{ "", "stalled_phase", "\"nowhere\"", "$.stalled_phase: not in the enum" },
+	{ "", "version", "2", "$.version: not the const 1" },
+	{ "", "version", "true", "$.version: not the const 1" },
+	{ "target", "role", NULL, "$.target: missing 'role'" },
+	{ "", "notes", NULL, "$: missing 'notes'" },
+	{ "", "created_ms", "\"1700000000000\"", "$.created_ms: not integer" },
+	{ "", "created_ms", "1700000000000.5", "$.created_ms: not integer" },
+	{ "probes", "sent", "true", "$.probes.sent: not integer" },
+	{ "target", "name", "null", "$.target.name: not string" },
+	{ "", "rto_ms", "\"4690\"", "$.rto_ms: not integer|null" },
+	{ "", "election_applicable", "0", "$.election_applicable: not boolean" },
+	{ "notes", "0", "{}", "$.notes[0]: not string" },
+	{ "", "phases", "{}", "$.phases: not array" },
+	{ "times", "extra_ms", "1", "$.times.extra_ms: not allowed" },
+	{ "", "extra", "null", "$.extra: not allowed" },
+	{ "probes.by_proxy.0", "extra", "1", "$.probes.by_proxy[0].extra: not allowed" },
+};
+
+/* The node at dotted path IN ("probes.by_proxy.1"; "" is the document). */
+static cJSON *
+node_at(cJSON *doc, const char *in)
+{
+	char *copy = xstrdup(in), *part, *save = NULL;
+
+	for (part = strtok_r(copy, ".", &save); part != NULL; part = strtok_r(NULL, ".", &save))
+		doc = cJSON_IsArray(doc) ? cJSON_GetArrayItem(doc, atoi(part)) :
+		    cJSON_GetObjectItemCaseSensitive(doc, part);
+	free(copy);
+	ck_assert_msg(doc != NULL, "no '%s' in the report", in);
+	return doc;
+}
+
+START_TEST(schema_refuses_planted)
+{
+	const struct planted *pl = &planted[_i];
+	struct drill_report *r = report_full();
+	cJSON *schema = load_schema(), *j = render_json(r), *in, *with, *gone;
+	char why[256] = "";
+
+	ck_assert_msg(schema_validate(schema, j, why, sizeof why) == 0, "%s", why);
+	in = node_at(j, pl->in);
+	with = pl->json != NULL ? cJSON_Parse(pl->json) : NULL;
+	ck_assert(pl->json == NULL || with != NULL);
+	/* Each call says whether it planted: a no-op would pass for the wrong reason. */
+	if (with == NULL) {
+		gone = cJSON_DetachItemFromObjectCaseSensitive(in, pl->key);
+		ck_assert_ptr_nonnull(gone);
+		cJSON_Delete(gone);
+	} else if (cJSON_IsArray(in))
+		ck_assert(cJSON_ReplaceItemInArray(in, atoi(pl->key), with));
+	else if (cJSON_GetObjectItemCaseSensitive(in, pl->key) != NULL)
+		ck_assert(cJSON_ReplaceItemInObjectCaseSensitive(in, pl->key, with));
+	else
+		ck_assert(cJSON_AddItemToObject(in, pl->key, with));
+	ck_assert_msg(schema_validate(schema, j, why, sizeof why) == -1, "%s.%s = %s passed",
+	    pl->in, pl->key, pl->json != NULL ? pl->json : "(removed)");
+	ck_assert_msg(strstr(why, pl->why) != NULL, "'%s', not '%s'", why, pl->why);
+	cJSON_Delete(j);
+	cJSON_Delete(schema);
+	drill_report_free(r);
+}
+END_TEST
+
+/* probes.series_permille has maxItems 3600: at it passes, one more does not. */
+START_TEST(schema_refuses_long_series)
+{
+	struct drill_report *r = report_full();
+	cJSON *schema = load_schema(), *j = render_json(r), *series;
+	char why[256] = "";
+
+	series = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "probes"), "series_permille");
+	while (cJSON_GetArraySize(series) < 3600)
+		cJSON_AddItemToArray(series, cJSON_CreateNumber(-1));
+	ck_assert_msg(schema_validate(schema, j, why, sizeof why) == 0, "%s", why);
+	cJSON_AddItemToArray(series, cJSON_CreateNumber(-1));
+	ck_assert_msg(schema_validate(schema, j, why, sizeof why) == -1, "3601 buckets passed");
+	ck_assert_str_eq(why, "$.probes.series_permille: 3601 items, over maxItems 3600");
+	cJSON_Delete(j);
+	cJSON_Delete(schema);
+	drill_report_free(r);
+}
+END_TEST
+
+/* A keyword the validator does not implement, anywhere in the schema, makes
+ * it refuse the schema rather than pass documents it never checked. */
+START_TEST(schema_refuses_unknown_keyword)
+{
+	static const struct {
+		const char *in, *key, *json, *why;
+	} added[] = {
+		{ "properties.id", "pattern", "\"^[0-9]\"",
+		    "schema #/properties/id: unknown keyword 'pattern'" },
+		{ "properties.notes", "uniqueItems", "true",
+		    "schema #/properties/notes: unknown keyword 'uniqueItems'" },
+		{ "properties.probes.properties.series_permille.items", "exclusiveMaximum", "1001",
+		    "schema #/properties/probes/properties/series_permille/items: "
+		    "unknown keyword 'exclusiveMaximum'" },
+		{ "properties.probes.properties.series_permille", "minItems", "1",
+		    "schema #/properties/probes/properties/series_permille: unknown keyword 'minItems'" },
+		{ "", "if", "{}", "schema #: unknown keyword 'if'" },
+		{ "properties.times", "additionalProperties", "{\"type\": \"integer\"}",
+		    "schema #/properties/times: unsupported 'additionalProperties' value" },
+		{ "properties.created_ms", "type", "\"int\"",
+		    "schema #/properties/created_ms: unsupported 'type' value" },
+	};
+	struct drill_report *r = report_full();
+	cJSON *schema = load_schema(), *j = render_json(r), *copy, *in;
+	char why[256] = "";
+	size_t i;
+
+	for (i = 0; i < sizeof added / sizeof *added; i++) {
+		copy = cJSON_Duplicate(schema, true);
+		in = node_at(copy, added[i].in);
+		cJSON_DeleteItemFromObjectCaseSensitive(in, added[i].key);
+		ck_assert(cJSON_AddItemToObject(in, added[i].key, cJSON_Parse(added[i].json)));
+		ck_assert_msg(schema_validate(copy, j, why, sizeof why) == -1, "%s passed", added[i].key);
+		ck_assert_str_eq(why, added[i].why);
+		cJSON_Delete(copy);
+	}
+	/* Annotations are no keywords to implement; a property named like one is
+	 * no keyword at all. */
+	copy = cJSON_Duplicate(schema, true);
+	cJSON_AddStringToObject(node_at(copy, "properties.id"), "$comment", "ignored");
+	cJSON_AddItemToObject(node_at(copy, "properties"), "pattern", cJSON_CreateObject());
+	ck_assert_msg(schema_validate(copy, j, why, sizeof why) == 0, "%s", why);
+	cJSON_Delete(copy);
 	cJSON_Delete(j);
 	cJSON_Delete(schema);
 	drill_report_free(r);
@@ -886,7 +960,7 @@ START_TEST(report_etcd_matches_schema)
 	r->sessions_lost = 0;
 	drill_report_compare(r);
 	j = render_json(r);
-	ck_assert_msg(validate(schema, j, "$", why, sizeof why) == 0, "%s", why);
+	ck_assert_msg(schema_validate(schema, j, why, sizeof why) == 0, "%s", why);
 	e = cJSON_GetObjectItem(j, "etcd");
 	ck_assert_str_eq(cJSON_GetObjectItem(e, "leader_after")->valuestring, "etcd-3");
 	ck_assert_int_eq(cJSON_GetObjectItem(e, "term_after")->valueint, 3);
@@ -910,7 +984,7 @@ START_TEST(report_etcd_matches_schema)
 	r->sessions_lost = -1;
 	r->etcd_term_after = -1;
 	j = render_json(r);
-	ck_assert_msg(validate(schema, j, "$", why, sizeof why) == 0, "%s", why);
+	ck_assert_msg(schema_validate(schema, j, why, sizeof why) == 0, "%s", why);
 	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "etcd"),
 	    "sessions_lost")));
 	cJSON_Delete(j);
@@ -952,6 +1026,9 @@ test_suite(void)
 	tcase_add_test(tc, insert_row_template);
 	tcase_add_test(tc, compare_names_dominant);
 	tcase_add_test(tc, report_matches_schema);
+	tcase_add_loop_test(tc, schema_refuses_planted, 0, sizeof planted / sizeof *planted);
+	tcase_add_test(tc, schema_refuses_long_series);
+	tcase_add_test(tc, schema_refuses_unknown_keyword);
 	tcase_add_test(tc, backends_listed);
 	tcase_add_test(tc, etcd_precheck);
 	tcase_add_test(tc, etcd_elect_and_sessions);
