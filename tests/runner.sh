@@ -144,8 +144,8 @@ runner_fuzz() {
 	for f in "$art"/fuzz-*.result; do
 		[ -f "$f" ] || continue
 		grep -v '^#' "$f" >>"$RESULTS"
-		# The report's first lines go to the log, under the failure.
-		grep '^#' "$f" || true
+		# Each target by name in the log, a failure's report under it.
+		awk -F '\t' '/^#/ { print; next } { print $2 ": " $1 (length($3) ? " (" $3 ")" : "") }' "$f"
 		rm -f "$f"
 	done
 }

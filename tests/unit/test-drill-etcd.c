@@ -33,6 +33,7 @@ static struct MHD_Daemon *srv[N_SRV];
 static int srv_port[N_SRV];
 static atomic_int hang_ms;		/* status and range answers wait this long */
 static atomic_int n_status, n_range;
+static atomic_int range_fail;		/* range answers are an etcd error */
 
 struct conn {
 	bool started;
@@ -94,9 +95,15 @@ srv_handler(void *cls, struct MHD_Connection *c, const char *url, const char *me
 		atomic_fetch_add(&n_range, 1);
 		if (atomic_load(&hang_ms) > 0)
 			usleep((useconds_t)atomic_load(&hang_ms) * 1000);
-		buf_printf(&out, "{\"header\":{\"revision\":\"5\",\"raft_term\":\"3\"},\"kvs\":"
-		    "[{\"key\":\"%s\",\"create_revision\":\"2\",\"mod_revision\":\"2\","
-		    "\"version\":\"1\",\"value\":\"%s\",\"lease\":\"7\"}],\"count\":\"1\"}", k, v);
+		if (atomic_load(&range_fail)) {
+			buf_adds(&out, "{\"error\":\"etcdserver: no leader\",\"code\":14,"
+			    "\"message\":\"etcdserver: no leader\"}");
+		} else {
+			buf_printf(&out, "{\"header\":{\"revision\":\"5\",\"raft_term\":\"3\"},"
+			    "\"kvs\":[{\"key\":\"%s\",\"create_revision\":\"2\","
+			    "\"mod_revision\":\"2\",\"version\":\"1\",\"value\":\"%s\","
+			    "\"lease\":\"7\"}],\"count\":\"1\"}", k, v);
+		}
 		free(k);
 		free(v);
 	} else
@@ -133,6 +140,7 @@ srv_start(void)
 	atomic_store(&hang_ms, 0);
 	atomic_store(&n_status, 0);
 	atomic_store(&n_range, 0);
+	atomic_store(&range_fail, 0);
 }
 
 static void
@@ -233,6 +241,23 @@ run_for(struct loop *l, int64_t ms)
 		loop_once(l, 20);
 }
 
+/* Probe samples per drill: how many came, how many were ok. */
+struct probes {
+	int n, ok;
+};
+
+static void
+on_probe(enum drill_ev ev, int64_t at, const struct drill_sample *s, void *arg)
+{
+	struct probes *p = arg;
+
+	(void)at;
+	if (ev != DRILL_EV_PROBE || s == NULL)
+		return;
+	p->n++;
+	p->ok += s->ok;
+}
+
 START_TEST(test_free_with_calls_in_flight)
 {
 	struct drill_report *r = xcalloc(1, sizeof *r);
@@ -295,6 +320,44 @@ START_TEST(test_late_answers_find_no_drill)
 }
 END_TEST
 
+/* A range that etcd answers with an error is a failed probe, not a good one:
+ * the report's probe counts would otherwise hide an outage. */
+START_TEST(test_range_error_is_a_failed_probe)
+{
+	struct drill_report *r = xcalloc(1, sizeof *r);
+	struct drill_etcd *de;
+	struct fault_target t;
+	struct probes pr = { 0, 0 };
+	struct env e;
+	bool refused;
+	char err[256];
+
+	srv_start();
+	env_open(&e);
+	memset(&t, 0, sizeof t);
+	de = drill_etcd_new(e.st, "etcd-leader", r, &t, on_probe, &pr, &refused, err,
+	    sizeof err);
+	ck_assert_msg(de != NULL, "%s", err);
+	atomic_store(&range_fail, 1);
+	ask_all(de);
+	run_for(e.l, 500);
+	ck_assert_int_ge(pr.n, 1);
+	ck_assert_int_eq(pr.ok, 0);
+	/* And a good answer is a good probe. */
+	atomic_store(&range_fail, 0);
+	pr.n = pr.ok = 0;
+	run_for(e.l, 50);
+	ask_all(de);
+	run_for(e.l, 500);
+	ck_assert_int_ge(pr.n, 1);
+	ck_assert_int_eq(pr.ok, pr.n);
+	drill_etcd_free(de);
+	drill_report_free(r);
+	env_close(&e);
+	srv_stop();
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -304,6 +367,7 @@ test_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_free_with_calls_in_flight);
 	tcase_add_test(tc, test_late_answers_find_no_drill);
+	tcase_add_test(tc, test_range_error_is_a_failed_probe);
 	suite_add_tcase(s, tc);
 	return s;
 }

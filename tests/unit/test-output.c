@@ -64,6 +64,17 @@ START_TEST(test_escape)
 	e = out_escape(NULL);
 	ck_assert_str_eq(e, "");
 	free(e);
+	/*
+	 * Both ends of every escaped range (C1 controls, the bidi embeddings and
+	 * isolates, LRM/RLM), and the neighbours just outside them, which pass:
+	 * an off-by-one at either end must fail here.
+	 */
+	e = out_escape("\xc2\x80\xc2\x9f\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\x8e\xe2\x80\x8f");
+	ck_assert_str_eq(e, "\\u0080\\u009f\\u202a\\u2066\\u2069\\u200e\\u200f");
+	free(e);
+	e = out_escape("\x7e\xc2\xa0\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\xe2\x80\x8d\xe2\x80\x90");
+	ck_assert_str_eq(e, "\x7e\xc2\xa0\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\xe2\x80\x8d\xe2\x80\x90");
+	free(e);
 	/* Overlong and truncated sequences are bytes, not characters. */
 	e = out_escape("\xc0\xaf\xe2\x82");
 	ck_assert_str_eq(e, "\\xc0\\xaf\\xe2\\x82");
