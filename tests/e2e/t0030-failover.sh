@@ -4,7 +4,8 @@
 # - SIGKILL of the active rootcoord (2.4) or mixcoord (2.6): the standby owns the
 #   active key within TTL + 2 s, and the supervisor brings the killed one back as
 #   a standby (a new ServerID under a new instance key);
-# - revoking the active's lease: takeover within 1 s and the old process exits.
+# - revoking the active's lease: takeover well before the lease could have
+#   expired (within TTL/2) and the old process exits.
 set -u
 . "$E2E_LIB"
 E2E_DIR=$(dirname "$E2E_LIB")
@@ -24,8 +25,15 @@ failover_kill() {	# failover_kill NAME OCTET ROLE MILVUS
 	new=$(wait_active_change "$ep" "$role" "$old" $(( (TTL + 5) * 1000 )))
 	dt=$(( $(now_ms) - t0 ))
 	echo "# $milvus: SIGKILL $role $old -> active $new after ${dt} ms (TTL ${TTL}s)"
-	e2e_check "$milvus: standby took over within TTL+2s (${dt} ms)" \
-		test -n "$new" -a "$dt" -le $(( (TTL + 2) * 1000 ))
+	# The killed active's lease ends TTL after its last keepalive (sent every
+	# TTL/3, so 2/3 TTL to TTL after the kill, less a keepalive's round trip),
+	# etcd sweeps expired leases every 500 ms, then the standby takes over.
+	# Not before: a takeover while the lease lives means two actives. Within
+	# TTL + 2 s (etcd's sweep, the poll's etcdctl and python on a loaded
+	# machine): a standby that needs a second TTL would take 2 TTL.
+	e2e_check "$milvus: standby took over after the lease lapsed, within TTL+2s (${dt} ms)" \
+		test -n "$new" -a "$dt" -ge $(( TTL * 1000 * 2 / 3 - 200 )) -a \
+		"$dt" -le $(( (TTL + 2) * 1000 ))
 	# The killed member comes back (new pid) and registers as a standby.
 	e2e_check "$milvus: killed $role comes back as a standby" \
 		e2e_wait_ms 20000 back_as_new_instance "$ep" "$role" "$old" 2
@@ -47,8 +55,17 @@ failover_revoke() {	# failover_revoke NAME OCTET ROLE MILVUS
 	new=$(wait_active_change "$ep" "$role" "$old" 5000)
 	dt=$(( $(now_ms) - t0 ))
 	echo "# $milvus: revoke lease of $role $old -> active $new after ${dt} ms"
-	e2e_check "$milvus: takeover within 1 s of the revoke (${dt} ms)" \
-		test -n "$new" -a "$dt" -le 1000
+	# A revoke deletes the key at once and the standby takes over on the
+	# DELETE (2.5 watches the key, 2.6 polls every 100 ms). Measured through
+	# curl, then an etcdctl and a python per 50 ms poll, that is well under
+	# a second idle, but a clean-clone CI run on a loaded 2-core machine saw
+	# 1008 ms against the old 1 s bound. A takeover that waits for a lease
+	# to lapse instead (the revoke missed, or the active key on a lease the
+	# revoke did not end) comes at least 2/3 TTL after it (the lease ends
+	# TTL after its last keepalive, sent every TTL/3), so TTL/2 still fails
+	# it, with a second of room on a loaded machine at TTL 4 s.
+	e2e_check "$milvus: takeover within TTL/2 of the revoke (${dt} ms, TTL ${TTL} s)" \
+		test -n "$new" -a "$dt" -lt $(( TTL * 1000 / 2 ))
 	e2e_check "$milvus: the old active process $pid exits" e2e_wait_ms 5000 pid_gone "$pid"
 	lab_down "$name"
 }

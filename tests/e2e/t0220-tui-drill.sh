@@ -4,7 +4,9 @@
 # Leaders asks for the target to be typed; a wrong answer runs nothing (exit 3,
 # the active unchanged in etcd, no report); the right one runs the drill and
 # the Drills view shows its verdict, RTO, phases and probe sparkline as the
-# saved report has them, its detect/elect within 50 ms of etcdctl watch. A
+# saved report has them, its detect/elect within HOP_MS (lib-drill.sh) of
+# etcdctl watch and its INJECT against the watch's DELETE (etcd-lease) or the
+# supervisor's exit of the killed member (lab). A
 # drill with the lab SIGKILL backend typed at ':' is seen running (phase
 # timeline live), q is refused while it runs, and its end is drawn. Ctrl-C
 # aborts a running drill and the TUI stays; a second Ctrl-C quits it (the
@@ -99,14 +101,18 @@ e2e_check "one report saved" [ "$(count_reports)" = 1 ]
 root=$(newest_report)
 e2e_check "the Drills view shows the saved report: verdict, RTO, phases, sparkline" \
 	check_screen "$E2E_TMP/root.txt" "$root"
-e2e_check "detect/elect of the report within 50 ms of etcdctl watch" \
+e2e_check "detect/elect of the report within $HOP_MS ms of etcdctl watch" \
 	drill_check "$root" "$E2E_TMP/gt-root.txt"
+e2e_check "INJECT of the report (etcd-lease) agrees with etcdctl watch's DELETE" \
+	inject_check "$root" tuidrill - - "$E2E_TMP/gt-root.txt"
 e2e_check "a new rootcoord is active in etcd" \
 	sh -c "[ -n '$(active_id "$ep" rootcoord)' ] && [ '$(active_id "$ep" rootcoord)' != '$old' ]"
 
 # Typed at ':' with the lab SIGKILL backend: detection takes the session TTL,
 # long enough to see the drill running.
-standby_back "$ep" querycoord
+e2e_wait_ms 20000 standby_back "$ep" querycoord
+qmember=$(member_by_server tuidrill "$ep" querycoord)
+qpid=$(member_pid tuidrill "$qmember")
 gt_watch "$ep" querycoord "$E2E_TMP/gt-qc.txt"
 tm send-keys -t main:tui : "drill run querycoord --backend lab" Enter
 wait_screen main:tui "type 'querycoord' to confirm:" 5
@@ -122,13 +128,15 @@ screen main:tui >"$E2E_TMP/qc.txt"
 sed 's/^/# /' "$E2E_TMP/qc.txt"
 qc=$(newest_report)
 e2e_check "the Drills view shows the querycoord report" check_screen "$E2E_TMP/qc.txt" "$qc"
-e2e_check "... within 50 ms of etcdctl watch" drill_check "$qc" "$E2E_TMP/gt-qc.txt"
+e2e_check "... within $HOP_MS ms of etcdctl watch" drill_check "$qc" "$E2E_TMP/gt-qc.txt"
+e2e_check "... its INJECT agrees with the supervisor's exit of $qmember (pid $qpid)" \
+	inject_check "$qc" tuidrill "$qmember" "$qpid" -
 e2e_check "recent drills lists both, newest first" \
 	sh -c "grep -A3 '^TIME' '$E2E_TMP/qc.txt' | sed -n 2,3p | awk '{print \$2}' | tr '\n' ' ' |
 	    grep -q '^querycoord rootcoord '"
 
 # Ctrl-C during a drill: aborted, the TUI stays; a second one quits it.
-standby_back "$ep" datacoord
+e2e_wait_ms 20000 standby_back "$ep" datacoord
 tm send-keys -t main:tui : "drill run datacoord --backend lab" Enter
 wait_screen main:tui "type 'datacoord' to confirm:" 5
 tm send-keys -t main:tui datacoord Enter
@@ -147,11 +155,13 @@ e2e_check "a second Ctrl-C quits the TUI (its handler was given back)" \
 
 # Ctrl-C while the precheck still reads the cluster (the proxies frozen, so
 # their answers wait for the timeout): the TUI leaves and nothing is injected.
-standby_back "$ep" rootcoord
+e2e_wait_ms 20000 standby_back "$ep" rootcoord
 old=$(active_id "$ep" rootcoord)
 n0=$(count_reports)
 lab_log="$(e2e_lab_dir tuidrill)/events.log"
 k0=$(grep -c 'killed.*by=drill' "$lab_log")
+# (and the supervisor's SIGKILL exits: "killed by=drill" is the tool's line)
+x0=$(grep -c ' exited signal=9 ' "$lab_log")
 proxies=$("$MILVUSADM" lab status --name tuidrill -o json | python3 -c 'import json,sys
 print(" ".join(str(m["pid"]) for m in json.load(sys.stdin)["members"] if m["name"].startswith("proxy")))')
 tm send-keys -t main:tui "$MILVUSADM -p lab-tuidrill" Enter
@@ -166,5 +176,6 @@ kill -CONT $proxies
 sleep 1
 e2e_check "... and no fault was injected: no kill in the lab's log, the same active, no report" \
 	sh -c "[ \$(grep -c 'killed.*by=drill' '$lab_log') = $k0 ] &&
+	    [ \$(grep -c ' exited signal=9 ' '$lab_log') = $x0 ] &&
 	    [ '$(active_id "$ep" rootcoord)' = '$old' ] && [ \$(ls '$reports'/*.json | wc -l) = $n0 ]"
 e2e_done

@@ -62,10 +62,14 @@ for b in etcd-lease stop; do
 		sh -c "[ $rc = 3 ] && grep -q \"backend '$b' cannot drill etcd-leader\" \
 		    '$E2E_TMP/refused-$b.err'"
 done
+# (the supervisor's exits too: "killed by=drill" is the tool's own line)
 e2e_check "nothing was saved or killed by the refused drills" \
 	sh -c "[ -z \"\$(ls '$XDG_STATE_HOME/milvusadm/drills/' 2>/dev/null | grep json)\" ] &&
-	    ! grep -q 'killed by=drill' '$(e2e_lab_dir e3)/events.log'"
+	    ! grep -q 'killed by=drill' '$(e2e_lab_dir e3)/events.log' &&
+	    ! grep -q ' exited signal=9 ' '$(e2e_lab_dir e3)/events.log'"
 
+LEADER=$(etcd_leader_member "$EPS")
+LPID=$(member_pid e3 "$LEADER")
 out="$E2E_TMP/drill-leader.json"
 "$M" -p lab-e3 drill run etcd-leader --confirm etcd-leader --backend lab --timeout 40s \
 	-o json >"$out" 2>"$out.err"
@@ -113,6 +117,8 @@ PY
 }
 e2e_check "report: old/new leader and raft terms match etcdctl endpoint status, 0 sessions lost" \
 	check_leader
+e2e_check "etcd-leader: INJECT agrees with the supervisor's exit of $LEADER (pid $LPID)" \
+	inject_check "$out" e3 "$LEADER" "$LPID" -
 e2e_check "etcdctl: the same Milvus sessions (keys and leases) after the drill" \
 	test "$(cat "$E2E_TMP/sess-before")" = "$(cat "$E2E_TMP/sess-after")" -a \
 	-s "$E2E_TMP/sess-before"
@@ -138,6 +144,7 @@ names = dict(l.split()[:2] for l in open(sys.argv[2]))
 print(names[[s for s in st if s["id"] != s["leader"]][0]["id"]])
 PY
 )
+FPID=$(member_pid e3 "$follower")
 out2="$E2E_TMP/drill-follower.json"
 # Through the exec backend: {pod} is the member's name, as the lab names it.
 "$M" -p lab-e3 drill run "etcd/$follower" --confirm "etcd/$follower" --backend exec \
@@ -150,6 +157,8 @@ e2e_check "the exec backend's 'lab kill' of the member named {pod} exited 0" \
 	test "$(e2e_json "$out2" '"(exit 0)" in d["backend"]["detail"]')" = yes
 e2e_check "the follower report validates against the schema" \
 	python3 "$E2E_DIR/check-drill-report.py" "$SCHEMA" "$out2"
+e2e_check "follower: INJECT agrees with the supervisor's exit of $follower (pid $FPID)" \
+	inject_check "$out2" e3 "$follower" "$FPID" -
 e2e_check "follower: no election, the leader stays, 0 sessions lost" \
 	test "$(e2e_json "$out2" '(not d["election_applicable"] and
 	not d["etcd"]["was_leader"] and d["etcd"]["leader_after"] == d["etcd"]["leader_before"]

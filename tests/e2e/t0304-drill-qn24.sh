@@ -79,6 +79,8 @@ python3 -u "$E2E_TMP/gt-replicas.py" "$PROXY" --watch >"$E2E_TMP/rep-during" 2>/
 drill_watchers="$drill_watchers $!"
 sleep 0.3
 
+QMEMBER=$(member_by_server q24 "$EP" "querynode-$QN")
+QPID=$(member_pid q24 "$QMEMBER")
 out="$E2E_TMP/qn.json"
 "$M" -p lab-q24 drill run "querynode/$QN" --confirm "querynode/$QN" --backend lab \
 	--timeout 30s -o json >"$out" 2>"$out.err"
@@ -99,15 +101,17 @@ ok = ok and all(qn not in x["nodes"] and qn not in x["leaders"] and
                 qn not in x["shard_nodes"] and x["nodes"] for x in a)
 sys.exit(0 if ok else 1)
 PY
-e2e_check "querynode: detect agrees with etcdctl watch's DELETE of querynode-$QN (50 ms)" \
-	python3 - "$out" "$E2E_TMP/gt-qn" <<'PY'
+e2e_check "querynode: detect agrees with etcdctl watch's DELETE of querynode-$QN ($HOP_MS ms)" \
+	python3 - "$out" "$E2E_TMP/gt-qn" "$HOP_MS" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))["times"]
 dele = [int(l.split()[0]) for l in open(sys.argv[2])
         if l.split()[1:2] == ["DELETE"] and int(l.split()[0]) >= t["started_ms"] - 20]
 print("# detect %s watch DELETE %s" % (t["detected_ms"], dele[:1]))
-sys.exit(0 if dele and abs(t["detected_ms"] - dele[0]) <= 50 else 1)
+sys.exit(0 if dele and abs(t["detected_ms"] - dele[0]) <= int(sys.argv[3]) else 1)
 PY
+e2e_check "querynode: INJECT agrees with the supervisor's exit of $QMEMBER (pid $QPID)" \
+	inject_check "$out" q24 "$QMEMBER" "$QPID" -
 # The replicas moved between the last stamped poll that still showed QN (sent
 # at U) and the first that did not (received at V): served (ready_ms) cannot
 # come before U, and at a poll every 250 ms comes soon after V.

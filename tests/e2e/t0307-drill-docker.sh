@@ -133,8 +133,10 @@ ev = [(e["event"], e.get("container")) for e in ev if "event" in e]
 print("# fake:", ev)
 sys.exit(0 if ev == [("kill", sys.argv[3]), ("gone", sys.argv[3]), ("start", sys.argv[3])] else 1)
 PY
-e2e_check "phase times agree with etcdctl watch (50 ms)" \
+e2e_check "phase times agree with etcdctl watch ($HOP_MS ms)" \
 	drill_check "$out" "$E2E_TMP/gt-rootcoord"
+e2e_check "INJECT agrees with the supervisor's exit of $MEMBER (pid $OLDPID), one hop before the fake's answer" \
+	inject_check "$out" dk "$MEMBER" "$OLDPID" -
 e2e_check "the report names the docker container, its restarts (RestartCount 0 -> 0)" \
 	test "$(e2e_json "$out" '(d["backend"]["name"] == "docker" and
 	"milvus-'"$MEMBER"'" in d["backend"]["detail"] and
