@@ -29,7 +29,7 @@ struct main_opts {
 static int
 main_usage(void)
 {
-	fprintf(stderr, "usage: milvusadm [--version] [-p PROFILE] [-o json|table|tsv] "
+	fprintf(stderr, "usage: milvusadm [--version] [-p PROFILE] [-o json|table|tsv|prom] "
 	    "[--read-only]\n"
 	    "                 [--theme NAME] [--keep-going]\n"
 	    "                 [-c 'CMD; CMD' | -f RUNBOOK | COMMAND [ARGS...]]\n");
@@ -100,15 +100,9 @@ main_parse(int argc, char **argv, struct main_opts *o)
 		else if ((v = main_value(argc, argv, &i, "--theme", "--theme", &missing)) != NULL)
 			o->theme = v;
 		else if ((v = main_value(argc, argv, &i, "-o", "--output", &missing)) != NULL) {
-			if (strcmp(v, "json") == 0)
-				o->format = OUT_JSON;
-			else if (strcmp(v, "table") == 0)
-				o->format = OUT_TABLE;
-			else if (strcmp(v, "tsv") == 0)
-				o->format = OUT_TSV;
-			else {
+			if ((o->format = out_format_parse(v)) == -1) {
 				fprintf(stderr, "milvusadm: output '%s' is not one of json, "
-				    "table, tsv\n", v);
+				    "table, tsv, prom\n", v);
 				return -1;
 			}
 		} else {

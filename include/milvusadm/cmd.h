@@ -29,6 +29,7 @@ enum {
 #define CMD_DESTRUCTIVE		0x08
 #define CMD_LONG		0x10
 #define CMD_HIDDEN		0x20	/* not listed by help */
+#define CMD_PROM		0x40	/* has a Prometheus text form (-o prom) */
 
 /* Where a command writes. Handlers never touch stdout/stderr directly. */
 struct cmd_ctx {

@@ -28,6 +28,13 @@ struct profile {
 	bool milvus_insecure;
 	/* backup */
 	char *backup_url;
+	char *backup_username;		/* basic auth for a proxy in front, with */
+	char *backup_password_file;	/* the password read from this file */
+	char *backup_token_file;	/* or a bearer token read from this file */
+	char *backup_ca_file;
+	bool backup_insecure;
+	int64_t backup_timeout_ms;	/* per request, default 30 s */
+	int64_t backup_stall_after_ms;	/* no progress this long is a stall, default 5 m */
 	/* drill */
 	char *drill_backend;
 	char *drill_kubeconfig, *drill_context, *drill_namespace, *drill_release;

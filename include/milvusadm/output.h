@@ -10,7 +10,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-enum out_format { OUT_TABLE, OUT_TSV, OUT_JSON };
+/* OUT_PROM: the Prometheus text format of the document's metrics (see
+ * out_metric); only commands marked CMD_PROM have any. */
+enum out_format { OUT_TABLE, OUT_TSV, OUT_JSON, OUT_PROM };
+
+/* "json", "table", "tsv" or "prom" as a format; -1 if it is none of them. */
+int out_format_parse(const char *s);
 
 /* How a column's value is shown in table/TSV form (JSON always gets the raw value:
  * strings, integers, booleans, null). */
@@ -56,6 +61,16 @@ void out_intv(struct out_obj *o, const char *key, const int64_t *v, size_t n);
 struct out_tab *out_table(struct out_obj *o, const char *key, const char *title,
     const struct out_col *cols, size_t ncols);
 struct out_obj *out_row(struct out_tab *t);
+
+/* A metric family for -o prom (what node_exporter's textfile collector
+ * reads): NAME and TYPE ("gauge", "counter") as Prometheus spells them, HELP
+ * one line. Families render in the order they were added. */
+struct out_metric;
+struct out_metric *out_metric(struct out_doc *d, const char *name, const char *type,
+    const char *help);
+/* One sample: labels are name, value pairs ending with NULL (values are
+ * escaped as the text format asks, control characters by out_escape). */
+void out_sample(struct out_metric *m, const char *const *labels, double value);
 
 /* Render to f in fmt. color: ANSI styling allowed (terminal, no NO_COLOR). */
 void out_doc_render(const struct out_doc *d, FILE *f, enum out_format fmt, bool color);

@@ -6,10 +6,13 @@
 #include <string.h>
 
 #include "milvusadm/cluster.h"
+#include "milvusadm/config.h"
 #include "milvusadm/ha.h"
 #include "milvusadm/output.h"
 #include "milvusadm/state.h"
 #include "milvusadm/timeutil.h"
+#include "milvusadm/xalloc.h"
+#include "cmd-backup.h"
 #include "cmd-cluster.h"
 #include "cmd-gather.h"
 #include "cmd-handlers.h"
@@ -20,6 +23,55 @@ static const struct out_col item_cols[] = {
 	{ "reason", "REASON", OCOL_STR },
 	{ "fix", "FIX", OCOL_STR },
 };
+
+/*
+ * The backup tier's item: every collection's newest backup within the RPO
+ * target. A failed source is a warning that says why (never a pass), as for
+ * the other items. A breach is a warning too: this checklist's verdict (and
+ * exit 5) is about the service's single points of failure; the data's
+ * recovery point has its own check, `rpo`, which exits 5 on a breach.
+ */
+static void
+ha_rpo_item(struct cmd_ctx *ctx, struct ha_report *r, const struct cluster *c)
+{
+	const struct profile *p;
+	struct bk_rpo_view v;
+	struct config *cfg;
+	struct ha_item *it;
+	char err[512], line[700];
+	bool known = c->src_proxy.error == NULL && c->src_proxy.updated_ms != 0;
+	int verdict;
+
+	cfg = config_load(NULL, err, sizeof err);
+	p = config_profile(cfg, ctx->profile);
+	memset(&v, 0, sizeof v);
+	if (p != NULL) {
+		bk_rpo_load(ctx, p, known ? c : NULL, p->guards_rpo_target_ms, true, &v);
+		verdict = bk_rpo_line(&v, known, line, sizeof line);
+	} else {
+		verdict = 2;
+		snprintf(line, sizeof line, "RPO unknown: no profile");
+	}
+	r->items = xreallocarray(r->items, r->n_items + 1, sizeof *r->items);
+	it = &r->items[r->n_items++];
+	memset(it, 0, sizeof *it);
+	it->id = xstrdup("backup.rpo");
+	it->title = xstrdup("every collection has a backup within the RPO target");
+	it->status = verdict == 0 ? HA_CHECK_PASS : HA_CHECK_WARN;
+	it->reason = xstrdup(line);
+	if (verdict == 1)
+		it->fix = xstrdup("take a backup: milvusadm backup create --wait (see rpo)");
+	else if (verdict == 2 && !v.configured)
+		it->fix = xstrdup("set backup.url in the profile to a milvus-backup server");
+	else if (verdict == 2)
+		it->fix = xstrdup("check the backup server and the proxies");
+	if (verdict == 0)
+		r->n_pass++;
+	else
+		r->n_warn++;
+	bk_rpo_release(&v);
+	config_free(cfg);
+}
 
 int
 cmd_ha_check(struct cmd_ctx *ctx, int argc, char **argv)
@@ -41,6 +93,7 @@ cmd_ha_check(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	c = state_cluster(st);
 	r = ha_check(c);
+	ha_rpo_item(ctx, r, c);
 
 	d = out_doc_new("ha-check");
 	root = out_doc_root(d);

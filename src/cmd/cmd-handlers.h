@@ -36,5 +36,12 @@ int cmd_drill_run(struct cmd_ctx *, int, char **);
 int cmd_drill_plan(struct cmd_ctx *, int, char **);
 int cmd_drill_history(struct cmd_ctx *, int, char **);
 int cmd_drill_show(struct cmd_ctx *, int, char **);
+int cmd_backup_create(struct cmd_ctx *, int, char **);
+int cmd_backup_list(struct cmd_ctx *, int, char **);
+int cmd_backup_show(struct cmd_ctx *, int, char **);
+int cmd_backup_delete(struct cmd_ctx *, int, char **);
+int cmd_restore(struct cmd_ctx *, int, char **);
+int cmd_restore_status(struct cmd_ctx *, int, char **);
+int cmd_rpo(struct cmd_ctx *, int, char **);
 
 #endif

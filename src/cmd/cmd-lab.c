@@ -29,7 +29,8 @@
 
 enum {
 	OPT_NAME = 256, OPT_SUBNET, OPT_MILVUS, OPT_STANDALONE, OPT_NO_STANDBY, OPT_ETCD,
-	OPT_TTL, OPT_BACKOFF, OPT_TIMEOUT, OPT_SIGNAL, OPT_EXTRA_WORKERS,
+	OPT_TTL, OPT_BACKOFF, OPT_TIMEOUT, OPT_SIGNAL, OPT_EXTRA_WORKERS, OPT_NO_BACKUP,
+	OPT_BACKUP_VERSION,
 };
 
 static const struct option lab_longopts[] = {
@@ -44,6 +45,8 @@ static const struct option lab_longopts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "signal", required_argument, NULL, OPT_SIGNAL },
 	{ "extra-workers", required_argument, NULL, OPT_EXTRA_WORKERS },
+	{ "no-backup", no_argument, NULL, OPT_NO_BACKUP },
+	{ "backup-version", required_argument, NULL, OPT_BACKUP_VERSION },
 	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -57,6 +60,7 @@ lab_opt_allowed(const char *verb, int opt)
 		return true;
 	case OPT_SUBNET: case OPT_MILVUS: case OPT_STANDALONE: case OPT_NO_STANDBY:
 	case OPT_ETCD: case OPT_TTL: case OPT_BACKOFF: case OPT_EXTRA_WORKERS:
+	case OPT_NO_BACKUP: case OPT_BACKUP_VERSION:
 		return strcmp(verb, "lab up") == 0;
 	case OPT_TIMEOUT:
 		return strcmp(verb, "lab up") == 0 || strcmp(verb, "lab restart") == 0 ||
@@ -126,6 +130,8 @@ lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool p
 	a->up.n_etcd = 3;	/* a lone etcd member is a single point of failure */
 	a->up.ttl = 10;
 	a->up.backoff_ms = 1000;
+	a->up.backup = true;
+	a->up.backup_version = "0.6";
 	optind = 0;
 	opterr = 0;
 	for (;;) {
@@ -185,6 +191,15 @@ lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool p
 			    a->up.extra_workers < 0 || a->up.extra_workers > LAB_EXTRA_MAX)
 				return cmd_error(ctx, CMD_USAGE, "extra workers '%s' is not a number "
 				    "from 0 to %d", optarg, LAB_EXTRA_MAX);
+			break;
+		case OPT_NO_BACKUP:
+			a->up.backup = false;
+			break;
+		case OPT_BACKUP_VERSION:
+			if (strcmp(optarg, "0.5") != 0 && strcmp(optarg, "0.6") != 0)
+				return cmd_error(ctx, CMD_USAGE, "backup version '%s' is not one of "
+				    "0.5, 0.6", optarg);
+			a->up.backup_version = optarg;
 			break;
 		case 'o':
 			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0 &&
@@ -407,13 +422,16 @@ lab_write_profile(struct cmd_ctx *ctx, const struct lab *lab)
 {
 	struct profile_write pw;
 	char **endpoints = lab_etcd_endpoints(lab), err[512], *name, *uri = NULL;
+	char *backup = NULL;
 	size_t i;
 	int rc;
 
-	for (i = 0; i < lab->n_members && uri == NULL; i++) {
-		if (strcmp(lab->members[i].role, "proxy") == 0 ||
-		    strcmp(lab->members[i].role, "standalone") == 0)
+	for (i = 0; i < lab->n_members; i++) {
+		if (uri == NULL && (strcmp(lab->members[i].role, "proxy") == 0 ||
+		    strcmp(lab->members[i].role, "standalone") == 0))
 			uri = xasprintf("http://%s:%d", lab->members[i].ip, LAB_PROXY_PORT);
+		if (backup == NULL && strcmp(lab->members[i].role, LAB_BACKUP_ROLE) == 0)
+			backup = xasprintf("http://%s:%d", lab->members[i].ip, LAB_BACKUP_PORT);
 	}
 	name = strcmp(lab->name, "default") == 0 ? xstrdup("lab") :
 	    xasprintf("lab-%s", lab->name);
@@ -423,11 +441,13 @@ lab_write_profile(struct cmd_ctx *ctx, const struct lab *lab)
 	pw.etcd_root_path = lab->root;
 	pw.milvus_uri = uri;
 	pw.metrics_port = LAB_METRICS_PORT;
+	pw.backup_url = backup;
 	rc = config_write_profile(NULL, &pw, err, sizeof err);
 	if (rc == -1)
 		cmd_error(ctx, CMD_FAILED, "cannot write profile '%s': %s", name, err);
 	free(name);
 	free(uri);
+	free(backup);
 	lab_strv_free(endpoints);
 	return rc;
 }

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* `status`: one screen of the cluster: Milvus version, etcd health and leader,
  * each coordinator instance ACTIVE/STANDBY, worker counts healthy/total,
- * loaded collections with degraded replicas, and alerts. */
+ * loaded collections with degraded replicas, the backups' RPO, and alerts. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "milvusadm/cluster.h"
+#include "milvusadm/config.h"
 #include "milvusadm/output.h"
 #include "milvusadm/state.h"
 #include "milvusadm/xalloc.h"
+#include "cmd-backup.h"
 #include "cmd-cluster.h"
 #include "cmd-gather.h"
 #include "cmd-handlers.h"
@@ -231,6 +233,49 @@ status_collections(struct out_obj *root, const struct cluster *c, struct alerts 
 		alert(a, "replicas unknown: %s", c->src_replicas.error);
 }
 
+/* The recovery point of the backup tier: one line (an unset or unreachable
+ * backup server is said), and an alert when it is missed or cannot be shown. */
+static void
+status_rpo(struct cmd_ctx *ctx, struct out_obj *root, const struct cluster *c,
+    struct alerts *a)
+{
+	struct out_obj *o = out_obj(root, "rpo");
+	const struct profile *p;
+	struct bk_rpo_view v;
+	struct config *cfg;
+	char err[512], line[700];
+	bool known = c->src_proxy.error == NULL && c->src_proxy.updated_ms != 0;
+	int verdict;
+
+	cfg = config_load(NULL, err, sizeof err);
+	p = config_profile(cfg, ctx->profile);
+	if (p == NULL) {
+		out_str(o, "status", "unknown");
+		out_str(o, "line", "RPO unknown: no profile");
+		config_free(cfg);
+		return;
+	}
+	bk_rpo_load(ctx, p, known ? c : NULL, p->guards_rpo_target_ms, true, &v);
+	verdict = bk_rpo_line(&v, known, line, sizeof line);
+	out_str(o, "status", verdict == 0 ? "ok" : verdict == 1 ? "breached" :
+	    !v.configured ? "unconfigured" : !v.loaded ? "unreachable" : "unknown");
+	out_int(o, "target_ms", v.target_ms);
+	if (v.loaded && known) {
+		out_int(o, "collections", (int64_t)v.n);
+		out_int(o, "breached", (int64_t)v.missed);
+	} else {
+		out_null(o, "collections");
+		out_null(o, "breached");
+	}
+	out_str(o, "line", line);
+	/* A profile without a backup server is a choice the line states; a
+	 * breach or a server that fails is a condition to act on. */
+	if (verdict != 0 && v.configured)
+		alert(a, "%s", line);
+	bk_rpo_release(&v);
+	config_free(cfg);
+}
+
 int
 cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -263,6 +308,7 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	status_coords(root, c, &a);
 	status_workers(root, c, &a);
 	status_collections(root, c, &a);
+	status_rpo(ctx, root, c, &a);
 	if (c->src_health.error != NULL)
 		alert(&a, "health unknown: %s", c->src_health.error);
 	if (a.dropped > 0)

@@ -11,7 +11,7 @@ const struct cmd_entry cmd_entries[] = {
 	    0, cmd_help },
 	{ "lab up", NULL, "[--name NAME] [--subnet 127.A.B.0/24] [--milvus 2.4|2.5|2.6] "
 	    "[--standalone] [--no-standby] [--etcd 1|3] [--ttl S] [--backoff DURATION] "
-	    "[--extra-workers N] [--timeout DURATION]",
+	    "[--extra-workers N] [--no-backup] [--backup-version 0.5|0.6] [--timeout DURATION]",
 	    "start a local practice cluster and wait until it is ready",
 	    CMD_MUTATES | CMD_LONG, cmd_lab_up },
 	{ "lab down", NULL, "[--name NAME]", "stop the lab and every process it started",
@@ -86,5 +86,28 @@ const struct cmd_entry cmd_entries[] = {
 	    cmd_drill_history },
 	{ "drill show", NULL, "DRILL_ID|last [--markdown] [-o json]", "one saved drill report", 0,
 	    cmd_drill_show },
+	{ "backup create", NULL, "[--collections DB.C,DB.*,...] [--name NAME] [--rbac] "
+	    "[--strategy auto|meta_only|skip_flush|bulk_flush|serial_flush] [--wait] "
+	    "[--if-older-than DURATION] [-o json]",
+	    "take a backup through milvus-backup (--if-older-than: only when none is that "
+	    "recent)",
+	    CMD_MUTATES | CMD_LONG, cmd_backup_create },
+	{ "backup list", NULL, "[-o json]",
+	    "the backups, newest first: taken at, age, size, collections, state", 0,
+	    cmd_backup_list },
+	{ "backup show", NULL, "NAME [-o json]", "one backup: state, time, size, collections",
+	    0, cmd_backup_show },
+	{ "backup delete", NULL, "NAME [--confirm NAME]",
+	    "delete a backup from the backup bucket (typed confirmation)",
+	    CMD_MUTATES | CMD_DESTRUCTIVE, cmd_backup_delete },
+	{ "restore", NULL, "BACKUP [--collections DB.C,DB.*,...] [--suffix S | --rename "
+	    "A:B,...] [--rbac] [--drop-existing [--confirm BACKUP]] [--wait] [-o json]",
+	    "restore a backup's collections (--drop-existing: typed confirmation)",
+	    CMD_MUTATES | CMD_LONG, cmd_restore },
+	{ "restore status", NULL, "ID [-o json]", "a restore task's state and progress per "
+	    "collection", 0, cmd_restore_status },
+	{ "rpo", NULL, "[--target DURATION] [-o json|prom]",
+	    "per collection, the age of its newest backup against the RPO target (exit 5 on "
+	    "a breach)", CMD_PROM, cmd_rpo },
 	{ NULL, NULL, NULL, NULL, 0, NULL },
 };

@@ -267,19 +267,6 @@ cmd_find(int argc, char **argv, int *nwords, char *err, size_t errlen)
 	return NULL;
 }
 
-/* "json", "table" or "tsv" as a format; -1 if it is none of them. */
-static int
-cmd_parse_format(const char *s)
-{
-	if (strcmp(s, "json") == 0)
-		return OUT_JSON;
-	if (strcmp(s, "table") == 0)
-		return OUT_TABLE;
-	if (strcmp(s, "tsv") == 0)
-		return OUT_TSV;
-	return -1;
-}
-
 /*
  * Take the global options out of argv wherever they are (before "--"):
  * -o FMT, -oFMT, --output FMT, --output=FMT and --read-only. The rest is
@@ -314,7 +301,7 @@ cmd_take_globals(struct cmd_ctx *ctx, int argc, char **argv, char ***out)
 		if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
 			if (i + 1 >= argc) {
 				cmd_error(ctx, CMD_USAGE, "option '%s' needs one of json, "
-				    "table, tsv", a);
+				    "table, tsv, prom", a);
 				free(rest);
 				return -1;
 			}
@@ -327,9 +314,9 @@ cmd_take_globals(struct cmd_ctx *ctx, int argc, char **argv, char ***out)
 			rest[n++] = argv[i];
 			continue;
 		}
-		if ((f = cmd_parse_format(val)) == -1) {
-			cmd_error(ctx, CMD_USAGE, "output '%s' is not one of json, table, tsv",
-			    val);
+		if ((f = out_format_parse(val)) == -1) {
+			cmd_error(ctx, CMD_USAGE, "output '%s' is not one of json, table, tsv, "
+			    "prom", val);
 			free(rest);
 			return -1;
 		}
@@ -424,6 +411,11 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	e = cmd_find(n, words, &nwords, err, sizeof err);
 	if (e == NULL) {
 		rc = cmd_error(ctx, CMD_USAGE, "%s", err);
+		goto out;
+	}
+	/* An empty file for a textfile collector would read as "all fine". */
+	if (ctx->format == OUT_PROM && !(e->flags & CMD_PROM)) {
+		rc = cmd_error(ctx, CMD_USAGE, "'%s' has no Prometheus form (-o prom)", e->name);
 		goto out;
 	}
 	if ((rc = cmd_check_flags(ctx, e)) != CMD_OK)

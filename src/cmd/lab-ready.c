@@ -145,6 +145,42 @@ ready_proxies(struct loop *loop, const struct lab *lab, struct buf *why)
 	return ok;
 }
 
+/* The backup server answers milvus-backup's greeting, as a client checks it. */
+static int
+ready_backup(struct loop *loop, const struct lab *lab, struct buf *why)
+{
+	static const char hello[] = "Hello, This is backup service";
+	char url[128], errmsg[256], *body = NULL;
+	struct http_opts o;
+	long status;
+	size_t i;
+	int ok = 1, err;
+
+	for (i = 0; i < lab->n_members; i++) {
+		const struct lab_member *m = &lab->members[i];
+
+		if (strcmp(m->role, LAB_BACKUP_ROLE) != 0)
+			continue;
+		snprintf(url, sizeof url, "http://%s:%d/api/v1/hello", m->ip, LAB_BACKUP_PORT);
+		memset(&o, 0, sizeof o);
+		o.url = url;
+		o.timeout_ms = 2000;
+		o.connect_timeout_ms = 1000;
+		o.max_response = 64 * 1024;
+		status = 0;
+		err = http_sync(loop, &o, &status, &body, NULL, errmsg, sizeof errmsg);
+		if (err != HTTP_OK || status != 200 || body == NULL ||
+		    strncmp(body, hello, sizeof hello - 1) != 0) {
+			buf_printf(why, "  %s: %s: %s\n", m->name, url, err != HTTP_OK ? errmsg :
+			    "no milvus-backup greeting");
+			ok = 0;
+		}
+		free(body);
+		body = NULL;
+	}
+	return ok;
+}
+
 int
 lab_ready_check(struct loop *loop, const struct lab *lab, struct buf *why)
 {
@@ -167,6 +203,7 @@ lab_ready_check(struct loop *loop, const struct lab *lab, struct buf *why)
 	if (ok) {
 		ok = ready_sessions(e, lab, why);
 		ok = ready_proxies(loop, lab, why) && ok;
+		ok = ready_backup(loop, lab, why) && ok;
 	}
 	etcd_free(e);
 	lab_strv_free(endpoints);

@@ -54,9 +54,18 @@ struct out_tab {
 	size_t nrows;
 };
 
+/* A Prometheus metric family and its samples (output-prom.c). */
+struct out_metric {
+	char *name, *type, *help;
+	char **lines;			/* rendered samples: name{labels} value */
+	size_t n;
+	struct out_metric *next;
+};
+
 struct out_doc {
 	char *kind;
 	struct out_obj root;
+	struct out_metric *metrics, *metrics_tail;
 };
 
 /* The member called key in o, or NULL. */
@@ -65,5 +74,8 @@ const struct out_member *out_obj_get(const struct out_obj *o, const char *key);
 /* Text renderers (output-render.c). */
 void out_render_table(const struct out_doc *d, FILE *f, bool color);
 void out_render_tsv(const struct out_doc *d, FILE *f);
+/* The metrics as Prometheus text; freeing them (output-prom.c). */
+void out_render_prom(const struct out_doc *d, FILE *f);
+void out_metrics_free(struct out_doc *d);
 
 #endif

@@ -97,6 +97,7 @@ out_doc_free(struct out_doc *d)
 	if (d == NULL)
 		return;
 	out_obj_clear(&d->root);
+	out_metrics_free(d);
 	free(d->kind);
 	free(d);
 }
@@ -454,5 +455,22 @@ out_doc_render(const struct out_doc *d, FILE *f, enum out_format fmt, bool color
 	case OUT_TABLE:
 		out_render_table(d, f, color);
 		break;
+	case OUT_PROM:
+		out_render_prom(d, f);
+		break;
 	}
+}
+
+int
+out_format_parse(const char *s)
+{
+	if (strcmp(s, "json") == 0)
+		return OUT_JSON;
+	if (strcmp(s, "table") == 0)
+		return OUT_TABLE;
+	if (strcmp(s, "tsv") == 0)
+		return OUT_TSV;
+	if (strcmp(s, "prom") == 0)
+		return OUT_PROM;
+	return -1;
 }

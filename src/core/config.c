@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Loading the YAML config: one table of keys drives parsing, validation,
- * defaults and `config keys`; errors carry line:column from libyaml marks. */
+/* Loading the YAML config: one table of keys (config-keys.c) drives parsing,
+ * validation, defaults and `config keys`; errors carry line:column from
+ * libyaml marks. */
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,109 +18,6 @@
 #include "milvusadm/xalloc.h"
 #include "config-internal.h"
 
-enum config_type { CT_STRING, CT_BOOL, CT_INT, CT_DURATION, CT_LIST };
-
-#define CF_PATH		0x1	/* a file path: "~" and "~/" expand to $HOME */
-#define CF_URL		0x2	/* every item an http:// or https:// URL */
-
-struct config_key {
-	struct config_key_info	 info;
-	enum config_type	 type;
-	int			 flags;
-	int64_t			 min, max;	/* CT_INT, CT_DURATION (ms) */
-	const char *const	*choices;	/* CT_STRING, NULL-terminated */
-	size_t			 off;		/* into struct profile */
-	size_t			 n_off;		/* CT_LIST: its size_t count */
-};
-
-static const char *const config_banner_colours[] = { "none", "black", "red",
-    "green", "yellow", "blue", "magenta", "cyan", "white", NULL };
-
-#define OFF(f) offsetof(struct profile, f)
-#define K_STR(n, d, f, h) \
-	{ { n, "string", d, h }, CT_STRING, 0, 0, 0, NULL, OFF(f), 0 }
-#define K_PATH(n, f, h) \
-	{ { n, "path", "", h }, CT_STRING, CF_PATH, 0, 0, NULL, OFF(f), 0 }
-#define K_BOOL(n, d, f, h) \
-	{ { n, "bool", d, h }, CT_BOOL, 0, 0, 0, NULL, OFF(f), 0 }
-#define K_INT(n, d, lo, hi, f, h) \
-	{ { n, "int", d, h }, CT_INT, 0, lo, hi, NULL, OFF(f), 0 }
-#define K_DUR(n, d, lo, hi, f, h) \
-	{ { n, "duration", d, h }, CT_DURATION, 0, lo, hi, NULL, OFF(f), 0 }
-#define K_LIST(n, f, nf, h) \
-	{ { n, "list", "", h }, CT_LIST, 0, 0, 0, NULL, OFF(f), OFF(nf) }
-#define K_URLS(n, f, nf, h) \
-	{ { n, "list", "", h }, CT_LIST, CF_URL, 0, 0, NULL, OFF(f), OFF(nf) }
-
-#define SEC	1000LL
-#define DAY	(86400 * SEC)
-
-/* The options table. The names are a stable interface: configs and runbooks
- * written today must keep working. */
-static const struct config_key config_keys_table[] = {
-	K_URLS("etcd.endpoints", etcd_endpoints, n_etcd_endpoints,
-	    "etcd client URLs, tried in turn (http:// or https://)"),
-	K_STR("etcd.root_path", "by-dev", etcd_root_path,
-	    "Milvus etcd.rootPath; sessions are under <root_path>/meta/session/"),
-	K_PATH("etcd.ca_file", etcd_ca_file,
-	    "PEM CA bundle to verify etcd's certificate"),
-	K_PATH("etcd.cert_file", etcd_cert_file,
-	    "PEM client certificate for etcd mutual TLS"),
-	K_PATH("etcd.key_file", etcd_key_file,
-	    "PEM private key of etcd.cert_file"),
-	K_BOOL("etcd.insecure", "false", etcd_insecure,
-	    "skip TLS certificate verification for etcd (testing only)"),
-	K_STR("etcd.username", "", etcd_username,
-	    "etcd user name, when etcd authentication is on"),
-	K_PATH("etcd.password_file", etcd_password_file,
-	    "file holding the etcd password, read when connecting"),
-	K_STR("milvus.uri", "", milvus_uri,
-	    "proxy REST endpoint, e.g. http://milvus:19530"),
-	K_PATH("milvus.token_file", milvus_token_file,
-	    "file holding the Milvus token (user:password or API key)"),
-	K_INT("milvus.metrics_port", "9091", 1, 65535, milvus_metrics_port,
-	    "port of /healthz and /metrics on every component"),
-	K_PATH("milvus.ca_file", milvus_ca_file,
-	    "PEM CA bundle to verify the proxy's certificate"),
-	K_BOOL("milvus.insecure", "false", milvus_insecure,
-	    "skip TLS certificate verification for Milvus (testing only)"),
-	K_STR("backup.url", "", backup_url,
-	    "milvus-backup REST server, e.g. http://milvus-backup:8080"),
-	K_STR("drill.backend", "", drill_backend,
-	    "fault injection: etcd, k8s, docker, command or lab"),
-	K_PATH("drill.kubeconfig", drill_kubeconfig,
-	    "kubeconfig file for the k8s backend"),
-	K_STR("drill.context", "", drill_context,
-	    "kubeconfig context for the k8s backend"),
-	K_STR("drill.namespace", "", drill_namespace,
-	    "namespace of the Milvus release"),
-	K_STR("drill.release", "", drill_release,
-	    "Helm release or Milvus custom resource name"),
-	K_DUR("drill.rto_target", "30s", SEC, DAY, drill_rto_target_ms,
-	    "a drill whose recovery takes longer fails"),
-	K_DUR("guards.rpo_target", "24h", 60 * SEC, 366 * DAY,
-	    guards_rpo_target_ms,
-	    "newest backup older than this fails the RPO check"),
-	K_DUR("guards.drop_backup_within", "1h", 0, 366 * DAY,
-	    guards_drop_backup_within_ms,
-	    "a drop needs a backup of the collection at most this old"),
-	K_LIST("guards.protected", guards_protected, n_guards_protected,
-	    "collections (database.collection) that cannot be dropped"),
-	K_STR("ui.theme", "default", ui_theme,
-	    "colour theme name"),
-	{ { "ui.banner", "string", "blue",
-	    "profile banner colour: none, black, red, green, yellow, blue, "
-	    "magenta, cyan or white" },
-	    CT_STRING, 0, 0, 0, config_banner_colours, OFF(ui_banner), 0 },
-	K_DUR("ui.refresh", "5s", 100, 3600 * SEC, ui_refresh_ms,
-	    "how often the TUI polls the cluster"),
-	K_BOOL("read_only", "false", read_only,
-	    "refuse every command that changes the cluster"),
-	K_DUR("timeout", "5s", 100, 600 * SEC, timeout_ms,
-	    "timeout of each request"),
-};
-#define CONFIG_N_KEYS (sizeof config_keys_table / sizeof config_keys_table[0])
-
 /* Keys allowed at the top level of the file. */
 static const char *const config_top_keys[] = { "default_profile", "profiles",
     NULL };
@@ -128,26 +26,14 @@ static const char *const config_top_keys[] = { "default_profile", "profiles",
 #define CONFIG_MAX_PROFILES 1024
 #define CONFIG_MAX_STRING 4096
 
+#define DAY	(86400 * 1000LL)
+
 struct config_ctx {
 	const char	*name;		/* for messages */
 	yaml_document_t	*doc;
 	char		*err;
 	size_t		 errlen;
 };
-
-size_t
-config_keys(const struct config_key_info **out)
-{
-	static struct config_key_info infos[CONFIG_N_KEYS];
-	size_t i;
-
-	if (infos[0].name == NULL) {
-		for (i = 0; i < CONFIG_N_KEYS; i++)
-			infos[i] = config_keys_table[i].info;
-	}
-	*out = infos;
-	return CONFIG_N_KEYS;
-}
 
 static int __attribute__((format(printf, 3, 4)))
 config_error(struct config_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
@@ -167,53 +53,6 @@ config_error(struct config_ctx *ctx, const yaml_node_t *node, const char *fmt, .
 	else
 		snprintf(ctx->err, ctx->errlen, "%s: %s", ctx->name, msg);
 	return -1;
-}
-
-/* "did you mean": compare against the name in the same section, then against
- * every key so that a key put in the wrong section is found too. */
-static const char *
-config_suggest_key(const char *section, const char *name)
-{
-	const char *cands[CONFIG_N_KEYS * 2 + 2];
-	const char *leaf, *dot, *s;
-	static char full[128];
-	size_t i, n = 0;
-
-	for (i = 0; i < CONFIG_N_KEYS; i++) {
-		const char *k = config_keys_table[i].info.name;
-
-		dot = strchr(k, '.');
-		if (section == NULL ? dot == NULL :
-		    dot != NULL && strncmp(k, section, (size_t)(dot - k)) == 0 &&
-		    strlen(section) == (size_t)(dot - k))
-			cands[n++] = dot != NULL ? dot + 1 : k;
-	}
-	if (section == NULL) {
-		/* The section names themselves. */
-		for (i = 0; i < CONFIG_N_KEYS; i++) {
-			const char *k = config_keys_table[i].info.name;
-
-			if ((dot = strchr(k, '.')) == NULL)
-				continue;
-			snprintf(full, sizeof full, "%.*s", (int)(dot - k), k);
-			if ((s = config_suggest(name, (const char *const[]){ full }, 1)) != NULL)
-				return s;
-		}
-	}
-	if ((s = config_suggest(name, cands, n)) != NULL) {
-		if (section == NULL)
-			return s;
-		snprintf(full, sizeof full, "%s.%s", section, s);
-		return full;
-	}
-	for (i = 0; i < CONFIG_N_KEYS; i++) {
-		leaf = strchr(config_keys_table[i].info.name, '.');
-		leaf = leaf != NULL ? leaf + 1 : config_keys_table[i].info.name;
-		if (strcmp(leaf, name) == 0 ||
-		    config_distance(leaf, name) <= (strlen(name) < 9 ? 1 : 2))
-			return config_keys_table[i].info.name;
-	}
-	return NULL;
 }
 
 static int
@@ -450,7 +289,7 @@ config_defaults(struct profile *p)
 	const struct config_key *k;
 	size_t i;
 
-	for (i = 0; i < CONFIG_N_KEYS; i++) {
+	for (i = 0; i < config_n_keys; i++) {
 		k = &config_keys_table[i];
 		switch (k->type) {
 		case CT_STRING:
@@ -480,7 +319,7 @@ config_profile_release(struct profile *p)
 	const struct config_key *k;
 	size_t i;
 
-	for (i = 0; i < CONFIG_N_KEYS; i++) {
+	for (i = 0; i < config_n_keys; i++) {
 		k = &config_keys_table[i];
 		if (k->type == CT_STRING)
 			free(*(char **)(base + k->off));
@@ -489,38 +328,6 @@ config_profile_release(struct profile *p)
 			    *(size_t *)(base + k->n_off));
 	}
 	free(p->name);
-}
-
-static const struct config_key *
-config_find_key(const char *section, const char *name)
-{
-	size_t i, sl = section != NULL ? strlen(section) : 0;
-	const char *k;
-
-	for (i = 0; i < CONFIG_N_KEYS; i++) {
-		k = config_keys_table[i].info.name;
-		if (section == NULL) {
-			if (strcmp(k, name) == 0)
-				return &config_keys_table[i];
-		} else if (strncmp(k, section, sl) == 0 && k[sl] == '.' &&
-		    strcmp(k + sl + 1, name) == 0)
-			return &config_keys_table[i];
-	}
-	return NULL;
-}
-
-static bool
-config_is_section(const char *name)
-{
-	size_t i, n = strlen(name);
-
-	for (i = 0; i < CONFIG_N_KEYS; i++) {
-		const char *k = config_keys_table[i].info.name;
-
-		if (strncmp(k, name, n) == 0 && k[n] == '.')
-			return true;
-	}
-	return false;
 }
 
 /* Walk a mapping's pairs; keys must be plain scalars and unique. */
@@ -607,6 +414,17 @@ config_check_profile(struct config_ctx *ctx, const struct profile *p, const yaml
 	if (p->etcd_password_file != NULL && p->etcd_username == NULL)
 		return config_error(ctx, config_key_node(ctx, m, "etcd", "password_file"),
 		    "'etcd.password_file' needs 'etcd.username' in profile '%s'", p->name);
+	/* The backup server's proxy takes one kind of credential. */
+	if (p->backup_username != NULL && p->backup_password_file == NULL)
+		return config_error(ctx, config_key_node(ctx, m, "backup", "username"),
+		    "'backup.username' needs 'backup.password_file' in profile '%s'", p->name);
+	if (p->backup_password_file != NULL && p->backup_username == NULL)
+		return config_error(ctx, config_key_node(ctx, m, "backup", "password_file"),
+		    "'backup.password_file' needs 'backup.username' in profile '%s'", p->name);
+	if (p->backup_token_file != NULL && p->backup_username != NULL)
+		return config_error(ctx, config_key_node(ctx, m, "backup", "token_file"),
+		    "'backup.token_file' and 'backup.username' exclude each other in profile "
+		    "'%s'", p->name);
 	return 0;
 }
 

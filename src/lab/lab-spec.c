@@ -151,6 +151,11 @@ lab_plan(const struct lab_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "ttl '%d' must be between 1 and 3600 seconds", o->ttl);
 		return NULL;
 	}
+	if (o->backup && o->backup_version != NULL && strcmp(o->backup_version, "0.5") != 0 &&
+	    strcmp(o->backup_version, "0.6") != 0) {
+		snprintf(err, errlen, "backup version '%s' is not one of 0.5, 0.6", o->backup_version);
+		return NULL;
+	}
 	if (o->extra_workers < 0 || o->extra_workers > LAB_EXTRA_MAX ||
 	    lab_extra_ip(net, o->extra_workers > 0 ? o->extra_workers - 1 : 0, ip,
 	    sizeof ip) == -1) {
@@ -172,10 +177,16 @@ lab_plan(const struct lab_opts *o, char *err, size_t errlen)
 	lab->backoff_ms = o->backoff_ms > 0 ? o->backoff_ms : 1000;
 	lab->labd = xstrdup(o->labd != NULL ? o->labd : "milvusadm-labd");
 	lab->etcd = xstrdup(o->etcd != NULL ? o->etcd : "etcd");
+	lab->backup_version = xstrdup(o->backup_version != NULL ? o->backup_version : "0.6");
 
 	for (i = 0; i < o->n_etcd; i++) {
 		snprintf(ip, sizeof ip, "%s.%d", net, 2 + i);
 		lab_add_member(lab, "etcd", i + 1, ip, false);
+	}
+	if (o->backup) {
+		/* Between etcd (.2-.4) and the components (.10 on). */
+		snprintf(ip, sizeof ip, "%s.%d", net, LAB_BACKUP_HOST);
+		lab_add_member(lab, LAB_BACKUP_ROLE, 1, ip, false);
 	}
 	v26 = strcmp(o->milvus, "2.6") == 0;
 	if (o->extra_workers > 0) {
@@ -234,6 +245,7 @@ lab_free(struct lab *lab)
 	free(lab->root);
 	free(lab->labd);
 	free(lab->etcd);
+	free(lab->backup_version);
 	free(lab);
 }
 
@@ -449,6 +461,8 @@ lab_write_plan(const struct lab *lab, char *err, size_t errlen)
 	cJSON_AddNumberToObject(root, "ttl", lab->ttl);
 	cJSON_AddNumberToObject(root, "backoff_ms", (double)lab->backoff_ms);
 	cJSON_AddNumberToObject(root, "extra_workers", lab->extra_workers);
+	cJSON_AddStringToObject(root, "backup_version", lab->backup_version != NULL ?
+	    lab->backup_version : "0.6");
 	cJSON_AddStringToObject(root, "labd", lab->labd);
 	cJSON_AddStringToObject(root, "etcd", lab->etcd);
 	arr = cJSON_AddArrayToObject(root, "members");
@@ -511,6 +525,8 @@ lab_read_plan(const char *dir, char *err, size_t errlen)
 	lab->extra_workers = (int)json_int(root, "extra_workers", 0);
 	if (lab->extra_workers < 0 || lab->extra_workers > LAB_EXTRA_MAX)
 		lab->extra_workers = 0;
+	lab->backup_version = xstrdup(strcmp(json_str(root, "backup_version", "0.6"), "0.5") == 0 ?
+	    "0.5" : "0.6");
 	lab->labd = xstrdup(json_str(root, "labd", "milvusadm-labd"));
 	lab->etcd = xstrdup(json_str(root, "etcd", "etcd"));
 	arr = cJSON_GetObjectItemCaseSensitive(root, "members");

@@ -24,6 +24,8 @@ struct labd_http {
 	int epfd;
 	uint64_t timer;
 	bool rest;
+	labd_http_app_fn app;		/* a server of its own (labd_http_start_app) */
+	void *app_arg;
 	struct labd_http_req *pending[MAX_PENDING];	/* suspended stop requests */
 };
 
@@ -36,6 +38,9 @@ struct labd_http_req {
 	bool resumed;
 	struct labd_comp *comp;
 	struct labd_rest_job *job;	/* a REST call reading etcd */
+	bool started;			/* the app callback has seen it */
+	void (*gone)(void *arg);	/* the app's: the client left before an answer */
+	void *gone_arg;
 	bool answered;			/* resp_* hold the answer to send */
 	unsigned int resp_status;
 	char *resp_ctype;
@@ -247,7 +252,9 @@ labd_http_answer(struct labd_http_req *r, unsigned int status, const char *ctype
 	r->job = NULL;
 	r->answered = true;
 	r->resp_status = status;
-	r->resp_ctype = xstrdup(ctype);
+	r->gone = NULL;
+	/* No Content-Type at all: what a crashed Go handler's 500 carries. */
+	r->resp_ctype = ctype != NULL ? xstrdup(ctype) : NULL;
 	r->resp_body = xmalloc(len + 1);
 	memcpy(r->resp_body, body, len);
 	r->resp_body[len] = '\0';
@@ -347,6 +354,62 @@ serve_rest(struct labd_http *h, struct labd_http_req *r, struct MHD_Connection *
 	return serve_job(h, r, conn, url);
 }
 
+/* ---- a server of its own: every request to one callback ---- */
+
+static enum MHD_Result
+serve_app(struct labd_http *h, struct labd_http_req *r, struct MHD_Connection *conn,
+    const char *method, const char *url)
+{
+	static const char busy[] = "too many requests in progress\n";
+
+	if (!r->started) {
+		r->started = true;
+		h->app(r, method, url, h->app_arg);
+	}
+	if (r->answered)
+		return reply(conn, r->resp_status, r->resp_ctype, r->resp_body, r->resp_len);
+	/* The callback answers later (labd_http_answer resumes the request). */
+	if (!r->suspended && req_suspend(h, r) == -1)
+		return reply(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", busy,
+		    sizeof busy - 1);
+	return MHD_YES;
+}
+
+const char *
+labd_http_query(struct labd_http_req *r, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+
+	/* gin's c.Query: an absent parameter and an empty one are both "". */
+	return v != NULL ? v : "";
+}
+
+bool
+labd_http_has_query(struct labd_http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name) != NULL;
+}
+
+const char *
+labd_http_header(struct labd_http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+labd_http_body(struct labd_http_req *r, size_t *len)
+{
+	*len = r->body.len;
+	return r->body.data != NULL ? r->body.data : "";
+}
+
+void
+labd_http_on_gone(struct labd_http_req *r, void (*gone)(void *arg), void *arg)
+{
+	r->gone = gone;
+	r->gone_arg = arg;
+}
+
 /* ---- libmicrohttpd plumbing ---- */
 
 static enum MHD_Result
@@ -370,6 +433,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (h->app != NULL)
+		return serve_app(h, r, conn, method, url);
 	if (h->rest)
 		return serve_rest(h, r, conn, method, url);
 	return serve_9091(h, r, conn, url);
@@ -392,6 +457,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		r->comp->stop_req = NULL;
 	if (r->job != NULL)
 		labd_rest_detach(r->job);
+	if (r->gone != NULL && !r->answered)
+		r->gone(r->gone_arg);
 	buf_release(&r->body);
 	free(r->resp_ctype);
 	free(r->resp_body);
@@ -429,7 +496,8 @@ on_epfd(int fd, int revents, void *arg)
 }
 
 static struct labd_http *
-http_start(struct labd *d, int port, bool rest, char *err, size_t errlen)
+http_start(struct labd *d, int port, bool rest, labd_http_app_fn app, void *app_arg, char *err,
+    size_t errlen)
 {
 	struct labd_http *h = xcalloc(1, sizeof *h);
 	struct sockaddr_in sin;
@@ -445,6 +513,8 @@ http_start(struct labd *d, int port, bool rest, char *err, size_t errlen)
 	}
 	h->d = d;
 	h->rest = rest;
+	h->app = app;
+	h->app_arg = app_arg;
 	errno = 0;
 	h->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)port,
 	    NULL, NULL, on_request, h,
@@ -475,13 +545,20 @@ http_start(struct labd *d, int port, bool rest, char *err, size_t errlen)
 struct labd_http *
 labd_http_start_metrics(struct labd *d, char *err, size_t errlen)
 {
-	return http_start(d, 9091, false, err, errlen);
+	return http_start(d, 9091, false, NULL, NULL, err, errlen);
 }
 
 struct labd_http *
 labd_http_start_rest(struct labd *d, char *err, size_t errlen)
 {
-	return http_start(d, 19530, true, err, errlen);
+	return http_start(d, 19530, true, NULL, NULL, err, errlen);
+}
+
+struct labd_http *
+labd_http_start_app(struct labd *d, int port, labd_http_app_fn fn, void *arg, char *err,
+    size_t errlen)
+{
+	return http_start(d, port, false, fn, arg, err, errlen);
 }
 
 void

@@ -12,6 +12,9 @@
 
 #define SEG_MAX_ROWS	100000	/* a growing segment is sealed past this */
 #define MAX_INSERT_ROWS	100000
+/* A segment whose binlog list grows past this starts a new one, as Milvus
+ * seals by size: the list lives in one etcd value, limited to 1.5 MiB. */
+#define SEG_MAX_LIST	(256 * 1024)
 
 static const char *
 need(struct lrest_ctx *c, const char *req_struct, const char *member, const char *field)
@@ -277,7 +280,8 @@ pk_field(const struct lstore_coll *coll, bool *auto_id)
 	return name;
 }
 
-/* Rows are not kept: the lab counts them into a growing segment. */
+/* The rows are counted into a growing segment and, on a proxy with storage,
+ * written as that segment's binlogs (labd-binlog.c). */
 static void
 entities_insert(struct lrest_ctx *c)
 {
@@ -331,7 +335,8 @@ entities_insert(struct lrest_ctx *c)
 	free(pk);
 	for (i = 0; i < c->s->n_segs; i++) {
 		if (c->s->segs[i].coll_id == coll->id && c->s->segs[i].growing &&
-		    c->s->segs[i].rows + n <= SEG_MAX_ROWS)
+		    c->s->segs[i].rows + n <= SEG_MAX_ROWS && (c->s->segs[i].binlogs == NULL ||
+		    strlen(c->s->segs[i].binlogs) < SEG_MAX_LIST))
 			grow = &c->s->segs[i];
 	}
 	if (grow != NULL) {
@@ -346,8 +351,22 @@ entities_insert(struct lrest_ctx *c)
 		g.growing = true;
 	}
 	g.rows += n;
+	if (c->rq->keep_rows) {
+		int64_t *ids = NULL;
+
+		if (auto_id) {
+			ids = xcalloc((size_t)n, sizeof *ids);
+			for (i = 0; i < (size_t)n; i++)
+				ids[i] = base + (int64_t)i;
+		}
+		/* g.binlogs was the store's; from here it is a string of our own. */
+		lbin_insert(c->s, coll, data, ids, c->rq->now_ms, &g, &c->out->ops, c->out);
+		free(ids);
+	}
 	lstore_op_put(&c->out->ops, lstore_seg_key(c->s, g.coll_id, g.part_id, g.id),
 	    lstore_seg_json(&g));
+	if (c->rq->keep_rows)
+		free(g.binlogs);
 	lstore_op_cmp(&c->out->ops, LSTORE_CMP_MOD, lstore_coll_key(c->s, coll->db_id, coll->id),
 	    coll->mod_rev);
 	lstore_ops_finish(c->s, &c->out->ops);
@@ -375,7 +394,7 @@ entities_query(struct lrest_ctx *c)
 		if (cJSON_IsString(f) && strcmp(f->valuestring, "count(*)") == 0)
 			count = true;
 	}
-	/* The lab keeps counts, not rows: count(*) is exact (the filter is not
+	/* Queries read the segments' counts, not the rows: count(*) is exact (the filter is not
 	 * applied), any other query finds nothing. */
 	if (!count) {
 		lrest_ok(c, "[]");

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "milvusadm/etcd.h"
 #include "milvusadm/log.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
 #include "labd.h"
+#include "labd-bucket.h"
 #include "labd-rest.h"
 
 #define MAX_TRIES	8	/* commits that lose a race and re-read */
@@ -151,6 +153,35 @@ struct labd_rest_job {
 
 static void job_run(struct labd_rest_job *j);
 
+/* An insert's binlogs go to storage before its segment record is committed,
+ * as a datanode writes binlogs before datacoord saves them: a failed commit
+ * leaves orphans, which are removed here as GC would later. */
+static int
+job_write_files(struct labd_rest_job *j, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < j->out.n_files; i++) {
+		if (lbk_put(j->d->storage, j->out.files[i].path, j->out.files[i].data,
+		    j->out.files[i].len, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+job_unwrite_files(struct labd_rest_job *j)
+{
+	char *path;
+	size_t i;
+
+	for (i = 0; i < j->out.n_files; i++) {
+		path = xasprintf("%s/%s", j->d->storage, j->out.files[i].path);
+		(void)unlink(path);
+		free(path);
+	}
+}
+
 static void
 job_finish(struct labd_rest_job *j)
 {
@@ -199,9 +230,21 @@ on_job_commit(struct labd *d, int rc, const char *err, void *arg)
 	struct labd_rest_job *j = arg;
 
 	if (rc == 0) {
+		if (j->out.gc_coll != 0 && d->storage != NULL) {
+			char *rel = lbin_coll_dir(j->out.gc_coll), *path;
+
+			path = xasprintf("%s/%s", d->storage, rel);
+			(void)lbk_remove_tree(path);
+			free(path);
+			free(rel);
+		}
 		job_finish(j);
 		return;
 	}
+	/* Only a failed compare is sure not to have committed; after an etcd
+	 * error the record may list these files, so they stay. */
+	if (rc == 1)
+		job_unwrite_files(j);
 	if (rc == 1 && ++j->tries < MAX_TRIES) {
 		/* Another proxy or the querycoord wrote first: read again. */
 		lrest_out_release(&j->out);
@@ -217,6 +260,7 @@ on_job_snapshot(struct labd *d, struct lstore *s, const char *err, void *arg)
 {
 	struct labd_rest_job *j = arg;
 	struct lrest_req rq;
+	char why[256];
 	size_t i;
 
 	if (s == NULL) {
@@ -230,6 +274,7 @@ on_job_snapshot(struct labd *d, struct lstore *s, const char *err, void *arg)
 	rq.db_header = j->db_header;
 	rq.v = d->v;
 	rq.now_ms = time_wall_ms();
+	rq.keep_rows = d->storage != NULL;
 	for (i = 0; i < LREST_NCOORDS; i++)
 		rq.coord_err[i] = j->coord_err[i];
 	if (j->kind == JOB_V2)
@@ -241,6 +286,11 @@ on_job_snapshot(struct labd *d, struct lstore *s, const char *err, void *arg)
 	lstore_free(s);
 	if (j->out.ops.n == 0) {
 		job_finish(j);
+		return;
+	}
+	if (j->out.n_files > 0 && job_write_files(j, why, sizeof why) != 0) {
+		job_unwrite_files(j);
+		job_fail(j, why);
 		return;
 	}
 	labd_commit(d, &j->out.ops, on_job_commit, j);

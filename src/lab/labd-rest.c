@@ -34,6 +34,8 @@ lrest_err(struct lrest_ctx *c, int code, const char *fmt, ...)
 	buf_vprintf(&m, fmt, ap);
 	va_end(ap);
 	buf_reset(&c->out->body);
+	lbin_files_release(c->out);
+	c->out->gc_coll = 0;
 	/* Errors are HTTP 200 with the merr code in the body; no writes happen. */
 	buf_printf(&c->out->body, "{\"code\":%d,\"message\":", code);
 	buf_add_json_str(&c->out->body, m.data != NULL ? m.data : "");
@@ -367,6 +369,7 @@ coll_drop(struct lrest_ctx *c)
 	lstore_op_cmp(&c->out->ops, LSTORE_CMP_MOD, lstore_coll_key(c->s, coll->db_id, coll->id),
 	    coll->mod_rev);
 	lstore_drop_coll(c->s, coll, &c->out->ops);
+	c->out->gc_coll = coll->id;
 	lrest_ok(c, "{}");
 }
 
@@ -658,6 +661,7 @@ lrest_out_release(struct lrest_out *o)
 {
 	buf_release(&o->body);
 	lstore_ops_release(&o->ops);
+	lbin_files_release(o);
 }
 
 void

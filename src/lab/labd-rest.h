@@ -29,6 +29,15 @@ struct lrest_req {
 	/* Why a coordinator that the call tolerates losing could not be
 	 * reached ("service unavailable: ..."), else NULL (describe). */
 	const char *coord_err[LREST_NCOORDS];
+	bool keep_rows;			/* the proxy has storage: inserts write binlogs */
+};
+
+/* A binlog an insert writes into Milvus's storage before its commit; path is
+ * relative to the storage root: insert_log/<coll>/<part>/<seg>/<field>/<log>. */
+struct lrest_file {
+	char *path;
+	char *data;
+	size_t len;
 };
 
 struct lrest_out {
@@ -36,6 +45,10 @@ struct lrest_out {
 	const char *ctype;		/* Content-Type */
 	struct buf body;
 	struct lstore_ops ops;		/* commit these (all or nothing) before replying */
+	struct lrest_file *files;	/* write these first (labd-rest-io.c) */
+	size_t n_files;
+	int64_t gc_coll;		/* after the commit: remove this collection's
+					 * binlogs, as datacoord's GC does after a drop */
 };
 
 /* Answer one REST v2 call from the snapshot s. */
@@ -80,6 +93,20 @@ struct lstore_coll *lrest_coll(struct lrest_ctx *c, const char *name);
 void lrest_databases(struct lrest_ctx *c, const char *verb);
 void lrest_aliases(struct lrest_ctx *c, const char *verb);
 void lrest_entities(struct lrest_ctx *c, const char *verb);
+
+/* labd-binlog.c */
+/* The binlogs of one insert (rows is the request's data array, ids the primary
+ * keys the answer gives, NULL unless auto_id): one file per field, system
+ * fields 0 (RowID) and 1 (Timestamp) and the dynamic "$meta" field included,
+ * and g->binlogs (a new string the caller frees) listing them after the old
+ * ones. Log IDs come from the ID counter through ops. */
+void lbin_insert(const struct lstore *s, const struct lstore_coll *coll, const struct cJSON *rows,
+    const int64_t *auto_ids, int64_t now_ms, struct lstore_seg *g, struct lstore_ops *ops,
+    struct lrest_out *out);
+/* The insert_log directory of a collection, relative to the storage root. */
+char *lbin_coll_dir(int64_t coll_id);
+/* Free out's files. */
+void lbin_files_release(struct lrest_out *out);
 
 /* labd-forward.c */
 /* The coordinators url (with its body) needs on version v: hard ones fail the

@@ -75,6 +75,8 @@ lstore_free(struct lstore *s)
 	}
 	for (i = 0; i < s->n_nodes; i++)
 		free(s->nodes[i].addr);
+	for (i = 0; i < s->n_segs; i++)
+		free(s->segs[i].binlogs);
 	for (i = 0; i < s->n_pending; i++)
 		free(s->pending[i].json);
 	free(s->pending);
@@ -349,6 +351,8 @@ lstore_add_kv(struct lstore *s, const char *key, size_t key_len, const char *val
 			g->id = ids[2];
 			g->rows = j_id(o, "num_of_rows");
 			g->growing = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "growing"));
+			if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, "binlogs")))
+				g->binlogs = j_raw(o, "binlogs", "[]");
 			g->mod_rev = mod_rev;
 		}
 	} else if (strncmp(k, "session/", 8) == 0)
@@ -689,8 +693,9 @@ char *
 lstore_seg_json(const struct lstore_seg *g)
 {
 	return xasprintf("{\"id\":\"%lld\",\"collectionID\":\"%lld\",\"partitionID\":\"%lld\","
-	    "\"num_of_rows\":\"%lld\",\"growing\":%s}", (long long)g->id, (long long)g->coll_id,
-	    (long long)g->part_id, (long long)g->rows, g->growing ? "true" : "false");
+	    "\"num_of_rows\":\"%lld\",\"growing\":%s%s%s}", (long long)g->id, (long long)g->coll_id,
+	    (long long)g->part_id, (long long)g->rows, g->growing ? "true" : "false",
+	    g->binlogs != NULL ? ",\"binlogs\":" : "", g->binlogs != NULL ? g->binlogs : "");
 }
 
 /* ---- operations ---- */

@@ -78,6 +78,11 @@ struct lstore_replica {
 struct lstore_seg {
 	int64_t id, coll_id, part_id, rows;
 	bool growing;
+	/* Raw JSON array of FieldBinlog-like records, one per field, each with its
+	 * binlogs in insert order: [{"fieldID":"100","binlogs":[{"logID":"..",
+	 * "entries_num":"250","log_size":"1234"}]}] (as 2.2 kept them inside the
+	 * segment's value); NULL when the proxies keep no rows. */
+	char *binlogs;
 	int64_t mod_rev;
 };
 

@@ -27,6 +27,10 @@ static const char usage_text[] =
     "usage: milvusadm-labd component --role ROLE --ip IP --etcd URL[,URL...]\n"
     "           [--root by-dev] [--milvus 2.3|2.4|2.5|2.6] [--ttl SECONDS]\n"
     "           [--active-standby on|off] [--hostname NAME] [--log FILE] [--drain-ms MS]\n"
+    "           [--event-log FILE] [--member NAME] [--storage DIR]\n"
+    "       milvusadm-labd component --role backup --ip IP --etcd URL[,URL...] --bucket DIR\n"
+    "           --proxy URL[,URL...] [--backup-version 0.5|0.6] [--copy-rate BYTES]\n"
+    "           [--faults FILE] [--root by-dev] [--milvus VERSION] [--log FILE]\n"
     "           [--event-log FILE] [--member NAME]\n"
     "       milvusadm-labd supervise --dir LABDIR\n";
 
@@ -405,6 +409,7 @@ component_main(int argc, char **argv)
 		{ "drain-ms", required_argument, NULL, 'D' },
 		{ "event-log", required_argument, NULL, 'E' },
 		{ "member", required_argument, NULL, 'M' },
+		{ "storage", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -433,6 +438,7 @@ component_main(int argc, char **argv)
 		case 'l': logfile = optarg; break;
 		case 'E': d.event_log = optarg; break;
 		case 'M': member = optarg; break;
+		case 'S': d.storage = optarg; break;
 		case 't':
 			if (parse_int(optarg, 1, 3600, &d.ttl) != 0)
 				return usage("bad --ttl '%s'", optarg);
@@ -549,6 +555,8 @@ main(int argc, char **argv)
 		return supervisor_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "component") == 0 && labd_extra_wanted(argc - 1, argv + 1))
 		return labd_extra_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "component") == 0 && labd_backup_wanted(argc - 1, argv + 1))
+		return labd_backup_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "component") == 0)
 		return component_main(argc - 1, argv + 1);
 	return usage(argc > 1 ? "unknown command '%s'" : NULL, argc > 1 ? argv[1] : NULL);

@@ -220,6 +220,9 @@ struct labd {
 	struct labd_http *http19530;
 	struct labd_qc *qc;		/* the active querycoord's replica job, or NULL */
 	const char *event_log;		/* --event-log PATH (argv), NULL for none */
+	const char *storage;		/* --storage DIR: Milvus's object storage root
+					 * ("files" in the lab's bucket), where a proxy
+					 * writes the rows it is given; NULL: keep counts only */
 	char member[64];		/* --member: the lab member name in event lines */
 	int done;
 	int exit_code;
@@ -231,6 +234,9 @@ struct labd {
 /* labd-extra.c: `component --role extra-workers` (the large-lab benchmark). */
 bool labd_extra_wanted(int argc, char **argv);
 int labd_extra_main(int argc, char **argv);
+/* labd-backup-main.c: `component --role backup` (a milvus-backup server). */
+bool labd_backup_wanted(int argc, char **argv);
+int labd_backup_main(int argc, char **argv);
 
 /* labd-session.c */
 /* Allocate the ServerID from the session/id counter (§1.3), then call cb. */
@@ -271,9 +277,27 @@ void labd_http_stop(struct labd_http *h);
 /* Answer a /management/stop request that waited for its component to stop. */
 void labd_http_stop_done(struct labd_http_req *r);
 
-/* Answer a suspended request (REST) with this response, copied. */
+/* Answer a request with this response, copied: a suspended one (REST, app)
+ * is resumed. ctype NULL sends no Content-Type (a crashed handler's 500). */
 void labd_http_answer(struct labd_http_req *r, unsigned int status, const char *ctype,
     const char *body, size_t len);
+
+/* A server of its own on ip:port (the backup server's 8080): fn gets every
+ * request once its body is in, and answers it with labd_http_answer, at once
+ * or later from the loop (the request waits suspended meanwhile). */
+typedef void (*labd_http_app_fn)(struct labd_http_req *r, const char *method, const char *url,
+    void *arg);
+struct labd_http *labd_http_start_app(struct labd *d, int port, labd_http_app_fn fn, void *arg,
+    char *err, size_t errlen);
+/* A query parameter, decoded; "" when absent or empty (gin's c.Query). */
+const char *labd_http_query(struct labd_http_req *r, const char *name);
+bool labd_http_has_query(struct labd_http_req *r, const char *name);
+/* A request header, NULL when absent. */
+const char *labd_http_header(struct labd_http_req *r, const char *name);
+/* The request body (never NULL; "" when empty). */
+const char *labd_http_body(struct labd_http_req *r, size_t *len);
+/* Call gone(arg) if the client leaves before the request is answered. */
+void labd_http_on_gone(struct labd_http_req *r, void (*gone)(void *arg), void *arg);
 
 /* labd-rest-io.c */
 /* Read <root>/meta/ and the ID counter at one revision; s (NULL with err on

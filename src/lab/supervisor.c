@@ -116,11 +116,43 @@ sup_argv_etcd(struct sup *s, struct sup_kid *k, char ***argvp)
 	*argvp = a;
 }
 
+/* The lab's proxies as the backup server's Milvus endpoint (milvus.address);
+ * several, where a real deployment has one load-balanced service. */
+static char *
+sup_proxy_urls(struct sup *s)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < s->lab->n_members; i++) {
+		const struct lab_member *m = &s->lab->members[i];
+
+		if (strcmp(m->role, "proxy") == 0 || strcmp(m->role, "standalone") == 0)
+			buf_printf(&b, "%shttp://%s:%d", b.len ? "," : "", m->ip, LAB_PROXY_PORT);
+	}
+	buf_addc(&b, '\0');
+	return buf_detach(&b, NULL);
+}
+
+static void
+sup_argv_backup(struct sup *s, struct sup_kid *k, char **a, int n)
+{
+	a[n++] = xstrdup("--backup-version");
+	a[n++] = xstrdup(s->lab->backup_version != NULL ? s->lab->backup_version : "0.6");
+	a[n++] = xstrdup("--bucket");
+	a[n++] = xasprintf("%s/" LAB_BUCKET_DIR, s->lab->dir);
+	a[n++] = xstrdup("--proxy");
+	a[n++] = sup_proxy_urls(s);
+	a[n++] = xstrdup("--faults");
+	a[n++] = xasprintf("%s/%s" LAB_FAULTS_SUFFIX, s->lab->dir, k->m->name);
+	a[n] = NULL;
+}
+
 static void
 sup_argv_component(struct sup *s, struct sup_kid *k, char ***argvp)
 {
 	struct lab_member *m = k->m;
-	char **a = xcalloc(32, sizeof *a);
+	char **a = xcalloc(40, sizeof *a);
 	int n = 0;
 
 	a[n++] = xstrdup(s->lab->labd);
@@ -152,7 +184,14 @@ sup_argv_component(struct sup *s, struct sup_kid *k, char ***argvp)
 		a[n++] = xstrdup("--member");
 		a[n++] = xstrdup(m->name);
 	}
+	/* Proxies keep the rows they are given in Milvus's storage ("files"). */
+	if (strcmp(m->role, "proxy") == 0 || strcmp(m->role, "standalone") == 0) {
+		a[n++] = xstrdup("--storage");
+		a[n++] = xasprintf("%s/" LAB_BUCKET_DIR "/files", s->lab->dir);
+	}
 	a[n] = NULL;
+	if (strcmp(m->role, LAB_BACKUP_ROLE) == 0)
+		sup_argv_backup(s, k, a, n);
 	*argvp = a;
 }
 
@@ -334,7 +373,10 @@ sup_probe_timer(void *arg)
 		o.method = "POST";
 		o.body = "{}";
 		o.content_type = "application/json";
-	} else
+	} else if (strcmp(k->m->role, LAB_BACKUP_ROLE) == 0)
+		/* milvus-backup has no 9091: its greeting is its liveness. */
+		snprintf(url, sizeof url, "http://%s:%d/api/v1/hello", k->m->ip, LAB_BACKUP_PORT);
+	else
 		snprintf(url, sizeof url, "http://%s:%d/healthz", k->m->ip, LAB_METRICS_PORT);
 	o.url = url;
 	o.timeout_ms = 1000;

@@ -23,8 +23,8 @@ e2e_ok "lab up returns once ready"
 
 "$MILVUSADM" lab status -o json >"$st" || e2e_die "lab status -o json"
 e2e_check "status has the version envelope" [ "$(e2e_json "$st" 'd["version"]')" = 1 ]
-e2e_check "status lists 3 etcd members and the 14 components of a 2.5 cluster" \
-    [ "$(e2e_json "$st" 'len(d["members"])')" = 17 ]
+e2e_check "status lists 3 etcd members, the 14 components of a 2.5 cluster and the backup server" \
+    [ "$(e2e_json "$st" 'len(d["members"])')" = 18 ]
 e2e_check "every member is running" \
     [ "$(e2e_json "$st" 'all(m["state"] == "running" for m in d["members"])')" = yes ]
 pids=$(e2e_json "$st" '" ".join(str(m["pid"]) for m in d["members"])')

@@ -14,7 +14,9 @@ M=$MILVUSADM
 fakes=""
 trap 'for p in $fakes; do kill "$p" 2>/dev/null; done; e2e_cleanup' EXIT
 
-lab_up hcol 127.84.50.0/24 --milvus 2.5 --ttl 10
+# No backup server: a lab without backups would rightly raise an RPO alert,
+# and this test checks that a healthy cluster has none.
+lab_up hcol 127.84.50.0/24 --milvus 2.5 --ttl 10 --no-backup
 proxy=$("$M" lab status --name hcol -o json | python3 -c 'import json,sys
 print([m["address"] for m in json.load(sys.stdin)["members"] if m["name"].startswith("proxy")][0])')
 

@@ -238,8 +238,11 @@ START_TEST(test_global_options)
 	ck_assert_str_eq(seen_argv[2], "-o");
 	ck_assert_int_eq(run_words(&c, "echo -o yaml"), CMD_USAGE);
 	ck_assert_int_eq(run_words(&c, "echo -o"), CMD_USAGE);
-	ck_assert_str_eq(c.err, "milvusadm: output 'yaml' is not one of json, table, tsv\n"
-	    "milvusadm: option '-o' needs one of json, table, tsv\n");
+	ck_assert_str_eq(c.err, "milvusadm: output 'yaml' is not one of json, table, tsv, prom\n"
+	    "milvusadm: option '-o' needs one of json, table, tsv, prom\n");
+	/* prom only for the commands that have that form. */
+	ck_assert_int_eq(run_words(&c, "echo -o prom"), CMD_USAGE);
+	ck_assert_ptr_nonnull(strstr(c.err, "'echo' has no Prometheus form"));
 	ck_assert_int_eq(run_words(&c, "version -o json"), CMD_OK);
 	ck_assert_str_eq(c.out, "{\"version\":1,\"kind\":\"version\",\"milvusadm\":\""
 	    MILVUSADM_VERSION "\"}\n");

@@ -26,6 +26,13 @@ STUB(cmd_lab_kill)
 STUB(cmd_lab_restart)
 STUB(cmd_lab_start)
 STUB(cmd_watch)
+STUB(cmd_backup_create)
+STUB(cmd_backup_list)
+STUB(cmd_backup_show)
+STUB(cmd_backup_delete)
+STUB(cmd_restore)
+STUB(cmd_restore_status)
+STUB(cmd_rpo)
 
 static struct lab_opts
 opts_default(void)

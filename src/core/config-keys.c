@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/* The options table of the config file: every key's name, type, default,
+ * range and help, and the look-ups over it (which key, which section, "did
+ * you mean"). Loading (config.c) and `config keys` read it; so does the man
+ * page check. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "milvusadm/config.h"
+#include "config-internal.h"
+
+static const char *const config_banner_colours[] = { "none", "black", "red",
+    "green", "yellow", "blue", "magenta", "cyan", "white", NULL };
+
+#define OFF(f) offsetof(struct profile, f)
+#define K_STR(n, d, f, h) \
+	{ { n, "string", d, h }, CT_STRING, 0, 0, 0, NULL, OFF(f), 0 }
+#define K_PATH(n, f, h) \
+	{ { n, "path", "", h }, CT_STRING, CF_PATH, 0, 0, NULL, OFF(f), 0 }
+#define K_BOOL(n, d, f, h) \
+	{ { n, "bool", d, h }, CT_BOOL, 0, 0, 0, NULL, OFF(f), 0 }
+#define K_INT(n, d, lo, hi, f, h) \
+	{ { n, "int", d, h }, CT_INT, 0, lo, hi, NULL, OFF(f), 0 }
+#define K_DUR(n, d, lo, hi, f, h) \
+	{ { n, "duration", d, h }, CT_DURATION, 0, lo, hi, NULL, OFF(f), 0 }
+#define K_LIST(n, f, nf, h) \
+	{ { n, "list", "", h }, CT_LIST, 0, 0, 0, NULL, OFF(f), OFF(nf) }
+#define K_URLS(n, f, nf, h) \
+	{ { n, "list", "", h }, CT_LIST, CF_URL, 0, 0, NULL, OFF(f), OFF(nf) }
+
+#define SEC	1000LL
+#define DAY	(86400 * SEC)
+
+/* The options table. The names are a stable interface: configs and runbooks
+ * written today must keep working. */
+const struct config_key config_keys_table[] = {
+	K_URLS("etcd.endpoints", etcd_endpoints, n_etcd_endpoints,
+	    "etcd client URLs, tried in turn (http:// or https://)"),
+	K_STR("etcd.root_path", "by-dev", etcd_root_path,
+	    "Milvus etcd.rootPath; sessions are under <root_path>/meta/session/"),
+	K_PATH("etcd.ca_file", etcd_ca_file,
+	    "PEM CA bundle to verify etcd's certificate"),
+	K_PATH("etcd.cert_file", etcd_cert_file,
+	    "PEM client certificate for etcd mutual TLS"),
+	K_PATH("etcd.key_file", etcd_key_file,
+	    "PEM private key of etcd.cert_file"),
+	K_BOOL("etcd.insecure", "false", etcd_insecure,
+	    "skip TLS certificate verification for etcd (testing only)"),
+	K_STR("etcd.username", "", etcd_username,
+	    "etcd user name, when etcd authentication is on"),
+	K_PATH("etcd.password_file", etcd_password_file,
+	    "file holding the etcd password, read when connecting"),
+	K_STR("milvus.uri", "", milvus_uri,
+	    "proxy REST endpoint, e.g. http://milvus:19530"),
+	K_PATH("milvus.token_file", milvus_token_file,
+	    "file holding the Milvus token (user:password or API key)"),
+	K_INT("milvus.metrics_port", "9091", 1, 65535, milvus_metrics_port,
+	    "port of /healthz and /metrics on every component"),
+	K_PATH("milvus.ca_file", milvus_ca_file,
+	    "PEM CA bundle to verify the proxy's certificate"),
+	K_BOOL("milvus.insecure", "false", milvus_insecure,
+	    "skip TLS certificate verification for Milvus (testing only)"),
+	K_STR("backup.url", "", backup_url,
+	    "milvus-backup REST server, e.g. http://milvus-backup:8080"),
+	K_STR("backup.username", "", backup_username,
+	    "user for HTTP basic auth of a proxy in front of milvus-backup"),
+	K_PATH("backup.password_file", backup_password_file,
+	    "file holding the password of backup.username"),
+	K_PATH("backup.token_file", backup_token_file,
+	    "file holding a bearer token for a proxy in front of milvus-backup"),
+	K_PATH("backup.ca_file", backup_ca_file,
+	    "PEM CA bundle to verify the backup server's certificate"),
+	K_BOOL("backup.insecure", "false", backup_insecure,
+	    "skip TLS certificate verification for milvus-backup (testing only)"),
+	K_DUR("backup.timeout", "30s", SEC, 600 * SEC, backup_timeout_ms,
+	    "timeout of each request to milvus-backup"),
+	K_DUR("backup.stall_after", "5m", SEC, DAY, backup_stall_after_ms,
+	    "a task whose progress does not move this long is reported stalled"),
+	K_STR("drill.backend", "", drill_backend,
+	    "fault injection: etcd, k8s, docker, command or lab"),
+	K_PATH("drill.kubeconfig", drill_kubeconfig,
+	    "kubeconfig file for the k8s backend"),
+	K_STR("drill.context", "", drill_context,
+	    "kubeconfig context for the k8s backend"),
+	K_STR("drill.namespace", "", drill_namespace,
+	    "namespace of the Milvus release"),
+	K_STR("drill.release", "", drill_release,
+	    "Helm release or Milvus custom resource name"),
+	K_DUR("drill.rto_target", "30s", SEC, DAY, drill_rto_target_ms,
+	    "a drill whose recovery takes longer fails"),
+	K_DUR("guards.rpo_target", "24h", 60 * SEC, 366 * DAY,
+	    guards_rpo_target_ms,
+	    "newest backup older than this fails the RPO check"),
+	K_DUR("guards.drop_backup_within", "1h", 0, 366 * DAY,
+	    guards_drop_backup_within_ms,
+	    "a drop needs a backup of the collection at most this old"),
+	K_LIST("guards.protected", guards_protected, n_guards_protected,
+	    "collections (database.collection) that cannot be dropped"),
+	K_STR("ui.theme", "default", ui_theme,
+	    "colour theme name"),
+	{ { "ui.banner", "string", "blue",
+	    "profile banner colour: none, black, red, green, yellow, blue, "
+	    "magenta, cyan or white" },
+	    CT_STRING, 0, 0, 0, config_banner_colours, OFF(ui_banner), 0 },
+	K_DUR("ui.refresh", "5s", 100, 3600 * SEC, ui_refresh_ms,
+	    "how often the TUI polls the cluster"),
+	K_BOOL("read_only", "false", read_only,
+	    "refuse every command that changes the cluster"),
+	K_DUR("timeout", "5s", 100, 600 * SEC, timeout_ms,
+	    "timeout of each request"),
+};
+#define CONFIG_N_KEYS (sizeof config_keys_table / sizeof config_keys_table[0])
+const size_t config_n_keys = CONFIG_N_KEYS;
+
+size_t
+config_keys(const struct config_key_info **out)
+{
+	static struct config_key_info infos[CONFIG_N_KEYS];
+	size_t i;
+
+	if (infos[0].name == NULL) {
+		for (i = 0; i < CONFIG_N_KEYS; i++)
+			infos[i] = config_keys_table[i].info;
+	}
+	*out = infos;
+	return CONFIG_N_KEYS;
+}
+
+const struct config_key *
+config_find_key(const char *section, const char *name)
+{
+	size_t i, sl = section != NULL ? strlen(section) : 0;
+	const char *k;
+
+	for (i = 0; i < CONFIG_N_KEYS; i++) {
+		k = config_keys_table[i].info.name;
+		if (section == NULL) {
+			if (strcmp(k, name) == 0)
+				return &config_keys_table[i];
+		} else if (strncmp(k, section, sl) == 0 && k[sl] == '.' &&
+		    strcmp(k + sl + 1, name) == 0)
+			return &config_keys_table[i];
+	}
+	return NULL;
+}
+
+bool
+config_is_section(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < CONFIG_N_KEYS; i++) {
+		const char *k = config_keys_table[i].info.name;
+
+		if (strncmp(k, name, n) == 0 && k[n] == '.')
+			return true;
+	}
+	return false;
+}
+
+/* "did you mean": compare against the name in the same section, then against
+ * every key so that a key put in the wrong section is found too. */
+const char *
+config_suggest_key(const char *section, const char *name)
+{
+	const char *cands[CONFIG_N_KEYS * 2 + 2];
+	const char *leaf, *dot, *s;
+	static char full[128];
+	size_t i, n = 0;
+
+	for (i = 0; i < CONFIG_N_KEYS; i++) {
+		const char *k = config_keys_table[i].info.name;
+
+		dot = strchr(k, '.');
+		if (section == NULL ? dot == NULL :
+		    dot != NULL && strncmp(k, section, (size_t)(dot - k)) == 0 &&
+		    strlen(section) == (size_t)(dot - k))
+			cands[n++] = dot != NULL ? dot + 1 : k;
+	}
+	if (section == NULL) {
+		/* The section names themselves. */
+		for (i = 0; i < CONFIG_N_KEYS; i++) {
+			const char *k = config_keys_table[i].info.name;
+
+			if ((dot = strchr(k, '.')) == NULL)
+				continue;
+			snprintf(full, sizeof full, "%.*s", (int)(dot - k), k);
+			if ((s = config_suggest(name, (const char *const[]){ full }, 1)) != NULL)
+				return s;
+		}
+	}
+	if ((s = config_suggest(name, cands, n)) != NULL) {
+		if (section == NULL)
+			return s;
+		snprintf(full, sizeof full, "%s.%s", section, s);
+		return full;
+	}
+	for (i = 0; i < CONFIG_N_KEYS; i++) {
+		leaf = strchr(config_keys_table[i].info.name, '.');
+		leaf = leaf != NULL ? leaf + 1 : config_keys_table[i].info.name;
+		if (strcmp(leaf, name) == 0 ||
+		    config_distance(leaf, name) <= (strlen(name) < 9 ? 1 : 2))
+			return config_keys_table[i].info.name;
+	}
+	return NULL;
+}
