@@ -54,6 +54,54 @@ yamldoc_error(const char *name, const yaml_parser_t *parser,
 		    parser->problem != NULL ? parser->problem : "syntax error");
 }
 
+/*
+ * libyaml keeps an alias as a second reference to one node, but the config
+ * and theme readers copy what they walk: ten lists of ten aliases each, ten
+ * deep, is a 1 KB file that becomes gigabytes (a 15 KB config reached 1.5 GB
+ * here). Walk the document as its readers will, within a budget of nodes and
+ * scalar bytes far above any real config or theme, and refuse beyond it.
+ */
+#define YAMLDOC_MAX_NODES	100000
+#define YAMLDOC_MAX_BYTES	(16L << 20)
+#define YAMLDOC_MAX_DEPTH	64
+
+struct yamldoc_budget {
+	long nodes;
+	long bytes;
+};
+
+/* 0 within the budget; -1 once it is spent (the walk stops there). */
+static int
+yamldoc_walk(yaml_document_t *doc, int id, int depth, struct yamldoc_budget *b)
+{
+	yaml_node_t *n = yaml_document_get_node(doc, id);
+	yaml_node_item_t *it;
+	yaml_node_pair_t *p;
+
+	if (n == NULL)
+		return 0;
+	if (++b->nodes > YAMLDOC_MAX_NODES || depth > YAMLDOC_MAX_DEPTH)
+		return -1;
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		b->bytes += (long)n->data.scalar.length;
+		return b->bytes > YAMLDOC_MAX_BYTES ? -1 : 0;
+	case YAML_SEQUENCE_NODE:
+		for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+			if (yamldoc_walk(doc, *it, depth + 1, b) != 0)
+				return -1;
+		return 0;
+	case YAML_MAPPING_NODE:
+		for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
+			if (yamldoc_walk(doc, p->key, depth + 1, b) != 0 ||
+			    yamldoc_walk(doc, p->value, depth + 1, b) != 0)
+				return -1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 int
 yamldoc_load(const char *name, const char *text, size_t len,
     yaml_document_t *doc, char *err, size_t errlen)
@@ -92,5 +140,12 @@ yamldoc_load(const char *name, const char *text, size_t len,
 		yaml_document_delete(&extra);
 	}
 	yaml_parser_delete(&parser);
+	if (yamldoc_walk(doc, 1, 0, &(struct yamldoc_budget){ 0, 0 }) != 0) {
+		snprintf(err, errlen, "%s: the document expands to more than %d nodes, "
+		    "%ld MiB or %d levels (YAML aliases?)", name, YAMLDOC_MAX_NODES,
+		    YAMLDOC_MAX_BYTES >> 20, YAMLDOC_MAX_DEPTH);
+		yaml_document_delete(doc);
+		return -1;
+	}
 	return 0;
 }

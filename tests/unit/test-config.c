@@ -151,6 +151,23 @@ START_TEST(test_yaml_errors)
 }
 END_TEST
 
+/* Aliases are references in libyaml's document but copies for its readers:
+ * a few hundred bytes that expand to 10^8 nodes are refused at load. */
+START_TEST(test_yaml_alias_bomb)
+{
+	check_error("a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+	    "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+	    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+	    "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+	    "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+	    "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+	    "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+	    "h: [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n",
+	    "c.yaml: the document expands to more than 100000 nodes, 16 MiB or 64 levels "
+	    "(YAML aliases?)");
+}
+END_TEST
+
 START_TEST(test_structure_errors)
 {
 	check_error("- a\n- b\n", "c.yaml:1:1: the top level must be a mapping");
@@ -629,6 +646,7 @@ test_suite(void)
 	tcase_add_test(tc, test_good_file);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_yaml_errors);
+	tcase_add_test(tc, test_yaml_alias_bomb);
 	tcase_add_test(tc, test_structure_errors);
 	tcase_add_test(tc, test_unknown_keys);
 	tcase_add_test(tc, test_types_and_ranges);
