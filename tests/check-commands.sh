@@ -30,7 +30,7 @@ for e in entries[1:]:
 shown = [n for n in table if n not in hidden]
 listed = set()
 for line in open(help_txt):
-    m = re.match(r'  (\S+(?: \S+)?)  ', line)
+    m = re.match(r'  (\S+(?: \S+){0,2})  ', line)
     if m:
         listed.add(m.group(1).strip())
 as_json = {c["name"] for c in json.load(open(help_json))["commands"]}

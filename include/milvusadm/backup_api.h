@@ -310,4 +310,43 @@ int backup_parse_restore(const char *body, size_t len, int http_status,
 int backup_parse_get_restore(const char *body, size_t len, int http_status,
     struct backup_result *out, char *err, size_t errlen);
 
+/* ---- a backup's full metadata (meta/full_meta.json in the backup's directory) ---- */
+/* Go encoding/json over backuppb.BackupInfo (contract §3, §0.1): int64s are
+ * numbers, "size" and "log_size" are always written, num_of_rows and the
+ * lists are omitempty. Counts cover partition_backups[].segment_backups[]
+ * only (not the collection-level l0_segments). Strings are bounded copies. */
+struct backup_meta_coll {
+	char *db;			/* db_name; "default" when empty */
+	char *name;			/* collection_name */
+	int64_t id;			/* collection_id, 0 unknown */
+	int64_t size;			/* the collection's "size", -1 absent */
+	int64_t part_size_sum;		/* sum of its partitions' "size" (-1 when any is absent) */
+	int64_t seg_size_sum;		/* sum of its segments' "size" (-1 when any is absent) */
+	int64_t log_size_sum;		/* sum of log_size over the segments' binlogs and deltalogs (-1 when any absent) */
+	int64_t rows;			/* sum of segments' num_of_rows (absent counts 0: omitempty), -1 when a value is bad */
+	int64_t partitions;		/* partition_backups listed */
+	int64_t segments;		/* segment_backups listed */
+	int64_t delta_logs;		/* deltalogs entries (binlog records) listed */
+	int64_t empty_segments;		/* segments with rows > 0 but no insert binlog listed */
+	char *snapshot_path;		/* snapshot format: snapshot_backup.metadata_path (or the field the contract names), NULL otherwise */
+};
+struct backup_meta {
+	char *name;
+	char *id;
+	int64_t size;			/* top-level "size", -1 absent */
+	int64_t taken_ms;		/* backup_timestamp >> 18, exact from digits; 0 absent */
+	enum backup_format format;	/* "" or absent = BINLOG, "snapshot" = SNAPSHOT, else UNKNOWN */
+	char *milvus_version;
+	struct backup_meta_coll *colls;
+	size_t n_colls;
+};
+/* Parse full_meta.json (any bytes: never crash; bounded: refuse more than
+ * 100000 collections or 10,000,000 segments in total with BACKUP_EPROTO).
+ * Returns BACKUP_OK or BACKUP_EPROTO with the reason in err; out is zeroed first
+ * and needs backup_meta_release either way. */
+int backup_parse_full_meta(const char *body, size_t len, struct backup_meta *out,
+    char *err, size_t errlen);
+void backup_meta_release(struct backup_meta *m);
+/* ---- end of a backup's full metadata ---- */
+
 #endif

@@ -35,6 +35,9 @@ struct profile {
 	bool backup_insecure;
 	int64_t backup_timeout_ms;	/* per request, default 30 s */
 	int64_t backup_stall_after_ms;	/* no progress this long is a stall, default 5 m */
+	char *backup_storage_path;	/* the backups' directory, for verify; NULL none */
+	int64_t backup_verify_sample;	/* rows sampled per collection, default 100 */
+	int64_t backup_load_timeout_ms;	/* default 10 m */
 	/* drill */
 	char *drill_backend;
 	char *drill_kubeconfig, *drill_context, *drill_namespace, *drill_release;
@@ -90,6 +93,7 @@ struct profile_write {
 	const char *milvus_uri;
 	int64_t metrics_port;
 	const char *backup_url;		/* may be NULL */
+	const char *backup_storage_path;	/* may be NULL */
 	const char *drill_backend;	/* may be NULL */
 };
 int config_write_profile(const char *path, const struct profile_write *pw, char *err, size_t errlen);

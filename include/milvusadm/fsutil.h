@@ -17,5 +17,12 @@ int fs_mkdirs_for(const char *path, char *err, size_t errlen);
  * one. 0, or -1 with "cannot write 'PATH': reason" in err. */
 int fs_write_atomic(const char *path, const void *data, size_t len, char *err,
     size_t errlen);
+/* The whole of a regular file of at most max bytes, NUL-terminated, its
+ * length in *len; NULL with "cannot read 'PATH': reason" in err. */
+char *fs_read_all(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+/* The names in dir ending in suffix (at most max), sorted descending: report
+ * ids begin with their UTC time, so the newest come first. NULL with *n 0
+ * when there are none or dir cannot be read. Free each name and the array. */
+char **fs_dir_names_desc(const char *dir, const char *suffix, size_t max, size_t *n);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Client for the Milvus proxy's RESTful API v2 (POST /v2/vectordb/...):
- * databases, collections, aliases and count(*) queries, asynchronous on the loop.
+ * databases, collections, aliases, count(*) and row queries, asynchronous on
+ * the loop.
  *
  * Conventions (as in etcd.h):
  *  - Every call is a POST with a JSON body ({} at least). The envelope
@@ -123,7 +124,19 @@ struct milvus_rest_result {
 	char *alias;
 	char *collection;
 	char *db_name;
+	/* entities/query rows (milvus_rest_query): each row as canonical JSON
+	 * (object keys sorted by byte order at every level, no whitespace,
+	 * numbers as cJSON prints them, integers of more than 15 digits as
+	 * sent); row_pks[i] the canonical JSON of the pk field's value in
+	 * rows[i], NULL when the row lacks it or no pk field was named.
+	 * n_rows <= MREST_MAX_QUERY_ROWS. */
+	char **rows;
+	char **row_pks;
+	size_t n_rows;
 };
+
+/* Most rows one entities/query answers (quotaAndLimits maxQueryResultWindow). */
+#define MREST_MAX_QUERY_ROWS	16384
 
 typedef void (*milvus_rest_cb)(const struct milvus_rest_result *res, void *arg);
 
@@ -166,6 +179,17 @@ int milvus_rest_insert(struct milvus_rest *r, const char *db, const char *name,
 /* entities/query with outputFields ["count(*)"]; filter NULL = "". */
 int milvus_rest_count(struct milvus_rest *r, const char *db, const char *name,
     const char *filter, milvus_rest_cb cb, void *arg);
+/* entities/query returning rows: filter "" (then limit > 0 is required) or an
+ * expression; output_fields NULL = ["*"]; limit 0 = none sent. Each row is
+ * given as canonical JSON text (object keys sorted by byte order at every
+ * level, no whitespace, numbers as cJSON prints them) in res->rows, and the
+ * value of pk_field in that row as JSON text in res->row_pks (e.g. `12` or
+ * `"a"`; NULL when the row lacks it; pk_field NULL: all NULL). A limit above
+ * MREST_MAX_QUERY_ROWS or below 0 is a bad argument; an answer of more rows,
+ * or over the client's max_response, is MREST_EPROTO. */
+int milvus_rest_query(struct milvus_rest *r, const char *db, const char *name,
+    const char *filter, long limit, const char *const *output_fields,
+    const char *pk_field, milvus_rest_cb cb, void *arg);
 
 /* Synchronous variants: run the loop until done; never NULL; caller frees. */
 struct milvus_rest_result *milvus_rest_databases_list_sync(struct milvus_rest *r);
@@ -191,6 +215,9 @@ struct milvus_rest_result *milvus_rest_alias_describe_sync(struct milvus_rest *r
     const char *db, const char *alias);
 struct milvus_rest_result *milvus_rest_count_sync(struct milvus_rest *r, const char *db,
     const char *name, const char *filter);
+struct milvus_rest_result *milvus_rest_query_sync(struct milvus_rest *r, const char *db,
+    const char *name, const char *filter, long limit, const char *const *output_fields,
+    const char *pk_field);
 void milvus_rest_result_free(struct milvus_rest_result *res);
 
 /* The pure answer parser, exposed for unit tests and fuzzing. */
@@ -208,6 +235,7 @@ enum milvus_rest_op {
 	MREST_OP_ALIAS_DESCRIBE,
 	MREST_OP_COUNT,
 	MREST_OP_INSERT,
+	MREST_OP_QUERY,			/* entities/query returning rows */
 	MREST_OP_COUNT_
 };
 /* The path after /v2/vectordb/ ("collections/list"). */
@@ -216,6 +244,10 @@ const char *milvus_rest_op_path(enum milvus_rest_op op);
  * answer: sets err, errmsg, code, message and the op's fields. */
 void milvus_rest_parse(enum milvus_rest_op op, long http_status, const char *body,
     size_t len, struct milvus_rest_result *res);
+/* milvus_rest_parse for MREST_OP_QUERY, also filling row_pks from pk_field
+ * (NULL: all NULL; milvus_rest_parse passes NULL). */
+void milvus_rest_parse_query(long http_status, const char *body, size_t len,
+    const char *pk_field, struct milvus_rest_result *res);
 /* Free what res points to (not res itself) and zero it. */
 void milvus_rest_result_release(struct milvus_rest_result *res);
 

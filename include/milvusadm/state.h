@@ -67,4 +67,8 @@ int state_live_start(struct state *st, int64_t refresh_ms, void (*changed)(void 
 void state_live_refresh(struct state *st);	/* refresh everything now ('r') */
 void state_live_stop(struct state *st);
 
+/* The REST v2 client of the state's cluster (milvus.uri, then every proxy of
+ * the sessions loaded), made on first use; NULL with err. Owned by st. */
+struct milvus_rest *state_rest(struct state *st, char *err, size_t errlen);
+
 #endif

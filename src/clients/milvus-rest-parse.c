@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Pure parser for REST v2 answers: the {"code","message","data"} envelope and
- * each call's data, into plain structs with exact int64 IDs. */
+ * each call's data, into plain structs with exact int64 IDs; query rows as
+ * canonical JSON text. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "milvusadm/milvus_rest.h"
 #include "milvusadm/xalloc.h"
 #include "milvus-json.h"
+#include "milvus-rest-rows.h"
 
 static const char *const op_paths[MREST_OP_COUNT_] = {
 	[MREST_OP_DATABASES_LIST] = "databases/list",
@@ -24,6 +26,7 @@ static const char *const op_paths[MREST_OP_COUNT_] = {
 	[MREST_OP_ALIAS_DESCRIBE] = "aliases/describe",
 	[MREST_OP_COUNT] = "entities/query",
 	[MREST_OP_INSERT] = "entities/insert",
+	[MREST_OP_QUERY] = "entities/query",
 };
 
 const char *
@@ -71,6 +74,8 @@ rest_info_release(struct milvus_collection_info *c)
 void
 milvus_rest_result_release(struct milvus_rest_result *res)
 {
+	size_t i;
+
 	free(res->message);
 	rest_free_names(res->names, res->n_names);
 	rest_info_release(&res->info);
@@ -78,6 +83,12 @@ milvus_rest_result_release(struct milvus_rest_result *res)
 	free(res->alias);
 	free(res->collection);
 	free(res->db_name);
+	for (i = 0; i < res->n_rows; i++) {
+		free(res->rows[i]);
+		free(res->row_pks[i]);
+	}
+	free(res->rows);
+	free(res->row_pks);
 	memset(res, 0, sizeof *res);
 }
 
@@ -288,20 +299,22 @@ rest_data(enum milvus_rest_op op, const cJSON *data, struct milvus_rest_result *
 			return -1;
 		return mj_int64(cJSON_GetObjectItemCaseSensitive(data, "insertCount"),
 		    &res->row_count);
+	case MREST_OP_QUERY:		/* from the text: rest_rows */
 	case MREST_OP_COUNT_:
 		break;
 	}
 	return -1;
 }
 
-void
-milvus_rest_parse(enum milvus_rest_op op, long http_status, const char *body, size_t len,
-    struct milvus_rest_result *res)
+static void
+rest_parse(enum milvus_rest_op op, long http_status, const char *body, size_t len,
+    const char *pk, struct milvus_rest_result *res)
 {
 	const char *uri = res->uri[0] != '\0' ? res->uri : "?";
 	cJSON *root = mj_parse(body, len), *code;
-	char msg[160];
+	char msg[160], why[80] = "";
 	int64_t c;
+	int rc;
 
 	res->http_status = http_status;
 	res->load_progress = -1;
@@ -335,7 +348,11 @@ milvus_rest_parse(enum milvus_rest_op op, long http_status, const char *body, si
 		rest_fail(res, MREST_EHTTP, "proxy '%s' answered HTTP %ld", uri, http_status);
 		goto out;
 	}
-	if (rest_data(op, cJSON_GetObjectItemCaseSensitive(root, "data"), res) != 0) {
+	if (op == MREST_OP_QUERY)
+		rc = mrest_rows_parse(body, len, pk, res, why, sizeof why);
+	else
+		rc = rest_data(op, cJSON_GetObjectItemCaseSensitive(root, "data"), res);
+	if (rc != 0) {
 		char keep[sizeof res->uri];
 
 		/* Drop half-filled data but keep who answered. */
@@ -344,9 +361,27 @@ milvus_rest_parse(enum milvus_rest_op op, long http_status, const char *body, si
 		memcpy(res->uri, keep, sizeof keep);
 		res->http_status = http_status;
 		res->load_progress = -1;
-		rest_fail(res, MREST_EPROTO, "malformed %s answer from proxy '%s'",
-		    milvus_rest_op_path(op), uri);
+		if (why[0] != '\0')
+			rest_fail(res, MREST_EPROTO, "%s answer from proxy '%s' has %s",
+			    milvus_rest_op_path(op), uri, why);
+		else
+			rest_fail(res, MREST_EPROTO, "malformed %s answer from proxy '%s'",
+			    milvus_rest_op_path(op), uri);
 	}
 out:
 	cJSON_Delete(root);
+}
+
+void
+milvus_rest_parse(enum milvus_rest_op op, long http_status, const char *body, size_t len,
+    struct milvus_rest_result *res)
+{
+	rest_parse(op, http_status, body, len, NULL, res);
+}
+
+void
+milvus_rest_parse_query(long http_status, const char *body, size_t len, const char *pk_field,
+    struct milvus_rest_result *res)
+{
+	rest_parse(MREST_OP_QUERY, http_status, body, len, pk_field, res);
 }

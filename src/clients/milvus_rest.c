@@ -16,6 +16,7 @@
 #define REST_MAX_RESPONSE	(4u * 1024 * 1024)
 #define REST_MAX_URIS		64
 #define REST_MAX_NAME		1024
+#define REST_MAX_FIELDS		1024	/* outputFields of one query */
 
 struct rest_sync {
 	int done;
@@ -34,6 +35,7 @@ struct rest_call {
 	milvus_rest_cb cb;
 	void *arg;
 	struct rest_sync *take;
+	char *pk_field;			/* entities/query rows: whose value row_pks holds */
 };
 
 struct milvus_rest {
@@ -110,6 +112,7 @@ rest_call_free(struct rest_call *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	free(c->body);
+	free(c->pk_field);
 	free(c);
 }
 
@@ -215,6 +218,11 @@ rest_http_done(const struct http_resp *hr, void *arg)
 		res->err = MREST_EUNREACHABLE;
 		snprintf(res->errmsg, sizeof res->errmsg, "proxy '%s' did not answer within %ld ms",
 		    res->uri, r->timeout_ms);
+	} else if (hr->err == HTTP_ETOOBIG && c->op == MREST_OP_QUERY) {
+		res->err = MREST_EPROTO;
+		snprintf(res->errmsg, sizeof res->errmsg, "entities/query answer from proxy '%s' is "
+		    "over %zu bytes (the client's max response): ask for fewer rows or fields",
+		    res->uri, r->max_response);
 	} else if (hr->err == HTTP_ETOOBIG) {
 		res->err = MREST_EPROTO;
 		mj_oneline(res->errmsg, sizeof res->errmsg, hr->errmsg, sizeof hr->errmsg);
@@ -225,7 +233,10 @@ rest_http_done(const struct http_resp *hr, void *arg)
 		res->err = MREST_EUNREACHABLE;
 		snprintf(res->errmsg, sizeof res->errmsg, "cannot reach proxy %s", why);
 	} else {
-		milvus_rest_parse(c->op, hr->status, hr->body, hr->len, res);
+		if (c->op == MREST_OP_QUERY)
+			milvus_rest_parse_query(hr->status, hr->body, hr->len, c->pk_field, res);
+		else
+			milvus_rest_parse(c->op, hr->status, hr->body, hr->len, res);
 		/* A proxy that is starting or stopping says so with code 1 or 2. */
 		if (res->err == MREST_ESERVER && (res->code == MREST_CODE_SERVICE_NOT_READY ||
 		    res->code == MREST_CODE_SERVICE_UNAVAILABLE) && rest_op_is_read(c->op) &&
@@ -287,9 +298,9 @@ rest_name_ok(const char *s)
 /* Build the body and start. name_key/name and extra (raw JSON members, may be
  * NULL) follow dbName. */
 static int
-rest_begin(struct milvus_rest *r, enum milvus_rest_op op, const char *db,
-    const char *name_key, const char *name, const char *extra, milvus_rest_cb cb,
-    void *arg, struct rest_sync *take)
+rest_begin_pk(struct milvus_rest *r, enum milvus_rest_op op, const char *db,
+    const char *name_key, const char *name, const char *extra, const char *pk_field,
+    milvus_rest_cb cb, void *arg, struct rest_sync *take)
 {
 	struct rest_call *c;
 	struct buf b = BUF_INIT;
@@ -324,12 +335,56 @@ rest_begin(struct milvus_rest *r, enum milvus_rest_op op, const char *db,
 	c->cb = cb;
 	c->arg = arg;
 	c->take = take;
+	c->pk_field = rest_strdup(pk_field);
 	c->next = r->calls;
 	if (r->calls != NULL)
 		r->calls->prev = c;
 	r->calls = c;
 	rest_attempt(c);
 	return 0;
+}
+
+static int
+rest_begin(struct milvus_rest *r, enum milvus_rest_op op, const char *db,
+    const char *name_key, const char *name, const char *extra, milvus_rest_cb cb,
+    void *arg, struct rest_sync *take)
+{
+	return rest_begin_pk(r, op, db, name_key, name, extra, NULL, cb, arg, take);
+}
+
+/* The body of a rows query; -1 on a bad argument (nothing sent). */
+static int
+rest_query_begin(struct milvus_rest *r, const char *db, const char *name, const char *filter,
+    long limit, const char *const *output_fields, const char *pk_field, milvus_rest_cb cb,
+    void *arg, struct rest_sync *take)
+{
+	struct buf extra = BUF_INIT;
+	size_t i;
+	int rc;
+
+	if (filter == NULL || strlen(filter) > 65536 || limit < 0 ||
+	    limit > MREST_MAX_QUERY_ROWS || (filter[0] == '\0' && limit == 0) ||
+	    (pk_field != NULL && !rest_name_ok(pk_field)))
+		return -1;
+	for (i = 0; output_fields != NULL && output_fields[i] != NULL; i++) {
+		if (i >= REST_MAX_FIELDS || !rest_name_ok(output_fields[i]))
+			return -1;
+	}
+	buf_adds(&extra, "\"filter\":");
+	buf_add_json_str(&extra, filter);
+	buf_adds(&extra, ",\"outputFields\":[");
+	for (i = 0; output_fields != NULL && output_fields[i] != NULL; i++) {
+		if (i > 0)
+			buf_addc(&extra, ',');
+		buf_add_json_str(&extra, output_fields[i]);
+	}
+	buf_adds(&extra, output_fields == NULL ? "\"*\"]" : "]");
+	if (limit > 0)
+		buf_printf(&extra, ",\"limit\":%ld", limit);
+	rc = rest_begin_pk(r, MREST_OP_QUERY, db, "collectionName", name, extra.data, pk_field,
+	    cb, arg, take);
+	buf_release(&extra);
+	return rc;
 }
 
 static int
@@ -477,6 +532,25 @@ milvus_rest_alias_describe_sync(struct milvus_rest *r, const char *db, const cha
 
 	return rest_wait(r, rest_begin(r, MREST_OP_ALIAS_DESCRIBE, db, "aliasName", alias,
 	    NULL, NULL, NULL, &s), &s);
+}
+
+int
+milvus_rest_query(struct milvus_rest *r, const char *db, const char *name, const char *filter,
+    long limit, const char *const *output_fields, const char *pk_field, milvus_rest_cb cb,
+    void *arg)
+{
+	return rest_query_begin(r, db, name, filter, limit, output_fields, pk_field, cb, arg,
+	    NULL);
+}
+
+struct milvus_rest_result *
+milvus_rest_query_sync(struct milvus_rest *r, const char *db, const char *name,
+    const char *filter, long limit, const char *const *output_fields, const char *pk_field)
+{
+	struct rest_sync s = { 0, NULL };
+
+	return rest_wait(r, rest_query_begin(r, db, name, filter, limit, output_fields,
+	    pk_field, NULL, NULL, &s), &s);
 }
 
 struct milvus_rest_result *

@@ -216,7 +216,11 @@ cmd_backup_create(struct cmd_ctx *ctx, int argc, char **argv)
 	enum backup_wait_end how;
 	char name[160], title[200];
 	const char *id;
-	bool skip = false, emit = false;
+	bool skip = false, emit = false, taking = false;
+	struct backup_coll_name *names = NULL;
+	struct bk_source_take take;
+	struct state *wst = NULL;
+	size_t n_names = 0;
 	int rc;
 
 	if ((rc = create_parse(ctx, argc, argv, &a)) != CMD_OK)
@@ -236,6 +240,18 @@ cmd_backup_create(struct cmd_ctx *ctx, int argc, char **argv)
 		snprintf(name, sizeof name, "%s", a.name);
 	else
 		backup_auto_name(time_wall_ms(), name, sizeof name);
+	/* A record of the source for verification, when the backup is waited
+	 * for (its end is when the sample is read again). */
+	if (a.wait) {
+		if (create_wanted(ctx, &s, &a, &wst, &names, &n_names) != CMD_OK) {
+			bk_warn(ctx, "no record of the source for verification: the cluster's "
+			    "collections could not be read");
+			rc = CMD_OK;
+		} else {
+			bk_source_begin(ctx, s.p, names, n_names, &take);
+			taking = true;
+		}
+	}
 	memset(&q, 0, sizeof q);
 	q.name = name;
 	q.collections = a.sel.n > 0 ? (const char *const *)a.sel.specs : NULL;
@@ -263,6 +279,8 @@ cmd_backup_create(struct cmd_ctx *ctx, int argc, char **argv)
 	snprintf(title, sizeof title, "backup %s", name);
 	rc = bk_wait(ctx, &s, BACKUP_WAIT_CREATE, id, title, &how);
 	backup_result_free(r);
+	bk_source_finish(ctx, s.p, name, how == BACKUP_WAIT_SUCCESS, &take);
+	taking = false;
 	out_str(root, "result", backup_wait_end_name(how));
 	/* The record as storage has it now: size, collections, time. */
 	if (how == BACKUP_WAIT_SUCCESS) {
@@ -278,6 +296,10 @@ out:
 		(void)cmd_emit(ctx, doc);
 	else
 		out_doc_free(doc);
+	if (taking)
+		bk_source_finish(ctx, s.p, name, false, &take);
+	free(names);
+	state_free(wst);
 	bk_session_close(&s);
 	backup_sel_release(&a.sel);
 	return rc;

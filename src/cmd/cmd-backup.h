@@ -82,4 +82,35 @@ void bk_rpo_release(struct bk_rpo_view *v);
  * (no server, unreachable, collections unknown). */
 int bk_rpo_line(const struct bk_rpo_view *v, bool colls_known, char *out, size_t len);
 
+/* ---- verification (cmd-backup-verify.c) ---- */
+
+struct milvus_rest;
+struct backup_check_report;
+struct out_obj;
+
+/* The REST client of the profile's cluster, quietly: NULL with why (then
+ * nothing to free). *st owns the client. */
+struct milvus_rest *bk_rest_open(struct cmd_ctx *ctx, const struct profile *p,
+    struct state **st, char *why, size_t whylen);
+
+/* The record of a backup's source taken around `backup create --wait`. */
+struct bk_source_take {
+	struct state *st;
+	struct milvus_rest *rest;
+	struct backup_source src;
+};
+
+/* Before the create: counts and samples (a warning when the cluster cannot
+ * be read: the backup goes on without a record). */
+void bk_source_begin(struct cmd_ctx *ctx, const struct profile *p,
+    const struct backup_coll_name *names, size_t n, struct bk_source_take *t);
+/* After it: on success read again and save; always release. */
+void bk_source_finish(struct cmd_ctx *ctx, const struct profile *p, const char *backup,
+    bool success, struct bk_source_take *t);
+/* The report into o: result, where the records came from, one row per
+ * collection with each level's verdict and numbers. */
+void bk_verify_members(struct out_obj *o, const struct backup_check_report *r);
+/* CMD_OK when every level passed, else 1 with a one-line error naming what. */
+int bk_verify_exit(struct cmd_ctx *ctx, const char *what, const struct backup_check_report *r);
+
 #endif

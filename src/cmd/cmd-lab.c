@@ -422,7 +422,7 @@ lab_write_profile(struct cmd_ctx *ctx, const struct lab *lab)
 {
 	struct profile_write pw;
 	char **endpoints = lab_etcd_endpoints(lab), err[512], *name, *uri = NULL;
-	char *backup = NULL;
+	char *backup = NULL, *storage = NULL;
 	size_t i;
 	int rc;
 
@@ -433,6 +433,10 @@ lab_write_profile(struct cmd_ctx *ctx, const struct lab *lab)
 		if (backup == NULL && strcmp(lab->members[i].role, LAB_BACKUP_ROLE) == 0)
 			backup = xasprintf("http://%s:%d", lab->members[i].ip, LAB_BACKUP_PORT);
 	}
+	/* The lab's server keeps its backups in a directory, as milvus-backup's
+	 * local storage provider does: verification reads their metadata there. */
+	if (backup != NULL)
+		storage = xasprintf("%s/" LAB_BUCKET_DIR "/backup", lab->dir);
 	name = strcmp(lab->name, "default") == 0 ? xstrdup("lab") :
 	    xasprintf("lab-%s", lab->name);
 	memset(&pw, 0, sizeof pw);
@@ -442,12 +446,14 @@ lab_write_profile(struct cmd_ctx *ctx, const struct lab *lab)
 	pw.milvus_uri = uri;
 	pw.metrics_port = LAB_METRICS_PORT;
 	pw.backup_url = backup;
+	pw.backup_storage_path = storage;
 	rc = config_write_profile(NULL, &pw, err, sizeof err);
 	if (rc == -1)
 		cmd_error(ctx, CMD_FAILED, "cannot write profile '%s': %s", name, err);
 	free(name);
 	free(uri);
 	free(backup);
+	free(storage);
 	lab_strv_free(endpoints);
 	return rc;
 }

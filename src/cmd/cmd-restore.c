@@ -24,7 +24,7 @@
 
 struct restore_args {
 	const char *backup, *collections, *suffix, *rename, *confirm;
-	bool rbac, drop, wait;
+	bool rbac, drop, wait, verify;
 	struct backup_sel sel;
 	struct backup_renames ren;
 };
@@ -61,6 +61,8 @@ restore_parse(struct cmd_ctx *ctx, int argc, char **argv, struct restore_args *a
 			a->drop = true;
 		else if (strcmp(argv[i], "--wait") == 0)
 			a->wait = true;
+		else if (strcmp(argv[i], "--verify") == 0)
+			a->verify = a->wait = true;	/* a restore is verified once done */
 		else if (strcmp(argv[i], "--") == 0 && i + 1 < argc && a->backup == NULL)
 			a->backup = argv[++i];	/* a backup called "st": not "restore status" */
 		else if (missing || argv[i][0] == '-' || a->backup != NULL)
@@ -174,6 +176,48 @@ restore_members(struct out_obj *root, const struct backup_restore *t)
 	}
 }
 
+/* Every level on what the restore made: CMD_OK or 1 (4 when the cluster
+ * cannot be reached). */
+static int
+restore_verify(struct cmd_ctx *ctx, struct bk_session *s, struct restore_args *a,
+    struct out_obj *root)
+{
+	struct backup_check_report rep;
+	struct backup_check_opts o;
+	struct milvus_rest *rest;
+	struct backup_result *g;
+	struct state *st = NULL;
+	char err[512];
+	int rc;
+
+	g = backup_api_get_sync(s->a, a->backup);
+	if (g->err != BACKUP_OK) {
+		rc = bk_fail(ctx, g);
+		backup_result_free(g);
+		return rc;
+	}
+	if ((rest = bk_rest_open(ctx, s->p, &st, err, sizeof err)) == NULL) {
+		backup_result_free(g);
+		return cmd_error(ctx, CMD_UNREACHABLE, "restore of %s: verify: %s", a->backup, err);
+	}
+	memset(&o, 0, sizeof o);
+	o.storage_path = s->p->backup_storage_path;
+	o.profile = s->p->name;
+	o.targets = true;
+	o.sel = &a->sel;
+	o.suffix = a->suffix;
+	o.ren = &a->ren;
+	o.load = true;
+	o.load_timeout_ms = s->p->backup_load_timeout_ms;
+	backup_check_run(ctx->loop, rest, &g->brief, &o, &rep);
+	bk_verify_members(out_obj(root, "verify"), &rep);
+	rc = bk_verify_exit(ctx, a->backup, &rep);
+	backup_check_release(&rep);
+	backup_result_free(g);
+	state_free(st);
+	return rc;
+}
+
 int
 cmd_restore(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -240,6 +284,8 @@ cmd_restore(struct cmd_ctx *ctx, int argc, char **argv)
 		snprintf(title, sizeof title, "restore of %s", a.backup);
 		rc = bk_wait(ctx, &s, BACKUP_WAIT_RESTORE, id, title, &how);
 		out_str(root, "result", backup_wait_end_name(how));
+		if (rc == CMD_OK && a.verify)
+			rc = restore_verify(ctx, &s, &a, root);
 	} else
 		out_str(root, "result", "started");
 	/* The task as it stands now, with its collections. */

@@ -100,12 +100,25 @@ const struct cmd_entry cmd_entries[] = {
 	{ "backup delete", NULL, "NAME [--confirm NAME]",
 	    "delete a backup from the backup bucket (typed confirmation)",
 	    CMD_MUTATES | CMD_DESTRUCTIVE, cmd_backup_delete },
+	{ "backup verify", NULL, "NAME [--suffix S | --rename A:B,... [--collections DB.C,...]] "
+	    "[-o json]",
+	    "check a backup's metadata; with where it was restored, its rows and a sample too "
+	    "(exit 1 unless every level passes)", 0, cmd_backup_verify },
 	{ "restore", NULL, "BACKUP [--collections DB.C,DB.*,...] [--suffix S | --rename "
-	    "A:B,...] [--rbac] [--drop-existing [--confirm BACKUP]] [--wait] [-o json]",
+	    "A:B,...] [--rbac] [--drop-existing [--confirm BACKUP]] [--wait] [--verify] "
+	    "[-o json]",
 	    "restore a backup's collections (--drop-existing: typed confirmation)",
 	    CMD_MUTATES | CMD_LONG, cmd_restore },
 	{ "restore status", NULL, "ID [-o json]", "a restore task's state and progress per "
 	    "collection", 0, cmd_restore_status },
+	{ "restore drill", NULL, "[BACKUP|latest] [--collections DB.C,...] [--suffix S] [--keep] "
+	    "[-o json]",
+	    "restore into scratch collections, verify every level, measure the backup tier's "
+	    "RTO and RPO, drop the scratch collections", CMD_MUTATES | CMD_LONG,
+	    cmd_restore_drill },
+	{ "restore drill history", NULL, "[-n N] [-o json]",
+	    "the saved restore drills, newest first: RTO, RPO, verdict", 0,
+	    cmd_restore_drill_history },
 	{ "rpo", NULL, "[--target DURATION] [-o json|prom]",
 	    "per collection, the age of its newest backup against the RPO target (exit 5 on "
 	    "a breach)", CMD_PROM, cmd_rpo },

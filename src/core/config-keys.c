@@ -77,6 +77,13 @@ const struct config_key config_keys_table[] = {
 	    "timeout of each request to milvus-backup"),
 	K_DUR("backup.stall_after", "5m", SEC, DAY, backup_stall_after_ms,
 	    "a task whose progress does not move this long is reported stalled"),
+	K_PATH("backup.storage_path", backup_storage_path,
+	    "directory of the backups (milvus-backup's local storage, or its bucket "
+	    "mounted) for verifying their metadata"),
+	K_INT("backup.verify_sample", "100", 0, 16384, backup_verify_sample,
+	    "rows sampled from each collection a backup takes, for verification"),
+	K_DUR("backup.load_timeout", "10m", SEC, DAY, backup_load_timeout_ms,
+	    "a restored collection not loaded within this fails verification"),
 	K_STR("drill.backend", "", drill_backend,
 	    "fault injection: etcd, k8s, docker, command or lab"),
 	K_PATH("drill.kubeconfig", drill_kubeconfig,

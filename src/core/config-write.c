@@ -132,6 +132,11 @@ block_text(const struct profile_write *pw, int indent)
 		buf_printf(&b, "%*s  backup:\n%*s    url: ", indent, "", indent, "");
 		yaml_quote(&b, pw->backup_url);
 		buf_addc(&b, '\n');
+		if (pw->backup_storage_path != NULL) {
+			buf_printf(&b, "%*s    storage_path: ", indent, "");
+			yaml_quote(&b, pw->backup_storage_path);
+			buf_addc(&b, '\n');
+		}
 	}
 	if (pw->drill_backend != NULL) {
 		buf_printf(&b, "%*s  drill:\n%*s    backend: ", indent, "", indent, "");

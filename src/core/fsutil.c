@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* mkdir -p and whole-file replacement, private: one implementation for every
  * state and config file. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -89,4 +90,77 @@ fs_write_atomic(const char *path, const void *data, size_t len, char *err, size_
 	}
 	free(tmp);
 	return e == 0 ? 0 : -1;
+}
+
+char *
+fs_read_all(const char *path, size_t max, size_t *len, char *err, size_t errlen)
+{
+	struct stat sb;
+	char *data;
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (err != NULL)
+			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	/* A file is input like any other: a FIFO or a huge file is refused. */
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) || (size_t)sb.st_size > max) {
+		if (err != NULL)
+			snprintf(err, errlen, "cannot read '%s': %s", path, !S_ISREG(sb.st_mode) ?
+			    "not a regular file" : "larger than the limit");
+		close(fd);
+		return NULL;
+	}
+	data = xmalloc((size_t)sb.st_size + 1);
+	while (got < (size_t)sb.st_size &&
+	    (n = read(fd, data + got, (size_t)sb.st_size - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			if (err != NULL)
+				snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+			free(data);
+			close(fd);
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	data[got] = '\0';
+	*len = got;
+	return data;
+}
+
+static int
+name_cmp_desc(const void *a, const void *b)
+{
+	return -strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **
+fs_dir_names_desc(const char *dir, const char *suffix, size_t max, size_t *n)
+{
+	size_t len, slen = strlen(suffix);
+	struct dirent *de;
+	char **names = NULL;
+	DIR *dp;
+
+	*n = 0;
+	if ((dp = opendir(dir)) == NULL)
+		return NULL;
+	while ((de = readdir(dp)) != NULL && *n < max) {
+		len = strlen(de->d_name);
+		if (len <= slen || strcmp(de->d_name + len - slen, suffix) != 0)
+			continue;
+		names = xreallocarray(names, *n + 1, sizeof *names);
+		names[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(dp);
+	if (*n > 1)
+		qsort(names, *n, sizeof *names, name_cmp_desc);
+	return names;
 }

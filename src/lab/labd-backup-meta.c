@@ -135,7 +135,10 @@ lbk_json_int(const cJSON *o, const char *name, int64_t dflt)
 	if ((cJSON_IsRaw(it) || cJSON_IsString(it)) &&
 	    jsonraw_parse_int64(it->valuestring, strlen(it->valuestring), &v) == 0)
 		return v;
-	if (cJSON_IsNumber(it))
+	/* A number beyond int64 (1e40 in a meta file) has no value: converting
+	 * it would be undefined. */
+	if (cJSON_IsNumber(it) && it->valuedouble >= -9223372036854775808.0 &&
+	    it->valuedouble < 9223372036854775808.0)
 		return (int64_t)it->valuedouble;
 	return dflt;
 }

@@ -142,8 +142,8 @@ in_list(char **v, size_t n, const char *s)
 }
 
 /* The collections to restore, their targets and the databases to make. */
-static int
-plan(struct lrs_task *t, const cJSON *j, cJSON *meta, cJSON ***cm, char ***dbs, char *err,
+int
+lrs_plan(struct lrs_task *t, const cJSON *j, cJSON *meta, cJSON ***cm, char ***dbs, char *err,
     size_t errlen)
 {
 	const cJSON *colls = cJSON_GetObjectItemCaseSensitive(meta, "collection_backups"), *c;
@@ -269,7 +269,7 @@ lrs_handle(struct lbk_server *srv, struct labd_http_req *r, const char *body, si
 	t->backup = xstrdup(name);
 	t->state = LBK_INITIAL;
 	t->start_s = time_wall_ms() / 1000;
-	if (plan(t, j, meta, &cm, &dbs, err, sizeof err) != 0) {
+	if (lrs_plan(t, j, meta, &cm, &dbs, err, sizeof err) != 0) {
 		/* newTask failed: no task is registered. */
 		answer(r, NULL, LBK_FAIL, err, NULL);
 		free(cm);

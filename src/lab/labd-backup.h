@@ -219,6 +219,15 @@ struct lbk_task *lbk_task_add(struct lbk_server *srv, struct lbk_create *req, ch
 void lbk_task_start(struct lbk_task *t);
 void lbk_tasks_free(struct lbk_server *srv);
 
+/* labd-backup-restore-req.c: the pure part of /restore, also fuzzed. The
+ * collections request j picks from a backup's full meta, with their targets
+ * (renames, suffix) in t->colls, (*cm)[i] the meta's record of t->colls[i]
+ * (pointing into meta; the array is the caller's to free) and the databases
+ * to create in *dbs (NULL-terminated, lab_strv_free). -1 with err when
+ * nothing matches; t->backup names the backup in it. */
+int lrs_plan(struct lrs_task *t, const struct cJSON *j, struct cJSON *meta, struct cJSON ***cm,
+    char ***dbs, char *err, size_t errlen);
+
 /* labd-backup-restore.c */
 /* Handle POST /restore (parsing, checks, task, answer). */
 void lrs_handle(struct lbk_server *srv, struct labd_http_req *r, const char *body, size_t len);

@@ -2,19 +2,20 @@
 /* The rows a lab proxy is given, kept as Milvus keeps them: one insert binlog
  * per field under insert_log/<coll>/<part>/<seg>/<field>/<log> in Milvus's
  * object storage, listed in the segment's record, so that a backup server can
- * copy real rows (pure: the files are written by labd-rest-io.c). */
+ * copy real rows and queries can read them (pure: the files are written and
+ * read by labd-rest-io.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
 
+#include "milvusadm/jsonraw.h"
 #include "milvusadm/xalloc.h"
 #include "labd.h"
 #include "labd-rest.h"
 
 /* Milvus's system fields and where the dynamic field's ID comes from: the lab
  * numbers user fields 100, 101, ... (labd-rest.c), "$meta" takes the next. */
-#define LBIN_ROWID_FIELD	0
 #define LBIN_TS_FIELD		1
 #define LBIN_USER_BASE		100
 #define LBIN_LOGICAL_BITS	18
@@ -30,6 +31,72 @@ char *
 lbin_coll_dir(int64_t coll_id)
 {
 	return xasprintf("insert_log/%lld", (long long)coll_id);
+}
+
+int64_t
+lbin_meta_field(const struct lstore_coll *coll)
+{
+	return coll->dynamic ? LBIN_USER_BASE + (int64_t)coll->n_fields : 0;
+}
+
+char *
+lbin_log_path(const struct lstore_seg *g, int64_t field, int64_t log_id)
+{
+	return xasprintf("insert_log/%lld/%lld/%lld/%lld/%lld", (long long)g->coll_id,
+	    (long long)g->part_id, (long long)g->id, (long long)field, (long long)log_id);
+}
+
+/* The field's entry of a segment's binlog list, NULL when absent. */
+static const cJSON *
+lbin_list_field(const cJSON *list, int64_t field)
+{
+	const cJSON *fb;
+	int64_t id;
+
+	cJSON_ArrayForEach(fb, list) {
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(fb, "fieldID");
+
+		if (cJSON_IsString(f) && jsonraw_parse_int64(f->valuestring, strlen(f->valuestring),
+		    &id) == 0 && id == field)
+			return fb;
+	}
+	return NULL;
+}
+
+size_t
+lbin_n_logs(const cJSON *list, int64_t field)
+{
+	const cJSON *logs = cJSON_GetObjectItemCaseSensitive(lbin_list_field(list, field),
+	    "binlogs");
+
+	return cJSON_IsArray(logs) ? (size_t)cJSON_GetArraySize(logs) : 0;
+}
+
+/* A decimal string member of a binlog record (the list keeps int64s as strings). */
+static int64_t
+lbin_num(const cJSON *rec, const char *name)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(rec, name);
+	int64_t v;
+
+	if (!cJSON_IsString(it) || jsonraw_parse_int64(it->valuestring, strlen(it->valuestring),
+	    &v) != 0)
+		return 0;
+	return v;
+}
+
+int64_t
+lbin_log_id(const cJSON *list, int64_t field, size_t k, int64_t *rows)
+{
+	const cJSON *logs = cJSON_GetObjectItemCaseSensitive(lbin_list_field(list, field),
+	    "binlogs"), *rec;
+
+	*rows = 0;
+	if (!cJSON_IsArray(logs) || k >= (size_t)cJSON_GetArraySize(logs))
+		return 0;
+	rec = cJSON_GetArrayItem(logs, (int)k);
+	*rows = lbin_num(rec, "entries_num");
+	return lbin_num(rec, "logID");
 }
 
 void
@@ -147,7 +214,7 @@ lbin_insert(const struct lstore *s, const struct lstore_coll *coll, const cJSON 
 		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fields[i], "primaryKey"));
 	}
 	if (coll->dynamic)
-		cols[n_cols++].field_id = LBIN_USER_BASE + (int64_t)coll->n_fields;
+		cols[n_cols++].field_id = lbin_meta_field(coll);
 
 	/* RowIDs are allocated IDs, as the proxy's rowID allocator hands them out. */
 	rowid = lstore_alloc_id(s, ops);
@@ -192,9 +259,7 @@ lbin_insert(const struct lstore *s, const struct lstore_coll *coll, const cJSON 
 
 		buf_addc(&cols[c].data, ']');
 		log_id = lstore_alloc_id(s, ops);
-		f->path = xasprintf("insert_log/%lld/%lld/%lld/%lld/%lld", (long long)g->coll_id,
-		    (long long)g->part_id, (long long)g->id, (long long)cols[c].field_id,
-		    (long long)log_id);
+		f->path = lbin_log_path(g, cols[c].field_id, log_id);
 		f->data = buf_detach(&cols[c].data, &f->len);
 		lbin_list_add(list, cols[c].field_id, log_id, nrows, f->len);
 	}

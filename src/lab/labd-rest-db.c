@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* REST v2 databases/ (2.5+, contract §5.3), aliases/ and entities/ (insert,
- * and query answering count(*)) on the lab's proxies. */
+/* REST v2 databases/ (2.5+, contract §5.3), aliases/ and entities/insert on
+ * the lab's proxies (entities/query and get: labd-rest-query.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,41 +374,20 @@ entities_insert(struct lrest_ctx *c)
 	buf_release(&b);
 }
 
-static void
-entities_query(struct lrest_ctx *c)
-{
-	const cJSON *out = cJSON_GetObjectItemCaseSensitive(c->j, "outputFields"), *f;
-	struct lstore_coll *coll;
-	const char *name;
-	bool count = false;
-	char data[64];
-
-	if ((name = need(c, "QueryReqV2", "collectionName", "CollectionName")) == NULL ||
-	    !lrest_db(c) || (coll = lrest_coll(c, name)) == NULL)
-		return;
-	if (lstore_load_find(c->s, coll->id) == NULL) {
-		lrest_err(c, 101, "collection not loaded[collection=%s]", name);
-		return;
-	}
-	cJSON_ArrayForEach(f, out) {
-		if (cJSON_IsString(f) && strcmp(f->valuestring, "count(*)") == 0)
-			count = true;
-	}
-	/* Queries read the segments' counts, not the rows: count(*) is exact (the filter is not
-	 * applied), any other query finds nothing. */
-	if (!count) {
-		lrest_ok(c, "[]");
-		return;
-	}
-	snprintf(data, sizeof data, "[{\"count(*)\":%lld}]", (long long)lstore_rows(c->s, coll->id));
-	lrest_ok(c, data);
-}
-
 void
 lrest_entities(struct lrest_ctx *c, const char *verb)
 {
+	/* query and get (labd-rest-query.c); get comes as query with rq->by_id
+	 * until the router lists it. */
 	if (strcmp(verb, "insert") == 0)
 		entities_insert(c);
-	else
-		entities_query(c);
+	else {
+		const struct lrest_req *saved = c->rq;
+		struct lrest_req rq = *c->rq;
+
+		rq.by_id = rq.by_id || strcmp(verb, "get") == 0;
+		c->rq = &rq;
+		lrest_query(c);
+		c->rq = saved;
+	}
 }

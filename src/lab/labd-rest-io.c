@@ -255,6 +255,19 @@ on_job_commit(struct labd *d, int rc, const char *err, void *arg)
 	job_fail(j, rc == 1 ? "too many concurrent changes" : err);
 }
 
+/* Queries read the binlogs inserts wrote (labd-rest-rows.c): local files,
+ * read on the loop as inserts write them, each bounded by max. */
+static char *
+job_read(void *arg, const char *rel, size_t max, size_t *len, char *err, size_t errlen)
+{
+	struct labd *d = arg;
+	char *path = xasprintf("%s/%s", d->storage, rel), *data;
+
+	data = lbk_read(path, max, len, err, errlen);
+	free(path);
+	return data;
+}
+
 static void
 on_job_snapshot(struct labd *d, struct lstore *s, const char *err, void *arg)
 {
@@ -275,10 +288,12 @@ on_job_snapshot(struct labd *d, struct lstore *s, const char *err, void *arg)
 	rq.v = d->v;
 	rq.now_ms = time_wall_ms();
 	rq.keep_rows = d->storage != NULL;
+	rq.read = d->storage != NULL ? job_read : NULL;
+	rq.read_arg = d;
 	for (i = 0; i < LREST_NCOORDS; i++)
 		rq.coord_err[i] = j->coord_err[i];
 	if (j->kind == JOB_V2)
-		lrest_handle(s, &rq, &j->out);
+		lrest_serve(s, &rq, &j->out);
 	else if (j->kind == JOB_V1_REPLICAS)
 		lrest_replicas_v1(s, j->body, j->len, &j->out);
 	else

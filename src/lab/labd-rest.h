@@ -30,6 +30,13 @@ struct lrest_req {
 	 * reached ("service unavailable: ..."), else NULL (describe). */
 	const char *coord_err[LREST_NCOORDS];
 	bool keep_rows;			/* the proxy has storage: inserts write binlogs */
+	/* Read one object of Milvus's storage (rel as an lrest_file's path),
+	 * at most max bytes: a new NUL-terminated string of *len bytes, or NULL
+	 * with err. NULL when the proxy keeps no rows (queries read binlogs). */
+	char *(*read)(void *arg, const char *rel, size_t max, size_t *len, char *err,
+	    size_t errlen);
+	void *read_arg;
+	bool by_id;			/* entities/get, routed as entities/query (lrest_serve) */
 };
 
 /* A binlog an insert writes into Milvus's storage before its commit; path is
@@ -53,6 +60,9 @@ struct lrest_out {
 
 /* Answer one REST v2 call from the snapshot s. */
 void lrest_handle(const struct lstore *s, const struct lrest_req *rq, struct lrest_out *out);
+/* lrest_handle plus entities/get, which labd-rest.c's router does not list:
+ * it is answered as entities/query with rq->by_id (what the proxy serves). */
+void lrest_serve(const struct lstore *s, const struct lrest_req *rq, struct lrest_out *out);
 void lrest_out_release(struct lrest_out *o);
 /* A JSON object's pairs as Milvus stores them: [{"key","value"}] with string
  * values, at most max. Caller frees. */
@@ -94,6 +104,61 @@ void lrest_databases(struct lrest_ctx *c, const char *verb);
 void lrest_aliases(struct lrest_ctx *c, const char *verb);
 void lrest_entities(struct lrest_ctx *c, const char *verb);
 
+/* labd-rest-query.c: entities/query and entities/get (verb "query"). */
+void lrest_query(struct lrest_ctx *c);
+
+/* A filter the lab can answer: "" (every row) or FIELD in [v1, v2, ...] with
+ * ints or double-quoted strings (Milvus's other expressions are refused). */
+struct lrest_filter {
+	char *field;			/* NULL: every row */
+	int64_t *ints;			/* sorted, exact */
+	size_t n_ints;
+	char **strs;			/* sorted by byte order */
+	size_t n_strs;
+};
+/* Parse text into f: 0, or -1 with err saying what the lab supports. */
+int lrest_filter_parse(const char *text, struct lrest_filter *f, char *err, size_t errlen);
+void lrest_filter_release(struct lrest_filter *f);
+/* Whether the value v of f's field (NULL when the row lacks it) is in f's
+ * list: an integer (a number or a raw int64) or a string, compared exactly. */
+bool lrest_filter_match(const struct lrest_filter *f, const struct cJSON *v);
+
+/* One query being answered: labd-rest-query.c reads the request into it,
+ * labd-rest-rows.c the rows from the binlogs. Owns its strings and rows. */
+struct lrest_qfield {
+	char *name;
+	int64_t id;
+	bool pk;
+	bool json;			/* a JSON field: answered as the text stored */
+	bool str;			/* VarChar: its keys are strings */
+	bool out;			/* in the answer */
+};
+struct lrest_query {
+	struct lrest_ctx *c;
+	const struct lstore_coll *coll;
+	struct lrest_qfield *fields;	/* the schema's */
+	size_t n_fields;
+	int64_t meta_id;		/* "$meta", 0 when the collection has none */
+	bool dyn_all;			/* every dynamic key ("*") */
+	char **dyn_keys;		/* else these */
+	size_t n_dyn_keys;
+	struct lrest_filter filter;
+	const struct lrest_qfield *ffield;	/* the filter's field; NULL: a dynamic key */
+	int64_t offset, limit;		/* limit 0 = none */
+	struct buf rows;		/* the answer's rows so far: "{...},{...}" */
+	int64_t n_rows, skipped;
+	int code;			/* 0, or the error answer's code and err */
+	char err[400];
+};
+/* Make q's answer the error code with that message (the envelope's). */
+void lrest_query_fail(struct lrest_query *q, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The schema field of that name, NULL when it is none. */
+const struct lrest_qfield *lrest_query_field(const struct lrest_query *q, const char *name);
+/* labd-rest-rows.c: append the rows the filter takes, after the offset, up
+ * to the limit, in insert order; q->code set on an error. */
+void lrest_query_rows(struct lrest_query *q);
+
 /* labd-binlog.c */
 /* The binlogs of one insert (rows is the request's data array, ids the primary
  * keys the answer gives, NULL unless auto_id): one file per field, system
@@ -105,6 +170,17 @@ void lbin_insert(const struct lstore *s, const struct lstore_coll *coll, const s
     struct lrest_out *out);
 /* The insert_log directory of a collection, relative to the storage root. */
 char *lbin_coll_dir(int64_t coll_id);
+/* The field ID of the collection's dynamic field "$meta" (0 when it has none). */
+int64_t lbin_meta_field(const struct lstore_coll *coll);
+/* A segment's binlog list (g->binlogs, parsed) holds, per field, one binlog
+ * per insert, in insert order. The field's binlog count, and the log ID and
+ * rows of its k-th (0 when there is none). */
+size_t lbin_n_logs(const struct cJSON *list, int64_t field);
+int64_t lbin_log_id(const struct cJSON *list, int64_t field, size_t k, int64_t *rows);
+/* A binlog's path relative to the storage root (caller frees). */
+char *lbin_log_path(const struct lstore_seg *g, int64_t field, int64_t log_id);
+/* The system field whose log IDs give the inserts' order (RowID). */
+#define LBIN_ROWID_FIELD	0
 /* Free out's files. */
 void lbin_files_release(struct lrest_out *out);
 

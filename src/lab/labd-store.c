@@ -102,7 +102,8 @@ j_id(const cJSON *o, const char *name)
 	if (cJSON_IsString(it) &&
 	    jsonraw_parse_int64(it->valuestring, strlen(it->valuestring), &v) == 0)
 		return v;
-	if (cJSON_IsNumber(it))
+	/* Out of int64's range the conversion is undefined: the file is input. */
+	if (cJSON_IsNumber(it) && it->valuedouble > -9.2e18 && it->valuedouble < 9.2e18)
 		return (int64_t)it->valuedouble;
 	return 0;
 }

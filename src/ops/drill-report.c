@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Drill reports: the comparison with `ha estimate`, the Markdown form, and
  * reading back the JSON form that `drill run` saved (doc/drill-report.schema.json). */
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -537,38 +536,17 @@ history_cmp(const void *a, const void *b)
 	return x->created_ms < y->created_ms ? -1 : x->created_ms > y->created_ms;
 }
 
-static int
-name_cmp_desc(const void *a, const void *b)
-{
-	return -strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 struct drill_report **
 drill_history_load(size_t max, size_t *n, void (*skip)(const char *, void *), void *arg)
 {
-	char *dir = drill_dir(false), *path, err[512], **names = NULL;
+	char *dir = drill_dir(false), *path, err[512], **names;
 	struct drill_report **v = NULL, *r;
-	struct dirent *de;
-	size_t len, n_names = 0, i;
-	DIR *dp;
+	size_t n_names, i;
 
 	*n = 0;
-	if ((dp = opendir(dir)) == NULL) {
-		free(dir);
-		return NULL;
-	}
-	/* IDs begin with the UTC time: the newest names sort last. Only the
-	 * newest max are read (a long history is not parsed for ten lines). */
-	while ((de = readdir(dp)) != NULL && n_names < HISTORY_MAX_FILES) {
-		len = strlen(de->d_name);
-		if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
-			continue;
-		names = xreallocarray(names, n_names + 1, sizeof *names);
-		names[n_names++] = xstrdup(de->d_name);
-	}
-	closedir(dp);
-	if (n_names > 1)
-		qsort(names, n_names, sizeof *names, name_cmp_desc);
+	/* IDs begin with the UTC time: newest first by name. Only the newest
+	 * max are read (a long history is not parsed for ten lines). */
+	names = fs_dir_names_desc(dir, ".json", HISTORY_MAX_FILES, &n_names);
 	for (i = 0; i < n_names; i++) {
 		if (*n < max) {
 			path = xasprintf("%s/%s", dir, names[i]);

@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "milvusadm/backups.h"
 #include "milvusadm/cmd.h"
+#include "milvusadm/config.h"
 #include "milvusadm/drill.h"
+#include "milvusadm/output.h"
 #include "milvusadm/state.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
@@ -25,7 +28,9 @@ const struct tui_binding tui_bindings[] = {
 	{ '5', "view events", "the flight recorder, newest first" },
 	{ '6', "view etcd", "members, leader, raft term, db size" },
 	{ '7', "view drills", "the running or last drill, recent drills" },
+	{ '8', "view backups", "backups, tasks, RPO per collection, restore drill" },
 	{ 'D', "drill-selected", "drill the selected role (asks you to type it)" },
+	{ 'b', "backup-selected", "back up the selected collection (no question)" },
 	{ '\t', "view next", "next view" },
 	{ KEY_BTAB, "view prev", "previous view" },
 	{ 'j', "select down", "move down" },
@@ -161,6 +166,7 @@ tui_cmd_simple(struct tui *t, int argc, char **argv)
 		t->quit = true;
 	else if (strcmp(c, "refresh") == 0) {
 		state_live_refresh(t->st);
+		tui_backups_refresh(t);
 		tui_message(t, false, "refreshing");
 	} else if (strcmp(c, "help-overlay") == 0)
 		t->mode = TUI_HELP;
@@ -188,11 +194,16 @@ tui_cmd_simple(struct tui *t, int argc, char **argv)
 static int
 tui_cmd_drill_selected(struct tui *t, int argc, char **argv)
 {
-	const char *tag = t->pane ? NULL : view_selected_tag(&t->views[t->cur]);
+	const char *tag, *view = t->views[t->cur].ops->name;
 	char line[160];
 
 	(void)argc;
 	(void)argv;
+	tui_view_fresh(t);
+	tag = t->pane ? NULL : view_selected_tag(&t->views[t->cur]);
+	/* Other views tag their lines with collections, not drill targets. */
+	if (strcmp(view, "leaders") != 0 && strcmp(view, "drills") != 0)
+		tag = NULL;
 	if (tag == NULL) {
 		tui_message(t, true, "select a coordinator role in Leaders (2) to drill it");
 		return -1;
@@ -208,11 +219,59 @@ tui_cmd_drill_selected(struct tui *t, int argc, char **argv)
 	return 0;
 }
 
+/* b: `backup create --collections DB.COLL` of the selected collection (in
+ * Collections, or the RPO list of Backups), with an automatic name and no
+ * question: a backup adds, it destroys nothing. It runs on the loop and is
+ * followed in the Backups view. Refused as `backup create` is (MUTATES)
+ * under --read-only or on a read-only profile. */
+static int
+tui_cmd_backup_selected(struct tui *t, int argc, char **argv)
+{
+	const char *tag, *view = t->views[t->cur].ops->name;
+	char name[96], err[512], *esc, *why;
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	tui_view_fresh(t);
+	tag = t->pane ? NULL : view_selected_tag(&t->views[t->cur]);
+	if (strcmp(view, "collections") != 0 && strcmp(view, "backups") != 0)
+		tag = NULL;
+	if (tag == NULL) {
+		tui_message(t, true, "select a collection in Collections (4) or in the RPO list "
+		    "of Backups (8) to back it up");
+		return -1;
+	}
+	if (t->ctx->read_only) {
+		tui_message(t, true, "'backup create' changes things and is refused under "
+		    "--read-only");
+		return -1;
+	}
+	if (t->p->read_only) {
+		tui_message(t, true, "profile '%s' is read-only: 'backup create' is refused",
+		    t->p->name);
+		return -1;
+	}
+	/* The tag and the reason may quote the cluster: escaped for the line. */
+	esc = out_escape(tag);
+	rc = backup_poll_create(t->backups, tag, name, sizeof name, err, sizeof err);
+	if (rc != 0) {
+		why = out_escape(err);
+		tui_message(t, true, "backup of '%s': %s", esc, why);
+		free(why);
+	} else
+		tui_message(t, false, "backup %s of %s started: its progress is in Backups (8)",
+		    name, esc);
+	free(esc);
+	return rc;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct tui *, int, char **);
 } tui_commands[] = {
 	{ "drill-selected", tui_cmd_drill_selected },
+	{ "backup-selected", tui_cmd_backup_selected },
 	{ "view", tui_cmd_view },
 	{ "quit", tui_cmd_simple },
 	{ "exit", tui_cmd_simple },

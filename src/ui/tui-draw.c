@@ -217,14 +217,21 @@ tui_draw_tabs(struct tui *t)
 {
 	char tab[64];
 	size_t i;
-	int x = 0;
+	int x = 0, need = 0;
+	bool compact;
 
 	tui_fill(t, 1, 0, THEME_TEXT);
+	/* " 1 Overview " each; "1Overview " when that does not fit (eight
+	 * views at 80 columns), so that every tab stays on screen. */
+	for (i = 0; i < t->nviews; i++)
+		need += 4 + tui_width(t->views[i].ops->title);
+	compact = need > t->cols;
 	for (i = 0; i < t->nviews && x < t->cols; i++) {
 		snprintf(tab, sizeof tab, "%zu", i + 1);
-		x += tui_put(t, 1, x, t->cols - x, THEME_KEY, " ");
+		if (!compact)
+			x += tui_put(t, 1, x, t->cols - x, THEME_KEY, " ");
 		x += tui_put(t, 1, x, t->cols - x, THEME_KEY, tab);
-		snprintf(tab, sizeof tab, " %s ", t->views[i].ops->title);
+		snprintf(tab, sizeof tab, compact ? "%s " : " %s ", t->views[i].ops->title);
 		x += tui_put(t, 1, x, t->cols - x, i == t->cur ? THEME_SELECTION : THEME_TEXT,
 		    tab);
 	}

@@ -15,12 +15,14 @@
 #include "theme-curses.h"
 #include "view.h"
 
+struct backup_poll;
 struct cmd_ctx;
 struct config;
 struct drill;
 struct drill_report;
 struct loop;
 struct profile;
+struct restore_drill_brief;
 struct state;
 
 #define TUI_MAX_VIEWS	16
@@ -92,6 +94,12 @@ struct tui {
 	bool drill_failed;
 	struct drill_report **drills;	/* saved reports, oldest first */
 	size_t n_drills;
+	/* backups: the server's catalogue and tasks started here (b), read
+	 * while the Backups view is shown; the newest restore drill */
+	struct backup_poll *backups;
+	bool backups_loading;		/* a read was under way at the last change */
+	struct restore_drill_brief *rdrill;
+	size_t n_rdrill;
 
 	char *pending;			/* a command to run outside callbacks */
 	bool busy;			/* a command is running */
@@ -105,6 +113,9 @@ void tui_model_changed(struct tui *t);
 /* The view called name (unique prefix), or -1. */
 int tui_view_find(const struct tui *t, const char *name);
 void tui_view_switch(struct tui *t, size_t i);
+/* Rebuild the current view's lines now if they are behind: a key that acts
+ * on the selection ("4b" in one read) may come before the redraw. */
+void tui_view_fresh(struct tui *t);
 
 /* tui-bind.c */
 extern const struct tui_binding tui_bindings[];
@@ -123,6 +134,8 @@ void tui_select(struct tui *t, const char *how);
 
 /* tui.c: a drill started in this TUI ends; the view shows its report. */
 bool tui_drill_running(const struct tui *t);
+/* tui.c: read the backup catalogue and the restore drills again now. */
+void tui_backups_refresh(struct tui *t);
 
 /* tui-prompt.c */
 /* ctx->ask for commands run in the TUI: the question on the status line,

@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "milvusadm/backups.h"
 #include "milvusadm/cluster.h"
 #include "milvusadm/cmd.h"
 #include "milvusadm/config.h"
@@ -26,6 +27,9 @@
 
 #define TUI_TICK_MS	1000		/* the header's clock: "stale 12s" */
 #define TUI_DRILLS_KEPT	20		/* saved drill reports read for the Drills view */
+/* The backup catalogue (/list reads every backup's metadata on the server):
+ * at most this often while the Backups view is shown, or on r. */
+#define TUI_BACKUP_LIST_MS	60000
 /* A model change is drawn this much later, so that the answers of one refresh
  * round (which finish within a few tens of ms of each other) cost one rebuild
  * of the view, not one each: a large cluster's Overview is thousands of rows.
@@ -96,24 +100,34 @@ tui_view_update(struct tui *t, struct view *v)
 		env.n_samples = 0;
 	env.history = t->drills;
 	env.n_history = t->n_drills;
+	env.backups = t->backups != NULL ? backup_poll_state(t->backups) : NULL;
+	env.restore_drill = t->n_rdrill > 0 ? &t->rdrill[0] : NULL;
+	env.profile = t->p->name;
 	v->ops->update(v, &env);
 	v->gen = tui_gen;
+}
+
+void
+tui_view_fresh(struct tui *t)
+{
+	struct view *v = &t->views[t->cur];
+
+	/* Only the view on screen is rebuilt; the others catch up when shown. */
+	if (t->model_changed || v->gen != tui_gen || v->lines.n == 0) {
+		tui_view_update(t, v);
+		t->model_changed = false;
+	}
 }
 
 static void
 tui_on_draw(void *arg)
 {
 	struct tui *t = arg;
-	struct view *v = &t->views[t->cur];
 
 	t->dirty = false;
 	t->settling = false;
 	t->draw_timer = 0;
-	/* Only the view on screen is rebuilt; the others catch up when shown. */
-	if (t->model_changed || v->gen != tui_gen || v->lines.n == 0) {
-		tui_view_update(t, v);
-		t->model_changed = false;
-	}
+	tui_view_fresh(t);
 	tui_draw(t);
 }
 
@@ -136,6 +150,35 @@ tui_drills_reload(struct tui *t)
 {
 	drill_history_free(t->drills, t->n_drills);
 	t->drills = drill_history_load(TUI_DRILLS_KEPT, &t->n_drills, NULL, NULL);
+}
+
+/* The newest restore drill of the profile, for the Backups view. */
+static void
+tui_rdrill_reload(struct tui *t)
+{
+	restore_drill_history_free(t->rdrill, t->n_rdrill);
+	t->rdrill = restore_drill_history(t->p->name, 1, &t->n_rdrill, NULL, NULL);
+}
+
+void
+tui_backups_refresh(struct tui *t)
+{
+	backup_poll_refresh(t->backups);
+	tui_rdrill_reload(t);
+}
+
+/* The backup side changed: a read ended, a task moved. */
+static void
+tui_on_backups(void *arg)
+{
+	struct tui *t = arg;
+	bool loading = backup_poll_state(t->backups)->loading;
+
+	/* A restore drill may have run since the last read. */
+	if (t->backups_loading && !loading)
+		tui_rdrill_reload(t);
+	t->backups_loading = loading;
+	tui_on_changed(t);
 }
 
 /* The end of the drill, from the drill itself (its report may not be saved). */
@@ -209,6 +252,9 @@ tui_view_switch(struct tui *t, size_t i)
 	if (i >= t->nviews)
 		return;
 	t->cur = i;
+	/* The catalogue is read while someone looks at it. */
+	if (t->backups != NULL)
+		backup_poll_watch(t->backups, t->views[i].ops == &view_backups_ops);
 	tui_dirty(t);
 }
 
@@ -408,6 +454,8 @@ tui_free(struct tui *t)
 	tui_output_clear(t);
 	tui_history_close(t);
 	drill_history_free(t->drills, t->n_drills);
+	backup_poll_free(t->backups);
+	restore_drill_history_free(t->rdrill, t->n_rdrill);
 	free(t->pending);
 	if (t->st != NULL)
 		state_free(t->st);
@@ -456,6 +504,9 @@ tui_run(struct cmd_ctx *ctx)
 	tui_theme(t, warn, sizeof warn);
 	tui_history_open(t);
 	tui_drills_reload(t);
+	t->backups = backup_poll_new(t->loop, t->p, TUI_BACKUP_LIST_MS, t->refresh_ms,
+	    tui_on_backups, t);
+	tui_rdrill_reload(t);
 	for (i = 0; i < t->nviews; i++) {
 		if (t->views[i].ops->resize != NULL)
 			t->views[i].ops->resize(&t->views[i], t->cols, t->rows - 3);

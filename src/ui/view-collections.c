@@ -26,7 +26,7 @@ collections_update(struct view *v, const struct view_env *env)
 {
 	const struct cluster *c = env->c;
 	const struct collection_state *cs;
-	char rows[24], reps[24], prog[24];
+	char rows[24], reps[24], prog[24], spec[520];
 	bool stale = c->src_proxy.failing_since_ms != 0;
 	size_t i, k;
 
@@ -65,6 +65,10 @@ collections_update(struct view *v, const struct view_env *env)
 		else
 			snprintf(prog, sizeof prog, "-");
 		vline_begin(&v->lines, false);
+		/* What b backs up. */
+		snprintf(spec, sizeof spec, "%s.%s", cs->db != NULL ? cs->db : "default",
+		    cs->name != NULL ? cs->name : "");
+		vline_tag(&v->lines, spec);
 		vline_add(&v->lines, stale ? THEME_STALE : THEME_TEXT, "%-12s %-24s ",
 		    cs->db != NULL ? cs->db : "-", cs->name != NULL ? cs->name : "-");
 		vline_add(&v->lines, stale ? THEME_STALE : lr, "%-11s ", w);

@@ -22,6 +22,7 @@ const struct view_ops *const view_table[] = {
 	&view_events_ops,
 	&view_etcd_ops,
 	&view_drills_ops,
+	&view_backups_ops,
 	NULL,
 };
 
@@ -69,11 +70,18 @@ const char *
 view_selected_tag(const struct view *v)
 {
 	const char *tag = NULL;
-	size_t *idx, n;
+	size_t *idx, n, i;
 
 	idx = view_visible(v, &n);
-	if (v->sel < n)
-		tag = v->lines.v[idx[v->sel]].tag;
+	/* Where the list drawer puts the selection (off a heading, forward
+	 * first): lines rebuilt since the last draw may have moved it. */
+	i = v->sel < n ? v->sel : (n > 0 ? n - 1 : 0);
+	while (i + 1 < n && v->lines.v[idx[i]].heading)
+		i++;
+	while (i > 0 && v->lines.v[idx[i]].heading)
+		i--;
+	if (i < n && !v->lines.v[idx[i]].heading)
+		tag = v->lines.v[idx[i]].tag;
 	free(idx);
 	return tag;
 }
@@ -256,6 +264,26 @@ view_duration(int64_t ms, char *out, size_t len)
 		return;
 	}
 	time_format_duration(ms, out, len);
+}
+
+void
+view_bytes(int64_t v, char *out, size_t len)
+{
+	/* The rule of the command tables' byte columns, so that the view and
+	 * `backup list` read the same. */
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double d = (double)v;
+	int u = -1;
+
+	if (v < 1024 && v > -1024) {
+		snprintf(out, len, "%lld B", (long long)v);
+		return;
+	}
+	while ((d >= 1024 || d <= -1024) && u < 5) {
+		d /= 1024;
+		u++;
+	}
+	snprintf(out, len, "%.1f %s", d, units[u]);
 }
 
 void

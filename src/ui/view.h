@@ -12,9 +12,11 @@
 
 #include "milvusadm/theme.h"
 
+struct backup_poll_state;
 struct cluster;
 struct drill_report;
 struct drill_sample;
+struct restore_drill_brief;
 struct tui;
 struct view;
 
@@ -54,6 +56,11 @@ struct view_env {
 	size_t n_samples;
 	struct drill_report *const *history;
 	size_t n_history;
+	/* Backups: the backup server's catalogue and the tasks started here
+	 * (NULL: none); the newest restore drill of the profile (NULL: none). */
+	const struct backup_poll_state *backups;
+	const struct restore_drill_brief *restore_drill;
+	const char *profile;		/* its name, for messages */
 };
 
 struct view_ops {
@@ -90,6 +97,7 @@ extern const struct view_ops view_collections_ops;
 extern const struct view_ops view_events_ops;
 extern const struct view_ops view_etcd_ops;
 extern const struct view_ops view_drills_ops;
+extern const struct view_ops view_backups_ops;
 
 /* Building lines: start one, then add spans (printf-formatted, then escaped
  * so no control character from the cluster reaches the terminal). */
@@ -115,6 +123,8 @@ size_t *view_visible(const struct view *v, size_t *n);
 /* Helpers shared by views. */
 /* "12s", "3m04s" for a duration; "-" when ms < 0. */
 void view_duration(int64_t ms, char *out, size_t len);
+/* "512 B", "1.5 MiB" for a size in bytes (as `backup list` prints it). */
+void view_bytes(int64_t bytes, char *out, size_t len);
 /* "10:42:03" local time of wall_ms, "-" for 0. */
 void view_clock(int64_t wall_ms, char *out, size_t len);
 /* The role for a health value. */

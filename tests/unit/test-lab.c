@@ -33,6 +33,9 @@ STUB(cmd_backup_delete)
 STUB(cmd_restore)
 STUB(cmd_restore_status)
 STUB(cmd_rpo)
+STUB(cmd_backup_verify)
+STUB(cmd_restore_drill)
+STUB(cmd_restore_drill_history)
 
 static struct lab_opts
 opts_default(void)

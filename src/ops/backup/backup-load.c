@@ -28,9 +28,8 @@ dup_or_null(const char *s)
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
-/* A deep copy: a callback's result belongs to the client. */
-static void
-brief_copy(struct backup_brief *dst, const struct backup_brief *src)
+void
+backup_brief_copy(struct backup_brief *dst, const struct backup_brief *src)
 {
 	size_t i;
 
@@ -49,8 +48,8 @@ brief_copy(struct backup_brief *dst, const struct backup_brief *src)
 	}
 }
 
-static void
-brief_free_fields(struct backup_brief *b)
+void
+backup_brief_clear(struct backup_brief *b)
 {
 	size_t i;
 
@@ -72,7 +71,7 @@ backup_catalog_release(struct backup_catalog *c)
 	size_t i;
 
 	for (i = 0; i < c->n; i++)
-		brief_free_fields(&c->v[i]);
+		backup_brief_clear(&c->v[i]);
 	free(c->v);
 	free(c->unreadable_why);
 	memset(c, 0, sizeof *c);
@@ -93,8 +92,8 @@ load_got(const struct backup_result *r, void *arg)
 	struct backup_brief *b = &ld->c->v[g->i];
 
 	if (r->err == BACKUP_OK && r->brief.name != NULL) {
-		brief_free_fields(b);
-		brief_copy(b, &r->brief);
+		backup_brief_clear(b);
+		backup_brief_copy(b, &r->brief);
 	} else if (r->err == BACKUP_ENOTFOUND && !r->unsure) {
 		ld->gone[g->i] = true;	/* deleted between the list and now */
 	} else {
@@ -166,7 +165,7 @@ backup_catalog_load(struct loop *l, struct backup_api *a, struct backup_catalog 
 	out->n = r->n_list;
 	out->v = xcalloc(out->n + 1, sizeof *out->v);
 	for (i = 0; i < out->n; i++)
-		brief_copy(&out->v[i], &r->list[i]);
+		backup_brief_copy(&out->v[i], &r->list[i]);
 	backup_result_free(r);
 
 	memset(&ld, 0, sizeof ld);
@@ -179,7 +178,7 @@ backup_catalog_load(struct loop *l, struct backup_api *a, struct backup_catalog 
 		(void)loop_run_until(l, &ld.done, -1);
 	for (i = k = 0; i < out->n; i++) {
 		if (ld.gone[i]) {
-			brief_free_fields(&out->v[i]);
+			backup_brief_clear(&out->v[i]);
 			continue;
 		}
 		out->v[k++] = out->v[i];
