@@ -53,6 +53,10 @@ struct cmd_ctx {
 	 * stop (Ctrl-C, q): a command checks it before what cannot be undone.
 	 * NULL: Ctrl-C ends the process as usual. */
 	const bool *stop;
+	/* What the guard decided in this command, for the audit log ("" when
+	 * it was not asked). Set by cmd_guard. */
+	char guard_target[256];
+	char guard_how[32];
 };
 
 struct cmd_entry {
@@ -147,6 +151,11 @@ int cmd_usage(struct cmd_ctx *ctx, const struct cmd_entry *e);
  * confirmed, 0 typed something else or cancelled, -1 nobody to ask (a
  * script, a pipe): the caller refuses and names its --confirm option. */
 int cmd_confirm(struct cmd_ctx *ctx, const char *prompt, const char *expected);
+struct guard_req;
+/* The one guard (src/ops/guard) with cmd_confirm as its question: CMD_OK
+ * when the destruction may go ahead, else the refusal reported and
+ * CMD_REFUSED. req->read_only is or-ed with ctx's. */
+int cmd_guard(struct cmd_ctx *ctx, struct guard_req *req);
 /* The entry called exactly name (for handlers printing their usage). */
 const struct cmd_entry *cmd_entry_by_name(const char *name);
 

@@ -53,6 +53,7 @@ struct profile {
 	int64_t ui_refresh_ms;		/* default 5 s */
 	/* misc */
 	bool read_only;
+	bool production;		/* confirmations are PROFILE/NAME */
 	int64_t timeout_ms;		/* per request, default 5 s */
 };
 

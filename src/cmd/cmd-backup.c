@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "milvusadm/backups.h"
+#include "milvusadm/guard.h"
 #include "milvusadm/cluster.h"
 #include "milvusadm/config.h"
 #include "milvusadm/output.h"
@@ -462,9 +463,10 @@ cmd_backup_delete(struct cmd_ctx *ctx, int argc, char **argv)
 	struct bk_session s;
 	struct backup_result *r;
 	struct out_doc *doc;
-	char url[600], *prompt;
+	struct guard_req g;
+	char url[600], *detail;
 	bool missing = false;
-	int i, rc, ok;
+	int i, rc;
 
 	for (i = 1; i < argc; i++) {
 		if ((v = cmd_opt_value(argc, argv, &i, "--confirm", &missing)) != NULL)
@@ -476,26 +478,24 @@ cmd_backup_delete(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (name == NULL || missing)
 		return cmd_usage(ctx, e);
-	/* Refused before anything is contacted: a wrong --confirm is a typo in
-	 * a script, and nobody to ask is no confirmation. */
-	if (confirm != NULL && strcmp(confirm, name) != 0)
-		return cmd_error(ctx, CMD_REFUSED, "backup '%s' not deleted: --confirm '%s' does "
-		    "not match the backup's name", name, confirm);
 	if ((rc = bk_session_profile(ctx, &s)) != CMD_OK)
 		return rc;
-	if (confirm == NULL) {
-		bk_url_safe(s.p->backup_url, url, sizeof url);
-		prompt = xasprintf("backup '%s' of profile '%s' will be deleted from the bucket "
-		    "of milvus-backup at '%s'; it cannot be restored from afterwards",
-		    name, s.p->name, url);
-		ok = cmd_confirm(ctx, prompt, name);
-		free(prompt);
-		if (ok != 1) {
-			bk_session_close(&s);
-			return cmd_error(ctx, CMD_REFUSED, "backup '%s' not deleted: %s", name,
-			    ok == -1 ? "type its name to confirm (--confirm NAME)" :
-			    "the confirmation did not match");
-		}
+	/* The guard refuses a wrong --confirm before anything is contacted:
+	 * it is a typo in a script, and nobody to ask is no confirmation. */
+	bk_url_safe(s.p->backup_url, url, sizeof url);
+	detail = xasprintf("in the bucket of milvus-backup at '%s'", url);
+	memset(&g, 0, sizeof g);
+	g.p = s.p;
+	g.action = "delete backup";
+	g.name = name;
+	g.detail = detail;
+	g.irreversible = "nothing can be restored from it afterwards";
+	g.confirm = confirm;
+	rc = cmd_guard(ctx, &g);
+	free(detail);
+	if (rc != CMD_OK) {
+		bk_session_close(&s);
+		return rc;
 	}
 	if ((rc = bk_session_connect(ctx, &s)) != CMD_OK)
 		return rc;

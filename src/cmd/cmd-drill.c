@@ -12,6 +12,7 @@
 #include "milvusadm/buf.h"
 #include "milvusadm/cluster.h"
 #include "milvusadm/config.h"
+#include "milvusadm/guard.h"
 #include "milvusadm/drill.h"
 #include "milvusadm/fault.h"
 #include "milvusadm/fsutil.h"
@@ -368,30 +369,33 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct state *st;
 	loop_signal_cb old_int;
 	void *old_arg;
-	char err[512], *prompt;
+	struct guard_req g;
+	char err[512], detail[128];
 	enum drill_why why;
 	bool refused;
-	int rc, ok;
+	int rc;
 
 	if ((rc = drill_parse(ctx, argc, argv, V_RUN, &a)) != CMD_OK)
 		return rc;
 	if (a.pos == NULL)
 		return cmd_usage(ctx, cmd_entry_by_name(argv[0]));
-	if (a.confirm == NULL) {
-		prompt = xasprintf("this drill injects a real fault into '%s'", a.pos);
-		ok = cmd_confirm(ctx, prompt, a.pos);
-		free(prompt);
-		if (ok == -1)
-			return cmd_error(ctx, CMD_REFUSED, "drill '%s' not run: type the target "
-			    "to confirm (--confirm %s)", a.pos, a.pos);
-		if (ok == 0)
-			return cmd_error(ctx, CMD_REFUSED, "drill '%s' not run: the confirmation "
-			    "did not match", a.pos);
-	} else if (strcmp(a.confirm, a.pos) != 0)
-		return cmd_error(ctx, CMD_REFUSED, "drill '%s' not run: --confirm '%s' does "
-		    "not match the target", a.pos, a.confirm);
 	if ((st = drill_open(ctx, &cfg, &p, &rc)) == NULL)
 		return rc;
+	memset(&g, 0, sizeof g);
+	g.p = p;
+	g.action = "inject a real fault into";
+	g.name = a.pos;
+	snprintf(detail, sizeof detail, "backend %s", a.o.backend != NULL ? a.o.backend :
+	    p != NULL && p->drill_backend != NULL ? p->drill_backend : "etcd-lease");
+	g.detail = detail;
+	g.irreversible = "the process is killed or its session revoked; clients see the "
+	    "outage until the standby takes over";
+	g.confirm = a.confirm;
+	if ((rc = cmd_guard(ctx, &g)) != CMD_OK) {
+		state_free(st);
+		config_free(cfg);
+		return rc;
+	}
 	memset(&w, 0, sizeof w);
 	w.d = drill_new(ctx->loop, st, p, &a.o, &why, err, sizeof err);
 	if (w.d == NULL) {

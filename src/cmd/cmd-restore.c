@@ -11,6 +11,7 @@
 #include "milvusadm/buf.h"
 #include "milvusadm/cluster.h"
 #include "milvusadm/config.h"
+#include "milvusadm/guard.h"
 #include "milvusadm/output.h"
 #include "milvusadm/state.h"
 #include "milvusadm/timeutil.h"
@@ -229,37 +230,36 @@ cmd_restore(struct cmd_ctx *ctx, int argc, char **argv)
 	struct out_obj *root;
 	enum backup_wait_end how;
 	struct buf drops = BUF_INIT;
-	char title[200], *prompt, *esc, id[160];
-	int rc, ok;
+	struct guard_req gd;
+	char title[200], id[160];
+	int rc;
 
 	if ((rc = restore_parse(ctx, argc, argv, &a)) != CMD_OK)
 		return rc;
-	if (a.drop && a.confirm != NULL && strcmp(a.confirm, a.backup) != 0) {
-		restore_args_release(&a);
-		return cmd_error(ctx, CMD_REFUSED, "restore of '%s' not run: --confirm '%s' does "
-		    "not match the backup's name", a.backup, a.confirm);
-	}
-	if ((rc = bk_session_open(ctx, &s)) != CMD_OK) {
+	if ((rc = bk_session_profile(ctx, &s)) != CMD_OK) {
 		restore_args_release(&a);
 		return rc;
 	}
+	/* A wrong --confirm is refused before anything is contacted. */
+	memset(&gd, 0, sizeof gd);
+	gd.p = s.p;
+	gd.action = "restore with --drop-existing from backup";
+	gd.name = a.backup;
+	gd.confirm = a.confirm;
+	if (a.drop && a.confirm != NULL && (rc = cmd_guard(ctx, &gd)) != CMD_OK)
+		goto out;
+	if ((rc = bk_session_connect(ctx, &s)) != CMD_OK)
+		goto out;
 	if (a.drop && a.confirm == NULL) {
+		/* What would be dropped, named in the question. */
 		restore_drops(ctx, &s, &a, &drops);
-		/* Names and messages from the servers reach the terminal here. */
-		esc = out_escape(drops.data != NULL ? drops.data : "");
-		prompt = xasprintf("restoring backup '%s' with --drop-existing in profile '%s' "
-		    "first drops these collections, whose data cannot be recovered: %s",
-		    a.backup, s.p->name, esc);
-		ok = cmd_confirm(ctx, prompt, a.backup);
-		free(prompt);
-		free(esc);
+		gd.detail = drops.data != NULL ? drops.data : "";
+		gd.irreversible = "the collections listed are dropped first and their data "
+		    "cannot be recovered";
+		rc = cmd_guard(ctx, &gd);
 		buf_release(&drops);
-		if (ok != 1) {
-			rc = cmd_error(ctx, CMD_REFUSED, "restore of '%s' not run: %s", a.backup,
-			    ok == -1 ? "--drop-existing needs the backup's name typed to confirm "
-			    "(--confirm BACKUP)" : "the confirmation did not match");
+		if (rc != CMD_OK)
 			goto out;
-		}
 	}
 	memset(&q, 0, sizeof q);
 	q.backup_name = a.backup;

@@ -119,6 +119,8 @@ const struct cmd_entry cmd_entries[] = {
 	{ "restore drill history", NULL, "[-n N] [-o json]",
 	    "the saved restore drills, newest first: RTO, RPO, verdict", 0,
 	    cmd_restore_drill_history },
+	{ "audit", NULL, "[--since DURATION] [--follow] [--profile PROFILE] [-o json]",
+	    "the trail of mutating actions: who, where, confirmed how, outcome", 0, cmd_audit },
 	{ "rpo", NULL, "[--target DURATION] [-o json|prom]",
 	    "per collection, the age of its newest backup against the RPO target (exit 5 on "
 	    "a breach)", CMD_PROM, cmd_rpo },

@@ -10,6 +10,8 @@
 #include "milvusadm/buf.h"
 #include "milvusadm/cmd.h"
 #include "milvusadm/config.h"
+#include "milvusadm/audit.h"
+#include "milvusadm/guard.h"
 #include "milvusadm/xalloc.h"
 #include "cmd-handlers.h"
 
@@ -74,6 +76,37 @@ cmd_confirm(struct cmd_ctx *ctx, const char *prompt, const char *expected)
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
 	return strcmp(line, expected) == 0;
+}
+
+static int
+guard_ask(void *arg, const char *prompt, const char *expected)
+{
+	struct cmd_ctx *ctx = arg;
+	char *esc = out_escape(prompt);
+	int rc;
+
+	/* The prompt quotes names from the cluster and the config. */
+	rc = cmd_confirm(ctx, esc, expected);
+	free(esc);
+	return rc;
+}
+
+int
+cmd_guard(struct cmd_ctx *ctx, struct guard_req *req)
+{
+	struct guard_result res;
+
+	bool pass;
+
+	req->read_only = req->read_only || ctx->read_only || (req->p != NULL &&
+	    req->p->read_only);
+	pass = guard_check(req, guard_ask, ctx, &res);
+	snprintf(ctx->guard_target, sizeof ctx->guard_target, "%.250s", res.expected);
+	snprintf(ctx->guard_how, sizeof ctx->guard_how, "%s", pass ?
+	    guard_how_name(res.how) : "refused");
+	if (pass)
+		return CMD_OK;
+	return cmd_error(ctx, CMD_REFUSED, "%s", res.why);
 }
 
 int
@@ -392,14 +425,50 @@ cmd_check_flags(struct cmd_ctx *ctx, const struct cmd_entry *e)
 	return rc;
 }
 
+/*
+ * The audit log's two lines around a mutating command: "begin" before
+ * anything is checked or sent (an interrupted action shows as a begin
+ * without its end), "end" with the guard's decision and the outcome.
+ */
+static void
+cmd_audit_line(struct cmd_ctx *ctx, const struct cmd_entry *e, const char *phase, const char *id,
+    int argc, char **argv, int rc)
+{
+	struct audit_entry a;
+	struct config *c = NULL;
+	char err[512];
+
+	if (!(e->flags & (CMD_MUTATES | CMD_DESTRUCTIVE)))
+		return;
+	memset(&a, 0, sizeof a);
+	if (cmd_uses_profile(e) && (c = config_load(NULL, err, sizeof err)) != NULL)
+		a.p = config_profile(c, ctx->profile);
+	a.phase = phase;
+	a.id = id;
+	a.command = e->name;
+	a.argc = argc;
+	a.argv = argv;
+	if (strcmp(phase, "end") == 0) {
+		a.target = ctx->guard_target[0] != '\0' ? ctx->guard_target : NULL;
+		a.guard = ctx->guard_how[0] != '\0' ? ctx->guard_how : NULL;
+		a.outcome = rc == CMD_OK ? "ok" : rc == CMD_REFUSED ? "refused" :
+		    rc == CMD_USAGE ? "usage" : rc == CMD_UNREACHABLE ? "unreachable" : "failed";
+		a.exit_code = rc;
+	}
+	if (audit_append(&a, err, sizeof err) != 0)
+		fprintf(ctx->err, "milvusadm: warning: audit log: %s\n", err);
+	config_free(c);
+}
+
 int
 cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry *e;
 	enum out_format format = ctx->format;
 	bool read_only = ctx->read_only;
-	char err[512], **words, **args;
+	char err[512], **words, **args, audit_id[64];
 	int nwords = 0, rc, i, nargs, n;
+	bool audited = false;
 
 	/* -o and --read-only hold for this command only, as written. */
 	n = cmd_take_globals(ctx, argc, argv, &words);
@@ -418,8 +487,24 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = cmd_error(ctx, CMD_USAGE, "'%s' has no Prometheus form (-o prom)", e->name);
 		goto out;
 	}
+	ctx->guard_target[0] = ctx->guard_how[0] = '\0';
+	audit_new_id(audit_id, sizeof audit_id);
+	cmd_audit_line(ctx, e, "begin", audit_id, argc, argv, 0);
+	audited = true;
 	if ((rc = cmd_check_flags(ctx, e)) != CMD_OK)
 		goto out;
+	/* The guard's rule, before the handler's own parsing: --yes is no
+	 * confirmation for what cannot be undone. */
+	for (i = nwords; (e->flags & CMD_DESTRUCTIVE) && i < n; i++) {
+		if (strcmp(words[i], "--") == 0)
+			break;
+		if (strcmp(words[i], "--yes") == 0 || strcmp(words[i], "-y") == 0) {
+			rc = cmd_error(ctx, CMD_REFUSED, "'%s' refused: --yes is not a confirmation "
+			    "for what cannot be undone; give --confirm with the exact name",
+			    e->name);
+			goto out;
+		}
+	}
 	/* The handler sees its full name as argv[0], then its own arguments. */
 	nargs = n - nwords + 1;
 	args = xcalloc((size_t)nargs + 1, sizeof *args);
@@ -430,6 +515,8 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	free(args);
 	fflush(ctx->out);
 out:
+	if (audited)
+		cmd_audit_line(ctx, e, "end", audit_id, argc, argv, rc);
 	free(words);
 	ctx->format = format;
 	ctx->read_only = read_only;

@@ -114,6 +114,8 @@ const struct config_key config_keys_table[] = {
 	    "how often the TUI polls the cluster"),
 	K_BOOL("read_only", "false", read_only,
 	    "refuse every command that changes the cluster"),
+	K_BOOL("production", "false", production,
+	    "a production cluster: destructive commands need PROFILE/NAME typed back"),
 	K_DUR("timeout", "5s", 100, 600 * SEC, timeout_ms,
 	    "timeout of each request"),
 };

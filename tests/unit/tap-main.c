@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <check.h>
+#include <ftw.h>
+#include <sys/stat.h>
 
 Suite *test_suite(void);
 
@@ -14,6 +16,23 @@ Suite *test_suite(void);
  */
 const char *test_skip(void) __attribute__((weak));
 
+static char state_dir[] = "/tmp/milvusadm-unit-state-XXXXXX";
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+state_dir_remove(void)
+{
+	(void)nftw(state_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int
 main(void)
 {
@@ -24,6 +43,12 @@ main(void)
 	if (test_skip != NULL && (why = test_skip()) != NULL) {
 		printf("1..0 # SKIP %s\n", why);
 		return EXIT_SUCCESS;
+	}
+	/* Whatever a suite writes to the state directory (audit log, reports,
+	 * records) goes to a directory of its own, never the user's. */
+	if (mkdtemp(state_dir) != NULL) {
+		setenv("XDG_STATE_HOME", state_dir, 1);
+		atexit(state_dir_remove);
 	}
 	sr = srunner_create(test_suite());
 	/* TAP on stdout for Meson; no fork so sanitizers and valgrind see everything. */

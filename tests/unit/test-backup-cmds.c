@@ -32,7 +32,7 @@ STUB(cmd_lab_restart) STUB(cmd_lab_start) STUB(cmd_watch) STUB(cmd_topology)
 STUB(cmd_leaders) STUB(cmd_etcd) STUB(cmd_health) STUB(cmd_events) STUB(cmd_status)
 STUB(cmd_collections) STUB(cmd_replicas) STUB(cmd_ha_check) STUB(cmd_ha_estimate)
 STUB(cmd_theme_list) STUB(cmd_theme_use) STUB(cmd_theme_show) STUB(cmd_drill_run)
-STUB(cmd_drill_plan) STUB(cmd_drill_history) STUB(cmd_drill_show)
+STUB(cmd_drill_plan) STUB(cmd_drill_history) STUB(cmd_drill_show) STUB(cmd_audit)
 
 /* ---- running commands ----------------------------------------------------- */
 
@@ -303,7 +303,7 @@ START_TEST(test_delete_guard)
 	fake_reset();
 	/* A script cannot be asked: refused, nothing sent. */
 	ck_assert_int_eq(run(&c, NULL, "backup delete fresh_docs"), CMD_REFUSED);
-	ck_assert_ptr_nonnull(strstr(c.err, "--confirm NAME"));
+	ck_assert_ptr_nonnull(strstr(c.err, "give --confirm fresh_docs"));
 	cap_free(&c);
 	ck_assert_int_eq(run(&c, NULL, "backup delete fresh_docs --confirm fresh_doc"),
 	    CMD_REFUSED);
@@ -327,7 +327,9 @@ START_TEST(test_delete_guard)
 		char *argv[] = { "backup", "delete", "fresh_docs", NULL };
 
 		ck_assert_int_eq(cmd_run(&c.ctx, 3, argv), CMD_REFUSED);
-		ck_assert_ptr_nonnull(strstr(asked, "backup 'fresh_docs' of profile 't'"));
+		ck_assert_ptr_nonnull(strstr(asked, "delete backup 'fresh_docs' (in the bucket of "
+		    "milvus-backup at"));
+		ck_assert_ptr_nonnull(strstr(asked, "in profile 't' ("));
 		ck_assert_ptr_nonnull(strstr(asked, "type 'fresh_docs' to confirm"));
 		ck_assert_int_eq(fake_count(FAKE_DELETE), 0);
 		answer = "fresh_docs";
@@ -356,7 +358,7 @@ START_TEST(test_restore)
 	/* --drop-existing: refused without the exact confirmation, in a script,
 	 * under --read-only and in a read-only profile; nothing sent. */
 	ck_assert_int_eq(run(&c, NULL, "restore old_all --drop-existing"), CMD_REFUSED);
-	ck_assert_ptr_nonnull(strstr(c.err, "--confirm BACKUP"));
+	ck_assert_ptr_nonnull(strstr(c.err, "give --confirm old_all"));
 	cap_free(&c);
 	ck_assert_int_eq(run(&c, NULL, "restore old_all --drop-existing --confirm old"),
 	    CMD_REFUSED);

@@ -36,6 +36,7 @@ STUB(cmd_rpo)
 STUB(cmd_backup_verify)
 STUB(cmd_restore_drill)
 STUB(cmd_restore_drill_history)
+STUB(cmd_audit)
 
 static struct lab_opts
 opts_default(void)

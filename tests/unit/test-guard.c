@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the one guard (src/ops/guard/guard.c): what it refuses
+ * without asking, the exact name or PROFILE/NAME it wants, and the question
+ * naming the profile, its cluster and what cannot be undone. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "milvusadm/config.h"
+#include "milvusadm/guard.h"
+
+struct asked {
+	int answer;			/* what the fake operator does */
+	int calls;
+	char prompt[2048];
+	char expected[512];
+};
+
+static int
+ask(void *arg, const char *prompt, const char *expected)
+{
+	struct asked *a = arg;
+
+	a->calls++;
+	snprintf(a->prompt, sizeof a->prompt, "%s", prompt);
+	snprintf(a->expected, sizeof a->expected, "%s", expected);
+	return a->answer;
+}
+
+static struct profile
+profile(const char *name, bool production)
+{
+	static char *eps[] = { "http://10.0.0.1:2379", "http://user:pw@10.0.0.2:2379", NULL };
+	struct profile p;
+
+	memset(&p, 0, sizeof p);
+	p.name = (char *)name;
+	p.etcd_endpoints = eps;
+	p.n_etcd_endpoints = 2;
+	p.milvus_uri = "https://root:secret@10.0.3.9:19530/";
+	p.production = production;
+	return p;
+}
+
+static struct guard_req
+req(const struct profile *p, const char *name, const char *confirm)
+{
+	struct guard_req r;
+
+	memset(&r, 0, sizeof r);
+	r.p = p;
+	r.action = "drop collection";
+	r.name = name;
+	r.detail = "3000 rows";
+	r.irreversible = "its data cannot be recovered";
+	r.confirm = confirm;
+	return r;
+}
+
+START_TEST(test_confirm_flag)
+{
+	struct profile p = profile("lab", false);
+	struct guard_result res;
+	struct asked a = { 1, 0, "", "" };
+	struct guard_req r = req(&p, "default.docs", "default.docs");
+
+	ck_assert(guard_check(&r, ask, &a, &res));
+	ck_assert_int_eq(res.how, GUARD_HOW_FLAG);
+	ck_assert_int_eq(a.calls, 0);			/* never asked */
+	/* Exact and case-sensitive; refused without asking. */
+	r.confirm = "default.Docs";
+	ck_assert(!guard_check(&r, ask, &a, &res));
+	ck_assert_int_eq(a.calls, 0);
+	ck_assert_ptr_nonnull(strstr(res.why, "does not match 'default.docs'"));
+	r.confirm = "default.doc";
+	ck_assert(!guard_check(&r, ask, &a, &res));
+}
+END_TEST
+
+START_TEST(test_production)
+{
+	struct profile p = profile("prod", true);
+	struct guard_result res;
+	struct asked a = { 1, 0, "", "" };
+	struct guard_req r = req(&p, "default.docs", "default.docs");
+
+	/* The bare name does not do on a production profile. */
+	ck_assert(!guard_check(&r, ask, &a, &res));
+	ck_assert_str_eq(res.expected, "prod/default.docs");
+	r.confirm = "prod/default.docs";
+	ck_assert(guard_check(&r, ask, &a, &res));
+	r.confirm = NULL;
+	ck_assert(guard_check(&r, ask, &a, &res));
+	ck_assert_int_eq(res.how, GUARD_HOW_TYPED);
+	ck_assert_str_eq(a.expected, "prod/default.docs");
+	ck_assert_ptr_nonnull(strstr(a.prompt, "PRODUCTION profile 'prod'"));
+}
+END_TEST
+
+START_TEST(test_refusals)
+{
+	struct profile p = profile("lab", false);
+	struct guard_result res;
+	struct asked a = { 1, 0, "", "" };
+	struct guard_req r = req(&p, "default.*", NULL);
+
+	ck_assert(!guard_check(&r, ask, &a, &res));	/* a pattern */
+	ck_assert_ptr_nonnull(strstr(res.why, "not a pattern"));
+	r.name = "docs?";
+	ck_assert(!guard_check(&r, ask, &a, &res));
+	r.name = "";
+	ck_assert(!guard_check(&r, ask, &a, &res));
+	r.name = "default.docs";
+	r.yes = true;					/* --yes alone */
+	ck_assert(!guard_check(&r, ask, &a, &res));
+	ck_assert_ptr_nonnull(strstr(res.why, "--yes is not a confirmation"));
+	r.yes = false;
+	r.read_only = true;				/* even with --confirm */
+	r.confirm = "default.docs";
+	ck_assert(!guard_check(&r, ask, &a, &res));
+	ck_assert_ptr_nonnull(strstr(res.why, "read-only"));
+	ck_assert_int_eq(a.calls, 0);
+	/* Nobody to ask; a wrong answer. */
+	r.read_only = false;
+	r.confirm = NULL;
+	a.answer = -1;
+	ck_assert(!guard_check(&r, ask, &a, &res));
+	ck_assert_ptr_nonnull(strstr(res.why, "give --confirm default.docs"));
+	a.answer = 0;
+	ck_assert(!guard_check(&r, ask, &a, &res));
+	ck_assert_ptr_nonnull(strstr(res.why, "did not match"));
+	ck_assert(!guard_check(&r, NULL, NULL, &res));
+}
+END_TEST
+
+START_TEST(test_prompt_names_everything)
+{
+	struct profile p = profile("lab", false);
+	struct guard_result res;
+	struct asked a = { 1, 0, "", "" };
+	struct guard_req r = req(&p, "default.docs", NULL);
+	char where[512];
+
+	ck_assert(guard_check(&r, ask, &a, &res));
+	ck_assert_ptr_nonnull(strstr(a.prompt, "drop collection 'default.docs' (3000 rows)"));
+	ck_assert_ptr_nonnull(strstr(a.prompt, "etcd http://10.0.0.1:2379 +1"));
+	ck_assert_ptr_nonnull(strstr(a.prompt, "milvus https://10.0.3.9:19530"));
+	ck_assert_ptr_nonnull(strstr(a.prompt, "its data cannot be recovered"));
+	/* No credentials from the URLs. */
+	ck_assert_ptr_null(strstr(a.prompt, "secret"));
+	ck_assert_ptr_null(strstr(a.prompt, "root"));
+	guard_where(NULL, where, sizeof where);
+	ck_assert_str_eq(where, "no profile");
+	ck_assert_str_eq(guard_how_name(GUARD_HOW_TYPED), "typed");
+}
+END_TEST
+
+Suite *
+test_suite(void)
+{
+	Suite *s = suite_create("guard");
+	TCase *tc = tcase_create("guard");
+
+	tcase_add_test(tc, test_confirm_flag);
+	tcase_add_test(tc, test_production);
+	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_prompt_names_everything);
+	suite_add_tcase(s, tc);
+	return s;
+}
