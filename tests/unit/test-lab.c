@@ -539,6 +539,70 @@ START_TEST(test_cmd_lab_without_config)
 }
 END_TEST
 
+static int
+ask_yes(void *arg, const char *prompt, char *answer, size_t len)
+{
+	(void)arg;
+	(void)prompt;
+	snprintf(answer, len, "anything");
+	return 0;
+}
+
+/*
+ * Every entry of the table that changes something is refused under
+ * --read-only and in a read-only profile, in each mode (one command, a
+ * script, the TUI's asking context): the list is the table itself, not a
+ * hand-picked one, so a new command cannot slip past.
+ */
+START_TEST(test_read_only_whole_table)
+{
+	const struct cmd_entry *e;
+	char *words[12], *copy, *w, *save;
+	struct cmd_ctx ctx;
+	size_t n_mut = 0;
+	int n, mode, ro, rc;
+
+	unit_config_write("default_profile: a\nprofiles:\n  a:\n    etcd: {endpoints: "
+	    "[http://127.63.0.250:1]}\n  ro:\n    read_only: true\n    etcd: {endpoints: "
+	    "[http://127.63.0.250:1]}\n");
+	for (e = cmd_table(); e->name != NULL; e++) {
+		if (!(e->flags & (CMD_MUTATES | CMD_DESTRUCTIVE)))
+			continue;
+		n_mut++;
+		for (mode = 0; mode < 3; mode++) {
+			for (ro = 0; ro < 2; ro++) {
+				/* The lab verbs take no profile: --read-only only. */
+				if (ro == 1 && strncmp(e->name, "lab ", 4) == 0)
+					continue;
+				copy = xstrdup(e->name);
+				n = 0;
+				save = NULL;
+				for (w = strtok_r(copy, " ", &save); w != NULL;
+				    w = strtok_r(NULL, " ", &save))
+					words[n++] = w;
+				if (ro == 0)
+					words[n++] = "--read-only";
+				cmd_ctx_init(&ctx, NULL, stdout, stderr);
+				if (ro == 1)
+					ctx.profile = "ro";
+				if (mode == 1) {
+					ctx.script = "runbook.msh";
+					ctx.script_line = 1;
+				} else if (mode == 2) {
+					ctx.ask = ask_yes;
+				}
+				rc = cmd_run(&ctx, n, words);
+				free(copy);
+				if (rc != CMD_REFUSED)
+					ck_abort_msg("'%s' (mode %d, %s) gave %d, not 3", e->name,
+					    mode, ro ? "read-only profile" : "--read-only", rc);
+			}
+		}
+	}
+	ck_assert_uint_ge(n_mut, 10);
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -558,6 +622,7 @@ test_suite(void)
 	tcase_add_test(tc, test_cmd_role_typo);
 	tcase_add_test(tc, test_cmd_theme_bad_name);
 	tcase_add_test(tc, test_cmd_lab_without_config);
+	tcase_add_test(tc, test_read_only_whole_table);
 	suite_add_tcase(s, tc);
 	return s;
 }
