@@ -90,6 +90,11 @@ static const struct {
 	{ "databases/describe", R, 0 },
 	{ "databases/create", R, 0 },
 	{ "databases/drop", R, 0 },
+	/* AlterDatabase (alter, alter_properties, drop_properties) ->
+	 * rootCoord.AlterDatabase. */
+	{ "databases/alter", R, 0 },
+	{ "databases/alter_properties", R, 0 },
+	{ "databases/drop_properties", R, 0 },
 	/* task.go / task_alias.go CreateAliasTask.Execute ->
 	 * t.rootCoord.CreateAlias; Drop/Alter/Describe/ListAliases likewise. */
 	{ "aliases/list", R, 0 },
@@ -157,6 +162,11 @@ lfwd_need(const struct labd_version *v, const char *url, const char *body, size_
 		}
 		if (strcmp(url + 13, "collections/create") == 0 && create_indexes(body, len))
 			*hard |= D | Q;
+		/* impl.go: users, roles, grants and privilege groups are all
+		 * rootcoord's (CreateCredential, SelectGrant, OperatePrivilege...). */
+		if (strncmp(url + 13, "users/", 6) == 0 || strncmp(url + 13, "roles/", 6) == 0 ||
+		    strncmp(url + 13, "privilege_groups/", 17) == 0)
+			*hard = R;
 	} else if (strcmp(url, "/api/v1/replicas") == 0 ||
 	    strcmp(url, "/api/v1/_qc/replica") == 0) {
 		/* impl.go Proxy.GetReplicas asks querycoord (querycoord's server.go

@@ -148,6 +148,31 @@ on_default_db(const struct etcd_result *r, void *arg)
 		log_warn("rootcoord: writing the default database: %s", r->errmsg);
 }
 
+static void
+on_rbac_init(struct labd *d, int rc, const char *err, void *arg)
+{
+	(void)d;
+	(void)arg;
+	if (rc == -1)
+		log_warn("rootcoord: writing the built-in roles: %s", err);
+}
+
+/* initCredentials and initRbac: user root, roles admin and public and
+ * public's default grants, unless they are there (guarded in the txn). */
+static void
+rootcoord_rbac(struct labd *d)
+{
+	struct lstore *s = lstore_new(d->root);
+	struct lstore_ops ops;
+
+	lstore_sort(s);
+	memset(&ops, 0, sizeof ops);
+	lstore_rbac_init_ops(s, &ops);
+	labd_commit(d, &ops, on_rbac_init, NULL);
+	lstore_ops_release(&ops);
+	lstore_free(s);
+}
+
 /* InitDefaultDatabase: db-info/1 for "default", unless it is there. */
 static void
 rootcoord_start(struct labd *d)
@@ -165,6 +190,7 @@ rootcoord_start(struct labd *d)
 	free(key);
 	free(val);
 	lstore_free(s);
+	rootcoord_rbac(d);
 }
 
 void

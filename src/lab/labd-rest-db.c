@@ -8,6 +8,7 @@
 
 #include "milvusadm/xalloc.h"
 #include "labd.h"
+#include "labd-rbac.h"
 #include "labd-rest.h"
 
 #define SEG_MAX_ROWS	100000	/* a growing segment is sealed past this */
@@ -26,6 +27,70 @@ need(struct lrest_ctx *c, const char *req_struct, const char *member, const char
 		return NULL;
 	}
 	return v;
+}
+
+/* ---- database properties and the force-deny keys (§6.2) ---- */
+
+char *
+lrest_prop(const char *props, const char *key)
+{
+	cJSON *arr = cJSON_Parse(props != NULL ? props : "[]"), *e;
+	char *v = NULL;
+
+	cJSON_ArrayForEach(e, arr) {
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(e, "key");
+		const cJSON *val = cJSON_GetObjectItemCaseSensitive(e, "value");
+
+		if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0 && cJSON_IsString(val)) {
+			free(v);
+			v = xstrdup(val->valuestring);
+		}
+	}
+	cJSON_Delete(arr);
+	return v;
+}
+
+const char *
+lrest_db_props_effective(const struct lstore_db *db, int64_t now_ms)
+{
+	if (db->props_prev != NULL && now_ms < db->props_at + LSTORE_QUOTA_MS)
+		return db->props_prev;
+	return db->props;
+}
+
+static bool
+prop_true(const char *props, const char *key)
+{
+	char *v = lrest_prop(props, key);
+	bool yes = lrbac_parse_bool(v) == 1;
+
+	free(v);
+	return yes;
+}
+
+bool
+lrest_coll_ddl_denied(const struct labd_version *v, const struct lstore_db *db, int64_t now_ms)
+{
+	const char *props;
+
+	/* QuotaCenter calculateDBDDLRates: the DDLCollection rate of the
+	 * database is 0 with either key (the unknown keys of older releases are
+	 * stored and ignored). */
+	if (!v->force_deny_ddl || db == NULL)
+		return false;
+	props = lrest_db_props_effective(db, now_ms);
+	return prop_true(props, "database.force.deny.ddl") ||
+	    prop_true(props, "database.force.deny.collectionDDL");
+}
+
+void
+lrest_quota_denied(struct lrest_ctx *c)
+{
+	/* handler_v2.go wrapperProxyWithLimit: CheckLimiter's error goes out as
+	 * ErrHTTPRateLimit (1807) with the limiter's error (the quota error, code
+	 * 9 over gRPC) after ", error: ". */
+	lrest_err(c, 1807, "request is rejected by limiter, error: quota exceeded[reason=access "
+	    "has been disabled by the administrator]");
 }
 
 /* ---- databases/ ---- */
@@ -77,6 +142,9 @@ db_create(struct lrest_ctx *c, const char *name)
 	db.name = (char *)name;
 	db.created = c->rq->now_ms;
 	db.props = lrest_kv_array(cJSON_GetObjectItemCaseSensitive(c->j, "properties"), 64);
+	/* The rate limiters learn of the new database at QuotaCenter's next pass. */
+	db.props_prev = (char *)"[]";
+	db.props_at = db.created;
 	lstore_op_put(&c->out->ops, lstore_db_key(c->s, db.id), lstore_db_json(&db));
 	lstore_ops_finish(c->s, &c->out->ops);
 	free(db.props);
@@ -108,21 +176,129 @@ db_drop(struct lrest_ctx *c, const char *name)
 	lrest_ok(c, "{}");
 }
 
+/* MergeProperties: a key given again takes its new value in place, new keys
+ * follow in the order given; or DeleteProperties. NULL when nothing changes
+ * (rootcoord's alter then skips: "no changes were detected"). */
+static char *
+props_alter(const char *old, const cJSON *set, const cJSON *del)
+{
+	cJSON *arr = cJSON_Parse(old != NULL ? old : "[]"), *e, *next;
+	const cJSON *it;
+	char *kv, *out;
+	bool changed = false;
+
+	if (!cJSON_IsArray(arr)) {
+		cJSON_Delete(arr);
+		arr = cJSON_CreateArray();
+	}
+	cJSON_ArrayForEach(it, del) {
+		for (e = arr->child; e != NULL; e = next) {
+			const cJSON *k = cJSON_GetObjectItemCaseSensitive(e, "key");
+
+			next = e->next;
+			if (cJSON_IsString(it) && cJSON_IsString(k) &&
+			    strcmp(k->valuestring, it->valuestring) == 0) {
+				cJSON_Delete(cJSON_DetachItemViaPointer(arr, e));
+				changed = true;
+			}
+		}
+	}
+	/* The values as REST gives them to the proxy: fmt.Sprintf("%v", v). */
+	kv = lrest_kv_array(set, 64);
+	{
+		cJSON *pairs = cJSON_Parse(kv);
+
+		cJSON_ArrayForEach(it, pairs) {
+			const char *key = cJSON_GetObjectItemCaseSensitive(it, "key")->valuestring;
+			const char *val = cJSON_GetObjectItemCaseSensitive(it, "value")->valuestring;
+			bool found = false;
+
+			cJSON_ArrayForEach(e, arr) {
+				cJSON *k = cJSON_GetObjectItemCaseSensitive(e, "key");
+				cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "value");
+
+				if (!cJSON_IsString(k) || strcmp(k->valuestring, key) != 0)
+					continue;
+				found = true;
+				if (!cJSON_IsString(v) || strcmp(v->valuestring, val) != 0) {
+					cJSON_ReplaceItemInObjectCaseSensitive(e, "value",
+					    cJSON_CreateString(val));
+					changed = true;
+				}
+			}
+			if (!found && cJSON_GetArraySize(arr) < 64) {
+				e = cJSON_CreateObject();
+				cJSON_AddStringToObject(e, "key", key);
+				cJSON_AddStringToObject(e, "value", val);
+				cJSON_AddItemToArray(arr, e);
+				changed = true;
+			}
+		}
+		cJSON_Delete(pairs);
+	}
+	free(kv);
+	out = changed ? cJSON_PrintUnformatted(arr) : NULL;
+	cJSON_Delete(arr);
+	return out;
+}
+
+/* databases/alter, alter_properties (properties) and drop_properties
+ * (propertyKeys): AlterDatabase. The rate limiters see the change
+ * LSTORE_QUOTA_MS later (lrest_db_props_effective). */
+static void
+db_alter(struct lrest_ctx *c, const char *name, bool drop)
+{
+	const cJSON *set = drop ? NULL : cJSON_GetObjectItemCaseSensitive(c->j, "properties");
+	const cJSON *del = drop ? cJSON_GetObjectItemCaseSensitive(c->j, "propertyKeys") : NULL;
+	struct lstore_db db;
+	char *props;
+
+	c->db_name = name;
+	if (!lrest_db(c))
+		return;
+	if ((set == NULL || cJSON_GetArraySize(set) == 0) &&
+	    (del == NULL || cJSON_GetArraySize(del) == 0)) {
+		lrest_err(c, 65535, "alter database with empty properties and delete keys, expected "
+		    "to set either properties or delete keys");
+		return;
+	}
+	if ((props = props_alter(c->db->props, set, del)) == NULL) {
+		lrest_ok(c, "{}");
+		return;
+	}
+	db = *c->db;
+	db.props = props;
+	db.props_prev = (char *)lrest_db_props_effective(c->db, c->rq->now_ms);
+	db.props_at = c->rq->now_ms;
+	lstore_op_cmp(&c->out->ops, LSTORE_CMP_MOD, lstore_db_key(c->s, db.id), db.mod_rev);
+	lstore_op_put(&c->out->ops, lstore_db_key(c->s, db.id), lstore_db_json(&db));
+	free(props);
+	lrest_ok(c, "{}");
+}
+
 void
 lrest_databases(struct lrest_ctx *c, const char *verb)
 {
-	const char *name;
+	const char *name, *req = "DatabaseReqRequiredName";
 
 	if (strcmp(verb, "list") == 0) {
 		db_list(c);
 		return;
 	}
-	if ((name = need(c, "DatabaseReqRequiredName", "dbName", "DbName")) == NULL)
+	if (strcmp(verb, "create") == 0 || strncmp(verb, "alter", 5) == 0)
+		req = "DatabaseReqWithProperties";
+	else if (strcmp(verb, "drop_properties") == 0)
+		req = "DropDatabasePropertiesReq";
+	if ((name = need(c, req, "dbName", "DbName")) == NULL)
 		return;
 	if (strcmp(verb, "describe") == 0)
 		db_describe(c, name);
 	else if (strcmp(verb, "create") == 0)
 		db_create(c, name);
+	else if (strcmp(verb, "alter") == 0 || strcmp(verb, "alter_properties") == 0)
+		db_alter(c, name, false);
+	else if (strcmp(verb, "drop_properties") == 0)
+		db_alter(c, name, true);
 	else
 		db_drop(c, name);
 }

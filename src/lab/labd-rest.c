@@ -314,6 +314,10 @@ coll_load(struct lrest_ctx *c)
 
 	if ((coll = need_coll(c, &name)) == NULL)
 		return;
+	if (lrest_coll_ddl_denied(c->rq->v, c->db, c->rq->now_ms)) {
+		lrest_quota_denied(c);
+		return;
+	}
 	if (coll_do_load(c, coll, cJSON_IsNumber(rn) ? rn->valueint : 0) == 0)
 		lrest_ok(c, "{}");
 }
@@ -326,6 +330,10 @@ coll_release(struct lrest_ctx *c)
 
 	if ((coll = need_coll(c, &name)) == NULL)
 		return;
+	if (lrest_coll_ddl_denied(c->rq->v, c->db, c->rq->now_ms)) {
+		lrest_quota_denied(c);
+		return;
+	}
 	/* ReleaseCollection removes the load info and the replicas at once. */
 	lstore_op_del(&c->out->ops, lstore_load_key(c->s, coll->id), false);
 	lstore_op_del(&c->out->ops, xasprintf("%s/meta/querycoord-replica/%lld/", c->s->root,
@@ -333,10 +341,16 @@ coll_release(struct lrest_ctx *c)
 	lrest_ok(c, "{}");
 }
 
+/*
+ * DropCollection: the proxy's rate limiter first (a database's force-deny
+ * keys; a name that resolves to no collection skips it, as GetRequestInfo
+ * fails), then rootcoord's drop_collection_task.go validate. Its refusals are
+ * plain errors (fmt.Errorf): code 65535 on every version (§6.0), the aliases
+ * as Go prints a []string.
+ */
 static void
 coll_drop(struct lrest_ctx *c)
 {
-	int code = c->rq->v->streamingnode ? 1100 : 65535;
 	struct lstore_coll *coll;
 	struct buf names = BUF_INIT;
 	const char *name;
@@ -345,8 +359,13 @@ coll_drop(struct lrest_ctx *c)
 	if ((name = need_str(c, "CollectionNameReq", "collectionName", "CollectionName")) == NULL ||
 	    !lrest_db(c))
 		return;
+	if (lstore_coll_resolve(c->s, c->db->id, name) != NULL &&
+	    lrest_coll_ddl_denied(c->rq->v, c->db, c->rq->now_ms)) {
+		lrest_quota_denied(c);
+		return;
+	}
 	if (lstore_alias_find(c->s, c->db->id, name) != NULL) {
-		lrest_err(c, code, "cannot drop the collection via alias = %s", name);
+		lrest_err(c, 65535, "cannot drop the collection via alias = %s", name);
 		return;
 	}
 	/* Dropping a missing collection succeeds (rootcoord's drop is idempotent). */
@@ -356,10 +375,10 @@ coll_drop(struct lrest_ctx *c)
 	}
 	for (i = 0; i < c->s->n_aliases; i++) {
 		if (c->s->aliases[i].coll_id == coll->id)
-			buf_printf(&names, "%s%s", n++ ? "," : "", c->s->aliases[i].name);
+			buf_printf(&names, "%s%s", n++ ? " " : "", c->s->aliases[i].name);
 	}
 	if (n > 0 && c->rq->v->drop_alias_check) {
-		lrest_err(c, code, "unable to drop the collection [%s] because it has associated "
+		lrest_err(c, 65535, "unable to drop the collection [%s] because it has associated "
 		    "aliases [%s], please remove all aliases before dropping the collection",
 		    name, names.data);
 		buf_release(&names);
@@ -369,6 +388,9 @@ coll_drop(struct lrest_ctx *c)
 	lstore_op_cmp(&c->out->ops, LSTORE_CMP_MOD, lstore_coll_key(c->s, coll->db_id, coll->id),
 	    coll->mod_rev);
 	lstore_drop_coll(c->s, coll, &c->out->ops);
+	/* 2.6: the collection's grants go with it (§6.0). */
+	if (c->rq->v->drop_deletes_grants)
+		lstore_coll_grants_drop_ops(c->s, &c->out->ops, c->db->name, coll->name);
 	c->out->gc_coll = coll->id;
 	lrest_ok(c, "{}");
 }
@@ -537,6 +559,10 @@ coll_create(struct lrest_ctx *c)
 	if ((name = need_str(c, "CollectionReq", "collectionName", "CollectionName")) == NULL ||
 	    !lrest_db(c))
 		return;
+	if (lrest_coll_ddl_denied(c->rq->v, c->db, c->rq->now_ms)) {
+		lrest_quota_denied(c);
+		return;
+	}
 	/* Creating a collection that exists answers success, as with an equal schema. */
 	if (lstore_coll_by_name(c->s, c->db->id, name) != NULL) {
 		lrest_ok(c, "{}");
@@ -630,7 +656,14 @@ static const struct {
 	{ "collections/drop", coll_drop },
 };
 
-static const char *const db_verbs[] = { "list", "describe", "create", "drop", NULL };
+static const char *const db_verbs[] = { "list", "describe", "create", "drop", "alter",
+	"alter_properties", "drop_properties", NULL };
+static const char *const user_verbs[] = { "list", "describe", "create", "drop", "grant_role",
+	"revoke_role", "update_password", NULL };
+static const char *const role_verbs[] = { "list", "describe", "create", "drop",
+	"grant_privilege", "revoke_privilege", "grant_privilege_v2", "revoke_privilege_v2", NULL };
+static const char *const pgroup_verbs[] = { "create", "drop", "list", "add_privileges_to_group",
+	"remove_privileges_from_group", NULL };
 static const char *const alias_verbs[] = { "list", "describe", "create", "drop", "alter", NULL };
 static const char *const entity_verbs[] = { "insert", "query", NULL };
 
@@ -689,6 +722,17 @@ lrest_handle(const struct lstore *s, const struct lrest_req *rq, struct lrest_ou
 	} else if (strncmp(rq->path, "entities/", 9) == 0 && verb_in(rq->path + 9, entity_verbs)) {
 		verb = rq->path + 9;
 		verb_fn = lrest_entities;
+	} else if (strncmp(rq->path, "users/", 6) == 0 && verb_in(rq->path + 6, user_verbs)) {
+		verb = rq->path;
+		verb_fn = lrest_rbac;
+	} else if (strncmp(rq->path, "roles/", 6) == 0 && verb_in(rq->path + 6, role_verbs) &&
+	    (strstr(rq->path, "_v2") == NULL || rq->v->privilege_groups)) {
+		verb = rq->path;
+		verb_fn = lrest_rbac;
+	} else if (strncmp(rq->path, "privilege_groups/", 17) == 0 && rq->v->privilege_groups &&
+	    verb_in(rq->path + 17, pgroup_verbs)) {
+		verb = rq->path;
+		verb_fn = lrest_rbac;
 	}
 	if (!rq->v->rest_v2 || (fn == NULL && verb_fn == NULL)) {
 		not_found(out);

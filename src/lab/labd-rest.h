@@ -101,6 +101,22 @@ struct lstore_coll *lrest_coll(struct lrest_ctx *c, const char *name);
 
 /* labd-rest-db.c */
 void lrest_databases(struct lrest_ctx *c, const char *verb);
+/* The value of key in a raw [{"key","value"}] array, or NULL (caller frees). */
+char *lrest_prop(const char *props, const char *key);
+/* The properties the rate limiters act on at now_ms: the previous ones until
+ * LSTORE_QUOTA_MS after an alter (QuotaCenter's refresh), then the new. */
+const char *lrest_db_props_effective(const struct lstore_db *db, int64_t now_ms);
+/* Whether database db refuses collection DDL (create, drop, load, release)
+ * at now_ms: database.force.deny.ddl or .collectionDDL true (ParseBool) on a
+ * version that has them (v->force_deny_ddl). */
+bool lrest_coll_ddl_denied(const struct labd_version *v, const struct lstore_db *db,
+    int64_t now_ms);
+/* Answer the proxy rate limiter's refusal of a force-denied call. */
+void lrest_quota_denied(struct lrest_ctx *c);
+
+/* labd-rest-rbac.c: users/, roles/, privilege_groups/ (§5.5); path is the
+ * whole "roles/describe". */
+void lrest_rbac(struct lrest_ctx *c, const char *path);
 void lrest_aliases(struct lrest_ctx *c, const char *verb);
 void lrest_entities(struct lrest_ctx *c, const char *verb);
 

@@ -59,7 +59,9 @@ lstore_free(struct lstore *s)
 	for (i = 0; i < s->n_dbs; i++) {
 		free(s->dbs[i].name);
 		free(s->dbs[i].props);
+		free(s->dbs[i].props_prev);
 	}
+	lstore_rbac_free(s);
 	for (i = 0; i < s->n_colls; i++)
 		coll_release(&s->colls[i]);
 	for (i = 0; i < s->n_aliases; i++)
@@ -175,7 +177,7 @@ key_ids(const char *rest, int64_t *ids, int want)
 /* ---- reading ---- */
 
 static void
-add_db(struct lstore *s, const cJSON *o, int64_t id)
+add_db(struct lstore *s, const cJSON *o, int64_t id, int64_t mod)
 {
 	struct lstore_db *db;
 	char *name = j_str(o, "name", NULL);
@@ -197,6 +199,10 @@ add_db(struct lstore *s, const cJSON *o, int64_t id)
 	db->name = name;
 	db->created = j_id(o, "created");
 	db->props = j_raw(o, "properties", "[]");
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, "properties_prev")))
+		db->props_prev = j_raw(o, "properties_prev", "[]");
+	db->props_at = j_id(o, "properties_at");
+	db->mod_rev = mod;
 }
 
 static void
@@ -296,11 +302,17 @@ lstore_add_kv(struct lstore *s, const char *key, size_t key_len, const char *val
 	if (strncmp(k, "meta/", 5) != 0)
 		return;
 	k += 5;
+	/* Roles and mappings have empty values, grants plain IDs: not JSON. */
+	if (strncmp(k, "root-coord/credential/", 22) == 0) {
+		lstore_rbac_add_kv(s, k + 22, key_len - (size_t)(k + 22 - key), val, val_len,
+		    mod_rev);
+		return;
+	}
 	if ((o = cJSON_ParseWithLength(val, val_len)) == NULL)
 		return;
 	if (strncmp(k, "root-coord/database/db-info/", 28) == 0) {
 		if (key_ids(k + 28, ids, 1) == 0)
-			add_db(s, o, ids[0]);
+			add_db(s, o, ids[0], mod_rev);
 	} else if (strncmp(k, "root-coord/database/collection-info/", 36) == 0) {
 		if (key_ids(k + 36, ids, 2) == 0)
 			add_coll(s, o, ids[0], ids[1], mod_rev);
@@ -421,6 +433,7 @@ lstore_sort(struct lstore *s)
 	free(s->pending);
 	s->pending = NULL;
 	s->n_pending = 0;
+	lstore_rbac_sort(s);
 }
 
 /* ---- lookups ---- */
@@ -627,8 +640,13 @@ lstore_db_json(const struct lstore_db *db)
 
 	buf_printf(&b, "{\"id\":\"%lld\",\"name\":", (long long)db->id);
 	buf_add_json_str(&b, db->name);
-	buf_printf(&b, ",\"created\":\"%lld\",\"properties\":%s}", (long long)db->created,
+	buf_printf(&b, ",\"created\":\"%lld\",\"properties\":%s", (long long)db->created,
 	    db->props != NULL ? db->props : "[]");
+	if (db->props_prev != NULL)
+		buf_printf(&b, ",\"properties_prev\":%s", db->props_prev);
+	if (db->props_at != 0)
+		buf_printf(&b, ",\"properties_at\":\"%lld\"", (long long)db->props_at);
+	buf_addc(&b, '}');
 	return buf_detach(&b, NULL);
 }
 

@@ -28,6 +28,54 @@ struct lstore_db {
 	char *name;
 	int64_t created;		/* wall clock ms */
 	char *props;			/* raw JSON array of {"key","value"}, never NULL */
+	/* The properties the proxies' rate limiters still act on until
+	 * props_at + LSTORE_QUOTA_MS (QuotaCenter's refresh): NULL when none
+	 * is pending (the lab's own fields in the value). */
+	char *props_prev;
+	int64_t props_at;		/* wall clock ms of the last create or alter */
+	int64_t mod_rev;
+};
+
+/* quotaAndLimits.quotaCenterCollectInterval: a database property that the
+ * rate limiters read (database.force.deny.*) takes effect this long after
+ * it was set. */
+#define LSTORE_QUOTA_MS		3000
+
+/* ---- RBAC: rootcoord's credential keys (tenant ""), under
+ * <root>/meta/root-coord/credential/ ----
+ *   users/<user>                                 {"encrypted_password":"..."}
+ *   roles/<role>                                 ""
+ *   user-role-mapping/<user>/<role>              ""
+ *   grantee-privileges/<role>/<type>/<db>.<obj>  the grant's ID
+ *   grantee-id/<ID>/<privilege as stored>        the grantor
+ *   privilege-groups/<group>                     {"group_name","privileges":[...]}
+ * The privilege is stored as Milvus does: "Privilege<Name>" for a privilege,
+ * "PrivilegeGroup<Name>" for a group, "*" for any. Milvus keeps the groups
+ * as protobuf; the lab's value is JSON. */
+#define LSTORE_ROOT_PASSWORD	"Milvus"	/* common.security.defaultRootPassword */
+
+struct lstore_user {
+	char *name;
+	char *password;			/* the stored form (lstore_password_hash) */
+	int64_t mod_rev;
+};
+
+struct lstore_user_role {
+	char *user, *role;
+};
+
+struct lstore_grant {			/* one grantee-privileges key */
+	char *role, *type, *db, *obj, *id;
+};
+
+struct lstore_grant_priv {		/* one grantee-id key */
+	char *id, *priv, *grantor;
+};
+
+struct lstore_pgroup {
+	char *name;
+	char **privs;			/* API names, as given */
+	size_t n_privs;
 };
 
 struct lstore_coll {
@@ -113,6 +161,23 @@ struct lstore {
 	size_t n_nodes;
 	struct lstore_pending *pending;	/* field kvs until lstore_sort attaches them */
 	size_t n_pending;
+	/* RBAC, sorted as etcd lists the keys. Until rootcoord's built-ins are
+	 * written (rbac_init), lstore_sort shows them as Milvus creates them at
+	 * start: roles admin and public, user root, public's default grants;
+	 * the first RBAC write stores them (lstore_rbac_init_ops). */
+	bool rbac_init;
+	struct lstore_user *users;
+	size_t n_users;
+	char **roles;
+	size_t n_roles;
+	struct lstore_user_role *user_roles;
+	size_t n_user_roles;
+	struct lstore_grant *grants;
+	size_t n_grants;
+	struct lstore_grant_priv *grant_privs;
+	size_t n_grant_privs;
+	struct lstore_pgroup *pgroups;
+	size_t n_pgroups;
 };
 
 /* An empty store for root (with the implicit default database). */
@@ -196,6 +261,51 @@ char *lstore_seg_json(const struct lstore_seg *g);
 /* Delete everything of one collection: catalog, aliases, load, replicas, segments. */
 void lstore_drop_coll(const struct lstore *s, const struct lstore_coll *c,
     struct lstore_ops *o);
+
+/* ---- RBAC (labd-store-rbac.c) ---- */
+
+/* Parse one kv under <root>/meta/root-coord/credential/ (rest after it). */
+void lstore_rbac_add_kv(struct lstore *s, const char *rest, size_t rest_len, const char *val,
+    size_t val_len, int64_t mod_rev);
+/* Sort the RBAC arrays and show the built-ins when not stored yet. */
+void lstore_rbac_sort(struct lstore *s);
+void lstore_rbac_free(struct lstore *s);
+
+const struct lstore_user *lstore_user_find(const struct lstore *s, const char *name);
+bool lstore_role_exists(const struct lstore *s, const char *name);
+bool lstore_user_has_role(const struct lstore *s, const char *user, const char *role);
+const struct lstore_pgroup *lstore_pgroup_find(const struct lstore *s, const char *name);
+const struct lstore_grant *lstore_grant_find(const struct lstore *s, const char *role,
+    const char *type, const char *db, const char *obj);
+const struct lstore_grant_priv *lstore_grant_priv_find(const struct lstore *s, const char *id,
+    const char *priv);
+
+/* <root>/meta/root-coord/credential/<rest> (caller frees). */
+char *lstore_cred_key(const struct lstore *s, const char *rest);
+/* The lab's stored form of a password (not Milvus's bcrypt): a tagged
+ * FNV-1a hash, so that the plain text is never written. Caller frees. */
+char *lstore_password_hash(const char *password);
+/* A grant's ID: a hash of its grantee-privileges key (Milvus: its MD5). */
+char *lstore_grant_id(const char *role, const char *type, const char *db, const char *obj);
+
+/* Write rootcoord's built-ins (guarded: once), as its start does. */
+void lstore_rbac_init_ops(const struct lstore *s, struct lstore_ops *o);
+/* Before committing an RBAC change made on a store whose built-ins were
+ * only shown: put them first, merged with o (one txn may not name a key
+ * twice). */
+void lstore_rbac_finish(const struct lstore *s, struct lstore_ops *o);
+/* Grant or revoke one privilege (stored form) on type/db.obj; false when
+ * there is nothing to do (granted already, or no such grant). */
+bool lstore_grant_op(const struct lstore *s, struct lstore_ops *o, bool grant, const char *role,
+    const char *type, const char *db, const char *obj, const char *priv, const char *grantor);
+/* Drop a role (its key and its users' mappings; grants stay, as without
+ * force), a user (its key and mappings). */
+void lstore_role_drop_ops(const struct lstore *s, struct lstore_ops *o, const char *role);
+void lstore_user_drop_ops(const struct lstore *s, struct lstore_ops *o, const char *user);
+/* Delete every grant on collection obj of database db (any role, type). */
+size_t lstore_coll_grants_drop_ops(const struct lstore *s, struct lstore_ops *o, const char *db,
+    const char *obj);
+char *lstore_pgroup_json(const char *name, const char *const *privs, size_t n);
 
 /* Append a JSON array of int64s as bare numbers, or as strings. */
 void lstore_json_ids(struct buf *b, const int64_t *v, size_t n, bool strings);

@@ -50,6 +50,11 @@ struct labd_version {
 	bool rest_databases;		/* v2 databases/ routes (2.5+, §5.3) */
 	bool webui;			/* /api/v1/_qc/... WebUI routes on 9091 (2.5+) */
 	bool drop_alias_check;		/* drop refused while aliases exist (2.5.5+, §6.2) */
+	bool force_deny_ddl;		/* database.force.deny.ddl / .collectionDDL enforced
+					 * (2.4.24+, 2.5.8+, 2.6; §6.0, §6.2) */
+	bool privilege_groups;		/* RBAC v2: grant_privilege_v2, privilege_groups/,
+					 * the built-in groups (2.5+, §5.5) */
+	bool drop_deletes_grants;	/* a collection's drop deletes its grants (2.6, §6.0) */
 	enum labd_healthz_style healthz;
 	int32_t qn_index_min, qn_index_cur, qn_index_max;	/* querynode IndexEngineVersion */
 	int32_t qn_scalar_min, qn_scalar_cur, qn_scalar_max;	/* querynode ScalarIndexEngineVersion */

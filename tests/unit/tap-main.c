@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared main for unit tests: runs the file's suite and reports TAP on stdout. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* nftw, mkdtemp, setenv when built outside the project */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <check.h>
