@@ -57,6 +57,10 @@ struct cmd_ctx {
 	 * it was not asked). Set by cmd_guard. */
 	char guard_target[256];
 	char guard_how[32];
+	/* A backup made or used for the action and the command that undoes
+	 * it, for the audit log ("" when none). */
+	char audit_backup[160];
+	char audit_undo[512];
 };
 
 struct cmd_entry {

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct profile;
 
@@ -56,5 +57,17 @@ void guard_where(const struct profile *p, char *out, size_t len);
 /* The prompt the guard shows (exposed for tests). */
 void guard_prompt(const struct guard_req *r, const char *expected, char *out, size_t len);
 const char *guard_how_name(enum guard_how h);
+
+/* ---- the guarded drop's pure parts (drop-plan.c) ---- */
+
+/* Is db.coll in the profile's guards.protected ("db.coll", "coll" in the
+ * default database, or "db.*")? */
+bool guard_protected(const struct profile *p, const char *db, const char *coll);
+/* "predrop_<db>_<coll>_<UTC time>" (characters milvus-backup refuses become '_'). */
+void guard_predrop_name(const char *db, const char *coll, int64_t wall_ms, char *out,
+    size_t len);
+/* The command that brings the collection back. */
+void guard_undo_command(const char *profile, const char *backup, const char *db,
+    const char *coll, char *out, size_t len);
 
 #endif

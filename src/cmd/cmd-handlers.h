@@ -44,6 +44,7 @@ int cmd_restore(struct cmd_ctx *, int, char **);
 int cmd_restore_status(struct cmd_ctx *, int, char **);
 int cmd_backup_verify(struct cmd_ctx *, int, char **);
 int cmd_audit(struct cmd_ctx *, int, char **);
+int cmd_drop_collection(struct cmd_ctx *, int, char **);
 int cmd_restore_drill(struct cmd_ctx *, int, char **);
 int cmd_restore_drill_history(struct cmd_ctx *, int, char **);
 int cmd_rpo(struct cmd_ctx *, int, char **);

@@ -119,6 +119,10 @@ const struct cmd_entry cmd_entries[] = {
 	{ "restore drill history", NULL, "[-n N] [-o json]",
 	    "the saved restore drills, newest first: RTO, RPO, verdict", 0,
 	    cmd_restore_drill_history },
+	{ "drop collection", NULL, "[DB.]NAME [--confirm [PROFILE/]DB.NAME] [-o json]",
+	    "drop a collection after making sure a verified backup holds it; prints the "
+	    "restore that undoes it", CMD_MUTATES | CMD_DESTRUCTIVE | CMD_LONG,
+	    cmd_drop_collection },
 	{ "audit", NULL, "[--since DURATION] [--follow] [--profile PROFILE] [-o json]",
 	    "the trail of mutating actions: who, where, confirmed how, outcome", 0, cmd_audit },
 	{ "rpo", NULL, "[--target DURATION] [-o json|prom]",

@@ -454,6 +454,8 @@ cmd_audit_line(struct cmd_ctx *ctx, const struct cmd_entry *e, const char *phase
 		a.outcome = rc == CMD_OK ? "ok" : rc == CMD_REFUSED ? "refused" :
 		    rc == CMD_USAGE ? "usage" : rc == CMD_UNREACHABLE ? "unreachable" : "failed";
 		a.exit_code = rc;
+		a.backup = ctx->audit_backup[0] != '\0' ? ctx->audit_backup : NULL;
+		a.undo = ctx->audit_undo[0] != '\0' ? ctx->audit_undo : NULL;
 	}
 	if (audit_append(&a, err, sizeof err) != 0)
 		fprintf(ctx->err, "milvusadm: warning: audit log: %s\n", err);
@@ -488,6 +490,7 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	ctx->guard_target[0] = ctx->guard_how[0] = '\0';
+	ctx->audit_backup[0] = ctx->audit_undo[0] = '\0';
 	audit_new_id(audit_id, sizeof audit_id);
 	cmd_audit_line(ctx, e, "begin", audit_id, argc, argv, 0);
 	audited = true;

@@ -32,7 +32,7 @@ STUB(cmd_lab_restart) STUB(cmd_lab_start) STUB(cmd_watch) STUB(cmd_topology)
 STUB(cmd_leaders) STUB(cmd_etcd) STUB(cmd_health) STUB(cmd_events) STUB(cmd_status)
 STUB(cmd_collections) STUB(cmd_replicas) STUB(cmd_ha_check) STUB(cmd_ha_estimate)
 STUB(cmd_theme_list) STUB(cmd_theme_use) STUB(cmd_theme_show) STUB(cmd_drill_run)
-STUB(cmd_drill_plan) STUB(cmd_drill_history) STUB(cmd_drill_show) STUB(cmd_audit)
+STUB(cmd_drill_plan) STUB(cmd_drill_history) STUB(cmd_drill_show) STUB(cmd_audit) STUB(cmd_drop_collection)
 
 /* ---- running commands ----------------------------------------------------- */
 

@@ -155,6 +155,30 @@ START_TEST(test_prompt_names_everything)
 }
 END_TEST
 
+START_TEST(test_drop_plan)
+{
+	char *list[] = { "default.docs", "images", "analytics.*" };
+	struct profile p = profile("lab", false);
+	char out[256];
+
+	p.guards_protected = list;
+	p.n_guards_protected = 3;
+	ck_assert(guard_protected(&p, "default", "docs"));
+	ck_assert(!guard_protected(&p, "other", "docs"));
+	ck_assert(guard_protected(&p, "default", "images"));	/* bare: default db */
+	ck_assert(!guard_protected(&p, "db2", "images"));
+	ck_assert(guard_protected(&p, "analytics", "anything"));
+	ck_assert(!guard_protected(&p, "analytics2", "x"));
+	ck_assert(!guard_protected(&p, "anal", "x"));
+	ck_assert(!guard_protected(NULL, "default", "docs"));
+	guard_predrop_name("default", "my-coll$1", 1796677600662LL, out, sizeof out);
+	ck_assert_str_eq(out, "predrop_default_my_coll_1_20261207T210640Z");
+	guard_undo_command("prod", "b1", "db", "c", out, sizeof out);
+	ck_assert_str_eq(out, "milvusadm -p prod restore b1 --collections db.c --rbac --wait "
+	    "--verify");
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -165,6 +189,7 @@ test_suite(void)
 	tcase_add_test(tc, test_production);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_prompt_names_everything);
+	tcase_add_test(tc, test_drop_plan);
 	suite_add_tcase(s, tc);
 	return s;
 }

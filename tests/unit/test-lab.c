@@ -37,6 +37,7 @@ STUB(cmd_backup_verify)
 STUB(cmd_restore_drill)
 STUB(cmd_restore_drill_history)
 STUB(cmd_audit)
+STUB(cmd_drop_collection)
 
 static struct lab_opts
 opts_default(void)

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* The pure parts of the guarded drop: whether a collection is protected by
+ * the profile's list, the name of the backup taken before a drop, and the
+ * command that undoes it. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "milvusadm/config.h"
+#include "milvusadm/guard.h"
+
+bool
+guard_protected(const struct profile *p, const char *db, const char *coll)
+{
+	char full[600];
+	size_t i;
+
+	if (p == NULL)
+		return false;
+	snprintf(full, sizeof full, "%s.%s", db, coll);
+	for (i = 0; i < p->n_guards_protected; i++) {
+		const char *g = p->guards_protected[i];
+
+		/* "db.coll", "coll" in the default database, or "db.*". */
+		if (strcmp(g, full) == 0 || (strcmp(db, "default") == 0 && strcmp(g, coll) == 0))
+			return true;
+		if (strlen(g) > 2 && strcmp(g + strlen(g) - 2, ".*") == 0 &&
+		    strncmp(g, db, strlen(g) - 2) == 0 && db[strlen(g) - 2] == '\0')
+			return true;
+	}
+	return false;
+}
+
+/* milvus-backup's names: letters, digits and '_', at most 128. */
+static void
+name_part(char *out, size_t len, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
+		out[i] = isalnum((unsigned char)s[i]) ? s[i] : '_';
+	out[i] = '\0';
+}
+
+void
+guard_predrop_name(const char *db, const char *coll, int64_t wall_ms, char *out, size_t len)
+{
+	char d[48], c[48];
+	struct tm tm;
+	time_t t = (time_t)(wall_ms / 1000);
+
+	name_part(d, sizeof d, db);
+	name_part(c, sizeof c, coll);
+	gmtime_r(&t, &tm);
+	snprintf(out, len, "predrop_%s_%s_%04d%02d%02dT%02d%02d%02dZ", d, c, tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+void
+guard_undo_command(const char *profile, const char *backup, const char *db, const char *coll,
+    char *out, size_t len)
+{
+	snprintf(out, len, "milvusadm -p %s restore %s --collections %s.%s --rbac --wait "
+	    "--verify", profile, backup, db, coll);
+}
