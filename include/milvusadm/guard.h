@@ -63,11 +63,43 @@ const char *guard_how_name(enum guard_how h);
 /* Is db.coll in the profile's guards.protected ("db.coll", "coll" in the
  * default database, or "db.*")? */
 bool guard_protected(const struct profile *p, const char *db, const char *coll);
-/* "predrop_<db>_<coll>_<UTC time>" (characters milvus-backup refuses become '_'). */
+/* "predrop_<db>_<coll>_<UTC time>_<ms>Z" (characters milvus-backup refuses become '_'). */
 void guard_predrop_name(const char *db, const char *coll, int64_t wall_ms, char *out,
     size_t len);
 /* The command that brings the collection back. */
 void guard_undo_command(const char *profile, const char *backup, const char *db,
     const char *coll, char *out, size_t len);
+
+/* ---- the drop flow's journal (journal.c) ---- */
+
+/* Steps, in order: started, backup-started, backup-done, backup-verified,
+ * confirmed, drop-sent, gone. */
+struct journal {
+	char profile[128];
+	char collection[520];
+	char backup[160];		/* set once chosen */
+	char undo[512];			/* set once known */
+	char *path;
+	int64_t started_ms;
+};
+
+/* The journal of profile's drop of collection ("db.coll"); no I/O. */
+void journal_open(struct journal *j, const char *profile, const char *collection);
+/* Record step (the file replaced whole): 0, or -1 with err. With
+ * MILVUSADM_CRASH_AT=step in the environment the process is killed with
+ * SIGKILL right after (tests). */
+int journal_step(struct journal *j, const char *step, char *err, size_t errlen);
+/* done: the flow ended (dropped, or refused with nothing changed): remove the
+ * file. Not done: leave it to be reported. Frees j's path either way. */
+void journal_close(struct journal *j, bool done);
+/* One line saying what a step means for the collection. */
+const char *journal_step_said(const char *step);
+
+struct journal_entry {
+	const char *path, *profile, *collection, *backup, *undo, *step;
+	int64_t step_ms;
+};
+/* Call each for every unfinished flow; returns how many. */
+size_t journal_pending(void (*each)(const struct journal_entry *e, void *arg), void *arg);
 
 #endif

@@ -37,7 +37,18 @@ struct drop {
 	char backup[160];
 	int64_t backup_age_ms;
 	bool made;			/* the backup was taken by this drop */
+	struct journal j;		/* the flow's durable steps */
 };
+
+static void
+drop_step(struct drop *d, const char *step)
+{
+	char err[512];
+
+	snprintf(d->j.backup, sizeof d->j.backup, "%s", d->backup);
+	if (journal_step(&d->j, step, err, sizeof err) != 0)
+		fprintf(d->ctx->err, "milvusadm: warning: drop journal: %s\n", err);
+}
 
 /* Would cmd_confirm have someone to ask? Checked before a backup is taken
  * for a drop that a script could never confirm. */
@@ -117,6 +128,7 @@ drop_backup(struct drop *d)
 		return cmd_error(d->ctx, CMD_FAILED, "collection %s not dropped: the backup "
 		    "before it could not start", d->full);
 	}
+	drop_step(d, "backup-started");
 	snprintf(title, sizeof title, "backup %s", d->backup);
 	rc = bk_wait(d->ctx, &d->s, BACKUP_WAIT_CREATE, r->brief.id != NULL ? r->brief.id :
 	    r->sent_id, title, &how);
@@ -126,6 +138,7 @@ drop_backup(struct drop *d)
 	if (rc != CMD_OK)
 		return cmd_error(d->ctx, CMD_FAILED, "collection %s not dropped: its backup %s did "
 		    "not succeed", d->full, d->backup);
+	drop_step(d, "backup-done");
 	return CMD_OK;
 }
 
@@ -198,8 +211,8 @@ cmd_drop_collection(struct cmd_ctx *ctx, int argc, char **argv)
 	struct out_doc *doc;
 	struct out_obj *root;
 	struct drop d;
-	bool missing = false;
-	char detail[1024], age[32], undo[512], rows[64];
+	bool missing = false, sent = false;
+	char detail[1024], age[32], undo[512] = "", rows[64];
 	int i, rc;
 
 	memset(&d, 0, sizeof d);
@@ -239,9 +252,14 @@ cmd_drop_collection(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = cmd_guard(ctx, &g);	/* says: nobody to ask, give --confirm */
 		goto out;
 	}
+	journal_open(&d.j, d.s.p->name, d.full);
+	drop_step(&d, "started");
 	if ((rc = drop_inspect(&d)) != CMD_OK || (rc = drop_backup(&d)) != CMD_OK ||
 	    (rc = drop_verify(&d)) != CMD_OK)
 		goto out;
+	guard_undo_command(d.s.p->name, d.backup, d.db, d.coll, undo, sizeof undo);
+	snprintf(d.j.undo, sizeof d.j.undo, "%s", undo);
+	drop_step(&d, "backup-verified");
 	time_format_duration(d.backup_age_ms > 0 ? d.backup_age_ms : 0, age, sizeof age);
 	if (d.rows >= 0)
 		snprintf(rows, sizeof rows, "%" PRId64 " rows", d.rows);
@@ -253,11 +271,16 @@ cmd_drop_collection(struct cmd_ctx *ctx, int argc, char **argv)
 	g.detail = detail;
 	if (d.confirm == NULL && (rc = cmd_guard(ctx, &g)) != CMD_OK)
 		goto out;
-	guard_undo_command(d.s.p->name, d.backup, d.db, d.coll, undo, sizeof undo);
+	drop_step(&d, "confirmed");
 	snprintf(ctx->audit_backup, sizeof ctx->audit_backup, "%s", d.backup);
 	snprintf(ctx->audit_undo, sizeof ctx->audit_undo, "%s", undo);
-	if ((rc = drop_send(&d)) != CMD_OK)
+	/* Written before the call: a run killed during it is reported. */
+	drop_step(&d, "drop-sent");
+	if ((rc = drop_send(&d)) != CMD_OK) {
+		sent = true;
 		goto out;
+	}
+	drop_step(&d, "gone");
 	doc = out_doc_new("drop-collection");
 	root = out_doc_root(doc);
 	out_str(root, "collection", d.full);
@@ -268,6 +291,9 @@ cmd_drop_collection(struct cmd_ctx *ctx, int argc, char **argv)
 	out_str(root, "undo", undo);
 	rc = cmd_emit(ctx, doc);
 out:
+	/* Kept only when the drop was sent and its end is not known. */
+	if (d.j.path != NULL)
+		journal_close(&d.j, !sent);
 	state_free(d.st);
 	bk_session_close(&d.s);
 	return rc;

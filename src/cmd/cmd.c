@@ -12,6 +12,7 @@
 #include "milvusadm/config.h"
 #include "milvusadm/audit.h"
 #include "milvusadm/guard.h"
+#include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
 #include "cmd-handlers.h"
 
@@ -76,6 +77,22 @@ cmd_confirm(struct cmd_ctx *ctx, const char *prompt, const char *expected)
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
 	return strcmp(line, expected) == 0;
+}
+
+/* "milvusadm: warning: ..." escaped: it quotes names from files and clusters. */
+static void
+cmd_warn_line(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *clean;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	clean = out_escape(msg);
+	fprintf(ctx->err, "milvusadm: warning: %s\n", clean);
+	free(clean);
+	free(msg);
 }
 
 static int
@@ -462,9 +479,23 @@ cmd_audit_line(struct cmd_ctx *ctx, const struct cmd_entry *e, const char *phase
 	config_free(c);
 }
 
+static void
+pending_drop(const struct journal_entry *j, void *arg)
+{
+	struct cmd_ctx *ctx = arg;
+	char when[40];
+
+	time_format_rfc3339(j->step_ms, when, sizeof when);
+	cmd_warn_line(ctx, "unfinished drop of %s (profile %s) stopped at %s: %s; backup %s; "
+	    "undo: %s (remove %s once handled)", j->collection, j->profile, when,
+	    journal_step_said(j->step), j->backup[0] != '\0' ? j->backup : "none yet",
+	    j->undo[0] != '\0' ? j->undo : "none yet", j->path);
+}
+
 int
 cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	static bool journal_said;
 	const struct cmd_entry *e;
 	enum out_format format = ctx->format;
 	bool read_only = ctx->read_only;
@@ -472,6 +503,11 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	int nwords = 0, rc, i, nargs, n;
 	bool audited = false;
 
+	/* A drop killed part-way is said by the next command, once per process. */
+	if (!journal_said) {
+		journal_said = true;
+		(void)journal_pending(pending_drop, ctx);
+	}
 	/* -o and --read-only hold for this command only, as written. */
 	n = cmd_take_globals(ctx, argc, argv, &words);
 	if (n == -1) {

@@ -88,4 +88,43 @@ e2e_check "the printed restore command brings every row back (count by curl)" \
 e2e_check "a second drop within guards.drop_backup_within uses that backup, makes none" \
 	[ $? = 0 -a "$(has_dc)" = no -a "$(predrops)" = "$pd" -a "$(tail -1 "$E2E_TMP/d2.out" | python3 -c 'import json,sys
 d = json.load(sys.stdin); print(d["backup"], d["backup_taken_now"])')" = "$pd False" ]
+# ---- crash safety: the flow killed (SIGKILL) after each of its steps ----
+${undo/milvusadm/$M} >/dev/null 2>&1
+e2e_check "dc restored again for the crash runs" e2e_wait 10 eval '[ "$(count_dc)" = 1000 ]'
+python3 - "$CFG" <<'PY'
+import sys
+p = sys.argv[1]; lines = open(p).read().split("\n"); out = []
+for l in lines:
+    out.append(l)
+    if l.strip() == "lab-hdr:":
+        out.append(" " * (len(l) - len(l.lstrip()) + 2) + "guards: { drop_backup_within: 0s }")
+open(p, "w").write("\n".join(out))
+PY
+J=$XDG_STATE_HOME/milvusadm/journal
+# dc dropped only ever with a backup on the server that holds it and was verified.
+dropped_safely() {
+	[ "$(has_dc)" = yes ] && return 0
+	step=$(python3 -c 'import json,glob,sys; print(json.load(open(glob.glob(sys.argv[1] + "/*.json")[0]))["step"])' "$J")
+	b=$(python3 -c 'import json,glob,sys; print(json.load(open(glob.glob(sys.argv[1] + "/*.json")[0]))["backup"])' "$J")
+	[ "$step" = gone ] && curl -s -m 10 "$BK/get_backup?backup_name=$b" | grep -q '"collection_name":"dc"'
+}
+ok=yes
+for step in started backup-started backup-done backup-verified confirmed drop-sent gone; do
+	rm -rf "$J"
+	MILVUSADM_CRASH_AT=$step "$M" drop collection dc --confirm default.dc >/dev/null 2>&1
+	rc=$?
+	"$M" version >/dev/null 2>"$E2E_TMP/next.err"
+	said=$(grep -c "unfinished drop of default.dc (profile lab-hdr)" "$E2E_TMP/next.err")
+	echo "# killed at $step: exit $rc, dc there: $(has_dc), reported: $said"
+	sed 's/^/#   /' "$E2E_TMP/next.err"
+	[ "$rc" = 137 -a "$said" = 1 ] || ok=no
+	dropped_safely || ok=no
+	case $step in gone) [ "$(has_dc)" = no ] || ok=no ;; *) [ "$(has_dc)" = yes ] || ok=no ;; esac
+done
+e2e_check "killed after each of the 7 steps: never dropped without a verified backup, reported by the next command" \
+	[ "$ok" = yes ]
+e2e_check "the report after 'backup-verified' says the drop was not sent" \
+	eval "rm -rf $J; MILVUSADM_CRASH_AT=backup-verified ${undo/milvusadm/$M} >/dev/null 2>&1; e2e_wait 10 eval '[ \"\$(count_dc)\" = 1000 ]' &&
+	MILVUSADM_CRASH_AT=backup-verified $M drop collection dc --confirm default.dc >/dev/null 2>&1;
+	$M version 2>&1 >/dev/null | grep -q 'backup verified, drop not sent'"
 e2e_done

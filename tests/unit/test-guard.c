@@ -172,10 +172,51 @@ START_TEST(test_drop_plan)
 	ck_assert(!guard_protected(&p, "anal", "x"));
 	ck_assert(!guard_protected(NULL, "default", "docs"));
 	guard_predrop_name("default", "my-coll$1", 1796677600662LL, out, sizeof out);
-	ck_assert_str_eq(out, "predrop_default_my_coll_1_20261207T210640Z");
+	ck_assert_str_eq(out, "predrop_default_my_coll_1_20261207T210640_662Z");
 	guard_undo_command("prod", "b1", "db", "c", out, sizeof out);
 	ck_assert_str_eq(out, "milvusadm -p prod restore b1 --collections db.c --rbac --wait "
 	    "--verify");
+}
+END_TEST
+
+static unsigned n_pending;
+static char pending_step[64], pending_coll[64];
+
+static void
+pending(const struct journal_entry *e, void *arg)
+{
+	(void)arg;
+	n_pending++;
+	snprintf(pending_step, sizeof pending_step, "%s", e->step);
+	snprintf(pending_coll, sizeof pending_coll, "%s", e->collection);
+}
+
+START_TEST(test_journal)
+{
+	struct journal j;
+	char err[512];
+
+	/* tap-main gives the suite its own state directory. */
+	n_pending = 0;
+	ck_assert_uint_eq(journal_pending(pending, NULL), 0);
+	journal_open(&j, "prod/../x", "db.c/1");
+	/* A '/' in a name cannot leave the directory: it is encoded. */
+	ck_assert_ptr_nonnull(strstr(j.path, "/journal/drop-prod%2F..%2Fx@db.c%2F1.json"));
+	ck_assert_int_eq(journal_step(&j, "started", err, sizeof err), 0);
+	snprintf(j.backup, sizeof j.backup, "predrop_1");
+	ck_assert_int_eq(journal_step(&j, "backup-verified", err, sizeof err), 0);
+	ck_assert_uint_eq(journal_pending(pending, NULL), 1);
+	ck_assert_str_eq(pending_step, "backup-verified");
+	ck_assert_str_eq(pending_coll, "db.c/1");
+	ck_assert_ptr_nonnull(strstr(journal_step_said("backup-verified"), "drop not sent"));
+	ck_assert_ptr_nonnull(strstr(journal_step_said("drop-sent"), "check whether"));
+	/* Not done: kept; done: removed. */
+	journal_close(&j, false);
+	ck_assert_uint_eq(journal_pending(pending, NULL), 1);
+	journal_open(&j, "prod/../x", "db.c/1");
+	journal_close(&j, true);
+	n_pending = 0;
+	ck_assert_uint_eq(journal_pending(pending, NULL), 0);
 }
 END_TEST
 
@@ -190,6 +231,7 @@ test_suite(void)
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_prompt_names_everything);
 	tcase_add_test(tc, test_drop_plan);
+	tcase_add_test(tc, test_journal);
 	suite_add_tcase(s, tc);
 	return s;
 }

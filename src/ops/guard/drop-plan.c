@@ -53,8 +53,11 @@ guard_predrop_name(const char *db, const char *coll, int64_t wall_ms, char *out,
 	name_part(d, sizeof d, db);
 	name_part(c, sizeof c, coll);
 	gmtime_r(&t, &tm);
-	snprintf(out, len, "predrop_%s_%s_%04d%02d%02dT%02d%02d%02dZ", d, c, tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	/* Milliseconds too: a server never takes a name twice, even after a
+	 * failed or interrupted try in the same second. */
+	snprintf(out, len, "predrop_%s_%s_%04d%02d%02dT%02d%02d%02d_%03dZ", d, c,
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    (int)(wall_ms % 1000));
 }
 
 void
