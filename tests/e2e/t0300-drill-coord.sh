@@ -24,7 +24,7 @@ done
 # Guards first: no confirmation, a wrong one, --read-only.
 "$M" -p lab-d25 drill run rootcoord </dev/null >/dev/null 2>"$E2E_TMP/noconf.err"
 e2e_check "drill run without --confirm exits 3 and says how to confirm" \
-	test $? = 3 -a -n "$(grep 'type the target to confirm' "$E2E_TMP/noconf.err")"
+	test $? = 3 -a -n "$(grep 'nobody to ask: give --confirm rootcoord' "$E2E_TMP/noconf.err")"
 "$M" -p lab-d25 drill run rootcoord --confirm querycoord >/dev/null 2>&1
 e2e_check "a --confirm that names another target exits 3" test $? = 3
 "$M" -p lab-d25 --read-only drill run rootcoord --confirm rootcoord >/dev/null 2>&1
