@@ -12,16 +12,9 @@
 #include "milvusadm/xalloc.h"
 #include "../../src/lab/labd.h"
 #include "../../src/lab/labd-rest.h"
+#include "labd-kv.h"
 
-#define MAX_KV		512
 #define MAX_OBJ		512
-
-static struct {
-	char *key[MAX_KV], *val[MAX_KV];
-	int64_t mod[MAX_KV];
-	size_t n;
-	int64_t rev;
-} kv;
 
 static struct {
 	char *path[MAX_OBJ], *data[MAX_OBJ];
@@ -30,51 +23,6 @@ static struct {
 
 static const struct labd_version *ver;
 static bool no_storage;
-
-static int
-kv_find(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < kv.n; i++) {
-		if (strcmp(kv.key[i], key) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-static void
-kv_put(const char *key, const char *val)
-{
-	int i = kv_find(key);
-
-	kv.rev++;
-	if (i < 0) {
-		ck_assert_uint_lt(kv.n, MAX_KV);
-		i = (int)kv.n++;
-		kv.key[i] = xstrdup(key);
-	} else
-		free(kv.val[i]);
-	kv.val[i] = xstrdup(val);
-	kv.mod[i] = kv.rev;
-}
-
-static void
-kv_del(const char *key, bool prefix)
-{
-	size_t i = 0;
-
-	while (i < kv.n) {
-		if (prefix ? strncmp(kv.key[i], key, strlen(key)) == 0 : strcmp(kv.key[i], key) == 0) {
-			free(kv.key[i]);
-			free(kv.val[i]);
-			kv.key[i] = kv.key[--kv.n];
-			kv.val[i] = kv.val[kv.n];
-			kv.mod[i] = kv.mod[kv.n];
-		} else
-			i++;
-	}
-}
 
 /* Apply ops like an etcd txn: all compares hold, or nothing happens. */
 static bool
@@ -199,8 +147,7 @@ setup(void)
 
 	ver = labd_version_find("2.5");
 	no_storage = false;
-	kv_del("", true);
-	kv.rev = 1;
+	kv_reset();
 	for (i = 0; i < objs.n; i++) {
 		free(objs.path[i]);
 		free(objs.data[i]);

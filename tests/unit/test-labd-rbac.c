@@ -14,74 +14,10 @@
 #include "../../src/lab/labd.h"
 #include "../../src/lab/labd-rbac.h"
 #include "../../src/lab/labd-rest.h"
-
-#define MAX_KV 512
-
-static struct {
-	char *key[MAX_KV], *val[MAX_KV];
-	int64_t mod[MAX_KV];
-	size_t n;
-	int64_t rev;
-} kv;
+#include "labd-kv.h"
 
 static const struct labd_version *ver;
 static int64_t now = 1000000;
-
-static int
-kv_find(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < kv.n; i++) {
-		if (strcmp(kv.key[i], key) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-static void
-kv_put(const char *key, const char *val)
-{
-	int i = kv_find(key);
-
-	kv.rev++;
-	if (i < 0) {
-		ck_assert_uint_lt(kv.n, MAX_KV);
-		i = (int)kv.n++;
-		kv.key[i] = xstrdup(key);
-	} else
-		free(kv.val[i]);
-	kv.val[i] = xstrdup(val);
-	kv.mod[i] = kv.rev;
-}
-
-static void
-kv_del(const char *key, bool prefix)
-{
-	size_t i = 0;
-
-	while (i < kv.n) {
-		if (prefix ? strncmp(kv.key[i], key, strlen(key)) == 0 : strcmp(kv.key[i], key) == 0) {
-			free(kv.key[i]);
-			free(kv.val[i]);
-			kv.key[i] = kv.key[--kv.n];
-			kv.val[i] = kv.val[kv.n];
-			kv.mod[i] = kv.mod[kv.n];
-		} else
-			i++;
-	}
-}
-
-/* How many keys start with prefix. */
-static size_t
-kv_count(const char *prefix)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < kv.n; i++)
-		n += strncmp(kv.key[i], prefix, strlen(prefix)) == 0;
-	return n;
-}
 
 static bool
 overlaps(const struct lstore_op *a, const struct lstore_op *b)
@@ -218,8 +154,7 @@ static void
 setup(void)
 {
 	ver = labd_version_find("2.5");
-	kv_del("", true);
-	kv.rev = 1;
+	kv_reset();
 	now = 1000000;
 	add_querynode(4);
 }

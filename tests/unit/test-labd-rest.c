@@ -9,73 +9,10 @@
 #include "milvusadm/xalloc.h"
 #include "../../src/lab/labd.h"
 #include "../../src/lab/labd-rest.h"
+#include "labd-kv.h"
 
-#define MAX_KV 512
-
-struct kvspace {
-	char *key[MAX_KV];
-	char *val[MAX_KV];
-	int64_t mod[MAX_KV];
-	size_t n;
-	int64_t rev;
-};
-
-static struct kvspace kv;
 static const struct labd_version *ver;
 static int64_t now = 1000000;
-
-static int
-kv_find(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < kv.n; i++) {
-		if (strcmp(kv.key[i], key) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-static void
-kv_put(const char *key, const char *val)
-{
-	int i = kv_find(key);
-
-	kv.rev++;
-	if (i < 0) {
-		ck_assert_uint_lt(kv.n, MAX_KV);
-		i = (int)kv.n++;
-		kv.key[i] = xstrdup(key);
-	} else
-		free(kv.val[i]);
-	kv.val[i] = xstrdup(val);
-	kv.mod[i] = kv.rev;
-}
-
-static void
-kv_del(const char *key, bool prefix)
-{
-	size_t i = 0;
-
-	while (i < kv.n) {
-		if (prefix ? strncmp(kv.key[i], key, strlen(key)) == 0 : strcmp(kv.key[i], key) == 0) {
-			free(kv.key[i]);
-			free(kv.val[i]);
-			kv.key[i] = kv.key[kv.n - 1];
-			kv.val[i] = kv.val[kv.n - 1];
-			kv.mod[i] = kv.mod[kv.n - 1];
-			kv.n--;
-		} else
-			i++;
-	}
-}
-
-static void
-kv_reset(void)
-{
-	kv_del("", true);
-	kv.rev = 1;
-}
 
 static struct lstore *
 snapshot(void)
