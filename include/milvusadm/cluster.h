@@ -155,6 +155,12 @@ struct cluster {
 	struct cluster_keys *keys;	/* raw session keys the components derive from (private) */
 	size_t sessions_dropped;	/* session keys past the limit, not in the model
 					   (since the last full set; src_sessions.note says so) */
+	/* Added: what is protected from a drop: the shared list in etcd
+	 * ("db.coll") and the profile's guards.protected ("db.coll", "coll",
+	 * "db.*"); protected_known once the list was read. */
+	char **protected_names;
+	size_t n_protected;
+	bool protected_known;
 };
 
 /* One session key as read from etcd: the parsed record and the key's metadata. */
@@ -209,6 +215,10 @@ void cluster_set_health(struct cluster *c, size_t i, enum health h, const char *
  * EV_ETCD_LEADER_CHANGED when the leader differs from a known one. */
 void cluster_set_etcd(struct cluster *c, struct etcd_member_state *m, size_t n,
     int64_t now_ms);
+
+/* Replace the protected names (takes the array and its strings) and say
+ * whether they are known (read from etcd). */
+void cluster_protected_set(struct cluster *c, char **names, size_t n, bool known);
 
 /* Source bookkeeping: it answered at now_ms, or it failed (error copied). */
 void source_ok(struct source_state *s, int64_t now_ms);

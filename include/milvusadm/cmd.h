@@ -155,6 +155,9 @@ int cmd_usage(struct cmd_ctx *ctx, const struct cmd_entry *e);
  * confirmed, 0 typed something else or cancelled, -1 nobody to ask (a
  * script, a pipe): the caller refuses and names its --confirm option. */
 int cmd_confirm(struct cmd_ctx *ctx, const char *prompt, const char *expected);
+/* Would cmd_confirm have someone to ask (the TUI, or a terminal outside a
+ * script)? Checked before slow work a script could never confirm. */
+bool cmd_can_ask(const struct cmd_ctx *ctx);
 struct guard_req;
 /* The one guard (src/ops/guard) with cmd_confirm as its question: CMD_OK
  * when the destruction may go ahead, else the refusal reported and

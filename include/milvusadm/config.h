@@ -47,6 +47,10 @@ struct profile {
 	int64_t guards_drop_backup_within_ms;	/* default 1 h */
 	char **guards_protected;
 	size_t n_guards_protected;
+	char *guards_etcd_prefix;	/* default "milvusadm/": shared protect list, audit */
+	/* audit */
+	bool audit_etcd_mirror;		/* mirror audit lines into etcd */
+	int64_t audit_etcd_keep;	/* lines kept there, default 1000 */
 	/* ui */
 	char *ui_theme;			/* default "default" */
 	char *ui_banner;		/* colour name, default "blue" */

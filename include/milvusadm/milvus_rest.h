@@ -133,6 +133,11 @@ struct milvus_rest_result {
 	char **rows;
 	char **row_pks;
 	size_t n_rows;
+	/* MREST_OP_RAW (the admin calls of milvus_admin.h): the whole answer
+	 * as the proxy sent it, NUL-terminated (body_len without the NUL),
+	 * kept only when the envelope's code is 0; bounded by max_response. */
+	char *body;
+	size_t body_len;
 };
 
 /* Most rows one entities/query answers (quotaAndLimits maxQueryResultWindow). */
@@ -236,9 +241,11 @@ enum milvus_rest_op {
 	MREST_OP_COUNT,
 	MREST_OP_INSERT,
 	MREST_OP_QUERY,			/* entities/query returning rows */
+	MREST_OP_RAW,			/* any path, a body built by the caller: body kept */
 	MREST_OP_COUNT_
 };
-/* The path after /v2/vectordb/ ("collections/list"). */
+/* The path after /v2/vectordb/ ("collections/list"); "" for MREST_OP_RAW,
+ * whose path each call gives. */
 const char *milvus_rest_op_path(enum milvus_rest_op op);
 /* Fill res (zeroed by the caller, uri already set if wanted) from an HTTP
  * answer: sets err, errmsg, code, message and the op's fields. */

@@ -10,6 +10,7 @@
 #include "milvusadm/milvus_rest.h"
 #include "milvusadm/xalloc.h"
 #include "milvus-json.h"
+#include "milvus-rest-int.h"
 #include "milvus-rest-rows.h"
 
 static const char *const op_paths[MREST_OP_COUNT_] = {
@@ -27,6 +28,7 @@ static const char *const op_paths[MREST_OP_COUNT_] = {
 	[MREST_OP_COUNT] = "entities/query",
 	[MREST_OP_INSERT] = "entities/insert",
 	[MREST_OP_QUERY] = "entities/query",
+	[MREST_OP_RAW] = "",
 };
 
 const char *
@@ -37,8 +39,8 @@ milvus_rest_op_path(enum milvus_rest_op op)
 	return op_paths[op];
 }
 
-static void
-rest_free_names(char **v, size_t n)
+void
+mrest_free_names(char **v, size_t n)
 {
 	size_t i;
 
@@ -47,8 +49,8 @@ rest_free_names(char **v, size_t n)
 	free(v);
 }
 
-static void
-rest_info_release(struct milvus_collection_info *c)
+void
+mrest_info_release(struct milvus_collection_info *c)
 {
 	size_t i;
 
@@ -56,7 +58,7 @@ rest_info_release(struct milvus_collection_info *c)
 	free(c->description);
 	free(c->consistency_level);
 	free(c->load_state);
-	rest_free_names(c->aliases, c->n_aliases);
+	mrest_free_names(c->aliases, c->n_aliases);
 	for (i = 0; i < c->n_fields; i++) {
 		free(c->fields[i].name);
 		free(c->fields[i].type);
@@ -77,8 +79,8 @@ milvus_rest_result_release(struct milvus_rest_result *res)
 	size_t i;
 
 	free(res->message);
-	rest_free_names(res->names, res->n_names);
-	rest_info_release(&res->info);
+	mrest_free_names(res->names, res->n_names);
+	mrest_info_release(&res->info);
 	free(res->load_state);
 	free(res->alias);
 	free(res->collection);
@@ -89,6 +91,7 @@ milvus_rest_result_release(struct milvus_rest_result *res)
 	}
 	free(res->rows);
 	free(res->row_pks);
+	free(res->body);
 	memset(res, 0, sizeof *res);
 }
 
@@ -107,9 +110,8 @@ rest_fail(struct milvus_rest_result *res, int err, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* An array of strings (null = empty); -1 when it is something else. */
-static int
-rest_names(const cJSON *item, char ***out, size_t *n)
+int
+mrest_names(const cJSON *item, char ***out, size_t *n)
 {
 	const cJSON *e;
 	size_t count = 0;
@@ -191,7 +193,7 @@ rest_describe(const cJSON *data, struct milvus_collection_info *c)
 	c->partitions_num = rest_int(data, "partitionsNum", 0);
 	c->consistency_level = mj_get_str(data, "consistencyLevel");
 	c->load_state = mj_get_str(data, "load");
-	if (rest_names(cJSON_GetObjectItemCaseSensitive(data, "aliases"), &c->aliases,
+	if (mrest_names(cJSON_GetObjectItemCaseSensitive(data, "aliases"), &c->aliases,
 	    &c->n_aliases) != 0)
 		return -1;
 	if (fields != NULL && !cJSON_IsNull(fields) && !cJSON_IsArray(fields))
@@ -220,19 +222,28 @@ rest_describe(const cJSON *data, struct milvus_collection_info *c)
 			return -1;
 		rest_field_params(cJSON_GetObjectItemCaseSensitive(e, "params"), f);
 	}
+	return mrest_properties(props, &c->properties, &c->n_properties);
+}
+
+int
+mrest_properties(const cJSON *props, struct milvus_property **out, size_t *n)
+{
+	const cJSON *e;
+	size_t count;
+
 	if (props != NULL && !cJSON_IsNull(props) && !cJSON_IsArray(props))
 		return -1;
 	count = (size_t)cJSON_GetArraySize(props);
 	if (count > MJ_MAX_ITEMS)
 		return -1;
 	if (count > 0)
-		c->properties = xcalloc(count, sizeof *c->properties);
+		*out = xcalloc(count, sizeof **out);
 	cJSON_ArrayForEach(e, props) {
 		struct milvus_property *p;
 
-		if (!cJSON_IsObject(e) || c->n_properties >= count)
+		if (!cJSON_IsObject(e) || *n >= count)
 			return -1;
-		p = &c->properties[c->n_properties++];
+		p = &(*out)[(*n)++];
 		p->key = mj_get_str(e, "key");
 		p->value = mj_get_str(e, "value");
 		if (p->key == NULL || p->value == NULL)
@@ -263,7 +274,7 @@ rest_data(enum milvus_rest_op op, const cJSON *data, struct milvus_rest_result *
 	case MREST_OP_DATABASES_LIST:
 	case MREST_OP_COLLECTIONS_LIST:
 	case MREST_OP_ALIASES_LIST:
-		return rest_names(data, &res->names, &res->n_names);
+		return mrest_names(data, &res->names, &res->n_names);
 	case MREST_OP_COLLECTION_HAS:
 		it = cJSON_GetObjectItemCaseSensitive(data, "has");
 		if (!cJSON_IsBool(it))
@@ -300,15 +311,17 @@ rest_data(enum milvus_rest_op op, const cJSON *data, struct milvus_rest_result *
 		return mj_int64(cJSON_GetObjectItemCaseSensitive(data, "insertCount"),
 		    &res->row_count);
 	case MREST_OP_QUERY:		/* from the text: rest_rows */
+	case MREST_OP_RAW:		/* the caller's: rest_parse keeps the body */
 	case MREST_OP_COUNT_:
 		break;
 	}
 	return -1;
 }
 
+/* path names the call in messages. */
 static void
-rest_parse(enum milvus_rest_op op, long http_status, const char *body, size_t len,
-    const char *pk, struct milvus_rest_result *res)
+rest_parse(enum milvus_rest_op op, const char *path, long http_status, const char *body,
+    size_t len, const char *pk, struct milvus_rest_result *res)
 {
 	const char *uri = res->uri[0] != '\0' ? res->uri : "?";
 	cJSON *root = mj_parse(body, len), *code;
@@ -326,8 +339,8 @@ rest_parse(enum milvus_rest_op op, long http_status, const char *body, size_t le
 		else if (http_status != 200)
 			rest_fail(res, MREST_EHTTP, "proxy '%s' answered HTTP %ld", uri, http_status);
 		else
-			rest_fail(res, MREST_EPROTO, "malformed %s answer from proxy '%s'",
-			    milvus_rest_op_path(op), uri);
+			rest_fail(res, MREST_EPROTO, "malformed %s answer from proxy '%s'", path,
+			    uri);
 		goto out;
 	}
 	res->code = (int)c;
@@ -350,7 +363,13 @@ rest_parse(enum milvus_rest_op op, long http_status, const char *body, size_t le
 	}
 	if (op == MREST_OP_QUERY)
 		rc = mrest_rows_parse(body, len, pk, res, why, sizeof why);
-	else
+	else if (op == MREST_OP_RAW) {
+		res->body = xmalloc(len + 1);
+		memcpy(res->body, body, len);
+		res->body[len] = '\0';
+		res->body_len = len;
+		rc = 0;
+	} else
 		rc = rest_data(op, cJSON_GetObjectItemCaseSensitive(root, "data"), res);
 	if (rc != 0) {
 		char keep[sizeof res->uri];
@@ -362,11 +381,11 @@ rest_parse(enum milvus_rest_op op, long http_status, const char *body, size_t le
 		res->http_status = http_status;
 		res->load_progress = -1;
 		if (why[0] != '\0')
-			rest_fail(res, MREST_EPROTO, "%s answer from proxy '%s' has %s",
-			    milvus_rest_op_path(op), uri, why);
+			rest_fail(res, MREST_EPROTO, "%s answer from proxy '%s' has %s", path, uri,
+			    why);
 		else
-			rest_fail(res, MREST_EPROTO, "malformed %s answer from proxy '%s'",
-			    milvus_rest_op_path(op), uri);
+			rest_fail(res, MREST_EPROTO, "malformed %s answer from proxy '%s'", path,
+			    uri);
 	}
 out:
 	cJSON_Delete(root);
@@ -376,12 +395,20 @@ void
 milvus_rest_parse(enum milvus_rest_op op, long http_status, const char *body, size_t len,
     struct milvus_rest_result *res)
 {
-	rest_parse(op, http_status, body, len, NULL, res);
+	rest_parse(op, milvus_rest_op_path(op), http_status, body, len, NULL, res);
+}
+
+void
+mrest_parse_raw(const char *path, long http_status, const char *body, size_t len,
+    struct milvus_rest_result *res)
+{
+	rest_parse(MREST_OP_RAW, path, http_status, body, len, NULL, res);
 }
 
 void
 milvus_rest_parse_query(long http_status, const char *body, size_t len, const char *pk_field,
     struct milvus_rest_result *res)
 {
-	rest_parse(MREST_OP_QUERY, http_status, body, len, pk_field, res);
+	rest_parse(MREST_OP_QUERY, milvus_rest_op_path(MREST_OP_QUERY), http_status, body, len,
+	    pk_field, res);
 }

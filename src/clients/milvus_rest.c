@@ -11,6 +11,7 @@
 #include "milvusadm/milvus_rest.h"
 #include "milvusadm/xalloc.h"
 #include "milvus-json.h"
+#include "milvus-rest-int.h"
 
 #define REST_TIMEOUT_MS		10000L
 #define REST_MAX_RESPONSE	(4u * 1024 * 1024)
@@ -27,6 +28,8 @@ struct rest_call {
 	struct milvus_rest *r;
 	struct rest_call *prev, *next;
 	enum milvus_rest_op op;
+	char *path;			/* MREST_OP_RAW: the caller's path */
+	bool read;			/* changes nothing: may be repeated elsewhere */
 	char *body;
 	size_t idx;			/* the URI being tried */
 	size_t tried;
@@ -112,6 +115,7 @@ rest_call_free(struct rest_call *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	free(c->body);
+	free(c->path);
 	free(c->pk_field);
 	free(c);
 }
@@ -200,9 +204,9 @@ rest_http_done(const struct http_resp *hr, void *arg)
 	c->tried++;
 	if (hr->err != HTTP_OK)
 		retry = hr->err == HTTP_ECONNECT || hr->err == HTTP_ETLS ||
-		    (hr->err == HTTP_ETIMEOUT && rest_op_is_read(c->op));
+		    (hr->err == HTTP_ETIMEOUT && c->read);
 	else
-		retry = rest_op_is_read(c->op) &&
+		retry = c->read &&
 		    (hr->status == 502 || hr->status == 503 || hr->status == 504);
 	if (retry && c->tried < r->n_uris) {
 		c->idx = (c->idx + 1) % r->n_uris;
@@ -235,11 +239,13 @@ rest_http_done(const struct http_resp *hr, void *arg)
 	} else {
 		if (c->op == MREST_OP_QUERY)
 			milvus_rest_parse_query(hr->status, hr->body, hr->len, c->pk_field, res);
+		else if (c->op == MREST_OP_RAW)
+			mrest_parse_raw(c->path, hr->status, hr->body, hr->len, res);
 		else
 			milvus_rest_parse(c->op, hr->status, hr->body, hr->len, res);
 		/* A proxy that is starting or stopping says so with code 1 or 2. */
 		if (res->err == MREST_ESERVER && (res->code == MREST_CODE_SERVICE_NOT_READY ||
-		    res->code == MREST_CODE_SERVICE_UNAVAILABLE) && rest_op_is_read(c->op) &&
+		    res->code == MREST_CODE_SERVICE_UNAVAILABLE) && c->read &&
 		    c->tried < r->n_uris) {
 			milvus_rest_result_free(res);
 			c->idx = (c->idx + 1) % r->n_uris;
@@ -273,7 +279,8 @@ rest_attempt(struct rest_call *c)
 	struct http_opts o;
 	char *url;
 
-	url = xasprintf("%s/v2/vectordb/%s", r->uris[c->idx], milvus_rest_op_path(c->op));
+	url = xasprintf("%s/v2/vectordb/%s", r->uris[c->idx],
+	    c->path != NULL ? c->path : milvus_rest_op_path(c->op));
 	memset(&o, 0, sizeof o);
 	o.method = "POST";
 	o.url = url;
@@ -289,29 +296,50 @@ rest_attempt(struct rest_call *c)
 		c->timer = loop_timer_add(r->loop, 0, rest_start_failed, c);
 }
 
-static bool
-rest_name_ok(const char *s)
+bool
+mrest_name_ok(const char *s)
 {
 	return s != NULL && *s != '\0' && strlen(s) <= REST_MAX_NAME;
 }
 
-/* Build the body and start. name_key/name and extra (raw JSON members, may be
- * NULL) follow dbName. */
-static int
-rest_begin_pk(struct milvus_rest *r, enum milvus_rest_op op, const char *db,
-    const char *name_key, const char *name, const char *extra, const char *pk_field,
-    milvus_rest_cb cb, void *arg, struct rest_sync *take)
+const char *
+mrest_db(const struct milvus_rest *r, const char *db)
 {
-	struct rest_call *c;
+	return db != NULL ? db : r->db;
+}
+
+/* Start call op with body (taken over); path NULL: the op's. */
+static void
+rest_start(struct milvus_rest *r, enum milvus_rest_op op, char *body, const char *path,
+    bool read, const char *pk_field, milvus_rest_cb cb, void *arg, struct rest_sync *take)
+{
+	struct rest_call *c = xcalloc(1, sizeof *c);
+
+	c->r = r;
+	c->op = op;
+	c->path = rest_strdup(path);
+	c->read = read;
+	c->body = body;
+	c->idx = r->preferred;
+	c->cb = cb;
+	c->arg = arg;
+	c->take = take;
+	c->pk_field = rest_strdup(pk_field);
+	c->next = r->calls;
+	if (r->calls != NULL)
+		r->calls->prev = c;
+	r->calls = c;
+	rest_attempt(c);
+}
+
+char *
+mrest_body(const char *db, const char *name_key, const char *name, const char *extra)
+{
 	struct buf b = BUF_INIT;
 	const char *sep = "";
 
-	if (r == NULL || (name_key != NULL && !rest_name_ok(name)))
-		return -1;
-	if (db == NULL && op != MREST_OP_DATABASES_LIST)
-		db = r->db;
-	if (db != NULL && !rest_name_ok(db))
-		return -1;
+	if ((name_key != NULL && !mrest_name_ok(name)) || (db != NULL && !mrest_name_ok(db)))
+		return NULL;
 	buf_addc(&b, '{');
 	if (db != NULL) {
 		buf_adds(&b, "\"dbName\":");
@@ -326,21 +354,24 @@ rest_begin_pk(struct milvus_rest *r, enum milvus_rest_op op, const char *db,
 	if (extra != NULL)
 		buf_printf(&b, "%s%s", sep, extra);
 	buf_addc(&b, '}');
+	return buf_detach(&b, NULL);
+}
 
-	c = xcalloc(1, sizeof *c);
-	c->r = r;
-	c->op = op;
-	c->body = buf_detach(&b, NULL);
-	c->idx = r->preferred;
-	c->cb = cb;
-	c->arg = arg;
-	c->take = take;
-	c->pk_field = rest_strdup(pk_field);
-	c->next = r->calls;
-	if (r->calls != NULL)
-		r->calls->prev = c;
-	r->calls = c;
-	rest_attempt(c);
+/* Build the body (mrest_body; db NULL: the client's default) and start. */
+static int
+rest_begin_pk(struct milvus_rest *r, enum milvus_rest_op op, const char *db,
+    const char *name_key, const char *name, const char *extra, const char *pk_field,
+    milvus_rest_cb cb, void *arg, struct rest_sync *take)
+{
+	char *body;
+
+	if (r == NULL)
+		return -1;
+	if (db == NULL && op != MREST_OP_DATABASES_LIST)
+		db = r->db;
+	if ((body = mrest_body(db, name_key, name, extra)) == NULL)
+		return -1;
+	rest_start(r, op, body, NULL, rest_op_is_read(op), pk_field, cb, arg, take);
 	return 0;
 }
 
@@ -364,10 +395,10 @@ rest_query_begin(struct milvus_rest *r, const char *db, const char *name, const 
 
 	if (filter == NULL || strlen(filter) > 65536 || limit < 0 ||
 	    limit > MREST_MAX_QUERY_ROWS || (filter[0] == '\0' && limit == 0) ||
-	    (pk_field != NULL && !rest_name_ok(pk_field)))
+	    (pk_field != NULL && !mrest_name_ok(pk_field)))
 		return -1;
 	for (i = 0; output_fields != NULL && output_fields[i] != NULL; i++) {
-		if (i >= REST_MAX_FIELDS || !rest_name_ok(output_fields[i]))
+		if (i >= REST_MAX_FIELDS || !mrest_name_ok(output_fields[i]))
 			return -1;
 	}
 	buf_adds(&extra, "\"filter\":");
@@ -560,4 +591,15 @@ milvus_rest_count_sync(struct milvus_rest *r, const char *db, const char *name,
 	struct rest_sync s = { 0, NULL };
 
 	return rest_wait(r, rest_count_begin(r, db, name, filter, NULL, NULL, &s), &s);
+}
+
+struct milvus_rest_result *
+mrest_call_sync(struct milvus_rest *r, const char *path, const char *body, bool read)
+{
+	struct rest_sync s = { 0, NULL };
+
+	if (r == NULL || body == NULL || !mrest_name_ok(path))
+		return rest_wait(r, -1, &s);
+	rest_start(r, MREST_OP_RAW, xstrdup(body), path, read, NULL, NULL, NULL, &s);
+	return rest_wait(r, 0, &s);
 }

@@ -358,6 +358,21 @@ drill_exit_code(const struct drill_report *r)
 	}
 }
 
+/* What the precheck resolved, for the guard's question: "rootcoord 15 at
+ * 10.0.3.7:53100 (milvus-rootcoord-6c9...); backend k8s sends SIGKILL". */
+static void
+drill_guard_detail(const struct drill_report *r, char *out, size_t len)
+{
+	if (r->etcd_member != NULL)
+		snprintf(out, len, "etcd member '%.100s' at %.200s%s; backend %s sends %s",
+		    r->etcd_member, r->address != NULL ? r->address : "?",
+		    r->etcd_was_leader ? ", the leader" : "", r->backend, r->signal);
+	else
+		snprintf(out, len, "%s %lld at %.200s (%.150s); backend %s sends %s", r->role,
+		    (long long)r->server_id, r->address != NULL ? r->address : "?",
+		    r->host_name != NULL ? r->host_name : "no host name", r->backend, r->signal);
+}
+
 int
 cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -370,7 +385,7 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 	loop_signal_cb old_int;
 	void *old_arg;
 	struct guard_req g;
-	char err[512], detail[128];
+	char err[512], detail[700];
 	enum drill_why why;
 	bool refused;
 	int rc;
@@ -391,7 +406,9 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 	g.irreversible = "the process is killed or its session revoked; clients see the "
 	    "outage until the standby takes over";
 	g.confirm = a.confirm;
-	if ((rc = cmd_guard(ctx, &g)) != CMD_OK) {
+	/* --confirm, or nobody to ask: decided before the cluster is touched.
+	 * Else the question waits for the precheck, to name what it resolved. */
+	if ((a.confirm != NULL || !cmd_can_ask(ctx)) && (rc = cmd_guard(ctx, &g)) != CMD_OK) {
 		state_free(st);
 		config_free(cfg);
 		return rc;
@@ -401,6 +418,13 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (w.d == NULL) {
 		rc = drill_new_error(ctx, a.pos, why, "failed", err);
 		goto out;
+	}
+	if (a.confirm == NULL) {
+		drill_guard_detail(drill_report(w.d), detail, sizeof detail);
+		if ((rc = cmd_guard(ctx, &g)) != CMD_OK) {
+			drill_free(w.d);
+			goto out;
+		}
 	}
 	/* The precheck waited on the loop: in the TUI the operator may have
 	 * asked to stop meanwhile, and nothing has been done yet. */

@@ -15,8 +15,11 @@
 
 #include "milvusadm/backups.h"
 #include "milvusadm/config.h"
+#include "milvusadm/cluster.h"
 #include "milvusadm/guard.h"
+#include "milvusadm/milvus_admin.h"
 #include "milvusadm/milvus_rest.h"
+#include "milvusadm/protect.h"
 #include "milvusadm/output.h"
 #include "milvusadm/state.h"
 #include "milvusadm/timeutil.h"
@@ -34,6 +37,8 @@ struct drop {
 	const char *confirm;
 	int64_t rows;			/* count(*) now, -1 unknown (not loaded) */
 	char aliases[512];
+	char loaded[96];		/* "loaded, 2 replicas", "not loaded", "" unknown */
+	char grants[256];		/* grants naming it, "" none or unknown */
 	char backup[160];
 	int64_t backup_age_ms;
 	bool made;			/* the backup was taken by this drop */
@@ -50,37 +55,124 @@ drop_step(struct drop *d, const char *step)
 		fprintf(d->ctx->err, "milvusadm: warning: drop journal: %s\n", err);
 }
 
-/* Would cmd_confirm have someone to ask? Checked before a backup is taken
- * for a drop that a script could never confirm. */
-static bool
-can_ask(const struct cmd_ctx *ctx)
+/* The shared protect list (etcd): a collection on it is refused, and a list
+ * that cannot be read refuses too: safety over convenience. */
+static int
+drop_listed(struct drop *d)
 {
-	return ctx->ask != NULL || (isatty(STDIN_FILENO) && ctx->out_tty && ctx->script == NULL);
+	struct protect_entry en;
+	char err[512], when[40];
+	int found;
+
+	if (!protect_prefix_ok(d->s.p->guards_etcd_prefix, d->s.p->etcd_root_path))
+		return cmd_error(d->ctx, CMD_FAILED, "collection %s not dropped: guards.etcd_prefix "
+		    "'%s' is empty or inside Milvus's root path", d->full,
+		    d->s.p->guards_etcd_prefix);
+	found = protect_store_get(state_etcd(d->st), d->s.p->guards_etcd_prefix, d->db,
+	    d->coll, &en, err, sizeof err);
+	if (found < 0)
+		return cmd_error(d->ctx, CMD_UNREACHABLE, "collection %s not dropped: the shared "
+		    "protect list cannot be read: %s", d->full, err);
+	if (found == 0)
+		return CMD_OK;
+	time_format_rfc3339(en.at_ms, when, sizeof when);
+	return cmd_error(d->ctx, CMD_REFUSED, "collection %s is protected (shared list, by %s "
+	    "since %s): 'milvusadm protect remove %s' first", d->full, en.by[0] ? en.by : "?",
+	    en.at_ms > 0 ? when : "?", d->full);
+}
+
+/* Loaded replicas (from the model's collections) and the grants naming the
+ * collection, for the guard's question: what a drop takes away. */
+static void
+drop_impact(struct drop *d)
+{
+	const struct cluster *c;
+	struct milvus_rbac rb;
+	size_t i, k, n = 0, roles = 0;
+	char err[256];
+	int rerr;
+
+	/* Replicas come from a proxy's 9091, found in the sessions. */
+	(void)state_load_sessions(d->st);
+	if (state_load_collections(d->st, d->db) == 0) {
+		(void)state_load_replicas(d->st, NULL);
+		c = state_cluster(d->st);
+		for (i = 0; i < c->n_collections; i++) {
+			const struct collection_state *cs = &c->collections[i];
+
+			if (strcmp(cs->db, d->db) != 0 || strcmp(cs->name, d->coll) != 0)
+				continue;
+			if (cs->load_state != NULL && strcmp(cs->load_state, "LoadStateNotLoad") == 0)
+				snprintf(d->loaded, sizeof d->loaded, "not loaded");
+			else if (cs->n_replicas >= 0)
+				snprintf(d->loaded, sizeof d->loaded, "loaded, %" PRId64 " replica%s",
+				    cs->n_replicas, cs->n_replicas == 1 ? "" : "s");
+			else if (cs->load_state != NULL)
+				snprintf(d->loaded, sizeof d->loaded, "loaded (replicas unknown)");
+		}
+	}
+	memset(&rb, 0, sizeof rb);
+	if (milvus_rbac_read(d->rest, &rb, &rerr, err, sizeof err) != 0)
+		return;
+	for (i = 0; i < rb.n_roles; i++) {
+		size_t before = n;
+
+		for (k = 0; k < rb.roles[i].n_grants; k++) {
+			const struct milvus_grant *g = &rb.roles[i].grants[k];
+			const char *gdb = g->db_name[0] != '\0' ? g->db_name : "default";
+
+			if (strcmp(g->object_name, d->coll) == 0 && (strcmp(gdb, d->db) == 0 ||
+			    strcmp(gdb, "*") == 0))
+				n++;
+		}
+		roles += n > before;
+	}
+	if (n > 0)
+		snprintf(d->grants, sizeof d->grants, "%zu grant%s on it (%zu role%s)", n,
+		    n == 1 ? "" : "s", roles, roles == 1 ? "" : "s");
+	milvus_rbac_free(&rb);
 }
 
 static int
 drop_inspect(struct drop *d)
 {
 	struct milvus_rest_result *res;
-	char err[512], *why = NULL;
+	char err[512], *why = NULL, guard_alias[300];
 	size_t i, n = 0;
+	int rc;
 
 	if ((d->rest = bk_rest_open(d->ctx, d->s.p, &d->st, err, sizeof err)) == NULL)
 		return cmd_error(d->ctx, CMD_UNREACHABLE, "drop collection %s: %s", d->full, err);
+	if ((rc = drop_listed(d)) != CMD_OK)
+		return rc;
 	res = milvus_rest_collection_describe_sync(d->rest, d->db, d->coll);
 	if (res->err != MREST_OK) {
-		int rc = cmd_error(d->ctx, res->err == MREST_EUNREACHABLE ? CMD_UNREACHABLE :
+		rc = cmd_error(d->ctx, res->err == MREST_EUNREACHABLE ? CMD_UNREACHABLE :
 		    CMD_FAILED, "drop collection %s: %s", d->full, res->errmsg);
-
 		milvus_rest_result_free(res);
 		return rc;
 	}
 	for (i = 0; i < res->info.n_aliases; i++)
 		n += (size_t)snprintf(d->aliases + n, n < sizeof d->aliases ? sizeof d->aliases - n :
 		    0, "%s%s", i > 0 ? "," : "", res->info.aliases[i]);
+	protect_alias_name(d->coll, guard_alias, sizeof guard_alias);
+	for (i = 0; i < res->info.n_aliases; i++)
+		if (strcmp(res->info.aliases[i], guard_alias) == 0) {
+			milvus_rest_result_free(res);
+			return cmd_error(d->ctx, CMD_REFUSED, "collection %s has the server-side guard "
+			    "alias %s: 'milvusadm protect remove %s' first", d->full, guard_alias,
+			    d->full);
+		}
 	milvus_rest_result_free(res);
 	d->rows = backup_count_rows(d->rest, d->db, d->coll, &why);
 	free(why);
+	drop_impact(d);
+	/* Milvus 2.5.5+ would refuse the drop: say so before a backup is taken. */
+	if (d->aliases[0] != '\0' &&
+	    protect_alias_guard_works(state_cluster(d->st)->milvus_version) == 1)
+		return cmd_error(d->ctx, CMD_REFUSED, "collection %s has aliases (%s): Milvus %s "
+		    "refuses to drop it; drop those aliases first (nothing was done)", d->full,
+		    d->aliases, state_cluster(d->st)->milvus_version);
 	return CMD_OK;
 }
 
@@ -189,7 +281,12 @@ drop_send(struct drop *d)
 	int rc = CMD_OK;
 
 	res = milvus_rest_collection_drop_sync(d->rest, d->db, d->coll);
-	if (res->err != MREST_OK)
+	/* Milvus 2.5.5+ refuses a collection with aliases; the code differs by
+	 * version, the message does not. Nothing was dropped. */
+	if (res->err == MREST_ESERVER && protect_refusal_is_alias(res->message))
+		rc = cmd_error(d->ctx, CMD_REFUSED, "drop collection %s: refused by Milvus: it has "
+		    "aliases (%s); the server-side guard. Nothing was dropped", d->full, d->aliases);
+	else if (res->err != MREST_OK)
 		rc = cmd_error(d->ctx, CMD_FAILED, "drop collection %s: %s", d->full, res->errmsg);
 	milvus_rest_result_free(res);
 	if (rc != CMD_OK)
@@ -248,7 +345,7 @@ cmd_drop_collection(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (d.confirm != NULL && (rc = cmd_guard(ctx, &g)) != CMD_OK)
 		goto out;
-	if (d.confirm == NULL && !can_ask(ctx)) {
+	if (d.confirm == NULL && !cmd_can_ask(ctx)) {
 		rc = cmd_guard(ctx, &g);	/* says: nobody to ask, give --confirm */
 		goto out;
 	}
@@ -265,8 +362,9 @@ cmd_drop_collection(struct cmd_ctx *ctx, int argc, char **argv)
 		snprintf(rows, sizeof rows, "%" PRId64 " rows", d.rows);
 	else
 		snprintf(rows, sizeof rows, "rows unknown (not loaded)");
-	snprintf(detail, sizeof detail, "%s%s%.300s; backup %s %s%s%s", rows,
-	    d.aliases[0] != '\0' ? ", aliases " : "", d.aliases, d.backup,
+	snprintf(detail, sizeof detail, "%s%s%s%s%s%s%.300s; backup %s %s%s%s", rows,
+	    d.loaded[0] != '\0' ? ", " : "", d.loaded, d.grants[0] != '\0' ? ", " : "",
+	    d.grants, d.aliases[0] != '\0' ? ", aliases " : "", d.aliases, d.backup,
 	    d.made ? "taken now" : "taken ", d.made ? "" : age, d.made ? "" : " ago");
 	g.detail = detail;
 	if (d.confirm == NULL && (rc = cmd_guard(ctx, &g)) != CMD_OK)
@@ -277,7 +375,7 @@ cmd_drop_collection(struct cmd_ctx *ctx, int argc, char **argv)
 	/* Written before the call: a run killed during it is reported. */
 	drop_step(&d, "drop-sent");
 	if ((rc = drop_send(&d)) != CMD_OK) {
-		sent = true;
+		sent = rc != CMD_REFUSED;
 		goto out;
 	}
 	drop_step(&d, "gone");

@@ -123,7 +123,25 @@ const struct cmd_entry cmd_entries[] = {
 	    "drop a collection after making sure a verified backup holds it; prints the "
 	    "restore that undoes it", CMD_MUTATES | CMD_DESTRUCTIVE | CMD_LONG,
 	    cmd_drop_collection },
-	{ "audit", NULL, "[--since DURATION] [--follow] [--profile PROFILE] [-o json]",
+	{ "drop database", NULL, "DB [--confirm [PROFILE/]DB] [-o json]",
+	    "drop an empty database (refused while it holds collections: drop each with "
+	    "drop collection first)", CMD_MUTATES | CMD_DESTRUCTIVE, cmd_drop_database },
+	{ "protect add", NULL, "[DB.]NAME [--no-alias] [-o json]",
+	    "put a collection on the shared protect list (etcd) and make the server-side "
+	    "guard alias", CMD_MUTATES, cmd_protect_add },
+	{ "protect remove", NULL, "[DB.]NAME [--confirm [PROFILE/]DB.NAME] [-o json]",
+	    "take a collection off the protect list and remove the guard alias this tool made",
+	    CMD_MUTATES | CMD_DESTRUCTIVE, cmd_protect_remove },
+	{ "protect list", NULL, "[-o json]",
+	    "protected collections (shared and this profile's), their server-side guards, "
+	    "databases with collection DDL denied", 0, cmd_protect_list },
+	{ "protect database", NULL, "DB [--off] [--confirm [PROFILE/]DB] [-o json]",
+	    "set (or with --off clear) database.force.deny.collectionDDL: also refuses "
+	    "create, load and release", CMD_MUTATES, cmd_protect_database },
+	{ "protect who-can-drop", NULL, "[DB.]NAME [-o json]",
+	    "the roles and users whose grants let them drop the collection (RBAC)", 0,
+	    cmd_protect_who_can_drop },
+	{ "audit", NULL, "[--since DURATION] [--follow | --shared] [--profile PROFILE] [-o json]",
 	    "the trail of mutating actions: who, where, confirmed how, outcome", 0, cmd_audit },
 	{ "rpo", NULL, "[--target DURATION] [-o json|prom]",
 	    "per collection, the age of its newest backup against the RPO target (exit 5 on "

@@ -51,6 +51,12 @@ cmd_emit(struct cmd_ctx *ctx, struct out_doc *doc)
 	return CMD_OK;
 }
 
+bool
+cmd_can_ask(const struct cmd_ctx *ctx)
+{
+	return ctx->ask != NULL || (isatty(STDIN_FILENO) && ctx->out_tty && ctx->script == NULL);
+}
+
 int
 cmd_confirm(struct cmd_ctx *ctx, const char *prompt, const char *expected)
 {
@@ -64,7 +70,7 @@ cmd_confirm(struct cmd_ctx *ctx, const char *prompt, const char *expected)
 		free(full);
 		return rc == 0 && strcmp(line, expected) == 0;
 	}
-	if (!isatty(STDIN_FILENO) || !ctx->out_tty || ctx->script != NULL) {
+	if (!cmd_can_ask(ctx)) {
 		free(full);
 		return -1;
 	}
@@ -445,15 +451,19 @@ cmd_check_flags(struct cmd_ctx *ctx, const struct cmd_entry *e)
 /*
  * The audit log's two lines around a mutating command: "begin" before
  * anything is checked or sent (an interrupted action shows as a begin
- * without its end), "end" with the guard's decision and the outcome.
+ * without its end), "end" with the guard's decision and the outcome. With
+ * audit.etcd_mirror the same line goes into the profile's etcd too; when
+ * the begin line could not go there, the end line is not tried (one
+ * warning and one timeout per action, not two).
  */
 static void
 cmd_audit_line(struct cmd_ctx *ctx, const struct cmd_entry *e, const char *phase, const char *id,
     int argc, char **argv, int rc)
 {
+	static char mirror_failed[64];
 	struct audit_entry a;
 	struct config *c = NULL;
-	char err[512];
+	char err[512], *line;
 
 	if (!(e->flags & (CMD_MUTATES | CMD_DESTRUCTIVE)))
 		return;
@@ -474,8 +484,17 @@ cmd_audit_line(struct cmd_ctx *ctx, const struct cmd_entry *e, const char *phase
 		a.backup = ctx->audit_backup[0] != '\0' ? ctx->audit_backup : NULL;
 		a.undo = ctx->audit_undo[0] != '\0' ? ctx->audit_undo : NULL;
 	}
-	if (audit_append(&a, err, sizeof err) != 0)
+	/* One time for the file's line and the etcd key. */
+	a.time_ms = time_wall_ms();
+	line = audit_line(&a);
+	if (audit_append_line(line, err, sizeof err) != 0)
 		fprintf(ctx->err, "milvusadm: warning: audit log: %s\n", err);
+	if (a.p != NULL && a.p->audit_etcd_mirror && strcmp(mirror_failed, id) != 0 &&
+	    audit_etcd_mirror(ctx->loop, a.p, &a, line, err, sizeof err) != 0) {
+		snprintf(mirror_failed, sizeof mirror_failed, "%s", id);
+		cmd_warn_line(ctx, "audit trail in etcd: %s", err);
+	}
+	free(line);
 	config_free(c);
 }
 

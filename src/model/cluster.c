@@ -213,6 +213,7 @@ cluster_free(struct cluster *c)
 	source_clear(&c->src_proxy);
 	source_clear(&c->src_replicas);
 	events_free(c->events);
+	cluster_protected_set(c, NULL, 0, false);
 	if (c->keys != NULL) {
 		for (i = 0; i < c->keys->n; i++)
 			session_clear(&c->keys->v[i].s);
@@ -454,6 +455,19 @@ cluster_set_health(struct cluster *c, size_t i, enum health h, const char *error
 	comp->health_ms = now_ms;
 	free(comp->health_error);
 	comp->health_error = error != NULL ? xstrndup(error, 256) : NULL;
+}
+
+void
+cluster_protected_set(struct cluster *c, char **names, size_t n, bool known)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_protected; i++)
+		free(c->protected_names[i]);
+	free(c->protected_names);
+	c->protected_names = names;
+	c->n_protected = n;
+	c->protected_known = known;
 }
 
 void

@@ -51,6 +51,9 @@ struct state {
 	bool milvus_insecure;
 	int64_t metrics_port;		/* 9091 */
 	long timeout_ms;		/* per request (the profile's timeout) */
+	char *protect_prefix;		/* guards.etcd_prefix */
+	char **protect_config;		/* the profile's guards.protected (copies) */
+	size_t n_protect_config;
 	/* Created on first use by state_rest() / state_mgmt(); owned. */
 	struct milvus_rest *rest;
 	struct milvus_mgmt *mgmt;
@@ -83,6 +86,8 @@ void state_ttls_async(struct state *st, const int64_t *leases, size_t n,
 void state_health_async(struct state *st, char *const *roles, const int64_t *ids, size_t n,
     state_done_cb done, void *arg);
 void state_etcd_async(struct state *st, state_done_cb done, void *arg);
+/* The shared protect list (etcd) and the profile's: cluster->protected_names. */
+void state_protect_async(struct state *st, state_done_cb done, void *arg);
 void state_collections_async(struct state *st, const char *db, bool details,
     state_done_cb done, void *arg);
 void state_replicas_async(struct state *st, const char *collection, state_done_cb done,

@@ -28,6 +28,7 @@ enum live_kind {
 	LIVE_ETCD,
 	LIVE_COLLECTIONS,
 	LIVE_REPLICAS,
+	LIVE_PROTECT,			/* the protect list (etcd, the tool's prefix) */
 	LIVE_N
 };
 
@@ -88,6 +89,7 @@ live_source(struct state_live *lv, enum live_kind k)
 	case LIVE_HEALTH:
 		return &c->src_health;
 	case LIVE_ETCD:
+	case LIVE_PROTECT:		/* the list lives in etcd */
 		return &c->src_etcd;
 	case LIVE_COLLECTIONS:
 		return &c->src_proxy;
@@ -204,6 +206,9 @@ live_print(const struct cluster *c)
 			h = live_mix_str(h, cs->aliases[j]);
 		h = live_mix_int(h, cs->degraded);
 	}
+	h = live_mix_int(h, (int64_t)c->n_protected);
+	for (i = 0; i < c->n_protected; i++)
+		h = live_mix_str(h, c->protected_names[i]);
 	h = live_mix_int(h, (int64_t)c->n_replicas);
 	for (i = 0; i < c->n_replicas; i++) {
 		const struct replica_state *r = &c->replicas[i];
@@ -492,6 +497,9 @@ live_start_kind(struct state_live *lv, enum live_kind k)
 		break;
 	case LIVE_REPLICAS:
 		state_replicas_async(st, NULL, live_done, s);
+		break;
+	case LIVE_PROTECT:
+		state_protect_async(st, live_done, s);
 		break;
 	case LIVE_N:
 		break;

@@ -73,6 +73,16 @@ state_new(struct loop *l, const struct profile *p, char *err, size_t errlen)
 	st->milvus_insecure = p->milvus_insecure;
 	st->metrics_port = p->milvus_metrics_port > 0 ? p->milvus_metrics_port : 9091;
 	st->timeout_ms = p->timeout_ms > 0 ? (long)p->timeout_ms : 5000;
+	st->protect_prefix = xstrdup(p->guards_etcd_prefix != NULL ? p->guards_etcd_prefix :
+	    "milvusadm/");
+	if (p->n_guards_protected > 0) {
+		size_t i;
+
+		st->protect_config = xcalloc(p->n_guards_protected, sizeof *st->protect_config);
+		for (i = 0; i < p->n_guards_protected; i++)
+			st->protect_config[i] = xstrdup(p->guards_protected[i]);
+		st->n_protect_config = p->n_guards_protected;
+	}
 	if (p->milvus_token_file != NULL) {
 		st->milvus_token = state_read_secret(p->milvus_token_file, "milvus token", err,
 		    errlen);
@@ -160,6 +170,10 @@ state_free(struct state *st)
 		free(st->milvus_token);
 	}
 	free(st->milvus_ca_file);
+	free(st->protect_prefix);
+	while (st->n_protect_config > 0)
+		free(st->protect_config[--st->n_protect_config]);
+	free(st->protect_config);
 	free(st);
 }
 

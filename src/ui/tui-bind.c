@@ -8,10 +8,12 @@
 #include <string.h>
 
 #include "milvusadm/backups.h"
+#include "milvusadm/cluster.h"
 #include "milvusadm/cmd.h"
 #include "milvusadm/config.h"
 #include "milvusadm/drill.h"
 #include "milvusadm/output.h"
+#include "milvusadm/protect.h"
 #include "milvusadm/state.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
@@ -29,8 +31,11 @@ const struct tui_binding tui_bindings[] = {
 	{ '6', "view etcd", "members, leader, raft term, db size" },
 	{ '7', "view drills", "the running or last drill, recent drills" },
 	{ '8', "view backups", "backups, tasks, RPO per collection, restore drill" },
+	{ '9', "view audit", "the audit log's newest actions: guard, outcome" },
 	{ 'D', "drill-selected", "drill the selected role (asks you to type it)" },
 	{ 'b', "backup-selected", "back up the selected collection (no question)" },
+	{ 'p', "protect-selected", "protect the selected collection, or unprotect it (asks "
+	    "you to type it)" },
 	{ '\t', "view next", "next view" },
 	{ KEY_BTAB, "view prev", "previous view" },
 	{ 'j', "select down", "move down" },
@@ -150,6 +155,9 @@ tui_cmd_view(struct tui *t, int argc, char **argv)
 	}
 	t->pane = false;
 	tui_view_switch(t, (size_t)i);
+	/* A view shown is rebuilt: one that reads its own file (Audit) shows
+	 * what the file gained since, whatever the cluster did. */
+	tui_model_changed(t);
 	return 0;
 }
 
@@ -167,6 +175,8 @@ tui_cmd_simple(struct tui *t, int argc, char **argv)
 	else if (strcmp(c, "refresh") == 0) {
 		state_live_refresh(t->st);
 		tui_backups_refresh(t);
+		/* ... and the views that read files (Audit) read them again. */
+		tui_model_changed(t);
 		tui_message(t, false, "refreshing");
 	} else if (strcmp(c, "help-overlay") == 0)
 		t->mode = TUI_HELP;
@@ -216,6 +226,46 @@ tui_cmd_drill_selected(struct tui *t, int argc, char **argv)
 	}
 	snprintf(line, sizeof line, "drill run %s", tag);
 	tui_command(t, line, false);
+	return 0;
+}
+
+/* p: `protect add` the selected collection in Collections, or `protect
+ * remove` it when the shared list has it (a destructive command: the guard
+ * asks for the name on the status line). The engine's commands do the work,
+ * so the refusals (read-only, a pattern, a wrong name) are theirs. */
+static int
+tui_cmd_protect_selected(struct tui *t, int argc, char **argv)
+{
+	const struct cluster *c = state_cluster(t->st);
+	const char *tag, *dot;
+	char line[600], db[256];
+
+	(void)argc;
+	(void)argv;
+	tui_view_fresh(t);
+	tag = t->pane ? NULL : view_selected_tag(&t->views[t->cur]);
+	if (strcmp(t->views[t->cur].ops->name, "collections") != 0)
+		tag = NULL;
+	if (tag == NULL || (dot = strchr(tag, '.')) == NULL) {
+		tui_message(t, true, "select a collection in Collections (4) to protect it");
+		return -1;
+	}
+	/* Names from the cluster go back into a command line: only plain ones. */
+	if (tag[strspn(tag, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	    "_.")] != '\0' || strlen(tag) > 520) {
+		tui_message(t, true, "this name cannot be protected from here: type :protect add");
+		return -1;
+	}
+	if (!c->protected_known) {
+		tui_message(t, true, "the protect list has not been read from etcd yet");
+		return -1;
+	}
+	snprintf(db, sizeof db, "%.*s", (int)(dot - tag), tag);
+	snprintf(line, sizeof line, "protect %s %s",
+	    protect_list_match(c->protected_names, c->n_protected, db, dot + 1) ?
+	    "remove" : "add", tag);
+	tui_command(t, line, false);
+	state_live_refresh(t->st);
 	return 0;
 }
 
@@ -272,6 +322,7 @@ static const struct {
 } tui_commands[] = {
 	{ "drill-selected", tui_cmd_drill_selected },
 	{ "backup-selected", tui_cmd_backup_selected },
+	{ "protect-selected", tui_cmd_protect_selected },
 	{ "view", tui_cmd_view },
 	{ "quit", tui_cmd_simple },
 	{ "exit", tui_cmd_simple },

@@ -142,6 +142,10 @@ tui_on_tick(void *arg)
 	tui_header_text(t, now, sizeof now);
 	if (strcmp(now, t->last_header) != 0)
 		tui_dirty(t);
+	/* Other processes append to the audit log: its view reads it again
+	 * (from where it stopped) while it is shown. */
+	if (!t->pane && strcmp(t->views[t->cur].ops->name, "audit") == 0)
+		tui_model_changed(t);
 }
 
 /* The saved drill reports, for the Drills view. */

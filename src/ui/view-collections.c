@@ -1,11 +1,39 @@
 /* SPDX-License-Identifier: MIT */
 /* The Collections view: per database, load state and progress, rows,
- * replica count and aliases, degraded ones highlighted. */
+ * replica count, protection and aliases, degraded ones highlighted. */
 #include <stdio.h>
 #include <string.h>
 
 #include "milvusadm/cluster.h"
+#include "milvusadm/protect.h"
 #include "view.h"
+
+/* "yes+guard": on a protect list and the server-side guard alias is there;
+ * "yes": listed only (a drop by another client is not refused); "guard":
+ * the alias without the list; "-" neither; "?" the list not read yet. */
+static const char *
+collections_protection(const struct cluster *c, const struct collection_state *cs,
+    enum theme_role *role)
+{
+	char alias[300];
+	bool listed, guard = false;
+	size_t k;
+
+	if (cs->db == NULL || cs->name == NULL) {
+		*role = THEME_MUTED;
+		return "-";
+	}
+	protect_alias_name(cs->name, alias, sizeof alias);
+	for (k = 0; k < cs->n_aliases; k++)
+		guard = guard || strcmp(cs->aliases[k], alias) == 0;
+	listed = protect_list_match(c->protected_names, c->n_protected, cs->db, cs->name);
+	*role = listed && guard ? THEME_OK : listed || guard ? THEME_WARN : THEME_MUTED;
+	if (listed)
+		return guard ? "yes+guard" : "yes";
+	if (guard)
+		return "guard";
+	return c->protected_known ? "-" : "?";
+}
 
 static const char *
 collections_load_word(const char *s)
@@ -40,13 +68,13 @@ collections_update(struct view *v, const struct view_env *env)
 	if (stale)
 		vline_text(&v->lines, true, THEME_STALE, "stale: %s",
 		    c->src_proxy.error != NULL ? c->src_proxy.error : "the proxy failed");
-	vline_text(&v->lines, true, THEME_TITLE, "%-12s %-24s %-11s %5s %12s %8s  %s",
-	    "DB", "COLLECTION", "LOAD", "%", "ROWS", "REPLICAS", "ALIASES");
+	vline_text(&v->lines, true, THEME_TITLE, "%-12s %-24s %-11s %5s %12s %8s  %-9s  %s",
+	    "DB", "COLLECTION", "LOAD", "%", "ROWS", "REPLICAS", "PROTECTED", "ALIASES");
 	if (c->n_collections == 0)
 		vline_text(&v->lines, false, THEME_MUTED, "no collections");
 	for (i = 0; i < c->n_collections; i++) {
-		enum theme_role lr;
-		const char *w;
+		enum theme_role lr, pr;
+		const char *w, *prot;
 
 		cs = &c->collections[i];
 		w = collections_load_word(cs->load_state);
@@ -75,6 +103,8 @@ collections_update(struct view *v, const struct view_env *env)
 		vline_add(&v->lines, stale ? THEME_STALE : THEME_TEXT, "%5s %12s ", prog, rows);
 		vline_add(&v->lines, cs->degraded ? THEME_CRITICAL : stale ? THEME_STALE :
 		    THEME_TEXT, "%8s  ", reps);
+		prot = collections_protection(c, cs, &pr);
+		vline_add(&v->lines, stale ? THEME_STALE : pr, "%-9s  ", prot);
 		for (k = 0; k < cs->n_aliases; k++)
 			vline_add(&v->lines, THEME_MUTED, "%s%s", k > 0 ? "," : "",
 			    cs->aliases[k]);

@@ -23,6 +23,7 @@ const struct view_ops *const view_table[] = {
 	&view_etcd_ops,
 	&view_drills_ops,
 	&view_backups_ops,
+	&view_audit_ops,
 	NULL,
 };
 

@@ -98,6 +98,7 @@ extern const struct view_ops view_events_ops;
 extern const struct view_ops view_etcd_ops;
 extern const struct view_ops view_drills_ops;
 extern const struct view_ops view_backups_ops;
+extern const struct view_ops view_audit_ops;
 
 /* Building lines: start one, then add spans (printf-formatted, then escaped
  * so no control character from the cluster reaches the terminal). */

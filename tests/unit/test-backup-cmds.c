@@ -33,6 +33,8 @@ STUB(cmd_leaders) STUB(cmd_etcd) STUB(cmd_health) STUB(cmd_events) STUB(cmd_stat
 STUB(cmd_collections) STUB(cmd_replicas) STUB(cmd_ha_check) STUB(cmd_ha_estimate)
 STUB(cmd_theme_list) STUB(cmd_theme_use) STUB(cmd_theme_show) STUB(cmd_drill_run)
 STUB(cmd_drill_plan) STUB(cmd_drill_history) STUB(cmd_drill_show) STUB(cmd_audit) STUB(cmd_drop_collection)
+STUB(cmd_drop_database) STUB(cmd_protect_add) STUB(cmd_protect_remove) STUB(cmd_protect_list)
+STUB(cmd_protect_database) STUB(cmd_protect_who_can_drop)
 
 /* ---- running commands ----------------------------------------------------- */
 

@@ -4,10 +4,12 @@
  * naming the profile, its cluster and what cannot be undone. */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "milvusadm/config.h"
 #include "milvusadm/guard.h"
+#include "milvusadm/protect.h"
 
 struct asked {
 	int answer;			/* what the fake operator does */
@@ -220,6 +222,85 @@ START_TEST(test_journal)
 }
 END_TEST
 
+/* The protect list's record and the guard alias's rules. */
+START_TEST(test_protect)
+{
+	struct protect_entry e, r;
+	char name[400], longc[300], *j, *k;
+
+	protect_alias_name("docs", name, sizeof name);
+	ck_assert_str_eq(name, "milvusadm_guard_docs");
+	memset(longc, 'c', 250);
+	longc[250] = '\0';
+	protect_alias_name(longc, name, sizeof name);
+	ck_assert_uint_le(strlen(name), 255);
+	ck_assert(protect_name_ok(name));
+	ck_assert(strncmp(name, PROTECT_ALIAS_PREFIX, strlen(PROTECT_ALIAS_PREFIX)) == 0);
+	/* Versions: the alias guard from 2.5.5, force-deny from 2.4.24 / 2.5.8. */
+	ck_assert_int_eq(protect_alias_guard_works("2.5.4"), 0);
+	ck_assert_int_eq(protect_alias_guard_works("v2.5.5"), 1);
+	ck_assert_int_eq(protect_alias_guard_works("2.6.0-dev"), 1);
+	ck_assert_int_eq(protect_alias_guard_works("2.4.13"), 0);
+	ck_assert_int_eq(protect_alias_guard_works("3.0.1"), 1);
+	ck_assert_int_eq(protect_alias_guard_works(NULL), -1);
+	ck_assert_int_eq(protect_alias_guard_works("latest"), -1);
+	ck_assert_int_eq(protect_force_deny_works("2.4.23"), 0);
+	ck_assert_int_eq(protect_force_deny_works("2.4.24"), 1);
+	ck_assert_int_eq(protect_force_deny_works("2.5.7"), 0);
+	ck_assert_int_eq(protect_force_deny_works("2.5.8"), 1);
+	ck_assert_int_eq(protect_force_deny_works("2.3.4"), 0);
+	/* The tool's prefix stays out of Milvus's root path. */
+	ck_assert(protect_prefix_ok("milvusadm/", "by-dev"));
+	ck_assert(!protect_prefix_ok("by-dev/milvusadm/", "by-dev"));
+	ck_assert(!protect_prefix_ok("by-dev", "by-dev"));
+	ck_assert(!protect_prefix_ok("by", "by-dev"));
+	ck_assert(!protect_prefix_ok("", "by-dev"));
+	ck_assert(protect_prefix_ok("by-dev2/", "by-dev"));
+	/* Names: no patterns, no separators. */
+	ck_assert(protect_name_ok("_a1"));
+	ck_assert(!protect_name_ok("1a"));
+	ck_assert(!protect_name_ok("a*"));
+	ck_assert(!protect_name_ok("a/b"));
+	ck_assert(!protect_name_ok(""));
+	/* The record round-trips; the key decides db and collection. */
+	memset(&e, 0, sizeof e);
+	strcpy(e.db, "db1");
+	strcpy(e.coll, "docs");
+	strcpy(e.by, "ops@host");
+	e.at_ms = 1765000000123;
+	strcpy(e.alias, "milvusadm_guard_docs");
+	j = protect_entry_json(&e);
+	k = protect_key("milvusadm/", "db1", "docs");
+	ck_assert_str_eq(k, "milvusadm/protect/db1/docs");
+	ck_assert_int_eq(protect_entry_parse("milvusadm/", k, j, strlen(j), &r), 0);
+	ck_assert_str_eq(r.db, "db1");
+	ck_assert_str_eq(r.coll, "docs");
+	ck_assert_str_eq(r.by, "ops@host");
+	ck_assert_int_eq(r.at_ms, 1765000000123);
+	ck_assert_str_eq(r.alias, "milvusadm_guard_docs");
+	/* A mangled value still protects; an alias not named like the tool's is
+	 * never believed to be the tool's. */
+	ck_assert_int_eq(protect_entry_parse("milvusadm/", k, "{not json", 9, &r), 0);
+	ck_assert_str_eq(r.coll, "docs");
+	ck_assert_str_eq(r.alias, "");
+	ck_assert_int_eq(protect_entry_parse("milvusadm/", k, "{\"alias\":\"mine\"}", 16, &r), 0);
+	ck_assert_str_eq(r.alias, "");
+	ck_assert_int_eq(protect_entry_parse("milvusadm/", "milvusadm/protect/db1", j, strlen(j),
+	    &r), -1);
+	ck_assert_int_eq(protect_entry_parse("milvusadm/", "other/protect/db1/docs", j, strlen(j),
+	    &r), -1);
+	ck_assert_int_eq(protect_entry_parse("milvusadm/", "milvusadm/protect/db1/a/b", j,
+	    strlen(j), &r), -1);
+	free(j);
+	free(k);
+	/* The refusal is known by its message, whatever the code. */
+	ck_assert(protect_refusal_is_alias("unable to drop the collection [c] because it has "
+	    "associated aliases [a], please remove all aliases before dropping the collection"));
+	ck_assert(!protect_refusal_is_alias("collection not found[collection=c]"));
+	ck_assert(!protect_refusal_is_alias(NULL));
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -232,6 +313,7 @@ test_suite(void)
 	tcase_add_test(tc, test_prompt_names_everything);
 	tcase_add_test(tc, test_drop_plan);
 	tcase_add_test(tc, test_journal);
+	tcase_add_test(tc, test_protect);
 	suite_add_tcase(s, tc);
 	return s;
 }

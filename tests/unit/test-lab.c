@@ -38,6 +38,8 @@ STUB(cmd_restore_drill)
 STUB(cmd_restore_drill_history)
 STUB(cmd_audit)
 STUB(cmd_drop_collection)
+STUB(cmd_drop_database) STUB(cmd_protect_add) STUB(cmd_protect_remove) STUB(cmd_protect_list)
+STUB(cmd_protect_database) STUB(cmd_protect_who_can_drop)
 
 static struct lab_opts
 opts_default(void)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cjson/cJSON.h>
 
 #include "milvusadm/audit.h"
@@ -113,8 +114,8 @@ audit_redact(int argc, char *const *argv)
 	return buf_detach(&b, NULL);
 }
 
-static void
-os_who(char *user, size_t ulen, char *host, size_t hlen)
+void
+audit_os_who(char *user, size_t ulen, char *host, size_t hlen)
 {
 	struct passwd *pw = getpwuid(getuid());
 	const char *u = pw != NULL ? pw->pw_name : getenv("USER");
@@ -162,7 +163,7 @@ audit_line(const struct audit_entry *e)
 	struct buf b = BUF_INIT;
 	char user[128], host[256], mu[128], *args;
 
-	os_who(user, sizeof user, host, sizeof host);
+	audit_os_who(user, sizeof user, host, sizeof host);
 	milvus_user(e->p, mu, sizeof mu);
 	args = audit_redact(e->argc, e->argv);
 	buf_printf(&b, "{\"time_ms\":%" PRId64, e->time_ms > 0 ? e->time_ms : time_wall_ms());
@@ -187,9 +188,9 @@ audit_line(const struct audit_entry *e)
 }
 
 int
-audit_append(const struct audit_entry *e, char *err, size_t errlen)
+audit_append_line(const char *line, char *err, size_t errlen)
 {
-	char *path = audit_path(), *line = audit_line(e);
+	char *path = audit_path();
 	size_t len = strlen(line);
 	ssize_t n;
 	int fd, rc = -1;
@@ -209,8 +210,17 @@ audit_append(const struct audit_entry *e, char *err, size_t errlen)
 		rc = 0;
 	close(fd);
 out:
-	free(line);
 	free(path);
+	return rc;
+}
+
+int
+audit_append(const struct audit_entry *e, char *err, size_t errlen)
+{
+	char *line = audit_line(e);
+	int rc = audit_append_line(line, err, errlen);
+
+	free(line);
 	return rc;
 }
 
@@ -222,8 +232,8 @@ j_dup(const cJSON *o, const char *name)
 	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
 }
 
-static void
-record_free(struct audit_record *r)
+void
+audit_record_free(struct audit_record *r)
 {
 	free(r->phase);
 	free(r->id);
@@ -240,13 +250,16 @@ record_free(struct audit_record *r)
 	free(r->undo);
 }
 
-static int
-record_parse(const char *line, size_t len, struct audit_record *r)
+int
+audit_parse_line(const char *line, size_t len, struct audit_record *r)
 {
 	const cJSON *t, *x;
-	cJSON *j = cJSON_ParseWithLength(line, len);
+	cJSON *j;
 
 	memset(r, 0, sizeof *r);
+	if (len > AUDIT_MAX_LINE)
+		return -1;
+	j = cJSON_ParseWithLength(line, len);
 	t = cJSON_GetObjectItemCaseSensitive(j, "time_ms");
 	if (!cJSON_IsObject(j) || !cJSON_IsNumber(t) || t->valuedouble < 0 ||
 	    t->valuedouble > 9.0e15) {
@@ -271,10 +284,59 @@ record_parse(const char *line, size_t len, struct audit_record *r)
 	r->exit_code = cJSON_IsNumber(x) ? x->valueint : -1;
 	cJSON_Delete(j);
 	if (r->phase == NULL || r->command == NULL) {
-		record_free(r);
+		audit_record_free(r);
 		return -1;
 	}
 	return 0;
+}
+
+/* The file from byte off to its end (at most AUDIT_MAX_FILE bytes of it),
+ * NUL-terminated: following reads only what was appended. *off goes back to
+ * 0 when the file is now shorter (rotated or cut). NULL with *len 0 and
+ * errno ENOENT for a missing file; NULL with err on any other failure. */
+static char *
+audit_read_tail(const char *path, int64_t *off, size_t *len, char *err, size_t errlen)
+{
+	struct stat sb;
+	char *data;
+	size_t want, got = 0;
+	ssize_t n;
+	int fd;
+
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno != ENOENT)
+			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, "not a readable regular file");
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	if (*off < 0 || *off > (int64_t)sb.st_size)
+		*off = 0;
+	want = (size_t)(sb.st_size - *off);
+	if (want > AUDIT_MAX_FILE)
+		want = AUDIT_MAX_FILE;
+	data = xmalloc(want + 1);
+	while (got < want && (n = pread(fd, data + got, want - got, *off + (off_t)got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+			close(fd);
+			free(data);
+			errno = EIO;
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	data[got] = '\0';
+	*len = got;
+	return data;
 }
 
 int
@@ -287,15 +349,12 @@ audit_read(const char *path, int64_t *off, int64_t since_ms, const char *profile
 	size_t len;
 	long line = 0;
 
-	data = fs_read_all(path, AUDIT_MAX_FILE, &len, err, errlen);
+	data = audit_read_tail(path, off, &len, err, errlen);
 	if (data == NULL)
 		return errno == ENOENT ? 0 : -1;
-	if ((size_t)*off > len)
-		*off = 0;		/* the file was rotated or cut */
-	for (p = data + *off; (nl = memchr(p, '\n', len - (size_t)(p - data))) != NULL;
-	    p = nl + 1) {
+	for (p = data; (nl = memchr(p, '\n', len - (size_t)(p - data))) != NULL; p = nl + 1) {
 		line++;
-		if (nl - p > AUDIT_MAX_LINE || record_parse(p, (size_t)(nl - p), &r) != 0) {
+		if (audit_parse_line(p, (size_t)(nl - p), &r) != 0) {
 			if (skip != NULL && nl > p)
 				skip(line, "not an audit record", arg);
 			continue;
@@ -303,9 +362,9 @@ audit_read(const char *path, int64_t *off, int64_t since_ms, const char *profile
 		if (r.time_ms >= since_ms && (profile == NULL ||
 		    (r.profile != NULL && strcmp(r.profile, profile) == 0)))
 			each(&r, arg);
-		record_free(&r);
+		audit_record_free(&r);
 	}
-	*off = (int64_t)(p - data);
+	*off += (int64_t)(p - data);
 	free(data);
 	return 0;
 }

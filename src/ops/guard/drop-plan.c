@@ -9,27 +9,13 @@
 
 #include "milvusadm/config.h"
 #include "milvusadm/guard.h"
+#include "milvusadm/protect.h"
 
 bool
 guard_protected(const struct profile *p, const char *db, const char *coll)
 {
-	char full[600];
-	size_t i;
-
-	if (p == NULL)
-		return false;
-	snprintf(full, sizeof full, "%s.%s", db, coll);
-	for (i = 0; i < p->n_guards_protected; i++) {
-		const char *g = p->guards_protected[i];
-
-		/* "db.coll", "coll" in the default database, or "db.*". */
-		if (strcmp(g, full) == 0 || (strcmp(db, "default") == 0 && strcmp(g, coll) == 0))
-			return true;
-		if (strlen(g) > 2 && strcmp(g + strlen(g) - 2, ".*") == 0 &&
-		    strncmp(g, db, strlen(g) - 2) == 0 && db[strlen(g) - 2] == '\0')
-			return true;
-	}
-	return false;
+	return p != NULL && protect_list_match(p->guards_protected, p->n_guards_protected, db,
+	    coll);
 }
 
 /* milvus-backup's names: letters, digits and '_', at most 128. */
