@@ -30,6 +30,21 @@ enum health {
  * coordinators when active-standby is off (bare key only). */
 enum ha_state { HA_NONE = 0, HA_ACTIVE, HA_STANDBY };
 
+/* Whether the process behind a session is still the one it names. A session
+ * outlives its process by up to the lease TTL, and addresses are reused (a
+ * StatefulSet pod, host networking): a session whose process is gone must
+ * never be shown healthy. */
+enum comp_gone {
+	COMP_PRESENT = 0,
+	COMP_SUPERSEDED,		/* a newer session of its role registered at its
+					   address (superseded_by): its process is dead */
+	COMP_ROLE_STOPPED,		/* its process answers /healthz without its role:
+					   stopped in place (/management/stop, a drill),
+					   the process is still up */
+	COMP_FOREIGN,			/* an ACTIVE whose /healthz answers as a standby
+					   of its role: another process holds its address */
+};
+
 /* Where a piece of data came from and how fresh it is. */
 struct source_state {
 	int64_t updated_ms;		/* wall clock of the last good answer, 0 = never */
@@ -69,6 +84,11 @@ struct component {
 	int ready;			/* /management/check/ready: 1 ready, 0 not, -1 not asked */
 	bool health_from_host;		/* /healthz has no entry of its own: the code is
 					   its host process's (indexcoord in datacoord) */
+	/* Added: set from the sessions (COMP_SUPERSEDED, at every commit) and
+	 * by the /healthz sweep (the others, carried across commits). Health
+	 * is then HEALTH_UNKNOWN with health_error saying why. */
+	enum comp_gone gone;
+	int64_t superseded_by;		/* COMP_SUPERSEDED: the newer session's server ID */
 };
 
 /* Per coordinator role: who is active, since when, and standbys. */
@@ -135,6 +155,8 @@ struct collection_state {
 struct cluster {
 	char *root;			/* etcd root path, "by-dev" */
 	char *milvus_version;		/* from sessions (most common Version) */
+	char *cluster_version;		/* the session/version key's text (2.6.8+, 3.x;
+					   §1.4, §10), NULL when absent */
 	int64_t session_ttl_s;		/* from a session lease's granted TTL, -1 unknown */
 	struct component *components;
 	size_t n_components;
@@ -228,6 +250,11 @@ void source_fail(struct source_state *s, int64_t now_ms, const char *error);
 void etcd_member_state_clear(struct etcd_member_state *m);
 void collection_state_clear(struct collection_state *cs);
 void replica_state_clear(struct replica_state *r);
+
+/* Mark every session superseded by a newer one of its role at the same
+ * address (COMP_SUPERSEDED, health Unknown). cluster_sessions_commit does it;
+ * O(n log n). */
+void cluster_mark_superseded(struct cluster *c, int64_t now_ms);
 
 /* "Healthy", "StandBy", ..., "Unknown"; "ACTIVE", "STANDBY", "-". */
 const char *health_name(enum health h);

@@ -61,6 +61,10 @@ struct cmd_ctx {
 	 * it, for the audit log ("" when none). */
 	char audit_backup[160];
 	char audit_undo[512];
+	/* The running handler's words (argv[0] its name), set by cmd_run, so
+	 * that cmd_usage can name an option the command does not have. */
+	int run_argc;
+	char **run_argv;
 };
 
 struct cmd_entry {
@@ -148,7 +152,9 @@ int cmd_emit(struct cmd_ctx *ctx, struct out_doc *doc);
 int cmd_error(struct cmd_ctx *ctx, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Print "usage: milvusadm NAME USAGE" to ctx->err and return CMD_USAGE. */
+/* Print "usage: milvusadm NAME USAGE" to ctx->err and return CMD_USAGE; when
+ * the command's words hold an option its usage does not list, one line
+ * naming that option first ("unknown option '--bogus' for 'topology'"). */
 int cmd_usage(struct cmd_ctx *ctx, const struct cmd_entry *e);
 /* A typed confirmation before something that cannot be taken back: the
  * operator must type expected exactly. prompt says what will happen. 1
@@ -165,13 +171,5 @@ struct guard_req;
 int cmd_guard(struct cmd_ctx *ctx, struct guard_req *req);
 /* The entry called exactly name (for handlers printing their usage). */
 const struct cmd_entry *cmd_entry_by_name(const char *name);
-
-/* A small table for results: a padded table on a terminal, TSV in a pipe.
- * Cells are copied; control characters are escaped before they are printed. */
-struct cmd_table;
-struct cmd_table *cmd_table_new(const char *const *headers, size_t ncols);
-void cmd_table_row(struct cmd_table *t, const char *const *cells);
-void cmd_table_print(struct cmd_ctx *ctx, const struct cmd_table *t);
-void cmd_table_free(struct cmd_table *t);
 
 #endif

@@ -112,5 +112,25 @@ struct config_key_info {
 	const char *help;
 };
 size_t config_keys(const struct config_key_info **out);
+/* What key i of config_keys() accepts, as text: "1..65535", "1s..10m",
+ * "a|b|c", "true|false"; "" when any string. */
+void config_key_values(size_t i, char *out, size_t len);
+/* Key i's value in p as text, NULL when unset; *is_default says whether it
+ * equals the table's default. A URL's password is shown as "***": the
+ * profile holds no other secret (only the paths of files that do). Caller
+ * frees. */
+char *config_key_value(const struct profile *p, size_t i, bool *is_default);
+
+/* The most a secret file (*_file keys) may hold: a password or a token is
+ * one line; a larger file is refused whole, never cut to a prefix that
+ * would fail authentication in a confusing way. */
+#define CONFIG_MAX_SECRET 4096
+/* The secret in path: its first line, without the newline; what names it
+ * in messages ("etcd password"). Refused (NULL with err naming the file,
+ * never its text): unreadable, not a regular file, larger than
+ * CONFIG_MAX_SECRET, or empty. Registered with the log redactor
+ * (log_add_secret) before it is returned, so no later log line, history
+ * entry or audit line can show it. Caller wipes and frees. */
+char *config_read_secret(const char *path, const char *what, char *err, size_t errlen);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+struct alerts;
 struct cluster;
 
 enum ha_verdict { HA_CHECK_PASS = 0, HA_CHECK_WARN, HA_CHECK_FAIL };
@@ -38,6 +39,11 @@ struct ha_report {
  * collections, session TTL. Data whose source failed gives a warn item that
  * says why (never a pass). Never NULL. */
 struct ha_report *ha_check(const struct cluster *c);
+/* The same with the alert list of c (alerts.h) already computed: the items
+ * that are alerts (no active, a dead active, no standby, etcd members down,
+ * alarms, no leader) take their verdict and fix from it, so the two never
+ * disagree. */
+struct ha_report *ha_check_alerts(const struct cluster *c, const struct alerts *a);
 void ha_report_free(struct ha_report *r);
 
 /* Session TTL range that passes the check, and the value the estimate's

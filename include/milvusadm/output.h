@@ -28,10 +28,18 @@ enum out_coltype {
 	OCOL_BYTES,			/* int shown as "12.3 MiB" */
 };
 
+/* Which columns give way when a table is wider than the terminal. */
+enum out_colfit {
+	OFIT_AUTO,			/* text is cut (widest first) after the OFIT_FIRST ones */
+	OFIT_FIRST,			/* free text (hosts, reasons): cut before the others */
+	OFIT_KEEP,			/* never cut (status words, names to type back) */
+};
+
 struct out_col {
 	const char *key;		/* member of each row object */
 	const char *header;		/* column title on a terminal */
 	enum out_coltype type;
+	enum out_colfit fit;		/* only OCOL_STR columns are ever cut */
 };
 
 struct out_doc;
@@ -72,8 +80,19 @@ struct out_metric *out_metric(struct out_doc *d, const char *name, const char *t
  * escaped as the text format asks, control characters by out_escape). */
 void out_sample(struct out_metric *m, const char *const *labels, double value);
 
-/* Render to f in fmt. color: ANSI styling allowed (terminal, no NO_COLOR). */
+/* Render to f in fmt. color: ANSI styling allowed (terminal, no NO_COLOR).
+ * A table on a terminal is fitted to its width (out_term_width). */
 void out_doc_render(const struct out_doc *d, FILE *f, enum out_format fmt, bool color);
+/* The table form fitted to width columns (0: as wide as it takes): text columns
+ * are cut with an ellipsis ("…" when utf8, else "..."), and the rightmost
+ * columns are left out (and named in a last line) when that is not enough. */
+void out_doc_render_table(const struct out_doc *d, FILE *f, bool color, size_t width,
+    bool utf8);
+/* The width of the terminal f is: TIOCGWINSZ, else $COLUMNS, else 80; 0 when f
+ * is not a terminal (a pipe or file gets every value whole). */
+size_t out_term_width(FILE *f);
+/* Does the locale (LC_CTYPE, set by main) encode UTF-8? */
+bool out_utf8_locale(void);
 
 /* Escape control characters and invalid UTF-8 in untrusted text for a terminal
  * or TSV cell ("\x1b" → "\\x1b", tab/newline → "\\t"/"\\n"). Caller frees. */

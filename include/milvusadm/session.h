@@ -57,4 +57,13 @@ void session_clear(struct session *s);
  * aside) and that element's length in *len (0 when there is none). Pure. */
 const char *session_key_name(const char *key, size_t *len);
 
+/* A Milvus version as sessions and the session/version key write it: "2.6.18",
+ * "3.0.4", "3.0.0-beta" (a leading 'v' and any suffix after the patch are
+ * allowed). 0 with the numbers, -1 when it is not one. Pure. */
+int session_semver_parse(const char *s, int *major, int *minor, int *patch);
+/* The check a 2.6.8+ coordinator makes at start (§1.4, §10): 1 when the
+ * cluster's session/version text holds a higher major.minor than binary (a
+ * coordinator's session Version), 0 when not, -1 when either does not parse. */
+int session_version_ahead(const char *cluster_version, const char *binary);
+
 #endif

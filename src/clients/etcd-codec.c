@@ -11,6 +11,7 @@
 #include "milvusadm/b64.h"
 #include "milvusadm/buf.h"
 #include "milvusadm/etcd.h"
+#include "milvusadm/log.h"
 #include "milvusadm/xalloc.h"
 #include "etcd-int.h"
 
@@ -122,20 +123,25 @@ etcd_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-/* Copy a message from the network into a fixed buffer as one printable line. */
+/* Copy a message into a fixed buffer as one printable line. Every error
+ * of the client passes here: an endpoint written "http://user:pass@..."
+ * and any registered secret leave as "user:***@" and "***". */
 void
 etcd_copy_msg(char *dst, size_t dstlen, const char *src)
 {
+	char *red;
 	size_t i;
 
 	if (dstlen == 0)
 		return;
-	for (i = 0; src[i] != '\0' && i + 1 < dstlen; i++) {
-		unsigned char c = (unsigned char)src[i];
+	red = log_redact(src);
+	for (i = 0; red[i] != '\0' && i + 1 < dstlen; i++) {
+		unsigned char c = (unsigned char)red[i];
 
 		dst[i] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
 	}
 	dst[i] = '\0';
+	free(red);
 }
 
 /* Members are absent when zero: absent is 0, a malformed one is -1. */

@@ -110,10 +110,14 @@ static void
 watch_broken(struct etcd_watch *w, const char *why)
 {
 	struct etcd_watch_msg msg;
+	char shown[300];
 
+	/* why may name the endpoint: through the client's one message filter. */
+	if (why != NULL)
+		etcd_copy_msg(shown, sizeof shown, why);
 	memset(&msg, 0, sizeof msg);
 	msg.kind = ETCD_WATCH_DOWN;
-	msg.errmsg = why;
+	msg.errmsg = why != NULL ? shown : NULL;
 	if (!watch_deliver(w, &msg))
 		return;
 	w->ep = (w->ep + 1) % w->e->n_endpoints;

@@ -64,8 +64,11 @@ etcd_new(struct loop *l, const struct etcd_opts *opts, char *err, size_t errlen)
 	for (n = 0; opts->endpoints != NULL && opts->endpoints[n] != NULL; n++) {
 		ep = opts->endpoints[n];
 		if (strncmp(ep, "http://", 7) != 0 && strncmp(ep, "https://", 8) != 0) {
-			snprintf(err, errlen, "etcd endpoint '%.100s' is not an http:// or "
+			char msg[256];
+
+			snprintf(msg, sizeof msg, "etcd endpoint '%.100s' is not an http:// or "
 			    "https:// URL", ep);
+			etcd_copy_msg(err, errlen, msg);
 			return NULL;
 		}
 	}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "milvusadm/milvus_mgmt.h"
 #include "milvusadm/xalloc.h"
@@ -37,6 +38,29 @@ milvus_healthz_release(struct milvus_healthz *h)
 	memset(h, 0, sizeof *h);
 }
 
+/*
+ * A detail's code: Milvus emits the StateCode as a number (§4.2); Woodpecker
+ * pods (3.x) emit its name as a string ("Healthy", §10), and a quoted number
+ * is taken as the number. Any other text is not a healthz answer.
+ */
+static int
+health_code(const cJSON *it, int64_t *code)
+{
+	size_t i;
+
+	if (mj_int64(it, code) == 0)
+		return *code < -1000000 || *code > 1000000 ? -1 : 0;
+	if (!cJSON_IsString(it) || strlen(it->valuestring) > 64)
+		return -1;
+	for (i = 0; i <= MILVUS_STATE_STOPPING; i++) {
+		if (strcasecmp(it->valuestring, milvus_state_name((int)i)) == 0) {
+			*code = (int64_t)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static int
 healthz_parse_json(const char *body, size_t len, struct milvus_healthz *out)
 {
@@ -59,8 +83,7 @@ healthz_parse_json(const char *body, size_t len, struct milvus_healthz *out)
 		int64_t code;
 
 		if (!cJSON_IsObject(e) ||
-		    mj_int64(cJSON_GetObjectItemCaseSensitive(e, "code"), &code) != 0 ||
-		    code < -1000000 || code > 1000000 ||
+		    health_code(cJSON_GetObjectItemCaseSensitive(e, "code"), &code) != 0 ||
 		    (d->name = mj_get_str(e, "name")) == NULL)
 			goto bad;
 		d->code = (int)code;

@@ -252,6 +252,47 @@ session_fields(struct session_ctx *ctx, const cJSON *obj, const char *value,
 }
 
 int
+session_semver_parse(const char *s, int *major, int *minor, int *patch)
+{
+	long v[3];
+	char *end;
+	int i;
+
+	if (s == NULL)
+		return -1;
+	if (*s == 'v')
+		s++;
+	for (i = 0; i < 3; i++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v[i] = strtol(s, &end, 10);
+		if (v[i] > 100000 || (i < 2 && *end != '.'))
+			return -1;
+		s = i < 2 ? end + 1 : end;
+	}
+	/* "-beta", "-rc1", "+build": a pre-release of the same numbers. */
+	if (*s != '\0' && *s != '-' && *s != '+')
+		return -1;
+	*major = (int)v[0];
+	*minor = (int)v[1];
+	*patch = (int)v[2];
+	return 0;
+}
+
+int
+session_version_ahead(const char *cluster_version, const char *binary)
+{
+	int cma, cmi, cpa, bma, bmi, bpa;
+
+	if (session_semver_parse(cluster_version, &cma, &cmi, &cpa) != 0 ||
+	    session_semver_parse(binary, &bma, &bmi, &bpa) != 0)
+		return -1;
+	/* Milvus compares major.minor only: a patch ahead is a normal rolling
+	 * upgrade, a minor ahead is the rollback that panics (#50694). */
+	return cma > bma || (cma == bma && cmi > bmi) ? 1 : 0;
+}
+
+int
 session_parse(const char *key, const char *value, size_t value_len,
     struct session *out, char *err, size_t errlen)
 {

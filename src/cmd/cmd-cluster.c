@@ -2,9 +2,12 @@
 /* Opening the profile's state gatherer for the read-side commands, with one
  * way of reporting an unusable profile or an unreachable etcd. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "milvusadm/cluster.h"
+#include "milvusadm/output.h"
+#include "milvusadm/session.h"
 #include "milvusadm/state.h"
 #include "cmd-cluster.h"
 
@@ -33,14 +36,44 @@ cmd_cluster_sessions(struct cmd_ctx *ctx, struct state *st)
 	return CMD_OK;
 }
 
+bool
+cmd_cluster_version_ahead(const struct cluster *c, char *msg, size_t len)
+{
+	const struct component *k;
+	char raw[512], *esc;
+	size_t i;
+
+	if (c->cluster_version == NULL)
+		return false;
+	for (i = 0; i < c->n_components; i++) {
+		k = &c->components[i];
+		if (!k->exclusive || k->s.version == NULL || k->role == NULL ||
+		    session_version_ahead(c->cluster_version, k->s.version) != 1)
+			continue;
+		snprintf(raw, sizeof raw, "session/version is %.40s, ahead of %.40s %lld's "
+		    "%.40s: a coordinator of that version refuses to start, and 2.6.18 "
+		    "panics (a rollback?): upgrade it, or fix the key", c->cluster_version,
+		    k->role, (long long)k->server_id, k->s.version);
+		/* The version texts and the role come from etcd. */
+		esc = out_escape(raw);
+		snprintf(msg, len, "%s", esc);
+		free(esc);
+		return true;
+	}
+	return false;
+}
+
 void
 cmd_cluster_warn(struct cmd_ctx *ctx, struct state *st)
 {
 	const struct cluster *c = state_cluster(st);
+	char msg[512];
 
 	/* Not an error (the command goes on), but what is shown is not all. */
 	if (c->src_sessions.note != NULL)
 		fprintf(ctx->err, "milvusadm: warning: %s\n", c->src_sessions.note);
+	if (cmd_cluster_version_ahead(c, msg, sizeof msg))
+		fprintf(ctx->err, "milvusadm: warning: %s\n", msg);
 }
 
 struct state *

@@ -9,6 +9,7 @@
 #include "milvusadm/cmd.h"
 
 struct state;
+struct cluster;
 
 /* The gatherer for ctx's profile; NULL after reporting the error (*rc set). */
 struct state *cmd_cluster_open(struct cmd_ctx *ctx, int *rc);
@@ -18,6 +19,11 @@ int cmd_cluster_sessions(struct cmd_ctx *ctx, struct state *st);
 /* A warning on stderr when the model shows only part of the cluster (more
  * session keys than it keeps). */
 void cmd_cluster_warn(struct cmd_ctx *ctx, struct state *st);
+/* The session/version key is ahead (major.minor) of a coordinator's binary:
+ * that coordinator refuses to start, and a 2.6.18 one panics (#50694, contract
+ * §1.4, §10). Writes one line naming the first such coordinator into msg and
+ * returns true; false when none is behind (or the key is absent). */
+bool cmd_cluster_version_ahead(const struct cluster *c, char *msg, size_t len);
 /* Open and read everything (sessions, health, etcd, collections, replicas)
  * for a whole-cluster report: NULL after reporting when the profile or etcd
  * fails (*rc set); a later source that fails is left in the model, marked,

@@ -373,6 +373,26 @@ drill_guard_detail(const struct drill_report *r, char *out, size_t len)
 		    r->host_name != NULL ? r->host_name : "no host name", r->backend, r->signal);
 }
 
+/* The exec backend's command line as it will run, placeholders filled, for
+ * the question: the operator confirms the argv, not a template. */
+static void
+drill_guard_argv(struct drill *d, char *out, size_t len)
+{
+	struct buf b = BUF_INIT;
+	const char *line, *end;
+	size_t n = strlen(out);
+
+	if (strcmp(drill_report(d)->backend, "exec") != 0)
+		return;
+	drill_plan(d, &b);
+	if (b.data != NULL && (line = strstr(b.data, "): exec: ")) != NULL) {
+		line += strlen("): exec: ");
+		end = line + strcspn(line, "\n");
+		snprintf(out + n, len - n, "; runs %.*s", (int)(end - line), line);
+	}
+	buf_release(&b);
+}
+
 int
 cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -421,6 +441,7 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (a.confirm == NULL) {
 		drill_guard_detail(drill_report(w.d), detail, sizeof detail);
+		drill_guard_argv(w.d, detail, sizeof detail);
 		if ((rc = cmd_guard(ctx, &g)) != CMD_OK) {
 			drill_free(w.d);
 			goto out;

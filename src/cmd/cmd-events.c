@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "milvusadm/buf.h"
 #include "milvusadm/cluster.h"
@@ -148,6 +149,13 @@ events_follow(struct cmd_ctx *ctx, struct state *st)
 		return cmd_error(ctx, CMD_FAILED, "cannot watch '%s/meta/session/'", c->root);
 	loop_signal(ctx->loop, SIGINT, follow_signal, &f);
 	loop_signal(ctx->loop, SIGTERM, follow_signal, &f);
+	/* A quiet cluster prints nothing for a long time: a person at a
+	 * terminal is told it is waiting, not hung (a pipe gets only events). */
+	if (fileno(ctx->err) >= 0 && isatty(fileno(ctx->err))) {
+		fprintf(ctx->err, "milvusadm: following events of '%s' from now on "
+		    "(Ctrl-C stops)\n", c->root);
+		fflush(ctx->err);
+	}
 	next_probe = time_mono_ms() + EVENTS_PROBE_MS;
 	while (!f.stop) {
 		loop_once(ctx->loop, 200);

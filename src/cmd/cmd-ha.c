@@ -5,14 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "milvusadm/alerts.h"
 #include "milvusadm/cluster.h"
-#include "milvusadm/config.h"
 #include "milvusadm/ha.h"
 #include "milvusadm/output.h"
 #include "milvusadm/state.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
-#include "cmd-backup.h"
+#include "cmd-alerts.h"
 #include "cmd-cluster.h"
 #include "cmd-gather.h"
 #include "cmd-handlers.h"
@@ -32,51 +32,35 @@ static const struct out_col item_cols[] = {
  * recovery point has its own check, `rpo`, which exits 5 on a breach.
  */
 static void
-ha_rpo_item(struct cmd_ctx *ctx, struct ha_report *r, const struct cluster *c)
+ha_rpo_item(struct ha_report *r, const struct cmd_rpo *rpo, const struct alerts *a)
 {
-	const struct profile *p;
-	struct bk_rpo_view v;
-	struct config *cfg;
+	const struct alert *al;
 	struct ha_item *it;
-	char err[512], line[700];
-	bool known = c->src_proxy.error == NULL && c->src_proxy.updated_ms != 0;
-	int verdict;
 
-	cfg = config_load(NULL, err, sizeof err);
-	p = config_profile(cfg, ctx->profile);
-	memset(&v, 0, sizeof v);
-	if (p != NULL) {
-		bk_rpo_load(ctx, p, known ? c : NULL, p->guards_rpo_target_ms, true, &v);
-		verdict = bk_rpo_line(&v, known, line, sizeof line);
-	} else {
-		verdict = 2;
-		snprintf(line, sizeof line, "RPO unknown: no profile");
-	}
 	r->items = xreallocarray(r->items, r->n_items + 1, sizeof *r->items);
 	it = &r->items[r->n_items++];
 	memset(it, 0, sizeof *it);
 	it->id = xstrdup("backup.rpo");
 	it->title = xstrdup("every collection has a backup within the RPO target");
-	it->status = verdict == 0 ? HA_CHECK_PASS : HA_CHECK_WARN;
-	it->reason = xstrdup(line);
-	if (verdict == 1)
-		it->fix = xstrdup("take a backup: milvusadm backup create --wait (see rpo)");
-	else if (verdict == 2 && !v.configured)
+	it->status = rpo->verdict == 0 ? HA_CHECK_PASS : HA_CHECK_WARN;
+	it->reason = xstrdup(rpo->line);
+	if ((al = alerts_find(a, "rpo-breached", NULL)) != NULL ||
+	    (al = alerts_find(a, "rpo-unknown", NULL)) != NULL)
+		it->fix = xstrdup(al->fix);
+	else if (rpo->verdict == 2 && !rpo->configured)
 		it->fix = xstrdup("set backup.url in the profile to a milvus-backup server");
-	else if (verdict == 2)
-		it->fix = xstrdup("check the backup server and the proxies");
-	if (verdict == 0)
+	if (rpo->verdict == 0)
 		r->n_pass++;
 	else
 		r->n_warn++;
-	bk_rpo_release(&v);
-	config_free(cfg);
 }
 
 int
 cmd_ha_check(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry *e = cmd_entry_by_name(argv[0]);
+	struct cmd_rpo rpo;
+	struct alerts *a;
 	struct ha_report *r;
 	struct state *st;
 	struct cluster *c;
@@ -92,8 +76,10 @@ cmd_ha_check(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((st = cmd_cluster_gather_all(ctx, &rc)) == NULL)
 		return rc;
 	c = state_cluster(st);
-	r = ha_check(c);
-	ha_rpo_item(ctx, r, c);
+	cmd_rpo_read(ctx, c, &rpo);
+	a = cmd_alerts(c, &rpo);
+	r = ha_check_alerts(c, a);
+	ha_rpo_item(r, &rpo, a);
 
 	d = out_doc_new("ha-check");
 	root = out_doc_root(d);
@@ -112,10 +98,15 @@ cmd_ha_check(struct cmd_ctx *ctx, int argc, char **argv)
 		out_str(row, "reason", r->items[i].reason);
 		out_str(row, "fix", r->items[i].fix);
 	}
+	/* In a pipe the checklist stays one TSV line per item (no table
+	 * name in front), as scripts read it; the list is in JSON and on a
+	 * terminal. */
+	cmd_alerts_out(root, a, ctx->format != OUT_TSV);
 	rc = cmd_emit(ctx, d);
 	if (r->n_fail > 0)
 		rc = CMD_MISSED;
 	ha_report_free(r);
+	alerts_free(a);
 	state_free(st);
 	return rc;
 }

@@ -54,5 +54,8 @@ int cmd_protect_who_can_drop(struct cmd_ctx *, int, char **);
 int cmd_restore_drill(struct cmd_ctx *, int, char **);
 int cmd_restore_drill_history(struct cmd_ctx *, int, char **);
 int cmd_rpo(struct cmd_ctx *, int, char **);
+int cmd_config_keys(struct cmd_ctx *, int, char **);
+int cmd_config_show(struct cmd_ctx *, int, char **);
+int cmd_config_check(struct cmd_ctx *, int, char **);
 
 #endif

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* help and version, generated from the command table, and the small legacy
- * result table (cmd_table_*) that the lab commands print through. */
+/* help and version, generated from the command table. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,97 +165,4 @@ cmd_shell(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	return cmd_error(ctx, CMD_USAGE, "'shell' starts the interactive shell and only "
 	    "works as 'milvusadm shell'");
-}
-
-struct cmd_table {
-	size_t ncols;
-	char **cells;			/* rows * ncols; row 0 is the header */
-	size_t nrows;
-};
-
-struct cmd_table *
-cmd_table_new(const char *const *headers, size_t ncols)
-{
-	struct cmd_table *t = xcalloc(1, sizeof *t);
-
-	t->ncols = ncols;
-	cmd_table_row(t, headers);
-	return t;
-}
-
-/* Escape what a terminal or a TSV reader would misread; strings may come from the cluster. */
-static char *
-cmd_cell_clean(const char *s)
-{
-	struct buf b = BUF_INIT;
-
-	if (s == NULL)
-		s = "-";
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch < 0x20 || ch == 0x7f)
-			buf_printf(&b, "\\x%02x", ch);
-		else
-			buf_addc(&b, (char)ch);
-	}
-	buf_addc(&b, '\0');
-	return buf_detach(&b, NULL);
-}
-
-void
-cmd_table_row(struct cmd_table *t, const char *const *cells)
-{
-	size_t i;
-
-	t->cells = xreallocarray(t->cells, (t->nrows + 1) * t->ncols, sizeof *t->cells);
-	for (i = 0; i < t->ncols; i++)
-		t->cells[t->nrows * t->ncols + i] = cmd_cell_clean(cells[i]);
-	t->nrows++;
-}
-
-void
-cmd_table_print(struct cmd_ctx *ctx, const struct cmd_table *t)
-{
-	size_t *w = xcalloc(t->ncols, sizeof *w), r, c;
-
-	if (!ctx->out_tty) {
-		/* TSV for scripts: no header, one record per line. */
-		for (r = 1; r < t->nrows; r++) {
-			for (c = 0; c < t->ncols; c++)
-				fprintf(ctx->out, "%s%s", c ? "\t" : "", t->cells[r * t->ncols + c]);
-			fputc('\n', ctx->out);
-		}
-		free(w);
-		return;
-	}
-	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++) {
-			size_t len = strlen(t->cells[r * t->ncols + c]);
-			if (len > w[c])
-				w[c] = len;
-		}
-	}
-	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++) {
-			if (c + 1 == t->ncols)
-				fprintf(ctx->out, "%s", t->cells[r * t->ncols + c]);
-			else
-				fprintf(ctx->out, "%-*s  ", (int)w[c], t->cells[r * t->ncols + c]);
-		}
-		fputc('\n', ctx->out);
-	}
-	free(w);
-}
-
-void
-cmd_table_free(struct cmd_table *t)
-{
-	size_t i;
-
-	if (t == NULL)
-		return;
-	for (i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	free(t->cells);
-	free(t);
 }

@@ -2,7 +2,6 @@
 /* `milvusadm lab up|down|status`: a local practice cluster run by the lab
  * supervisor, checked through the same interfaces as a real one (the verbs on
  * one member are in cmd-lab-member.c). */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -122,13 +121,12 @@ lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool p
 	int c, longindex;
 
 	memset(a, 0, sizeof *a);
-	a->name = "default";
 	a->timeout_ms = 60000;
 	a->signal = "KILL";
 	a->up.subnet = "127.77.0.0/24";
 	a->up.milvus = "2.5";
 	a->up.n_etcd = 3;	/* a lone etcd member is a single point of failure */
-	a->up.ttl = 10;
+	a->up.ttl = 0;		/* the version's lab default (lab_plan) */
 	a->up.backoff_ms = 1000;
 	a->up.backup = true;
 	a->up.backup_version = "0.6";
@@ -217,8 +215,13 @@ lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool p
 	} else if (optind != argc)
 		return cmd_usage(ctx, e);
 	/* A bad --name is a mistake in the command, whichever verb it is given to. */
-	if (lab_check_name(a->name, err, sizeof err) == -1)
+	if (a->name != NULL && lab_check_name(a->name, err, sizeof err) == -1)
 		return cmd_error(ctx, CMD_USAGE, "%s", err);
+	/* lab up makes a lab, so it has nothing to find: "default" unless named. */
+	if (a->name == NULL && strcmp(argv[0], "lab up") == 0)
+		a->name = "default";
+	if (a->name == NULL)
+		return lab_find(ctx, a);
 	return CMD_OK;
 }
 
@@ -295,11 +298,11 @@ static void
 lab_print_status(struct cmd_ctx *ctx, const struct lab *lab)
 {
 	static const struct out_col cols[] = {
-		{ "name", "NAME", OCOL_STR },
+		{ "name", "NAME", OCOL_STR, OFIT_KEEP },	/* typed back to kill/start */
 		{ "role", "ROLE", OCOL_STR },
 		{ "endpoint", "ADDRESS", OCOL_STR },
 		{ "pid", "PID", OCOL_INT },
-		{ "state", "STATE", OCOL_STR },
+		{ "state", "STATE", OCOL_STR, OFIT_KEEP },
 		{ "restarts", "RESTARTS", OCOL_INT },
 	};
 	struct out_doc *d = out_doc_new("lab-status");
@@ -502,30 +505,24 @@ lab_reuse_etcd(struct cmd_ctx *ctx, const struct lab *old, struct lab_args *a)
 static int
 lab_subnet_free(struct cmd_ctx *ctx, const struct lab *lab)
 {
-	char *root = lab_dir_path(""), err[256];
-	struct dirent *de;
+	char **run;
 	struct lab *other;
+	size_t n, i;
 	int rc = 0;
-	DIR *d;
 
-	d = opendir(root);
-	free(root);
-	if (d == NULL)
-		return 0;
-	while (rc == 0 && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || strcmp(de->d_name, lab->name) == 0 ||
-		    lab_check_name(de->d_name, err, sizeof err) == -1)
+	run = lab_find_names(true, &n);
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (strcmp(run[i], lab->name) == 0)
 			continue;
-		other = lab_open(ctx, de->d_name, true);
-		if (other != NULL && strcmp(other->subnet, lab->subnet) == 0 &&
-		    lab_supervisor_pid(other->dir) != 0) {
+		other = lab_open(ctx, run[i], true);
+		if (other != NULL && strcmp(other->subnet, lab->subnet) == 0) {
 			cmd_error(ctx, CMD_FAILED, "subnet %s is used by running lab '%s'; "
 			    "pick another --subnet", lab->subnet, other->name);
 			rc = -1;
 		}
 		lab_free(other);
 	}
-	closedir(d);
+	lab_strv_free(run);
 	return rc;
 }
 
@@ -640,11 +637,18 @@ cmd_lab_down(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = lab_parse(ctx, argc, argv, &a, false)) != CMD_OK)
 		return rc;
 	lab = lab_open(ctx, a.name, true);
-	if (lab == NULL) {
-		fprintf(ctx->err, "lab '%s' is not running\n", a.name);
-		return CMD_OK;
-	}
+	if (lab == NULL)
+		return cmd_error(ctx, CMD_FAILED, "lab '%s' does not exist: nothing to stop",
+		    a.name);
 	sup = lab_supervisor_pid(lab->dir);
+	/* "Stopped" must mean something was: a script that brings down the
+	 * wrong lab (or none) hears about it. What a dead supervisor left
+	 * behind still counts, and is cleared below. */
+	if (sup == 0 && lab_proc_leftovers(lab, left, sizeof left / sizeof left[0]) == 0) {
+		lab_free(lab);
+		return cmd_error(ctx, CMD_FAILED, "lab '%s' is not running: nothing to stop",
+		    a.name);
+	}
 	if (sup != 0) {
 		fprintf(ctx->err, "stopping lab '%s'\n", lab->name);
 		kill(sup, SIGTERM);

@@ -2,23 +2,33 @@
 /* `status`: one screen of the cluster: Milvus version, etcd health and leader,
  * each coordinator instance ACTIVE/STANDBY, worker counts healthy/total,
  * loaded collections with degraded replicas, the backups' RPO, and alerts. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "milvusadm/alerts.h"
 #include "milvusadm/cluster.h"
 #include "milvusadm/config.h"
 #include "milvusadm/output.h"
 #include "milvusadm/state.h"
+#include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
+#include "cmd-alerts.h"
 #include "cmd-backup.h"
 #include "cmd-cluster.h"
 #include "cmd-gather.h"
 #include "cmd-handlers.h"
 
-/* A screen, not a log: past this many alerts only the count grows. */
-#define MAX_ALERTS	32
+/* A screen, not a log: past this many alert lines only the count grows
+ * (alert_list has them all). */
+#define MAX_ALERT_LINES	32
+
+static const struct out_col alert_cols[] = {
+	{ "severity", "SEVERITY", OCOL_STR, OFIT_KEEP },
+	{ "since_ms", "SINCE", OCOL_TIME_MS, OFIT_AUTO },
+	{ "message", "ALERT", OCOL_STR, OFIT_FIRST },
+	{ "fix", "FIX", OCOL_STR, OFIT_FIRST },
+};
 
 static const struct out_col coord_cols[] = {
 	{ "role", "COORDINATOR", OCOL_STR },
@@ -41,32 +51,8 @@ static const struct out_col degraded_cols[] = {
 	{ "orphan_shards", "SHARDS WITHOUT LEADER", OCOL_INT },
 };
 
-struct alerts {
-	char *v[MAX_ALERTS];
-	size_t n;
-	size_t dropped;
-};
-
 static void
-alert(struct alerts *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-alert(struct alerts *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	/* The last slot is kept for the "N more" line. */
-	if (a->n >= MAX_ALERTS - 1) {
-		a->dropped++;
-		return;
-	}
-	va_start(ap, fmt);
-	a->v[a->n++] = xvasprintf(fmt, ap);
-	va_end(ap);
-}
-
-static void
-status_etcd(struct out_obj *root, const struct cluster *c, struct alerts *a)
+status_etcd(struct out_obj *root, const struct cluster *c)
 {
 	struct out_obj *o = out_obj(root, "etcd");
 	const char *leader = NULL;
@@ -75,29 +61,20 @@ status_etcd(struct out_obj *root, const struct cluster *c, struct alerts *a)
 	for (i = 0; i < c->n_etcd; i++) {
 		const struct etcd_member_state *m = &c->etcd[i];
 
-		if (!m->reachable) {
-			alert(a, "etcd member '%s' unreachable%s%s", m->name != NULL ? m->name :
-			    "?", m->error != NULL ? ": " : "", m->error != NULL ? m->error : "");
+		if (!m->reachable)
 			continue;
-		}
 		up++;
 		if (m->is_leader)
 			leader = m->name;
-		if (m->n_alarms > 0)
-			alert(a, "etcd member '%s' raised alarm %s", m->name, m->alarms[0]);
 	}
 	out_int(o, "members", (int64_t)c->n_etcd);
 	out_int(o, "healthy", (int64_t)up);
 	out_str(o, "leader", leader);
 	out_str(o, "error", c->src_etcd.error);
-	if (c->src_etcd.error != NULL)
-		alert(a, "etcd status unknown: %s", c->src_etcd.error);
-	else if (leader == NULL && c->n_etcd > 0)
-		alert(a, "etcd has no leader");
 }
 
 static void
-status_coords(struct out_obj *root, const struct cluster *c, struct alerts *a)
+status_coords(struct out_obj *root, const struct cluster *c)
 {
 	struct out_tab *t;
 	struct out_obj *row;
@@ -122,22 +99,12 @@ status_coords(struct out_obj *root, const struct cluster *c, struct alerts *a)
 			out_str(row, "health", health_name(k->health));
 			out_str(row, "address", k->s.address);
 			out_bool(row, "stopping", k->s.stopping);
-			if (k->health == HEALTH_ABNORMAL)
-				alert(a, "%s %lld is abnormal", k->role, (long long)k->server_id);
 		}
-		/* indexcoord (2.3-2.5) lives in datacoord and follows its election:
-		 * its standby is datacoord's. */
-		if (strcmp(l->role, "indexcoord") == 0)
-			continue;
-		if (l->active_id == 0)
-			alert(a, "no active %s", l->role);
-		else if (!l->active_standby || l->n_standby == 0)
-			alert(a, "%s has no standby", l->role);
 	}
 }
 
 static void
-status_workers(struct out_obj *root, const struct cluster *c, struct alerts *a)
+status_workers(struct out_obj *root, const struct cluster *c)
 {
 	struct out_tab *t;
 	struct out_obj *row;
@@ -167,9 +134,6 @@ status_workers(struct out_obj *root, const struct cluster *c, struct alerts *a)
 			total++;
 			if (k->health == HEALTH_HEALTHY && !k->s.stopping)
 				healthy++;
-			else if (c->src_health.updated_ms != 0)
-				alert(a, "%s %lld is %s", k->role, (long long)k->server_id,
-				    k->s.stopping ? "stopping" : health_name(k->health));
 		}
 		row = out_row(t);
 		out_str(row, "role", roles[j]);
@@ -183,7 +147,7 @@ status_workers(struct out_obj *root, const struct cluster *c, struct alerts *a)
 }
 
 static void
-status_collections(struct out_obj *root, const struct cluster *c, struct alerts *a)
+status_collections(struct out_obj *root, const struct cluster *c)
 {
 	struct out_obj *o = out_obj(root, "collections"), *row;
 	struct out_tab *t;
@@ -199,9 +163,6 @@ status_collections(struct out_obj *root, const struct cluster *c, struct alerts 
 		if (cs->load_state == NULL || strcmp(cs->load_state, "LoadStateNotLoad") == 0)
 			continue;
 		loaded++;
-		if (strcmp(cs->load_state, "LoadStateLoading") == 0)
-			alert(a, "collection '%s.%s' is loading (%lld%%)", cs->db, cs->name,
-			    (long long)cs->load_progress);
 		if (!cs->degraded)
 			continue;
 		degraded++;
@@ -220,72 +181,133 @@ status_collections(struct out_obj *root, const struct cluster *c, struct alerts 
 		out_int(row, "replicas", cs->n_replicas);
 		out_int(row, "serving_replicas", serving);
 		out_int(row, "orphan_shards", orphans);
-		alert(a, "collection '%s' has a degraded replica", name);
 	}
 	out_int(o, "total", (int64_t)c->n_collections);
 	out_int(o, "loaded", (int64_t)loaded);
 	out_int(o, "degraded", (int64_t)degraded);
 	out_str(o, "error", c->src_proxy.error != NULL ? c->src_proxy.error :
 	    c->src_replicas.error);
-	if (c->src_proxy.error != NULL)
-		alert(a, "collections unknown: %s", c->src_proxy.error);
-	else if (c->src_replicas.error != NULL)
-		alert(a, "replicas unknown: %s", c->src_replicas.error);
 }
 
-/* The recovery point of the backup tier: one line (an unset or unreachable
- * backup server is said), and an alert when it is missed or cannot be shown. */
-static void
-status_rpo(struct cmd_ctx *ctx, struct out_obj *root, const struct cluster *c,
-    struct alerts *a)
+void
+cmd_rpo_read(struct cmd_ctx *ctx, const struct cluster *c, struct cmd_rpo *r)
 {
-	struct out_obj *o = out_obj(root, "rpo");
 	const struct profile *p;
 	struct bk_rpo_view v;
 	struct config *cfg;
-	char err[512], line[700];
+	char err[512];
 	bool known = c->src_proxy.error == NULL && c->src_proxy.updated_ms != 0;
-	int verdict;
 
+	memset(r, 0, sizeof *r);
+	r->verdict = 2;
 	cfg = config_load(NULL, err, sizeof err);
 	p = config_profile(cfg, ctx->profile);
 	if (p == NULL) {
-		out_str(o, "status", "unknown");
-		out_str(o, "line", "RPO unknown: no profile");
+		snprintf(r->line, sizeof r->line, "RPO unknown: no profile");
 		config_free(cfg);
 		return;
 	}
 	bk_rpo_load(ctx, p, known ? c : NULL, p->guards_rpo_target_ms, true, &v);
-	verdict = bk_rpo_line(&v, known, line, sizeof line);
-	out_str(o, "status", verdict == 0 ? "ok" : verdict == 1 ? "breached" :
-	    !v.configured ? "unconfigured" : !v.loaded ? "unreachable" : "unknown");
-	out_int(o, "target_ms", v.target_ms);
-	if (v.loaded && known) {
-		out_int(o, "collections", (int64_t)v.n);
-		out_int(o, "breached", (int64_t)v.missed);
+	r->verdict = bk_rpo_line(&v, known, r->line, sizeof r->line);
+	r->configured = v.configured;
+	r->loaded = v.loaded;
+	r->target_ms = v.target_ms;
+	r->counted = v.loaded && known;
+	r->collections = v.n;
+	r->breached = v.missed;
+	bk_rpo_release(&v);
+	config_free(cfg);
+}
+
+struct alerts *
+cmd_alerts(const struct cluster *c, const struct cmd_rpo *r)
+{
+	struct alerts *a = alerts_new();
+	struct alert_rpo rpo;
+
+	/* A profile without a backup server is a choice the rpo line states; a
+	 * breach or a server that fails is a condition to act on. */
+	memset(&rpo, 0, sizeof rpo);
+	rpo.breached = r != NULL && r->configured && r->verdict == 1;
+	rpo.unknown = r != NULL && r->configured && r->verdict == 2;
+	rpo.line = r != NULL ? r->line : NULL;
+	alerts_update(a, c, &rpo, time_wall_ms());
+	return a;
+}
+
+void
+cmd_alerts_out(struct out_obj *root, const struct alerts *a, bool list)
+{
+	const char *lines[MAX_ALERT_LINES];
+	struct out_tab *t;
+	struct out_obj *row;
+	size_t i, n = alerts_count(a), nl = 0;
+	char *more = NULL;
+
+	for (i = 0; i < n && nl < MAX_ALERT_LINES; i++) {
+		/* The last line is kept for the "N more" line. */
+		if (nl == MAX_ALERT_LINES - 1 && n > MAX_ALERT_LINES) {
+			more = xasprintf("%zu more alerts", n - i);
+			lines[nl++] = more;
+			break;
+		}
+		lines[nl++] = alerts_get(a, i)->message;
+	}
+	out_strv(root, "alerts", lines, nl);
+	free(more);
+	out_int(root, "alert_count", (int64_t)n);
+	if (!list)
+		return;
+	t = out_table(root, "alert_list", "alerts", alert_cols,
+	    sizeof alert_cols / sizeof alert_cols[0]);
+	for (i = 0; i < n; i++) {
+		const struct alert *al = alerts_get(a, i);
+
+		row = out_row(t);
+		out_str(row, "severity", alert_severity_name(al->severity));
+		out_str(row, "kind", al->kind);
+		out_str(row, "object", al->object);
+		out_str(row, "role", al->role);
+		if (al->server_id != 0)
+			out_int(row, "server_id", al->server_id);
+		else
+			out_null(row, "server_id");
+		out_int(row, "since_ms", al->first_seen_ms);
+		out_str(row, "message", al->message);
+		out_str(row, "fix", al->fix);
+	}
+}
+
+/* The recovery point of the backup tier: one line (an unset or unreachable
+ * backup server is said). */
+static void
+status_rpo(struct out_obj *root, const struct cmd_rpo *r)
+{
+	struct out_obj *o = out_obj(root, "rpo");
+
+	out_str(o, "status", r->verdict == 0 ? "ok" : r->verdict == 1 ? "breached" :
+	    !r->configured ? "unconfigured" : !r->loaded ? "unreachable" : "unknown");
+	out_int(o, "target_ms", r->target_ms);
+	if (r->counted) {
+		out_int(o, "collections", (int64_t)r->collections);
+		out_int(o, "breached", (int64_t)r->breached);
 	} else {
 		out_null(o, "collections");
 		out_null(o, "breached");
 	}
-	out_str(o, "line", line);
-	/* A profile without a backup server is a choice the line states; a
-	 * breach or a server that fails is a condition to act on. */
-	if (verdict != 0 && v.configured)
-		alert(a, "%s", line);
-	bk_rpo_release(&v);
-	config_free(cfg);
+	out_str(o, "line", r->line);
 }
 
 int
 cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry *e = cmd_entry_by_name(argv[0]);
-	struct alerts a;
+	struct cmd_rpo rpo;
+	struct alerts *a;
 	struct state *st;
 	struct cluster *c;
 	struct out_doc *d;
 	struct out_obj *root;
-	size_t i;
 	int rc = CMD_OK;
 
 	if (argc != 1)
@@ -294,8 +316,9 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((st = cmd_cluster_gather_all(ctx, &rc)) == NULL)
 		return rc;
 	c = state_cluster(st);
+	cmd_rpo_read(ctx, c, &rpo);
+	a = cmd_alerts(c, &rpo);
 
-	memset(&a, 0, sizeof a);
 	d = out_doc_new("status");
 	root = out_doc_root(d);
 	out_str(root, "milvus_version", c->milvus_version);
@@ -304,19 +327,14 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 		out_int(root, "session_ttl_s", c->session_ttl_s);
 	else
 		out_null(root, "session_ttl_s");
-	status_etcd(root, c, &a);
-	status_coords(root, c, &a);
-	status_workers(root, c, &a);
-	status_collections(root, c, &a);
-	status_rpo(ctx, root, c, &a);
-	if (c->src_health.error != NULL)
-		alert(&a, "health unknown: %s", c->src_health.error);
-	if (a.dropped > 0)
-		a.v[a.n++] = xasprintf("%zu more alerts", a.dropped);
-	out_strv(root, "alerts", (const char *const *)a.v, a.n);
-	for (i = 0; i < a.n; i++)
-		free(a.v[i]);
+	status_etcd(root, c);
+	status_coords(root, c);
+	status_workers(root, c);
+	status_collections(root, c);
+	status_rpo(root, &rpo);
+	cmd_alerts_out(root, a, true);
 	rc = cmd_emit(ctx, d);
+	alerts_free(a);
 	state_free(st);
 	return rc;
 }

@@ -9,7 +9,7 @@
 const struct cmd_entry cmd_entries[] = {
 	{ "help", NULL, "[COMMAND]", "list the commands, or show one command's usage",
 	    0, cmd_help },
-	{ "lab up", NULL, "[--name NAME] [--subnet 127.A.B.0/24] [--milvus 2.4|2.5|2.6] "
+	{ "lab up", NULL, "[--name NAME] [--subnet 127.A.B.0/24] [--milvus 2.4|2.5|2.6|3.0] "
 	    "[--standalone] [--no-standby] [--etcd 1|3] [--ttl S] [--backoff DURATION] "
 	    "[--extra-workers N] [--no-backup] [--backup-version 0.5|0.6] [--timeout DURATION]",
 	    "start a local practice cluster and wait until it is ready",
@@ -30,7 +30,7 @@ const struct cmd_entry cmd_entries[] = {
 	{ "shell", NULL, "", "an interactive shell with completion and history",
 	    0, cmd_shell },
 	{ "version", NULL, "", "print the version", 0, cmd_version },
-	{ "watch", NULL, "[--once]", "show the cluster's components every second",
+	{ "watch", NULL, "[--once] [-o json]", "show the cluster's components every second",
 	    CMD_NEEDS_ETCD, cmd_watch },
 	{ "topology", NULL, "[--role ROLE] [--id ID] [-o json]",
 	    "every component: role, ID, address, ACTIVE/STANDBY, health, lease TTL, age",
@@ -63,6 +63,15 @@ const struct cmd_entry cmd_entries[] = {
 	    "[--probe-timeout S] [--init DURATION] [--retry DURATION] [-o json]",
 	    "expected failover time: detection + election + recovery, now and tuned",
 	    CMD_NEEDS_ETCD, cmd_ha_estimate },
+	{ "config keys", NULL, "[-o json]",
+	    "every config key: type, default, accepted values, what it does", 0,
+	    cmd_config_keys },
+	{ "config show", NULL, "[-p PROFILE] [-o json]",
+	    "a profile with every key resolved (set or default); secrets never shown", 0,
+	    cmd_config_show },
+	{ "config check", NULL, "[FILE] [-o json]",
+	    "validate the config file (exit 1 with file:line:column on the first error)", 0,
+	    cmd_config_check },
 	{ "theme list", NULL, "[-o json]", "the themes found, where each comes from, which is in use",
 	    0, cmd_theme_list },
 	{ "theme use", NULL, "NAME", "draw the TUI with theme NAME from now on (saved per user)",

@@ -14,18 +14,20 @@
 #include "cmd-cluster.h"
 #include "cmd-handlers.h"
 
+/* On a narrow terminal: host names and process notes give way first; role,
+ * ACTIVE/STANDBY and health are what the table is for, and stay. */
 static const struct out_col topology_cols[] = {
-	{ "role", "ROLE", OCOL_STR },
+	{ "role", "ROLE", OCOL_STR, OFIT_KEEP },
 	{ "server_id", "ID", OCOL_INT },
 	{ "address", "ADDRESS", OCOL_STR },
-	{ "host_name", "HOST", OCOL_STR },
+	{ "host_name", "HOST", OCOL_STR, OFIT_FIRST },
 	{ "version", "VERSION", OCOL_STR },
-	{ "ha_text", "HA", OCOL_STR },
+	{ "ha_text", "HA", OCOL_STR, OFIT_KEEP },
 	{ "stopping", "STOPPING", OCOL_BOOL },
-	{ "health", "HEALTH", OCOL_STR },
+	{ "health", "HEALTH", OCOL_STR, OFIT_KEEP },
 	{ "lease_ttl_s", "TTL", OCOL_INT },
 	{ "age_ms", "AGE", OCOL_DURATION_MS },
-	{ "process", "PROCESS", OCOL_STR },
+	{ "process", "PROCESS", OCOL_STR, OFIT_FIRST },
 };
 
 /* One component as a row (topology) — also used by nothing else, kept here. */
@@ -140,6 +142,8 @@ cmd_topology(struct cmd_ctx *ctx, int argc, char **argv)
 	root = out_doc_root(d);
 	out_str(root, "root_path", c->root);
 	out_str(root, "milvus_version", c->milvus_version);
+	/* session/version (2.6.8+, 3.x): null when the key is absent. */
+	out_str(root, "cluster_version", c->cluster_version);
 	out_int(root, "revision", c->sessions_revision);
 	if (c->session_ttl_s > 0)
 		out_int(root, "session_ttl_s", c->session_ttl_s);
@@ -162,5 +166,14 @@ cmd_topology(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	out_int(root, "count", (int64_t)shown);
 	state_free(st);
+	/* An ID names one component: none is an answer a script must not take
+	 * for an empty cluster (a role filter may match nothing, and says so
+	 * with an empty table). */
+	if (id >= 0 && shown == 0) {
+		out_doc_free(d);
+		return cmd_error(ctx, CMD_FAILED, "no component with server ID %lld%s%s%s",
+		    (long long)id, role != NULL ? " and role '" : "", role != NULL ? role : "",
+		    role != NULL ? "'" : "");
+	}
 	return cmd_emit(ctx, d);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* `milvusadm watch` (and milvusadm with no arguments until the TUI exists): the
- * default profile's components from etcd sessions, redrawn every second. */
+/* `milvusadm watch`: the profile's components from etcd sessions, redrawn
+ * every second on a terminal (one snapshot in a pipe or with --once), for a
+ * terminal where the TUI cannot run (a serial console, `watch`-style tmux
+ * panes). Rendered by the output engine like every other command. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,7 +10,9 @@
 #include "milvusadm/cmd.h"
 #include "milvusadm/config.h"
 #include "milvusadm/etcd.h"
+#include "milvusadm/log.h"
 #include "milvusadm/loop.h"
+#include "milvusadm/output.h"
 #include "milvusadm/session.h"
 #include "milvusadm/state.h"
 #include "milvusadm/timeutil.h"
@@ -40,30 +44,58 @@ watch_is_active(const struct session *s, const struct session *all, size_t n)
 	return false;
 }
 
-/* One screen; returns CMD_OK or CMD_UNREACHABLE. */
+static const struct out_col watch_cols[] = {
+	{ "component", "COMPONENT", OCOL_STR },
+	{ "server_id", "ID", OCOL_INT },
+	{ "address", "ADDRESS", OCOL_STR },
+	{ "host_name", "HOST", OCOL_STR },
+	{ "state", "ROLE", OCOL_STR },
+	{ "version", "VERSION", OCOL_STR },
+};
+
+static void
+watch_row(struct out_tab *t, const struct session *s, const char *state)
+{
+	struct out_obj *row = out_row(t);
+
+	/* Raw strings: the output engine escapes them (out_escape) for the
+	 * terminal and TSV, and writes valid JSON whatever they hold. */
+	out_str(row, "component", s->key);
+	out_int(row, "server_id", s->server_id);
+	out_str(row, "address", s->address);
+	out_str(row, "host_name", s->host_name);
+	out_str(row, "state", state);
+	out_str(row, "version", s->version);
+}
+
+/* One screen; returns CMD_OK or CMD_UNREACHABLE. Every string from etcd
+ * reaches the terminal through the output engine, never printf: a host name
+ * may hold C1 controls (U+009B is a one-byte CSI) or bidi overrides. */
 static int
 watch_draw(struct cmd_ctx *ctx, struct etcd *e, const struct profile *p)
 {
-	static const char *const headers[] = { "COMPONENT", "ID", "ADDRESS", "HOST", "ROLE",
-		"VERSION" };
 	struct session *ss = NULL;
 	struct etcd_result *r;
-	struct cmd_table *t;
-	char *prefix, err[256], id[24], now[40];
+	struct out_doc *d;
+	struct out_obj *root;
+	struct out_tab *t;
+	char *prefix, err[256], now[40], *ep;
 	size_t i, n = 0;
 
 	prefix = xasprintf("%s/meta/session/", p->etcd_root_path);
 	r = etcd_range_prefix_sync(e, prefix, 0);
 	free(prefix);
 	time_format_rfc3339(time_wall_ms(), now, sizeof now);
-	if (ctx->out_tty)
+	/* The endpoint as configured may carry user:password@. */
+	ep = log_redact(r->endpoint != NULL ? r->endpoint : "-");
+	/* Redrawn in place: home and clear, then the new screen. */
+	if (ctx->out_tty && ctx->format == OUT_TABLE)
 		fputs("\033[H\033[J", ctx->out);
-	fprintf(ctx->out, "profile '%s'  etcd %s  %s\n\n", p->name,
-	    r->endpoint != NULL ? r->endpoint : "-", now);
 	if (r->err != ETCD_OK) {
 		/* As cmd_cluster_sessions: errmsg already says "etcd unreachable". */
 		cmd_error(ctx, CMD_UNREACHABLE, "%s", r->errmsg);
 		etcd_result_free(r);
+		free(ep);
 		return CMD_UNREACHABLE;
 	}
 	ss = xcalloc(r->n_kvs + 1, sizeof *ss);
@@ -74,9 +106,16 @@ watch_draw(struct cmd_ctx *ctx, struct etcd *e, const struct profile *p)
 	}
 	etcd_result_free(r);
 	qsort(ss, n, sizeof *ss, watch_cmp);
-	t = cmd_table_new(headers, 6);
+	d = out_doc_new("watch");
+	root = out_doc_root(d);
+	out_str(root, "profile", p->name);
+	out_str(root, "etcd", ep);
+	out_str(root, "time", now);
+	free(ep);
+	t = out_table(root, "components", "components", watch_cols,
+	    sizeof watch_cols / sizeof watch_cols[0]);
 	for (i = 0; i < n; i++) {
-		const char *row[6], *state = "";
+		const char *state = "";
 
 		if (ss[i].active_key)
 			continue;
@@ -84,18 +123,10 @@ watch_draw(struct cmd_ctx *ctx, struct etcd *e, const struct profile *p)
 			state = watch_is_active(&ss[i], ss, n) ? "ACTIVE" : "STANDBY";
 		if (ss[i].stopping)
 			state = "STOPPING";
-		snprintf(id, sizeof id, "%lld", (long long)ss[i].server_id);
-		row[0] = ss[i].key;
-		row[1] = id;
-		row[2] = ss[i].address;
-		row[3] = ss[i].host_name;
-		row[4] = state;
-		row[5] = ss[i].version;
-		cmd_table_row(t, row);
+		watch_row(t, &ss[i], state);
 	}
 	/* Without active-standby a coordinator has only its bare key. */
 	for (i = 0; i < n; i++) {
-		const char *row[6];
 		bool has_own = false;
 		size_t j, len = strlen(ss[i].key);
 
@@ -104,23 +135,13 @@ watch_draw(struct cmd_ctx *ctx, struct etcd *e, const struct profile *p)
 		for (j = 0; j < n; j++)
 			has_own |= !ss[j].active_key && strncmp(ss[j].key, ss[i].key, len) == 0 &&
 			    ss[j].key[len] == '-';
-		if (has_own)
-			continue;
-		snprintf(id, sizeof id, "%lld", (long long)ss[i].server_id);
-		row[0] = ss[i].key;
-		row[1] = id;
-		row[2] = ss[i].address;
-		row[3] = ss[i].host_name;
-		row[4] = "ACTIVE";
-		row[5] = ss[i].version;
-		cmd_table_row(t, row);
+		if (!has_own)
+			watch_row(t, &ss[i], "ACTIVE");
 	}
-	cmd_table_print(ctx, t);
-	cmd_table_free(t);
+	(void)cmd_emit(ctx, d);
 	for (i = 0; i < n; i++)
 		session_clear(&ss[i]);
 	free(ss);
-	fflush(ctx->out);
 	return CMD_OK;
 }
 

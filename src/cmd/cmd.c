@@ -569,7 +569,11 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	args[0] = (char *)e->name;
 	for (i = 1; i < nargs; i++)
 		args[i] = words[nwords + i - 1];
+	ctx->run_argc = nargs;
+	ctx->run_argv = args;
 	rc = e->run(ctx, nargs, args);
+	ctx->run_argc = 0;
+	ctx->run_argv = NULL;
 	free(args);
 	fflush(ctx->out);
 out:
@@ -581,9 +585,63 @@ out:
 	return rc;
 }
 
+/* Does usage list option opt (len bytes), as a whole word ("[--id ID]",
+ * "--backend B|...", "[-o json]")? */
+static bool
+cmd_usage_lists(const char *usage, const char *opt, size_t len)
+{
+	const char *p;
+
+	for (p = strstr(usage, opt); p != NULL; p = strstr(p + 1, opt)) {
+		if ((p == usage || strchr(" [|", p[-1]) != NULL) &&
+		    (p[len] == '\0' || strchr(" ]|=", p[len]) != NULL))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The first word of the running command that looks like an option ("-x",
+ * "--xyz", "--xyz=v") and is not in its usage, or NULL. A value such as "-1"
+ * does not look like one; words after "--" are operands.
+ */
+static const char *
+cmd_unknown_option(const struct cmd_ctx *ctx, const struct cmd_entry *e)
+{
+	const char *w;
+	size_t len;
+	int i;
+
+	if (ctx->run_argv == NULL || strcmp(ctx->run_argv[0], e->name) != 0)
+		return NULL;
+	for (i = 1; i < ctx->run_argc; i++) {
+		w = ctx->run_argv[i];
+		if (strcmp(w, "--") == 0)
+			break;
+		if (w[0] != '-' || !((w[1] >= 'a' && w[1] <= 'z') || (w[1] >= 'A' &&
+		    w[1] <= 'Z') || (w[1] == '-' && w[2] != '\0')))
+			continue;
+		len = strcspn(w, "=");
+		/* The short spelling a handler takes beside a listed long one. */
+		if (strcmp(w, "-f") == 0 && cmd_usage_lists(e->usage, "--follow", 8))
+			continue;
+		if (!cmd_usage_lists(e->usage, w, len) &&
+		    !cmd_usage_lists(" -o --output", w, len))
+			return w;
+	}
+	return NULL;
+}
+
 int
 cmd_usage(struct cmd_ctx *ctx, const struct cmd_entry *e)
 {
+	const char *bad = cmd_unknown_option(ctx, e);
+
+	/* One line either way: what was wrong, then how it is written. */
+	if (bad != NULL)
+		return cmd_error(ctx, CMD_USAGE, "unknown option '%.*s' for '%s'; usage: "
+		    "milvusadm %s%s%s", (int)strcspn(bad, "="), bad, e->name, e->name,
+		    e->usage[0] ? " " : "", e->usage);
 	ctx->errors++;
 	if (ctx->script != NULL)
 		fprintf(ctx->err, "%s:%d: ", ctx->script, ctx->script_line);

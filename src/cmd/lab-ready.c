@@ -349,7 +349,8 @@ sample_collection(struct loop *loop, const char *base, const struct sample_coll 
 int
 lab_sample_data(struct loop *loop, const struct lab *lab, struct buf *why)
 {
-	bool databases = strcmp(lab->milvus, "2.5") == 0 || strcmp(lab->milvus, "2.6") == 0;
+	bool databases = strcmp(lab->milvus, "2.5") == 0 || strcmp(lab->milvus, "2.6") == 0 ||
+	    strcmp(lab->milvus, "3.0") == 0;
 	char base[128], *resp = NULL;
 	const char *ip = NULL;
 	int64_t deadline;

@@ -71,11 +71,30 @@ struct out_doc {
 /* The member called key in o, or NULL. */
 const struct out_member *out_obj_get(const struct out_obj *o, const char *key);
 
-/* Text renderers (output-render.c). */
-void out_render_table(const struct out_doc *d, FILE *f, bool color);
+/* Text renderers (output-render.c). width 0: no limit. */
+void out_render_table(const struct out_doc *d, FILE *f, bool color, size_t width,
+    bool utf8);
 void out_render_tsv(const struct out_doc *d, FILE *f);
 /* The metrics as Prometheus text; freeing them (output-prom.c). */
 void out_render_prom(const struct out_doc *d, FILE *f);
 void out_metrics_free(struct out_doc *d);
+
+/* Fitting a table into a width (output-render.c), shared with cmd_table. */
+/* Display columns of escaped text (code points; escaped text is valid UTF-8). */
+size_t out_text_width(const char *s);
+/* One column as the fitter sees it: w is its natural width on entry and its
+ * width on return; cut: it may be cut (and how eagerly); hidden on return
+ * when even cutting could not make room for it. */
+struct out_fitcol {
+	size_t w, header_w;
+	bool cut, first;		/* may be cut; before the others */
+	bool keep;			/* left out only after every other column */
+	bool hidden;
+};
+/* Fit cols (separated by sep blanks) into width (0: leave them); returns
+ * how many were hidden. */
+size_t out_fit_columns(struct out_fitcol *cols, size_t n, size_t sep, size_t width);
+/* s cut to width display columns, ending in the ellipsis when cut. Caller frees. */
+char *out_fit_text(const char *s, size_t width, bool utf8);
 
 #endif

@@ -29,9 +29,8 @@ struct out_lines {
 	size_t n;
 };
 
-/* Cells as shown: the text (escaped) and whether it is right-aligned. */
-static size_t
-out_width(const char *s)
+size_t
+out_text_width(const char *s)
 {
 	size_t w = 0;
 
@@ -299,7 +298,7 @@ static void
 out_print_cell(FILE *f, const char *text, size_t width, bool right, bool last,
     const char *sgr)
 {
-	size_t w = out_width(text);
+	size_t w = out_text_width(text);
 	size_t pad = width > w ? width - w : 0;
 
 	if (right)
@@ -312,22 +311,156 @@ out_print_cell(FILE *f, const char *text, size_t width, bool right, bool last,
 		out_pad(f, pad);
 }
 
-static void
-out_table_print(FILE *f, const struct out_tab *t, bool color)
+/* The narrowest a cut column gets: its header, and room for a word and the
+ * ellipsis; never wider than its widest value. */
+static size_t
+out_fit_min(const struct out_fitcol *c)
 {
-	size_t *w = xcalloc(t->ncols + 1, sizeof *w), r, c;
-	char **cells = xcalloc(t->nrows * t->ncols + 1, sizeof *cells), *h;
+	size_t m = c->header_w > 5 ? c->header_w : 5;
 
-	for (c = 0; c < t->ncols; c++)
-		w[c] = out_width(t->cols[c].header);
+	return c->w < m ? c->w : m;
+}
+
+/* The width of the shown columns, each at its narrowest when narrowest. */
+static size_t
+out_fit_total(const struct out_fitcol *cols, size_t n, size_t sep, bool narrowest)
+{
+	size_t t = 0, shown = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (cols[i].hidden)
+			continue;
+		t += narrowest && cols[i].cut ? out_fit_min(&cols[i]) : cols[i].w;
+		shown++;
+	}
+	return t + (shown > 1 ? (shown - 1) * sep : 0);
+}
+
+/*
+ * Narrow the cuttable columns of one class until excess is gone: always the
+ * widest (of equals the rightmost, as tables put what a row is on the left),
+ * so a short status word is the last to lose a letter. Returns what is left.
+ */
+static size_t
+out_fit_shrink(struct out_fitcol *cols, size_t n, bool first, size_t excess)
+{
+	size_t i, best, next, target;
+
+	while (excess > 0) {
+		best = n;
+		next = 0;
+		for (i = 0; i < n; i++) {
+			if (!cols[i].cut || cols[i].first != first || cols[i].hidden ||
+			    cols[i].w <= out_fit_min(&cols[i]))
+				continue;
+			if (best == n || cols[i].w >= cols[best].w) {
+				if (best != n && cols[best].w > next)
+					next = cols[best].w;
+				best = i;
+			} else if (cols[i].w > next)
+				next = cols[i].w;
+		}
+		if (best == n)
+			break;
+		target = cols[best].w > excess ? cols[best].w - excess : 0;
+		if (target < next)
+			target = next;
+		if (target < out_fit_min(&cols[best]))
+			target = out_fit_min(&cols[best]);
+		if (target >= cols[best].w)
+			target = cols[best].w - 1;
+		excess -= cols[best].w - target;
+		cols[best].w = target;
+	}
+	return excess;
+}
+
+size_t
+out_fit_columns(struct out_fitcol *cols, size_t n, size_t sep, size_t width)
+{
+	size_t hidden = 0, total, i;
+	int pass;
+
+	if (width == 0 || n == 0 || out_fit_total(cols, n, sep, false) <= width)
+		return 0;
+	/* Cutting every value to a stub helps nobody: first leave out whole
+	 * columns, from the right (kept ones last), until the rest can fit. The
+	 * first column, what each row is, always stays. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = n; i-- > 1;) {
+			if (out_fit_total(cols, n, sep, true) <= width)
+				break;
+			if (!cols[i].hidden && cols[i].keep == (pass == 1)) {
+				cols[i].hidden = true;
+				hidden++;
+			}
+		}
+	}
+	total = out_fit_total(cols, n, sep, false);
+	if (total > width)
+		out_fit_shrink(cols, n, false, out_fit_shrink(cols, n, true, total - width));
+	return hidden;
+}
+
+char *
+out_fit_text(const char *s, size_t width, bool utf8)
+{
+	const char *ell = utf8 ? "\xe2\x80\xa6" : "...", *p;
+	size_t ew = utf8 ? 1 : 3, keep, n = 0;
+
+	if (out_text_width(s) <= width)
+		return xstrdup(s);
+	if (width <= ew)
+		ell = "";
+	keep = width > ew ? width - ew : width;
+	for (p = s; *p != '\0'; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80 && n++ == keep)
+			break;
+	}
+	return xasprintf("%.*s%s", (int)(p - s), s, ell);
+}
+
+/* A cell at its column's width: cut with the ellipsis when it is wider. */
+static void
+out_print_fit(FILE *f, const char *text, const struct out_fitcol *fc, bool right,
+    bool last, const char *sgr, bool utf8)
+{
+	char *cut = NULL;
+
+	if (out_text_width(text) > fc->w)
+		text = cut = out_fit_text(text, fc->w, utf8);
+	out_print_cell(f, text, fc->w, right, last, sgr);
+	free(cut);
+}
+
+static void
+out_table_print(FILE *f, const struct out_tab *t, bool color, size_t width, bool utf8)
+{
+	struct out_fitcol *fc = xcalloc(t->ncols + 1, sizeof *fc);
+	char **cells = xcalloc(t->nrows * t->ncols + 1, sizeof *cells), *h;
+	size_t r, c, last = 0, nhidden;
+	const char *sep;
+
+	for (c = 0; c < t->ncols; c++) {
+		fc[c].w = fc[c].header_w = out_text_width(t->cols[c].header);
+		/* Only text: a cut number or time would read as another value. */
+		fc[c].cut = t->cols[c].type == OCOL_STR && t->cols[c].fit != OFIT_KEEP;
+		fc[c].first = t->cols[c].fit == OFIT_FIRST;
+		fc[c].keep = t->cols[c].fit == OFIT_KEEP;
+	}
 	for (r = 0; r < t->nrows; r++) {
 		for (c = 0; c < t->ncols; c++) {
 			char *s = out_cell(out_obj_get(t->rows[r], t->cols[c].key),
 			    t->cols[c].type, false);
-			if (out_width(s) > w[c])
-				w[c] = out_width(s);
+			if (out_text_width(s) > fc[c].w)
+				fc[c].w = out_text_width(s);
 			cells[r * t->ncols + c] = s;
 		}
+	}
+	nhidden = out_fit_columns(fc, t->ncols, 2, width);
+	for (c = 0; c < t->ncols; c++) {
+		if (!fc[c].hidden)
+			last = c;
 	}
 	if (t->title != NULL) {
 		h = out_escape(t->title);
@@ -337,60 +470,86 @@ out_table_print(FILE *f, const struct out_tab *t, bool color)
 			fprintf(f, "%s\n", h);
 		free(h);
 	}
-	for (c = 0; c < t->ncols; c++) {
+	for (c = 0, sep = ""; c < t->ncols; c++) {
+		if (fc[c].hidden)
+			continue;
 		h = out_escape(t->cols[c].header);
-		if (c > 0)
-			fputs("  ", f);
-		out_print_cell(f, h, w[c], out_col_right(t->cols[c].type),
-		    c + 1 == t->ncols, color ? SGR_HEADER : NULL);
+		fputs(sep, f);
+		sep = "  ";
+		out_print_fit(f, h, &fc[c], out_col_right(t->cols[c].type), c == last,
+		    color ? SGR_HEADER : NULL, utf8);
 		free(h);
 	}
 	fputc('\n', f);
 	if (t->nrows == 0)
 		fputs("(none)\n", f);
 	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++) {
+		for (c = 0, sep = ""; c < t->ncols; c++) {
 			const char *s = cells[r * t->ncols + c];
 
-			if (c > 0)
-				fputs("  ", f);
-			out_print_cell(f, s, w[c], out_col_right(t->cols[c].type),
-			    c + 1 == t->ncols, color ? out_word_color(s) : NULL);
+			if (!fc[c].hidden) {
+				fputs(sep, f);
+				sep = "  ";
+				out_print_fit(f, s, &fc[c], out_col_right(t->cols[c].type),
+				    c == last, color ? out_word_color(s) : NULL, utf8);
+			}
 			free(cells[r * t->ncols + c]);
 		}
 		fputc('\n', f);
 	}
+	/* A column left out is said, so nobody reads its absence as no data. */
+	if (nhidden > 0) {
+		struct buf b = BUF_INIT;
+
+		buf_printf(&b, "(not shown at %zu columns:", width);
+		for (c = 0, sep = " "; c < t->ncols; c++) {
+			if (!fc[c].hidden)
+				continue;
+			h = out_escape(t->cols[c].header);
+			buf_printf(&b, "%s%s", sep, h);
+			sep = ", ";
+			free(h);
+		}
+		buf_adds(&b, "; -o json has every field)");
+		h = out_fit_text(b.data, width, utf8);
+		fprintf(f, "%s\n", h);
+		free(h);
+		buf_release(&b);
+	}
 	free(cells);
-	free(w);
+	free(fc);
 }
 
 void
-out_render_table(const struct out_doc *d, FILE *f, bool color)
+out_render_table(const struct out_doc *d, FILE *f, bool color, size_t width, bool utf8)
 {
 	struct out_lines l = { NULL, 0 };
 	struct out_tabs t = { NULL, 0 };
+	struct out_fitcol vf = { 0 };
 	size_t i, lw = 0;
 
 	out_collect_lines(&l, &d->root, NULL, false, 0);
 	out_collect_tabs(&t, &d->root, NULL, 0);
 	for (i = 0; i < l.n; i++) {
-		if (out_width(l.v[i].label) > lw)
-			lw = out_width(l.v[i].label);
+		if (out_text_width(l.v[i].label) > lw)
+			lw = out_text_width(l.v[i].label);
 	}
 	for (i = 0; i < l.n; i++) {
 		if (color)
 			fprintf(f, "%s%s%s", SGR_BOLD, l.v[i].label, SGR_RESET);
 		else
 			fputs(l.v[i].label, f);
-		out_pad(f, lw - out_width(l.v[i].label) + 2);
-		out_print_cell(f, l.v[i].value, 0, false, true,
-		    color ? out_word_color(l.v[i].value) : NULL);
+		out_pad(f, lw - out_text_width(l.v[i].label) + 2);
+		/* A long value (a list of paths) is cut like a cell, not wrapped. */
+		vf.w = width == 0 ? (size_t)-1 : width > lw + 2 + 5 ? width - lw - 2 : 5;
+		out_print_fit(f, l.v[i].value, &vf, false, true,
+		    color ? out_word_color(l.v[i].value) : NULL, utf8);
 		fputc('\n', f);
 	}
 	for (i = 0; i < t.n; i++) {
 		if (l.n > 0 || i > 0)
 			fputc('\n', f);
-		out_table_print(f, t.v[i].tab, color);
+		out_table_print(f, t.v[i].tab, color, width, utf8);
 	}
 	out_lines_free(&l);
 	out_tabs_free(&t);

@@ -2,9 +2,12 @@
 /* Command results as a document tree: building it, escaping untrusted text, and
  * the versioned JSON rendering (tables and TSV are in output-render.c). */
 #include <inttypes.h>
+#include <langinfo.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "milvusadm/xalloc.h"
 #include "output-int.h"
@@ -215,6 +218,7 @@ out_table(struct out_obj *o, const char *key, const char *title,
 		t->cols[i].header = xstrdup(cols[i].header != NULL ? cols[i].header :
 		    cols[i].key);
 		t->cols[i].type = cols[i].type;
+		t->cols[i].fit = cols[i].fit;
 	}
 	t->ncols = ncols;
 	m->u.tab = t;
@@ -453,12 +457,49 @@ out_doc_render(const struct out_doc *d, FILE *f, enum out_format fmt, bool color
 		out_render_tsv(d, f);
 		break;
 	case OUT_TABLE:
-		out_render_table(d, f, color);
+		out_render_table(d, f, color, out_term_width(f), out_utf8_locale());
 		break;
 	case OUT_PROM:
 		out_render_prom(d, f);
 		break;
 	}
+}
+
+void
+out_doc_render_table(const struct out_doc *d, FILE *f, bool color, size_t width, bool utf8)
+{
+	out_render_table(d, f, color, width, utf8);
+}
+
+/* The kernel's idea first: $COLUMNS is a shell variable most shells do not
+ * export, and a stale one would outlive a resize. */
+size_t
+out_term_width(FILE *f)
+{
+	const char *c = getenv("COLUMNS");
+	struct winsize ws;
+	int fd = fileno(f);
+	char *end;
+	long v;
+
+	if (fd < 0 || !isatty(fd))
+		return 0;
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (c != NULL && c[0] != '\0') {
+		v = strtol(c, &end, 10);
+		if (*end == '\0' && v > 0 && v <= 10000)
+			return (size_t)v;
+	}
+	return 80;
+}
+
+bool
+out_utf8_locale(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
 int

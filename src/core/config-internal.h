@@ -45,6 +45,8 @@ const char *config_suggest_key(const char *section, const char *name);
 size_t config_distance(const char *a, const char *b);
 /* The closest candidate to name within a small edit distance, or NULL. */
 const char *config_suggest(const char *name, const char *const *cands, size_t n);
+/* A duration in ms as the config writes it ("30s", "5m", "1h", "2d", "250ms"). */
+void config_format_ms(int64_t ms, char *out, size_t len);
 /* Read a whole config file: 0 ok, 1 missing, -1 error. *text is NUL-terminated. */
 int config_read_file(const char *path, char **text, size_t *len, char *err,
     size_t errlen);

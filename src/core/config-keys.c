@@ -5,13 +5,21 @@
  * page check. */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "milvusadm/buf.h"
 #include "milvusadm/config.h"
+#include "milvusadm/log.h"
+#include "milvusadm/timeutil.h"
+#include "milvusadm/xalloc.h"
 #include "config-internal.h"
 
 static const char *const config_banner_colours[] = { "none", "black", "red",
     "green", "yellow", "blue", "magenta", "cyan", "white", NULL };
+
+static const char *const config_drill_backends[] = { "etcd-lease", "stop", "k8s",
+    "docker", "exec", "lab", NULL };
 
 #define OFF(f) offsetof(struct profile, f)
 #define K_STR(n, d, f, h) \
@@ -84,8 +92,11 @@ const struct config_key config_keys_table[] = {
 	    "rows sampled from each collection a backup takes, for verification"),
 	K_DUR("backup.load_timeout", "10m", SEC, DAY, backup_load_timeout_ms,
 	    "a restored collection not loaded within this fails verification"),
-	K_STR("drill.backend", "", drill_backend,
-	    "fault injection: etcd, k8s, docker, command or lab"),
+	/* The names --backend takes (src/ops/fault*.c): checked on load, so
+	 * a drill never meets a backend it does not know. */
+	{ { "drill.backend", "string", "",
+	    "how drills inject faults: etcd-lease, stop, k8s, docker, exec or lab" },
+	    CT_STRING, 0, 0, 0, config_drill_backends, OFF(drill_backend), 0 },
 	K_PATH("drill.kubeconfig", drill_kubeconfig,
 	    "kubeconfig file for the k8s backend"),
 	K_STR("drill.context", "", drill_context,
@@ -140,6 +151,89 @@ config_keys(const struct config_key_info **out)
 	}
 	*out = infos;
 	return CONFIG_N_KEYS;
+}
+
+void
+config_key_values(size_t i, char *out, size_t len)
+{
+	const struct config_key *k = &config_keys_table[i];
+	char lo[32], hi[32];
+	size_t j, o = 0;
+
+	out[0] = '\0';
+	if (k->choices != NULL) {
+		for (j = 0; k->choices[j] != NULL && o < len; j++)
+			o += (size_t)snprintf(out + o, len - o, "%s%s", j > 0 ? "|" : "",
+			    k->choices[j]);
+	} else if (k->type == CT_INT)
+		snprintf(out, len, "%lld..%lld", (long long)k->min, (long long)k->max);
+	else if (k->type == CT_DURATION) {
+		config_format_ms(k->min, lo, sizeof lo);
+		config_format_ms(k->max, hi, sizeof hi);
+		snprintf(out, len, "%s..%s", lo, hi);
+	} else if (k->type == CT_BOOL)
+		snprintf(out, len, "true|false");
+	else if (k->flags & CF_URL)
+		snprintf(out, len, "http:// or https:// URLs");
+}
+
+/* Text shown for a value: a URL's "user:password@" keeps only the user (the
+ * redactor's rule), so no credential a URL carries reaches a screen. */
+static char *
+config_shown(const char *v)
+{
+	return log_redact(v);
+}
+
+char *
+config_key_value(const struct profile *p, size_t i, bool *is_default)
+{
+	const struct config_key *k = &config_keys_table[i];
+	const char *base = (const char *)p;
+	struct buf b = BUF_INIT;
+	char num[32], *s;
+	size_t j, n;
+
+	*is_default = false;
+	switch (k->type) {
+	case CT_STRING:
+		s = *(char *const *)(base + k->off);
+		if (s == NULL)
+			return NULL;
+		*is_default = strcmp(s, k->info.def) == 0;
+		return config_shown(s);
+	case CT_BOOL:
+		s = xstrdup(*(const bool *)(base + k->off) ? "true" : "false");
+		break;
+	case CT_INT:
+		s = xasprintf("%lld", (long long)*(const int64_t *)(base + k->off));
+		break;
+	case CT_DURATION: {
+		int64_t v = *(const int64_t *)(base + k->off), d = -1;
+
+		/* "24h" and "1d" are the same default. */
+		(void)time_parse_duration(k->info.def, &d);
+		config_format_ms(v, num, sizeof num);
+		*is_default = v == d;
+		return xstrdup(num);
+	}
+	case CT_LIST:
+		n = *(const size_t *)(base + k->n_off);
+		if (n == 0)
+			return NULL;
+		buf_adds(&b, "");
+		for (j = 0; j < n; j++) {
+			char *e = config_shown((*(char *const *const *)(base + k->off))[j]);
+
+			buf_printf(&b, "%s%s", j > 0 ? "," : "", e);
+			free(e);
+		}
+		return buf_detach(&b, NULL);
+	default:
+		return NULL;
+	}
+	*is_default = strcmp(s, k->info.def) == 0;
+	return s;
 }
 
 const struct config_key *

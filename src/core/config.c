@@ -135,7 +135,7 @@ config_parse_bool(const char *v, bool *out)
 	return -1;
 }
 
-static void
+void
 config_format_ms(int64_t ms, char *out, size_t len)
 {
 	if (ms % DAY == 0 && ms != 0)
@@ -158,6 +158,24 @@ config_free_list(char **l, size_t n)
 	for (i = 0; i < n; i++)
 		free(l[i]);
 	free(l);
+}
+
+/* The choice v most likely meant: a close spelling, or the choice v begins
+ * ("etcd" for "etcd-lease", as older pages wrote it). NULL when none is. */
+static const char *
+config_choice_hint(const char *const *choices, const char *v)
+{
+	size_t i, n = 0, vl = strlen(v);
+	const char *s;
+
+	while (choices[n] != NULL)
+		n++;
+	if ((s = config_suggest(v, choices, n)) != NULL)
+		return s;
+	for (i = 0; vl >= 3 && i < n; i++)
+		if (strncmp(choices[i], v, vl) == 0 && choices[i][vl] == '-')
+			return choices[i];
+	return NULL;
 }
 
 /* Store one value, checked against the key's type and range. */
@@ -231,10 +249,15 @@ config_set(struct config_ctx *ctx, struct profile *p, const struct config_key *k
 				if (strcmp(v, k->choices[i]) == 0)
 					break;
 			}
-			if (k->choices[i] == NULL)
+			if (k->choices[i] == NULL) {
+				const char *s = config_choice_hint(k->choices, v);
+
 				return config_error(ctx, node,
-				    "'%s': '%.64s' is not one of %s", name, v,
-				    k->info.help + strcspn(k->info.help, ":") + 2);
+				    "'%s': '%.64s' is not one of %s%s%s%s", name, v,
+				    k->info.help + strcspn(k->info.help, ":") + 2,
+				    s != NULL ? " (did you mean '" : "", s != NULL ? s : "",
+				    s != NULL ? "'?)" : "");
+			}
 		}
 		free(*(char **)(base + k->off));
 		*(char **)(base + k->off) = NULL;

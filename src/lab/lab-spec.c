@@ -131,24 +131,28 @@ lab_plan(const struct lab_opts *o, char *err, size_t errlen)
 {
 	struct lab *lab;
 	char net[32], ip[48];
-	int host = 10, coords, i;
-	bool v26;
+	int host = 10, coords, i, ttl;
+	bool mix;
 
 	if (lab_check_name(o->name, err, errlen) == -1)
 		return NULL;
 	if (lab_parse_subnet(o->subnet, net, sizeof net, err, errlen) == -1)
 		return NULL;
 	if (strcmp(o->milvus, "2.4") != 0 && strcmp(o->milvus, "2.5") != 0 &&
-	    strcmp(o->milvus, "2.6") != 0) {
-		snprintf(err, errlen, "milvus version '%s' is not one of 2.4, 2.5, 2.6", o->milvus);
+	    strcmp(o->milvus, "2.6") != 0 && strcmp(o->milvus, "3.0") != 0) {
+		snprintf(err, errlen, "milvus version '%s' is not one of 2.4, 2.5, 2.6, 3.0",
+		    o->milvus);
 		return NULL;
 	}
+	/* No --ttl: the lab's quick 10 s, except that 3.0 plays its shipped
+	 * 15 s (contract §10), whose timing the 3.0 lab exists to show. */
+	ttl = o->ttl != 0 ? o->ttl : strcmp(o->milvus, "3.0") == 0 ? 15 : 10;
 	if (o->n_etcd != 1 && o->n_etcd != 3) {
 		snprintf(err, errlen, "etcd member count '%d' must be 1 or 3", o->n_etcd);
 		return NULL;
 	}
-	if (o->ttl < 1 || o->ttl > 3600) {
-		snprintf(err, errlen, "ttl '%d' must be between 1 and 3600 seconds", o->ttl);
+	if (ttl < 1 || ttl > 3600) {
+		snprintf(err, errlen, "ttl '%d' must be between 1 and 3600 seconds", ttl);
 		return NULL;
 	}
 	if (o->backup && o->backup_version != NULL && strcmp(o->backup_version, "0.5") != 0 &&
@@ -173,7 +177,7 @@ lab_plan(const struct lab_opts *o, char *err, size_t errlen)
 	lab->root = xstrdup("by-dev");
 	lab->standalone = o->standalone;
 	lab->standby = !o->no_standby && !o->standalone;
-	lab->ttl = o->ttl;
+	lab->ttl = ttl;
 	lab->backoff_ms = o->backoff_ms > 0 ? o->backoff_ms : 1000;
 	lab->labd = xstrdup(o->labd != NULL ? o->labd : "milvusadm-labd");
 	lab->etcd = xstrdup(o->etcd != NULL ? o->etcd : "etcd");
@@ -188,7 +192,8 @@ lab_plan(const struct lab_opts *o, char *err, size_t errlen)
 		snprintf(ip, sizeof ip, "%s.%d", net, LAB_BACKUP_HOST);
 		lab_add_member(lab, LAB_BACKUP_ROLE, 1, ip, false);
 	}
-	v26 = strcmp(o->milvus, "2.6") == 0;
+	/* 3.0 has 2.6's roles (§10). */
+	mix = strcmp(o->milvus, "2.6") == 0 || strcmp(o->milvus, "3.0") == 0;
 	if (o->extra_workers > 0) {
 		/* One process registers them all; its ip is the first one's. */
 		(void)lab_extra_ip(net, 0, ip, sizeof ip);
@@ -199,7 +204,7 @@ lab_plan(const struct lab_opts *o, char *err, size_t errlen)
 		return lab;
 	}
 	coords = lab->standby ? 2 : 1;
-	if (v26) {
+	if (mix) {
 		lab_add_role(lab, "mixcoord", coords, lab->standby, &host);
 		lab_add_role(lab, "streamingnode", 1, false, &host);
 		lab_add_role(lab, "querynode", 1, false, &host);
@@ -306,7 +311,8 @@ static const char *const lab_roles_26[] = { "mixcoord", "streamingnode", "queryn
 const char *const *
 lab_session_roles(const struct lab *lab)
 {
-	return strcmp(lab->milvus, "2.6") == 0 ? lab_roles_26 : lab_roles_24;
+	return strcmp(lab->milvus, "2.6") == 0 || strcmp(lab->milvus, "3.0") == 0 ?
+	    lab_roles_26 : lab_roles_24;
 }
 
 /*

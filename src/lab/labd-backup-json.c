@@ -170,7 +170,7 @@ lbk_create_parse(const char *body, size_t len, const char *hdr_rid, struct lbk_c
 	    bad_type(j, "async", cJSON_IsBool) || bad_type(j, "requestId", cJSON_IsString) ||
 	    bad_type(j, "collection_names", cJSON_IsArray) ||
 	    bad_type(j, "filter", cJSON_IsObject) || bad_type(j, "strategy", cJSON_IsString) ||
-	    bad_type(j, "format", cJSON_IsString)) {
+	    bad_type(j, "format", cJSON_IsString) || bad_type(j, "rbac", cJSON_IsBool)) {
 		snprintf(err, errlen, "Invalid request body");
 		cJSON_Delete(j);
 		return -1;
@@ -186,6 +186,7 @@ lbk_create_parse(const char *body, size_t len, const char *hdr_rid, struct lbk_c
 	c->has_name = cJSON_IsString(it) && it->valuestring[0] != '\0';
 	c->name = xstrndup(cJSON_IsString(it) ? it->valuestring : "", 1024);
 	c->async = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "async"));
+	c->rbac = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "rbac"));
 	it = cJSON_GetObjectItemCaseSensitive(j, "strategy");
 	c->strategy = xstrdup(cJSON_IsString(it) ? it->valuestring : "");
 	it = cJSON_GetObjectItemCaseSensitive(j, "format");

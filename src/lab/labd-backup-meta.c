@@ -540,6 +540,10 @@ meta_top(struct buf *b, const struct lbk_task *t, const char *version, bool coll
 	}
 	buf_printf(b, ",\"size\":%lld,\"milvus_version\":", (long long)size);
 	labd_json_str(b, version);
+	/* rbac_meta (field 12) only when the create asked for it: a nil
+	 * pointer otherwise, left out by omitempty. */
+	if (t->rbac != NULL)
+		buf_printf(b, ",\"rbac_meta\":%s", t->rbac);
 	if (t->dbs != NULL && strcmp(t->dbs, "[]") != 0)
 		buf_printf(b, ",\"database_backups\":%s", t->dbs);
 	buf_addc(b, '}');

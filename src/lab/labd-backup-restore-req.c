@@ -280,6 +280,7 @@ lrs_handle(struct lbk_server *srv, struct labd_http_req *r, const char *body, si
 	/* AddRestoreTask replaces a task of the same id; the newest is found first. */
 	t->next = srv->restores;
 	srv->restores = t;
+	t->rbac = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "rbac"));
 	lrs_start(t, meta, cm, lbk_backup_dir(srv, name),
 	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "dropExistCollection")),
 	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "skipCreateCollection")),

@@ -18,13 +18,16 @@
 #include "milvusadm/xalloc.h"
 #include "labd-backup.h"
 #include "labd-bucket.h"
+#include "labd-store.h"
 
 #define JSON_CT		"application/json; charset=utf-8"
 #define INSERT_MAX	(512 * 1024)	/* one entities/insert body, under the proxy's 1 MiB */
 #define CALL_TRIES	3		/* a call goes to the next proxy this many times */
 #define BINLOG_MAX	(8 * 1024 * 1024)
+#define RBAC_TRIES	5		/* re-reads when the RBAC keys changed meanwhile */
+#define TXN_OPS		100		/* per etcd txn, under etcd's --max-txn-ops 128 */
 
-enum lrs_step { ST_DBS, ST_CHECK, ST_DROP, ST_CREATE, ST_DATA, ST_LOAD, ST_DONE };
+enum lrs_step { ST_RBAC, ST_DBS, ST_CHECK, ST_DROP, ST_CREATE, ST_DATA, ST_LOAD, ST_DONE };
 
 struct lrs_run {
 	cJSON *meta;			/* the backup's full meta */
@@ -44,6 +47,9 @@ struct lrs_run {
 	int tries;
 	size_t proxy;
 	uint64_t timer;
+	struct lstore_ops rbac;		/* RestoreRBAC's writes, committed in parts */
+	size_t rbac_off;		/* the first of them not committed yet */
+	int rbac_tries;
 	void (*done)(struct lrs_task *t, int code, const char *msg, const cJSON *data);
 };
 
@@ -86,6 +92,7 @@ run_free(struct lbk_server *srv, struct lrs_run *run)
 	if (run->timer != 0)
 		loop_timer_cancel(srv->d.loop, run->timer);
 	run_free_batch(run);
+	lstore_ops_release(&run->rbac);
 	lab_strv_free(run->dbs);
 	cJSON_Delete(run->meta);
 	free(run->cm);
@@ -328,6 +335,7 @@ on_step(struct lrs_task *t, int code, const char *msg, const cJSON *data)
 	case ST_CREATE:
 		run->step = ST_DATA;
 		break;
+	case ST_RBAC:		/* not a proxy call: never here */
 	case ST_DATA:
 		break;
 	case ST_LOAD:
@@ -471,6 +479,113 @@ step_data(struct lrs_task *t)
 	run->timer = loop_timer_add(t->srv->d.loop, delay, insert_next, t);
 }
 
+/* ---- restoreRBAC: BackupRBAC, conv's filter, RestoreRBAC ---- */
+
+static void rbac_begin(struct lrs_task *t);
+
+static void
+rbac_fail(struct lrs_task *t, const char *why)
+{
+	char err[1200];
+
+	snprintf(err, sizeof err, "restore: restore rbac restore: restore rbac: client: restore "
+	    "rbac failed: %s", why);
+	lrs_finish(t, err);
+}
+
+static void rbac_commit(struct lrs_task *t);
+
+static void
+on_rbac_commit(struct labd *d, int rc, const char *why, void *arg)
+{
+	struct lrs_task *t = arg;
+	struct lrs_run *run = t->run;
+
+	(void)d;
+	if (rc == 1 && ++run->rbac_tries < RBAC_TRIES) {
+		/* Another writer came between: read again, filter again. */
+		rbac_begin(t);
+		return;
+	}
+	if (rc != 0) {
+		rbac_fail(t, rc == 1 ? "the RBAC keys kept changing" : why);
+		return;
+	}
+	rbac_commit(t);
+}
+
+/* The next part of the writes (RestoreRBAC saves key by key, so parts are
+ * no less atomic), or the databases once all are in. */
+static void
+rbac_commit(struct lrs_task *t)
+{
+	struct lrs_run *run = t->run;
+	struct lstore_ops part;
+	size_t n = run->rbac.n - run->rbac_off;
+
+	if (n == 0) {
+		lstore_ops_release(&run->rbac);
+		run->step = ST_DBS;
+		lrs_next(t);
+		return;
+	}
+	if (n > TXN_OPS) {
+		n = TXN_OPS;
+		/* A compare stays with the put it guards. */
+		while (n > 1 && run->rbac.v[run->rbac_off + n - 1].kind != LSTORE_PUT &&
+		    run->rbac.v[run->rbac_off + n - 1].kind != LSTORE_DEL)
+			n--;
+	}
+	memset(&part, 0, sizeof part);
+	part.v = run->rbac.v + run->rbac_off;
+	part.n = n;
+	run->rbac_off += n;
+	labd_commit(&t->srv->d, &part, on_rbac_commit, t);
+}
+
+/* BackupRBAC answered (s) or failed (s NULL): conv's filter, RestoreRBAC. */
+static void
+on_rbac_snapshot(struct labd *d, struct lstore *s, const char *why, void *arg)
+{
+	struct lrs_task *t = arg;
+	struct lrs_run *run = t->run;
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(run->meta, "rbac_meta");
+	struct lbk_rbac_counts n;
+	char err[600];
+
+	if (s == NULL) {
+		snprintf(err, sizeof err, "restore: restore rbac restore: get current rbac: client: "
+		    "backup rbac failed: %s", why);
+		lrs_finish(t, err);
+		return;
+	}
+	lstore_ops_release(&run->rbac);
+	run->rbac_off = 0;
+	if (lbk_rbac_restore_ops(s, d->v, meta, &run->rbac, &n, err, sizeof err) != 0) {
+		lstore_free(s);
+		rbac_fail(t, err);
+		return;
+	}
+	lstore_free(s);
+	log_info("restore %s: insert rbac: %zu users, %zu roles, %zu grants, %zu privilege groups",
+	    t->id, n.users, n.roles, n.grants, n.groups);
+	rbac_commit(t);
+}
+
+static void
+rbac_begin(struct lrs_task *t)
+{
+	struct lbk_server *srv = t->srv;
+	const char *no = lbk_rbac_unsupported(srv->d.v);
+
+	if (no != NULL) {
+		on_rbac_snapshot(&srv->d, NULL, no, t);
+		return;
+	}
+	/* BackupRBAC: what the cluster holds now, to leave out of the restore. */
+	labd_snapshot(&srv->d, on_rbac_snapshot, t);
+}
+
 static void
 lrs_next(struct lrs_task *t)
 {
@@ -479,6 +594,14 @@ lrs_next(struct lrs_task *t)
 	const char *ls;
 
 	switch (run->step) {
+	case ST_RBAC:
+		/* privateExecute: RBAC before databases and collections. */
+		if (t->rbac) {
+			rbac_begin(t);
+			return;
+		}
+		run->step = ST_DBS;
+		/* fall through */
 	case ST_DBS:
 		if (run->dbs != NULL && run->dbs[run->db] != NULL) {
 			lrs_call(t, "databases/create", name_body(run->dbs[run->db], NULL), on_step);
@@ -563,7 +686,7 @@ lrs_start(struct lrs_task *t, cJSON *meta, cJSON **cm, char *dir, bool drop, boo
 	run->skip_create = skip_create;
 	run->meta_only = meta_only;
 	run->dbs = dbs;
-	run->step = ST_DBS;
+	run->step = ST_RBAC;
 	t->run = run;
 	/* Execute runs after the handler has answered (a goroutine). */
 	run->timer = loop_timer_add(t->srv->d.loop, 0, on_begin, t);

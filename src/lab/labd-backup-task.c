@@ -175,10 +175,10 @@ task_prepare_fail(struct lbk_task *t, const char *err)
 	task_answer(t, err);
 }
 
+/* writeMeta: the five files, then success. */
 static void
-on_meta_timer(void *arg)
+write_meta(struct lbk_task *t)
 {
-	struct lbk_task *t = arg;
 	struct lbk_server *srv = t->srv;
 	struct lbk_faults f;
 	struct buf meta[LBK_META_FILES];
@@ -187,22 +187,6 @@ on_meta_timer(void *arg)
 	size_t i;
 	int rc = 0;
 
-	t->copy->timer = 0;
-	/* verify_task.go: every object copied is there with its size. */
-	for (i = 0; i < t->copy->n; i++) {
-		char *dst = xasprintf("%s/%s", srv->backup_root, t->copy->files[i].rel);
-		int64_t got = lbk_size(dst);
-
-		free(dst);
-		if (got != t->copy->files[i].size) {
-			snprintf(msg, sizeof msg, "backup: verify: object %s has size %lld, want %lld",
-			    t->copy->files[i].rel, (long long)got, (long long)t->copy->files[i].size);
-			task_fail(t, msg);
-			return;
-		}
-	}
-	copy_free(srv, t->copy);
-	t->copy = NULL;
 	/* GetVersion answers the build tag, "v2.5.27". */
 	snprintf(version, sizeof version, "v%s", srv->d.v != NULL ? srv->d.v->semver : "");
 	lbk_meta_build(t, version, meta);
@@ -236,6 +220,64 @@ on_meta_timer(void *arg)
 	log_info("backup '%s' (task %s) done: %zu collections", t->name, t->id, t->n_colls);
 	labd_event(&srv->d, "backup-done", "name=%s id=%s state=success", t->name, t->id);
 	task_answer(t, NULL);
+}
+
+/* BackupRBAC answered (the lab's store at one revision: rbac_meta) or
+ * failed (s NULL, why says how). */
+static void
+on_rbac_snapshot(struct labd *d, struct lstore *s, const char *why, void *arg)
+{
+	struct lbk_task *t = arg;
+	char msg[700];
+
+	if (s == NULL) {
+		snprintf(msg, sizeof msg, "backup: run rbac task: backup: execute rbac task: backup: "
+		    "get RBAC info: client: backup rbac failed: %s", why);
+		task_fail(t, msg);
+		return;
+	}
+	free(t->rbac);
+	t->rbac = lbk_rbac_json(s, d->v);
+	lstore_free(s);
+	log_info("backup '%s' (task %s): RBAC read", t->name, t->id);
+	write_meta(t);
+}
+
+static void
+on_meta_timer(void *arg)
+{
+	struct lbk_task *t = arg;
+	struct lbk_server *srv = t->srv;
+	char msg[1024];
+	size_t i;
+
+	t->copy->timer = 0;
+	/* verify_task.go: every object copied is there with its size. */
+	for (i = 0; i < t->copy->n; i++) {
+		char *dst = xasprintf("%s/%s", srv->backup_root, t->copy->files[i].rel);
+		int64_t got = lbk_size(dst);
+
+		free(dst);
+		if (got != t->copy->files[i].size) {
+			snprintf(msg, sizeof msg, "backup: verify: object %s has size %lld, want %lld",
+			    t->copy->files[i].rel, (long long)got, (long long)t->copy->files[i].size);
+			task_fail(t, msg);
+			return;
+		}
+	}
+	copy_free(srv, t->copy);
+	t->copy = NULL;
+	if (!t->req->rbac) {
+		write_meta(t);
+		return;
+	}
+	/* Execute: the RBAC task runs after the collections, before the meta
+	 * is written; a Milvus without BackupRBAC fails it. */
+	if (lbk_rbac_unsupported(srv->d.v) != NULL) {
+		on_rbac_snapshot(&srv->d, NULL, lbk_rbac_unsupported(srv->d.v), t);
+		return;
+	}
+	labd_snapshot(&srv->d, on_rbac_snapshot, t);
 }
 
 /* Copy as much as the rate allows now; -1 with msg on a failure. */
@@ -481,6 +523,7 @@ lbk_tasks_free(struct lbk_server *srv)
 		free(t->name);
 		free(t->error);
 		free(t->dbs);
+		free(t->rbac);
 		free(t->waiter_rid);
 		free(t);
 	}

@@ -81,6 +81,7 @@ struct lbk_task {
 	struct lbk_coll *colls;
 	size_t n_colls;
 	char *dbs;			/* database_backups JSON */
+	char *rbac;			/* rbac_meta JSON (rbac requested), else NULL */
 	int64_t ts_ms;			/* the backup's wall clock (hybrid TS >> 18) */
 	struct lbk_create *req;		/* owned until the task starts copying */
 	struct lbk_copy *copy;		/* the copy in progress (labd-backup-task.c) */
@@ -103,6 +104,7 @@ struct lrs_task {
 	int state;
 	char *error;
 	int64_t start_s, end_s;
+	bool rbac;			/* restoreRBAC runs first (set before lrs_start) */
 	struct lrs_coll *colls;
 	size_t n_colls;
 	struct lrs_run *run;		/* labd-backup-restore.c */
@@ -133,6 +135,7 @@ struct lbk_create {
 	bool has_name;			/* backup_name was present and a string */
 	bool async;
 	char *strategy, *format;
+	bool rbac;			/* BackupRBAC: users, roles, grants, groups */
 	/* The selection: pairs db, collection ("*" = the whole database);
 	 * n_sel 0 = everything. */
 	char **sel;
@@ -193,6 +196,28 @@ int lbk_rows_json(struct buf *b, const struct cJSON *schema, const int64_t *fiel
     size_t errlen);
 /* The collections/create body that makes a collection of this schema. */
 char *lbk_create_body(const char *db, const char *name, const struct cJSON *coll_meta);
+
+/* labd-backup-rbac.c: milvus-backup's RBAC task against the lab's store,
+ * which stands for Milvus's BackupRBAC and RestoreRBAC RPCs (rootcoord's
+ * catalog). NULL when version v has those RPCs (2.4.10+), else the gRPC
+ * error an older Milvus answers them with. */
+const char *lbk_rbac_unsupported(const struct labd_version *v);
+/* The rbac_meta milvus-backup writes from BackupRBAC: users but root (their
+ * stored password form and roles), roles but admin and public, those roles'
+ * grants, custom privilege groups (2.5+), in etcd key order. */
+char *lbk_rbac_json(const struct lstore *s, const struct labd_version *v);
+/* What one restore adds. */
+struct lbk_rbac_counts {
+	size_t users, roles, grants, groups;
+};
+/* restoreRBAC: rbac_meta (may be NULL) less what s holds already (users,
+ * roles and groups by name, grants by object type, name, role, grantor,
+ * privilege and database), written as RestoreRBAC writes it (roles, groups,
+ * grants, then users and their roles) into o. -1 with Milvus's error in err
+ * when RestoreRBAC refuses (a privilege granted already by another
+ * grantor). s is updated as the writes go, so later entries see them. */
+int lbk_rbac_restore_ops(struct lstore *s, const struct labd_version *v, const struct cJSON *meta,
+    struct lstore_ops *o, struct lbk_rbac_counts *n, char *err, size_t errlen);
 
 /* ---- the running server ---- */
 

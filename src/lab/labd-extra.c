@@ -330,7 +330,7 @@ extra_usage(const char *msg)
 		fprintf(stderr, "milvusadm-labd: %s\n", msg);
 	fprintf(stderr, "usage: milvusadm-labd component --role extra-workers --count N "
 	    "--ip IP --etcd URL[,URL...]\n"
-	    "           [--root by-dev] [--milvus 2.4|2.5|2.6] [--ttl SECONDS] "
+	    "           [--root by-dev] [--milvus 2.4|2.5|2.6|3.0] [--ttl SECONDS] "
 	    "[--hostname NAME] [--log FILE]\n");
 	return 2;
 }

@@ -331,10 +331,11 @@ serve_9091(struct labd_http *h, struct labd_http_req *r, struct MHD_Connection *
 		return route_stop(h, r, conn);
 	/* The proxy's gin router on 9091 (§4.5); GETs that carry a JSON body. */
 	if (strncmp(url, "/api/v1/", 8) == 0 && labd_comp_find(h->d, "proxy") != NULL) {
-		if (strcmp(url, "/api/v1/health") == 0)
+		/* 3.0.3+ dropped the legacy proto-JSON routes; the WebUI's stay (§10). */
+		if (!v->no_api_v1_legacy && strcmp(url, "/api/v1/health") == 0)
 			return reply(conn, MHD_HTTP_OK, "application/json; charset=utf-8",
 			    "{\"status\":\"ok\"}", 15);
-		if (strcmp(url, "/api/v1/replicas") == 0 ||
+		if ((!v->no_api_v1_legacy && strcmp(url, "/api/v1/replicas") == 0) ||
 		    (v->webui && strcmp(url, "/api/v1/_qc/replica") == 0))
 			return serve_job(h, r, conn, url);
 	}

@@ -89,8 +89,13 @@ labd_session_json(struct buf *b, const struct labd_session_info *s)
 		buf_printf(b, "%s\"Stopping\":true", sep);
 		sep = ",";
 	}
-	/* TriggerKill and Version have no omitempty; always true in practice. */
-	buf_printf(b, "%s\"TriggerKill\":true,\"Version\":", sep);
+	/* TriggerKill and Version have no omitempty; TriggerKill is always true
+	 * in practice, and 3.x's SessionRaw has no such field at all (§10). */
+	if (!s->no_trigger_kill) {
+		buf_printf(b, "%s\"TriggerKill\":true", sep);
+		sep = ",";
+	}
+	buf_printf(b, "%s\"Version\":", sep);
 	labd_json_str(b, s->version);
 	buf_adds(b, ",\"IndexEngineVersion\":");
 	index_version(b, s->idx_min, s->idx_cur, s->idx_max);
@@ -221,6 +226,7 @@ labd_session_describe(struct labd_session_info *s, const struct labd_version *v,
 	snprintf(s->address, sizeof s->address, "%s:%d", ip, labd_role_port(role, v));
 	s->exclusive = labd_role_exclusive(role);
 	snprintf(s->version, sizeof s->version, "%s", v->semver);
+	s->no_trigger_kill = v->no_trigger_kill;
 	s->has_scalar = v->scalar_index;
 	if (role == LABD_QUERYNODE) {
 		s->idx_min = v->qn_index_min;

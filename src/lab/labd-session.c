@@ -22,15 +22,21 @@ static void sess_register(struct labd_sess *s);
 static void sess_keepalive(void *arg);
 
 void
-labd_fence(struct labd *d, const char *reason, const char *why)
+labd_fence_code(struct labd *d, int code, const char *reason, const char *why)
 {
 	if (d->done)
 		return;
-	log_error("exiting with status 1: %s", why);
-	labd_event(d, "fenced", "reason=%s", reason);
-	d->exit_code = 1;
+	log_error("exiting with status %d: %s", code, why);
+	labd_event(d, "fenced", "reason=%s status=%d", reason, code);
+	d->exit_code = code;
 	d->done = 1;
 	loop_break(d->loop);
+}
+
+void
+labd_fence(struct labd *d, const char *reason, const char *why)
+{
+	labd_fence_code(d, 1, reason, why);
 }
 
 void
@@ -280,7 +286,8 @@ sess_lost(struct labd_sess *s, const char *reason, const char *why)
 	labd_event_active_lost(s, reason);
 	/* 2.3-2.6.6: a standby coordinator runs no LivenessCheck (§2.7 note). */
 	if (s->fences && (s->active || s->d->v->lease_exit)) {
-		labd_fence(s->d, reason, msg);
+		/* os.Exit(1) up to 2.6; 3.x exits 80 on a confirmed lost lease. */
+		labd_fence_code(s->d, s->d->v->lease_lost_exit, reason, msg);
 		return;
 	}
 	log_warn("%s; not fencing (%s)", msg, s->fences ? "standby" : "no liveness check");

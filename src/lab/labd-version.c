@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The version profiles the lab can play and the role table (contract §2, §3, §9). */
+/* The version profiles the lab can play and the role table (contract §2, §3, §9, §10). */
 #include <string.h>
 
 #include "labd.h"
@@ -12,7 +12,7 @@
 static const struct labd_version versions[] = {
 	{
 		.name = "2.3", .semver = "2.3.4", .major = 2, .minor = 3, .patch = 4,
-		.real_ttl = 30,
+		.real_ttl = 30, .lease_lost_exit = 1,
 		.split_coords = true, .indexcoord_session = true, .indexnode = true,
 		.indexnode_stopping = true,
 		.fence_on_delete = true, .handle_restart = true, .mixcoord_port = 53100,
@@ -22,7 +22,7 @@ static const struct labd_version versions[] = {
 	},
 	{
 		.name = "2.4", .semver = "2.4.13", .major = 2, .minor = 4, .patch = 13,
-		.real_ttl = 30,
+		.real_ttl = 30, .lease_lost_exit = 1,
 		.split_coords = true, .indexcoord_session = true, .indexnode = true,
 		.indexnode_stopping = true,
 		.fence_on_delete = true, .handle_restart = true, .mixcoord_port = 53100,
@@ -37,7 +37,7 @@ static const struct labd_version versions[] = {
 		/* 2.5.27 is "late 2.5": scalar index version and IndexNonEncoding
 		 * present, EnableDisk gone (§1.5). */
 		.name = "2.5", .semver = "2.5.27", .major = 2, .minor = 5, .patch = 27,
-		.real_ttl = 30,
+		.real_ttl = 30, .lease_lost_exit = 1,
 		.split_coords = true, .indexcoord_session = true, .indexnode = true,
 		.fence_on_delete = true, .handle_restart = true, .mixcoord_port = 53100,
 		.scalar_index = true, .index_non_encoding = true, .server_labels = true,
@@ -49,7 +49,7 @@ static const struct labd_version versions[] = {
 	},
 	{
 		.name = "2.6", .semver = "2.6.18", .major = 2, .minor = 6, .patch = 18,
-		.real_ttl = 15,
+		.real_ttl = 15, .lease_lost_exit = 1,
 		.streamingnode = true,
 		.lease_exit = true, .mix_legacy = true, .mixcoord_port = 22125,
 		.scalar_index = true, .index_non_encoding = true, .index_max = true,
@@ -57,6 +57,27 @@ static const struct labd_version versions[] = {
 		.management = true, .livez = true,
 		.rest_v2 = true, .rest_databases = true, .webui = true, .drop_alias_check = true,
 		.force_deny_ddl = true, .privilege_groups = true, .drop_deletes_grants = true,
+		.healthz = LABD_HEALTHZ_24,
+		.qn_index_cur = 7, .qn_index_max = 7, .qn_scalar_cur = 2, .qn_scalar_max = 2,
+	},
+	{
+		/*
+		 * 3.0.4 (§10): the 2.6.8+ roles, keys and election, TTL 15 s;
+		 * what §10 is silent on (ports, index engine versions, REST v2,
+		 * RBAC, drop rules) is played as 2.6. 3.x source has no
+		 * TriggerKill, a lost lease exits 80, and 3.0.3 removed the
+		 * legacy /api/v1 routes from 9091 (the WebUI's /api/v1/_* stay).
+		 */
+		.name = "3.0", .semver = "3.0.4", .major = 3, .minor = 0, .patch = 4,
+		.real_ttl = 15, .lease_lost_exit = 80,
+		.streamingnode = true,
+		.lease_exit = true, .mix_legacy = true, .mixcoord_port = 22125,
+		.scalar_index = true, .index_non_encoding = true, .index_max = true,
+		.server_labels = true, .labels_all_roles = true,
+		.management = true, .livez = true,
+		.rest_v2 = true, .rest_databases = true, .webui = true, .drop_alias_check = true,
+		.force_deny_ddl = true, .privilege_groups = true, .drop_deletes_grants = true,
+		.no_trigger_kill = true, .no_api_v1_legacy = true,
 		.healthz = LABD_HEALTHZ_24,
 		.qn_index_cur = 7, .qn_index_max = 7, .qn_scalar_cur = 2, .qn_scalar_max = 2,
 	},

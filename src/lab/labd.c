@@ -25,7 +25,7 @@ extern char **environ;
 
 static const char usage_text[] =
     "usage: milvusadm-labd component --role ROLE --ip IP --etcd URL[,URL...]\n"
-    "           [--root by-dev] [--milvus 2.3|2.4|2.5|2.6] [--ttl SECONDS]\n"
+    "           [--root by-dev] [--milvus 2.3|2.4|2.5|2.6|3.0] [--ttl SECONDS]\n"
     "           [--active-standby on|off] [--hostname NAME] [--log FILE] [--drain-ms MS]\n"
     "           [--event-log FILE] [--member NAME] [--storage DIR]\n"
     "       milvusadm-labd component --role backup --ip IP --etcd URL[,URL...] --bucket DIR\n"

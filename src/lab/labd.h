@@ -55,12 +55,17 @@ struct labd_version {
 	bool privilege_groups;		/* RBAC v2: grant_privilege_v2, privilege_groups/,
 					 * the built-in groups (2.5+, §5.5) */
 	bool drop_deletes_grants;	/* a collection's drop deletes its grants (2.6, §6.0) */
+	bool no_trigger_kill;		/* session JSON without TriggerKill (3.x source, §10) */
+	bool no_api_v1_legacy;		/* the legacy /api/v1 proto-JSON routes (replicas, health)
+					 * are gone from 9091 (3.0.3+, §10) */
+	int lease_lost_exit;		/* exit status when the lease is confirmed lost:
+					 * 1 (§2.6), 80 on 3.x (§10) */
 	enum labd_healthz_style healthz;
 	int32_t qn_index_min, qn_index_cur, qn_index_max;	/* querynode IndexEngineVersion */
 	int32_t qn_scalar_min, qn_scalar_cur, qn_scalar_max;	/* querynode ScalarIndexEngineVersion */
 };
 
-/* Look a profile up by "2.3".."2.6"; NULL if unknown. */
+/* Look a profile up by "2.3".."2.6", "3.0" (or its semver); NULL if unknown. */
 const struct labd_version *labd_version_find(const char *name);
 /* All profiles, for tests and usage text; *n gets the count. */
 const struct labd_version *labd_version_all(size_t *n);
@@ -110,6 +115,7 @@ struct labd_session_info {
 	bool exclusive;
 	bool stopping;
 	char version[32];
+	bool no_trigger_kill;		/* 3.x: the field does not exist (§10) */
 	int32_t idx_min, idx_cur, idx_max;
 	bool has_scalar;
 	int32_t sc_min, sc_cur, sc_max;
@@ -255,6 +261,8 @@ void labd_sess_revoke(struct labd_sess *s, void (*cb)(struct labd_sess *s));
 /* Self-fence: end the process with code 1 as Milvus's os.Exit(1) would; reason
  * is the one-word cause for the event log ("key-deleted"), why the log text. */
 void labd_fence(struct labd *d, const char *reason, const char *why);
+/* The same with the exit status the version uses for that cause. */
+void labd_fence_code(struct labd *d, int code, const char *reason, const char *why);
 /* Called by the session when its component becomes active/registered. */
 void labd_comp_activated(struct labd_comp *c);
 

@@ -322,6 +322,9 @@ derive_carry(struct component *comp, const struct cluster *c, int64_t now_ms, bo
 		comp->health_ms = o->health_ms;
 		comp->health_error = dup_or_null(o->health_error);
 		comp->health_from_host = o->health_from_host;
+		/* What /healthz said of it; superseded is judged anew below. */
+		if (o->gone != COMP_SUPERSEDED)
+			comp->gone = o->gone;
 		comp->ready = o->ready;
 		comp->lease_ttl_s = o->lease_ttl_s;
 		comp->first_seen_ms = o->first_seen_ms;
@@ -589,4 +592,5 @@ cluster_sessions_commit(struct cluster *c, int64_t revision, int64_t now_ms)
 	c->leaders = ls;
 	c->n_leaders = nl;
 	c->sessions_known = true;
+	cluster_mark_superseded(c, now_ms);
 }

@@ -196,6 +196,7 @@ cluster_free(struct cluster *c)
 		return;
 	free(c->root);
 	free(c->milvus_version);
+	free(c->cluster_version);
 	cluster_components_free(c->components, c->n_components);
 	cluster_leaders_free(c->leaders, c->n_leaders);
 	for (i = 0; i < c->n_etcd; i++)

@@ -95,7 +95,37 @@ exec_known(const char *s, size_t n)
 	return false;
 }
 
-/* Fill one argument; -1 with err when the target lacks a value. */
+/*
+ * Is a value from the cluster (a session's HostName, Address, ServerID) safe
+ * as a whole argument or part of one? The same rule as the k8s backend's
+ * pod names, widened to what addresses need (':', '[', ']' of IPv6, '_'):
+ * nothing a program could take for an option (a leading '-'), no blanks,
+ * quotes, globs, control characters or anything outside ASCII, at most 253
+ * bytes. A session is written by whoever can write etcd; the command it
+ * reaches runs with the operator's rights.
+ */
+static bool
+exec_value_safe(const char *v)
+{
+	size_t i, n = strlen(v);
+
+	if (n == 0 || n > 253)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = v[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9');
+
+		if (!alnum && strchr(".-_:[]", c) == NULL)
+			return false;
+		if (i == 0 && !alnum && c != '[')
+			return false;
+	}
+	return true;
+}
+
+/* Fill one argument; -1 with err when the target lacks a value or its value
+ * is not safe in an argv. */
 static char *
 exec_subst(const char *arg, const struct fault_target *t, char *err, size_t errlen)
 {
@@ -109,6 +139,21 @@ exec_subst(const char *arg, const struct fault_target *t, char *err, size_t errl
 		if (*arg == '{' && (n = exec_placeholder(arg + 1)) > 0 && exec_known(arg + 1, n)) {
 			if ((v = exec_value(t, arg + 1, n, num, sizeof num)) == NULL) {
 				snprintf(err, errlen, "the target has no value for {%.*s}", (int)n, arg + 1);
+				buf_release(&b);
+				return NULL;
+			}
+			if (!exec_value_safe(v)) {
+				char shown[64];
+				size_t i;
+
+				/* Shown, not echoed: the value is what is not trusted. */
+				for (i = 0; v[i] != '\0' && i + 1 < sizeof shown; i++)
+					shown[i] = (unsigned char)v[i] < 0x20 ||
+					    (unsigned char)v[i] >= 0x7f ? '?' : v[i];
+				shown[i] = '\0';
+				snprintf(err, errlen, "the target's {%.*s} '%s' is not safe in a "
+				    "command line (letters, digits, '.', '-', '_', ':', '[', ']'; "
+				    "not starting with '-'): refused", (int)n, arg + 1, shown);
 				buf_release(&b);
 				return NULL;
 			}

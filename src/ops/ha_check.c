@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "milvusadm/alerts.h"
 #include "milvusadm/cluster.h"
 #include "milvusadm/ha.h"
 #include "milvusadm/xalloc.h"
@@ -63,7 +64,12 @@ ha_default_ttl(const char *version)
 {
 	int ma, mi, pa;
 
-	if (ha_version_parse(version, &ma, &mi, &pa) == -1 || ma != 2)
+	if (ha_version_parse(version, &ma, &mi, &pa) == -1)
+		return -1;
+	/* 3.x ships 15 s (contract §10). */
+	if (ma == 3)
+		return 15;
+	if (ma != 2)
 		return -1;
 	/* configs/milvus.yaml per release (contract §2.5). */
 	if (mi == 3 && pa <= 2)
@@ -200,20 +206,6 @@ cluster_standalone(const struct cluster *c)
 	return n > 1;
 }
 
-static const char *
-coord_config_key(const char *role)
-{
-	if (strcmp(role, "rootcoord") == 0)
-		return "rootCoord.enableActiveStandby";
-	if (strcmp(role, "querycoord") == 0)
-		return "queryCoord.enableActiveStandby";
-	if (strcmp(role, "datacoord") == 0)
-		return "dataCoord.enableActiveStandby";
-	if (strcmp(role, "mixcoord") == 0)
-		return "mixCoord.enableActiveStandby (always on from 2.6.8)";
-	return "enableActiveStandby";
-}
-
 static const struct leader *
 leader_find(const struct cluster *c, const char *role)
 {
@@ -227,29 +219,41 @@ leader_find(const struct cluster *c, const char *role)
 }
 
 static void
-check_coord(struct ha_report *r, const struct cluster *c, const char *role)
+check_coord(struct ha_report *r, const struct cluster *c, const struct alerts *a,
+    const char *role)
 {
 	const struct leader *l = leader_find(c, role);
+	const struct alert *al;
 	struct ha_item *it;
 	size_t i, usable = 0;
 	char title[96];
 
 	snprintf(title, sizeof title, "%s has a standby (3 instances recommended)", role);
 	it = item_add(r, HA_CHECK_FAIL, title, "coord.%s", role);
-	if (l == NULL || l->active_id == 0) {
-		if (c->src_sessions.error != NULL)
-			item_reason(it, "sessions unknown: %s", c->src_sessions.error);
-		else
-			item_reason(it, "no active %s session", role);
+	if ((l == NULL || l->active_id == 0) && c->src_sessions.error != NULL) {
+		it->status = HA_CHECK_WARN;
+		item_reason(it, "sessions unknown: %s", c->src_sessions.error);
 		item_fix(it, "start %s instances and check why none registered", role);
-		if (c->src_sessions.error != NULL)
-			it->status = HA_CHECK_WARN;
 		return;
 	}
-	if (!l->active_standby) {
+	if ((al = alerts_find(a, "no-active", role)) != NULL ||
+	    (al = alerts_find(a, "active-gone", role)) != NULL) {
+		item_reason(it, "%s", al->message);
+		if (al->fix != NULL)
+			item_fix(it, "%s", al->fix);
+		return;
+	}
+	if (l == NULL || l->active_id == 0) {
+		/* No alert for it: a role the alerts do not judge (indexcoord). */
+		item_reason(it, "no active %s session", role);
+		item_fix(it, "start %s instances and check why none registered", role);
+		return;
+	}
+	al = alerts_find(a, "no-standby", role);
+	if (!l->active_standby && al != NULL) {
 		item_reason(it, "active-standby is off (bare key only): a crash stops %s "
 		    "until the process is restarted", role);
-		item_fix(it, "set %s=true and run 3 %s instances", coord_config_key(role), role);
+		item_fix(it, "%s", al->fix);
 		return;
 	}
 	/* A standby that reports itself unhealthy will not take over. */
@@ -260,13 +264,16 @@ check_coord(struct ha_report *r, const struct cluster *c, const char *role)
 		    k->health == HEALTH_HEALTHY)
 			usable++;
 	}
+	if (al != NULL) {
+		item_reason(it, "no standby: a crash of %s %lld stops %s until it is "
+		    "restarted", role, (long long)l->active_id, role);
+		item_fix(it, "%s", al->fix);
+		return;
+	}
 	if (usable == 0) {
-		if (l->n_standby == 0)
-			item_reason(it, "no standby: a crash of %s %lld stops %s until it is "
-			    "restarted", role, (long long)l->active_id, role);
-		else
-			item_reason(it, "%zu standby but none healthy", l->n_standby);
-		item_fix(it, "run 3 %s instances with %s=true", role, coord_config_key(role));
+		item_reason(it, "%zu standby but none healthy", l->n_standby);
+		item_fix(it, "restart the standbys of %s (milvusadm health --role %s)", role,
+		    role);
 		return;
 	}
 	if (usable + 1 < 3) {
@@ -281,7 +288,7 @@ check_coord(struct ha_report *r, const struct cluster *c, const char *role)
 }
 
 static void
-check_coords(struct ha_report *r, const struct cluster *c, int gen)
+check_coords(struct ha_report *r, const struct cluster *c, const struct alerts *a, int gen)
 {
 	static const char *const v25[] = { "rootcoord", "querycoord", "datacoord", NULL };
 	static const char *const v26[] = { "mixcoord", NULL };
@@ -290,7 +297,7 @@ check_coords(struct ha_report *r, const struct cluster *c, int gen)
 
 	/* indexcoord (2.3–2.5) lives inside datacoord and follows its election. */
 	for (i = 0; roles[i] != NULL; i++)
-		check_coord(r, c, roles[i]);
+		check_coord(r, c, a, roles[i]);
 }
 
 struct worker_rule {
@@ -376,8 +383,9 @@ check_workers(struct ha_report *r, const struct cluster *c, int gen)
 }
 
 static void
-check_etcd(struct ha_report *r, const struct cluster *c)
+check_etcd(struct ha_report *r, const struct cluster *c, const struct alerts *a)
 {
+	const struct alert *al;
 	struct ha_item *it;
 	size_t i, voters = 0, down = 0, leaders = 0, alarms = 0;
 	const char *first_down = NULL, *first_alarm = NULL, *alarm_member = NULL;
@@ -435,17 +443,19 @@ check_etcd(struct ha_report *r, const struct cluster *c)
 	}
 
 	it = item_add(r, HA_CHECK_FAIL, "etcd members all healthy", "etcd.health");
-	if (down > 0) {
+	if ((al = alerts_find(a, "etcd-member-down", NULL)) != NULL) {
 		item_reason(it, "%zu of %zu members unreachable (first '%s')%s", down,
 		    c->n_etcd, first_down,
 		    2 * (c->n_etcd - down) <= c->n_etcd ? ": no quorum" : "");
-		item_fix(it, "bring member '%s' back or replace it", first_down);
-	} else if (alarms > 0) {
+		item_fix(it, "%s", al->fix);
+	} else if ((al = alerts_find(a, "etcd-alarm", NULL)) != NULL) {
 		item_reason(it, "alarm %s on '%s'", first_alarm, alarm_member);
-		item_fix(it, "resolve the alarm (NOSPACE: compact, defrag, then alarm disarm)");
-	} else if (leaders != 1) {
-		item_reason(it, leaders == 0 ? "no member is leader" :
-		    "more than one member claims to be leader");
+		item_fix(it, "%s", al->fix);
+	} else if ((al = alerts_find(a, "etcd-no-leader", NULL)) != NULL) {
+		item_reason(it, "no member is leader");
+		item_fix(it, "%s", al->fix);
+	} else if (leaders > 1) {
+		item_reason(it, "more than one member claims to be leader");
 		item_fix(it, "check etcd's logs and network between members");
 	} else {
 		it->status = HA_CHECK_PASS;
@@ -620,6 +630,18 @@ check_ttl(struct ha_report *r, const struct cluster *c)
 struct ha_report *
 ha_check(const struct cluster *c)
 {
+	struct alerts *a = alerts_new();
+	struct ha_report *r;
+
+	alerts_update(a, c, NULL, 0);
+	r = ha_check_alerts(c, a);
+	alerts_free(a);
+	return r;
+}
+
+struct ha_report *
+ha_check_alerts(const struct cluster *c, const struct alerts *a)
+{
 	struct ha_report *r = xcalloc(1, sizeof *r);
 	struct ha_item *it;
 	int gen = cluster_generation(c);
@@ -630,9 +652,9 @@ ha_check(const struct cluster *c)
 		item_reason(it, "standalone: one process hosts every role");
 		item_fix(it, "deploy in cluster mode (Helm chart or operator) with standbys");
 	}
-	check_coords(r, c, gen);
+	check_coords(r, c, a, gen);
 	check_workers(r, c, gen);
-	check_etcd(r, c);
+	check_etcd(r, c, a);
 	check_collections(r, c);
 	check_ttl(r, c);
 	for (i = 0; i < r->n_items; i++) {

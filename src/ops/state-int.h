@@ -133,4 +133,11 @@ struct milvus_mgmt *state_mgmt(struct state *st);
  * kept bracketed). Caller frees; NULL when addr has no host part. */
 char *state_metrics_base(const struct state *st, const char *addr);
 
+/* state-version.c: the session/version key of key/value (value NULL: it was
+ * deleted) into c->cluster_version; false when key is another key. A full
+ * range sets it, or clears it when the range does not hold the key. */
+struct etcd_kv;
+bool state_version_kv(struct cluster *c, const char *key, const char *value, size_t len);
+void state_version_range(struct cluster *c, const struct etcd_kv *kvs, size_t n);
+
 #endif

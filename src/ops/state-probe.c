@@ -17,6 +17,8 @@
 
 /* At most this many /healthz detail entries are kept per process. */
 #define PROBE_MAX_DETAIL	32
+/* How long a new active may still report StandBy while it activates. */
+#define PROBE_ACTIVATE_MS	5000
 
 struct probe_detail {
 	char name[32];
@@ -230,6 +232,21 @@ probe_superseded(const struct cluster *c, size_t i, char *err, size_t errlen)
 	return false;
 }
 
+/* An ACTIVE coordinator whose address answers StandBy for its role is not
+ * the process its session names: a standby (a restarted process) holds the
+ * address. A takeover seen in the last few seconds is spared: the new active
+ * says StandBy until it has activated. */
+static bool
+probe_foreign(const struct cluster *c, const struct component *comp, int code, int64_t now)
+{
+	const struct leader *l;
+
+	if (comp->ha != HA_ACTIVE || code != HEALTH_STANDBY)
+		return false;
+	l = cluster_leader(c, comp->role);
+	return l == NULL || l->changed_ms == 0 || now - l->changed_ms > PROBE_ACTIVATE_MS;
+}
+
 /* The component a target names, as the model has it now (NULL when gone). */
 static struct component *
 probe_target_find(struct cluster *c, const struct probe_target *t, size_t *idx)
@@ -267,6 +284,10 @@ health_apply_one(struct probe_sweep *sw, const struct probe_target *t, size_t *n
 		return;
 	}
 	j = &sw->jobs[t->hz];
+	/* The sessions said so already (cluster_mark_superseded). */
+	if (comp->gone == COMP_SUPERSEDED)
+		return;
+	comp->gone = COMP_PRESENT;
 	if (probe_superseded(c, i, err, sizeof err)) {
 		cluster_set_health(c, i, HEALTH_UNKNOWN, err, now);
 		(*n_bad)++;
@@ -283,15 +304,25 @@ health_apply_one(struct probe_sweep *sw, const struct probe_target *t, size_t *n
 		/* Before 2.3 /healthz is text only: all or nothing. */
 		cluster_set_health(c, i, j->healthy ? HEALTH_HEALTHY : HEALTH_ABNORMAL, NULL, now);
 	} else if ((d = probe_find(j, comp->role)) != NULL) {
-		cluster_set_health(c, i, (enum health)d->code, NULL, now);
+		if (probe_foreign(c, comp, d->code, now)) {
+			comp->gone = COMP_FOREIGN;
+			snprintf(err, sizeof err, "gone: it is ACTIVE but %s answers as a "
+			    "standby %s (another process holds its address)", j->base,
+			    comp->role);
+			cluster_set_health(c, i, HEALTH_UNKNOWN, err, now);
+		} else
+			cluster_set_health(c, i, (enum health)d->code, NULL, now);
 	} else if (comp->process != NULL && strcmp(comp->process, comp->role) != 0 &&
 	    (d = probe_find(j, comp->process)) != NULL) {
 		/* 2.3-2.5 DataCoord reports no indexcoord entry of its own. */
 		comp->health_from_host = true;
 		cluster_set_health(c, i, (enum health)d->code, NULL, now);
 	} else {
-		snprintf(err, sizeof err, "'%s' is not in /healthz of %s (stopped?)",
-		    comp->role, j->base);
+		/* The process answers but no longer runs the role: /management/stop
+		 * (a stop drill) ends the role and leaves the process up. */
+		comp->gone = COMP_ROLE_STOPPED;
+		snprintf(err, sizeof err, "'%s' is not in /healthz of %s: stopped, its "
+		    "process still up", comp->role, j->base);
 		cluster_set_health(c, i, HEALTH_UNKNOWN, err, now);
 	}
 	if (t->rd != (size_t)-1 && sw->jobs[t->rd].answered)

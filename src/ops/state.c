@@ -18,33 +18,11 @@
 #include "proxy-uri.h"
 #include "state-int.h"
 
-/* A secret file holds one line; more is not a password. */
-#define STATE_MAX_SECRET	4096
 /* History replay: the replay is over once etcd has been quiet this long. */
 #define STATE_HISTORY_IDLE_MS	300
 /* What milvus_rest_new accepts (REST_MAX_URIS, and each URI's length): one
  * URI past either makes it refuse the whole list. */
 #define STATE_REST_MAX_URIS	64
-
-/* The first line of path, without the newline; NULL with err on failure. */
-static char *
-state_read_secret(const char *path, const char *what, char *err, size_t errlen)
-{
-	char buf[STATE_MAX_SECRET + 2];
-	size_t n;
-	FILE *f;
-
-	f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "cannot read %s file '%s'", what, path);
-		return NULL;
-	}
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return xstrdup(buf);
-}
 
 struct state *
 state_new(struct loop *l, const struct profile *p, char *err, size_t errlen)
@@ -58,7 +36,7 @@ state_new(struct loop *l, const struct profile *p, char *err, size_t errlen)
 		return NULL;
 	}
 	if (p->etcd_username != NULL && p->etcd_password_file != NULL) {
-		password = state_read_secret(p->etcd_password_file, "etcd password", err,
+		password = config_read_secret(p->etcd_password_file, "etcd password", err,
 		    errlen);
 		if (password == NULL)
 			return NULL;
@@ -84,7 +62,7 @@ state_new(struct loop *l, const struct profile *p, char *err, size_t errlen)
 		st->n_protect_config = p->n_guards_protected;
 	}
 	if (p->milvus_token_file != NULL) {
-		st->milvus_token = state_read_secret(p->milvus_token_file, "milvus token", err,
+		st->milvus_token = config_read_secret(p->milvus_token_file, "milvus token", err,
 		    errlen);
 		if (st->milvus_token == NULL) {
 			free(password);
@@ -539,6 +517,7 @@ sessions_ranged(const struct etcd_result *r, void *arg)
 			done(st, -1, darg);
 		return;
 	}
+	state_version_range(c, r->kvs, r->n_kvs);
 	keys = state_parse_kvs(r->kvs, r->n_kvs, &n);
 	cluster_sessions_replace(c, keys, n, r->header.revision, time_wall_ms());
 	state_keys_free(keys, n);
@@ -604,6 +583,9 @@ state_apply_events(struct cluster *c, const struct etcd_event *ev, size_t n, int
 		if (rev != 0 && kv->mod_revision != rev)
 			cluster_sessions_commit(c, rev, now_ms);
 		rev = kv->mod_revision;
+		if (state_version_kv(c, kv->key, ev[i].type == ETCD_EV_DELETE ? NULL : kv->value,
+		    kv->value_len))
+			continue;
 		if (ev[i].type == ETCD_EV_DELETE) {
 			cluster_session_delete(c, kv->key);
 		} else {
@@ -630,6 +612,7 @@ state_apply_resync(struct cluster *c, const struct etcd_watch_msg *msg, int64_t 
 	struct session_key *keys;
 	size_t n;
 
+	state_version_range(c, msg->kvs, msg->n_kvs);
 	keys = state_parse_kvs(msg->kvs, msg->n_kvs, &n);
 	cluster_sessions_replace(c, keys, n, msg->header.revision, now_ms);
 	state_keys_free(keys, n);
@@ -791,6 +774,7 @@ state_load_history(struct state *st)
 	}
 	/* Whatever the replay missed (deletes after the last put, a cut-short
 	 * stream) is reconciled against the range, dated by its revision. */
+	state_version_range(c, r->kvs, r->n_kvs);
 	keys = state_parse_kvs(r->kvs, r->n_kvs, &n);
 	cluster_sessions_replace(c, keys, n, r->header.revision, 0);
 	state_keys_free(keys, n);

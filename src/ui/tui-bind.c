@@ -32,6 +32,7 @@ const struct tui_binding tui_bindings[] = {
 	{ '7', "view drills", "the running or last drill, recent drills" },
 	{ '8', "view backups", "backups, tasks, RPO per collection, restore drill" },
 	{ '9', "view audit", "the audit log's newest actions: guard, outcome" },
+	{ '0', "view alerts", "alerts: severity, since when, the cause and the fix" },
 	{ 'D', "drill-selected", "drill the selected role (asks you to type it)" },
 	{ 'b', "backup-selected", "back up the selected collection (no question)" },
 	{ 'p', "protect-selected", "protect the selected collection, or unprotect it (asks "

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "milvusadm/alerts.h"
 #include "milvusadm/cluster.h"
 #include "milvusadm/config.h"
 #include "milvusadm/output.h"
@@ -87,30 +88,6 @@ tui_fill(struct tui *t, int y, int x, enum theme_role role)
 		mvhline(y, x, ' ', t->cols - x);
 }
 
-/* Things an operator must look at: the same ones `status` lists. */
-static size_t
-tui_alerts(const struct cluster *c)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < c->n_etcd; i++)
-		n += !c->etcd[i].reachable + (c->etcd[i].n_alarms > 0);
-	if (c->src_etcd.updated_ms > 0 && c->n_etcd > 0 && c->etcd_leader == 0)
-		n++;
-	for (i = 0; i < c->n_leaders; i++)
-		n += c->leaders[i].active_id == 0;
-	for (i = 0; i < c->n_components; i++) {
-		enum health h = c->components[i].health;
-
-		n += h == HEALTH_ABNORMAL || h == HEALTH_INITIALIZING;
-	}
-	for (i = 0; i < c->n_collections; i++)
-		n += c->collections[i].degraded;
-	for (i = 0; i < c->n_replicas; i++)
-		n += c->replicas[i].n_orphan_shards > 0;
-	return n;
-}
-
 /* The header's parts: text and role each. */
 struct hdr {
 	char text[6][160];
@@ -149,9 +126,11 @@ tui_header_parts(struct tui *t, struct hdr *h)
 	free(esc);
 	h->role[2] = c->n_etcd > 0 && (leader == NULL || up * 2 <= c->n_etcd) ? THEME_CRITICAL :
 	    c->n_etcd > 0 && up < c->n_etcd ? THEME_WARN : THEME_HEADER;
-	alerts = tui_alerts(c);
+	/* The list `status` and the Alerts view show (tui-alerts.c). */
+	alerts = alerts_count(t->alerts);
 	snprintf(h->text[3], sizeof h->text[3], " %zu alert%s ", alerts, alerts == 1 ? "" : "s");
-	h->role[3] = alerts > 0 ? THEME_CRITICAL : THEME_HEADER;
+	h->role[3] = alerts_count_severity(t->alerts, ALERT_CRITICAL) > 0 ? THEME_CRITICAL :
+	    alerts_count_severity(t->alerts, ALERT_WARNING) > 0 ? THEME_WARN : THEME_HEADER;
 	/* Freshness: the watch keeps sessions live; the timed sources are stale
 	 * once they missed two refreshes. */
 	h->role[4] = THEME_OK;
@@ -218,20 +197,24 @@ tui_draw_tabs(struct tui *t)
 	char tab[64];
 	size_t i;
 	int x = 0, need = 0;
-	bool compact;
+	bool compact, tight;
 
 	tui_fill(t, 1, 0, THEME_TEXT);
 	/* " 1 Overview " each; "1Overview " when that does not fit (eight
-	 * views at 80 columns), so that every tab stays on screen. */
+	 * views at 80 columns), and "1Overview" (the key's colour parts them)
+	 * when even that does not (ten), so that every tab stays on screen. */
 	for (i = 0; i < t->nviews; i++)
 		need += 4 + tui_width(t->views[i].ops->title);
 	compact = need > t->cols;
+	tight = need - 2 * (int)t->nviews > t->cols;
 	for (i = 0; i < t->nviews && x < t->cols; i++) {
-		snprintf(tab, sizeof tab, "%zu", i + 1);
+		/* The tenth view's key is '0'. */
+		snprintf(tab, sizeof tab, "%zu", (i + 1) % 10);
 		if (!compact)
 			x += tui_put(t, 1, x, t->cols - x, THEME_KEY, " ");
 		x += tui_put(t, 1, x, t->cols - x, THEME_KEY, tab);
-		snprintf(tab, sizeof tab, compact ? "%s " : " %s ", t->views[i].ops->title);
+		snprintf(tab, sizeof tab, tight ? "%s" : compact ? "%s " : " %s ",
+		    t->views[i].ops->title);
 		x += tui_put(t, 1, x, t->cols - x, i == t->cur ? THEME_SELECTION : THEME_TEXT,
 		    tab);
 	}
@@ -381,7 +364,11 @@ tui_draw_status(struct tui *t)
 	x += tui_put(t, y, x, t->cols - x, THEME_MUTED, " command  ");
 	x += tui_put(t, y, x, t->cols - x, THEME_KEY, "/");
 	x += tui_put(t, y, x, t->cols - x, THEME_MUTED, " filter  ");
-	snprintf(views, sizeof views, "1-%zu", t->nviews);
+	/* The tenth view's key is '0'. */
+	if (t->nviews >= 10)
+		snprintf(views, sizeof views, "0-9");
+	else
+		snprintf(views, sizeof views, "1-%zu", t->nviews);
 	x += tui_put(t, y, x, t->cols - x, THEME_KEY, views);
 	x += tui_put(t, y, x, t->cols - x, THEME_MUTED, " views  ");
 	x += tui_put(t, y, x, t->cols - x, THEME_KEY, "r");

@@ -15,6 +15,7 @@
 #include "theme-curses.h"
 #include "view.h"
 
+struct alerts;
 struct backup_poll;
 struct cmd_ctx;
 struct config;
@@ -101,6 +102,10 @@ struct tui {
 	struct restore_drill_brief *rdrill;
 	size_t n_rdrill;
 
+	/* The alert list the header counts and the Alerts view shows: one
+	 * list, recomputed after every change of the model (tui-alerts.c). */
+	struct alerts *alerts;
+
 	char *pending;			/* a command to run outside callbacks */
 	bool busy;			/* a command is running */
 	bool quit;
@@ -136,6 +141,10 @@ void tui_select(struct tui *t, const char *how);
 bool tui_drill_running(const struct tui *t);
 /* tui.c: read the backup catalogue and the restore drills again now. */
 void tui_backups_refresh(struct tui *t);
+
+/* tui-alerts.c */
+/* Recompute t->alerts from the model and what the TUI read of backups. */
+void tui_alerts_update(struct tui *t);
 
 /* tui-prompt.c */
 /* ctx->ask for commands run in the TUI: the question on the status line,

@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "milvusadm/alerts.h"
 #include "milvusadm/backups.h"
 #include "milvusadm/cluster.h"
 #include "milvusadm/cmd.h"
@@ -82,6 +83,9 @@ static void
 tui_on_changed(void *arg)
 {
 	tui_gen++;
+	/* Here, once per change, so that the header and the Alerts view read
+	 * one list and first-seen times are those of the change. */
+	tui_alerts_update(arg);
 	tui_model_changed(arg);
 }
 
@@ -103,6 +107,7 @@ tui_view_update(struct tui *t, struct view *v)
 	env.backups = t->backups != NULL ? backup_poll_state(t->backups) : NULL;
 	env.restore_drill = t->n_rdrill > 0 ? &t->rdrill[0] : NULL;
 	env.profile = t->p->name;
+	env.alerts = t->alerts;
 	v->ops->update(v, &env);
 	v->gen = tui_gen;
 }
@@ -460,6 +465,7 @@ tui_free(struct tui *t)
 	drill_history_free(t->drills, t->n_drills);
 	backup_poll_free(t->backups);
 	restore_drill_history_free(t->rdrill, t->n_rdrill);
+	alerts_free(t->alerts);
 	free(t->pending);
 	if (t->st != NULL)
 		state_free(t->st);
@@ -501,6 +507,7 @@ tui_run(struct cmd_ctx *ctx)
 			view_table[i]->init(&t->views[i]);
 	}
 	t->nviews = i;
+	t->alerts = alerts_new();
 	if (tui_open(t, err, sizeof err) == -1) {
 		tui_free(t);
 		return cmd_error(ctx, CMD_USAGE, "%s", err);

@@ -52,28 +52,33 @@ etcd_update(struct view *v, const struct view_env *env)
 		vline_add(&v->lines, THEME_STALE, "   stale since %s: %s", when,
 		    c->src_etcd.error != NULL ? c->src_etcd.error : "");
 	}
-	vline_text(&v->lines, true, THEME_TITLE, "%-10s %-16s %-26s %-7s %6s %9s %10s %-8s %s",
-	    "NAME", "ID", "CLIENT URL", "ROLE", "TERM", "INDEX", "DB SIZE", "VERSION",
-	    "HEALTH");
+	/* Health right after what a member is, so 80 columns keep it; the
+	 * 16-digit ID, needed only to match `etcdctl member list`, goes last. */
+	vline_text(&v->lines, true, THEME_TITLE, "%-10s %-8s %-11s %-26s %6s %9s %10s %-8s %s",
+	    "NAME", "ROLE", "HEALTH", "CLIENT URL", "TERM", "INDEX", "DB SIZE", "VERSION", "ID");
 	for (i = 0; i < c->n_etcd; i++) {
 		m = &c->etcd[i];
 		etcd_size(m->db_size, size, sizeof size);
 		vline_begin(&v->lines, false);
-		vline_add(&v->lines, stale ? THEME_STALE : THEME_TEXT, "%-10s %-16llx %-26s ",
-		    m->name != NULL ? m->name : "-", (unsigned long long)m->id,
-		    m->client_url != NULL ? m->client_url : "-");
-		vline_add(&v->lines, m->is_leader ? THEME_ACTIVE : THEME_STANDBY, "%-7s ",
+		vline_add(&v->lines, stale ? THEME_STALE : THEME_TEXT, "%-10s ",
+		    m->name != NULL ? m->name : "-");
+		vline_add(&v->lines, m->is_leader ? THEME_ACTIVE : THEME_STANDBY, "%-8s ",
 		    m->is_leader ? "leader" : m->is_learner ? "learner" : "follower");
-		vline_add(&v->lines, stale ? THEME_STALE : THEME_TEXT, "%6llu %9llu %10s %-8s ",
-		    (unsigned long long)m->raft_term, (unsigned long long)m->raft_index, size,
-		    m->version != NULL ? m->version : "-");
-		if (m->reachable)
-			vline_add(&v->lines, stale ? THEME_STALE : THEME_OK, "ok");
+		if (!m->reachable)
+			vline_add(&v->lines, THEME_CRITICAL, "%-11s ", "unreachable");
+		else if (m->n_alarms > 0)
+			vline_add(&v->lines, THEME_CRITICAL, "%-11s ", "alarm");
 		else
-			vline_add(&v->lines, THEME_CRITICAL, "unreachable%s%s",
-			    m->error != NULL ? ": " : "", m->error != NULL ? m->error : "");
+			vline_add(&v->lines, stale ? THEME_STALE : THEME_OK, "%-11s ", "ok");
+		vline_add(&v->lines, stale ? THEME_STALE : THEME_TEXT, "%-26s %6llu %9llu %10s "
+		    "%-8s %llx", m->client_url != NULL ? m->client_url : "-",
+		    (unsigned long long)m->raft_term, (unsigned long long)m->raft_index, size,
+		    m->version != NULL ? m->version : "-", (unsigned long long)m->id);
+		/* The why, after the columns: an error text has no fixed width. */
+		if (!m->reachable && m->error != NULL)
+			vline_add(&v->lines, THEME_CRITICAL, "  %s", m->error);
 		if (m->n_alarms > 0)
-			vline_add(&v->lines, THEME_CRITICAL, " alarm %s", m->alarms[0]);
+			vline_add(&v->lines, THEME_CRITICAL, "  alarm %s", m->alarms[0]);
 	}
 }
 

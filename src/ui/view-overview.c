@@ -116,7 +116,6 @@ overview_component(struct vlines *l, const struct view_env *env,
 	}
 	overview_field(l, br, badge, 8, 1);
 	overview_field(l, THEME_TEXT, k->s.address != NULL ? k->s.address : "-", 21, 1);
-	overview_field(l, THEME_MUTED, k->s.host_name != NULL ? k->s.host_name : "-", 18, 1);
 	hr = view_health_role(k->health);
 	/* Health read by a sweep that has since failed is not current. */
 	if (c->src_health.failing_since_ms != 0 && k->health != HEALTH_UNKNOWN)
@@ -129,17 +128,11 @@ overview_component(struct vlines *l, const struct view_env *env,
 	} else
 		strcpy(ttl, "ttl -");
 	overview_field(l, k->lease_ttl_s >= 0 && k->lease_ttl_s <= 1 ? THEME_WARN : THEME_MUTED,
-	    ttl, 9, 0);
-	if (k->s.version != NULL) {
-		len = strlen(k->s.version);
-		if (len + 2 > sizeof ttl)
-			vline_add(l, THEME_MUTED, " %s", k->s.version);
-		else {
-			ttl[0] = ' ';
-			memcpy(ttl + 1, k->s.version, len + 1);
-			vline_addn(l, THEME_MUTED, ttl, len + 1);
-		}
-	}
+	    ttl, 8, 1);
+	/* The host name, often long (a pod's), goes last: at 80 columns the
+	 * screen's edge cuts it, never the lease. */
+	overview_field(l, THEME_MUTED, k->s.version != NULL ? k->s.version : "-", 10, 1);
+	overview_field(l, THEME_MUTED, k->s.host_name != NULL ? k->s.host_name : "-", 0, 0);
 }
 
 static void
@@ -176,8 +169,8 @@ overview_update(struct view *v, const struct view_env *env)
 	for (i = 0; i < n; i++)
 		ks[i] = keys[i].k;
 	free(keys);
-	vline_text(&v->lines, true, THEME_TITLE, "%-5s%-8s %-8s %-21s %-18s %-12s %s",
-	    "", "ID", "STATE", "ADDRESS", "HOST", "HEALTH", "LEASE");
+	vline_text(&v->lines, true, THEME_TITLE, "%-5s%-8s %-8s %-21s %-12s %-8s %-10s %s",
+	    "", "ID", "STATE", "ADDRESS", "HEALTH", "LEASE", "VERSION", "HOST");
 	for (i = 0; i < n; i = j) {
 		for (j = i; j < n && strcmp(ks[j]->role, ks[i]->role) == 0; j++)
 			;

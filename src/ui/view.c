@@ -24,6 +24,7 @@ const struct view_ops *const view_table[] = {
 	&view_drills_ops,
 	&view_backups_ops,
 	&view_audit_ops,
+	&view_alerts_ops,
 	NULL,
 };
 

@@ -12,6 +12,7 @@
 
 #include "milvusadm/theme.h"
 
+struct alerts;
 struct backup_poll_state;
 struct cluster;
 struct drill_report;
@@ -61,6 +62,8 @@ struct view_env {
 	const struct backup_poll_state *backups;
 	const struct restore_drill_brief *restore_drill;
 	const char *profile;		/* its name, for messages */
+	/* The alerts the header counts (the same list, never NULL). */
+	const struct alerts *alerts;
 };
 
 struct view_ops {
@@ -99,6 +102,7 @@ extern const struct view_ops view_etcd_ops;
 extern const struct view_ops view_drills_ops;
 extern const struct view_ops view_backups_ops;
 extern const struct view_ops view_audit_ops;
+extern const struct view_ops view_alerts_ops;
 
 /* Building lines: start one, then add spans (printf-formatted, then escaped
  * so no control character from the cluster reaches the terminal). */

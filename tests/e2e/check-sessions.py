@@ -4,12 +4,14 @@
 ../shared/contracts/milvus.md §1 gives for a profile. Independent of milvusadm's
 own code: it is the ground truth the e2e tests hold the lab to.
 
-usage: check-sessions.py ENDPOINT PROFILE   (PROFILE: 2.4 | 2.5 | 2.6 | standalone-2.5 | nostandby-2.5)
+usage: check-sessions.py ENDPOINT PROFILE   (PROFILE: 2.4 | 2.5 | 2.6 | 3.0 | standalone-2.5 | nostandby-2.5)
 Prints one line per violation; exit 1 if any.
 """
 import base64, json, re, subprocess, sys
 
-VERSIONS = {"2.3": "2.3.4", "2.4": "2.4.13", "2.5": "2.5.27", "2.6": "2.6.18"}
+VERSIONS = {"2.3": "2.3.4", "2.4": "2.4.13", "2.5": "2.5.27", "2.6": "2.6.18", "3.0": "3.0.4"}
+# 3.0 (§10) has 2.6.8+'s keys, roles and fields, less TriggerKill.
+MIX = ("2.6", "3.0")
 PORTS = {"proxy": 19529, "rootcoord": 53100, "querycoord": 19531, "datacoord": 13333,
          "indexcoord": 13333, "querynode": 21123, "datanode": 21124, "indexnode": 21121,
          "streamingnode": 22222, "mixcoord": 22125}
@@ -32,10 +34,12 @@ def expected_fields(role, ver, exclusive):
     f = ["ServerID", "ServerName", "Address"]
     if exclusive:
         f.append("Exclusive")
-    f += ["TriggerKill", "Version", "IndexEngineVersion"]
-    if ver in ("2.5", "2.6"):
+    if ver != "3.0":
+        f.append("TriggerKill")
+    f += ["Version", "IndexEngineVersion"]
+    if ver in ("2.5",) + MIX:
         f.append("ScalarIndexEngineVersion")
-    if role == "querynode" and ver in ("2.5", "2.6"):
+    if role == "querynode" and ver in ("2.5",) + MIX:
         f.append("IndexNonEncoding")
     f += ["LeaseID", "HostName"]
     if role == "indexnode" and ver in ("2.3", "2.4"):
@@ -59,7 +63,7 @@ def main():
                 bad.append(f"id: counter {v!r} lease {lease}")
             continue
         if k == "version":
-            if ver != "2.6" or v != VERSIONS[ver] or lease != 0:
+            if ver not in MIX or v != VERSIONS[ver] or lease != 0:
                 bad.append(f"version: unexpected {v!r} lease {lease} in {profile}")
             continue
         m = re.fullmatch(r"([a-z]+)(?:-(\d+))?", k)
@@ -73,7 +77,7 @@ def main():
         fields = list(j.keys())
         # Labels appear only for the 2.6 embedded querynode.
         want = expected_fields(sname, ver, exclusive)
-        if ver == "2.6" and sname == "querynode" and f"streamingnode-{sid}" in kvs:
+        if ver in MIX and sname == "querynode" and f"streamingnode-{sid}" in kvs:
             want.append("ServerLabels")	# the querynode embedded in a streamingnode
             if j.get("ServerLabels") != {"STREAMING-EMBEDDED": "1"}:
                 bad.append(f"{k}: ServerLabels {j.get('ServerLabels')}")
@@ -82,7 +86,7 @@ def main():
         if j.get("Version") != VERSIONS[ver]:
             bad.append(f"{k}: Version {j.get('Version')}")
         port = PORTS[sname]
-        if ver == "2.6" and sname in ("rootcoord", "datacoord", "querycoord"):
+        if ver in MIX and sname in ("rootcoord", "datacoord", "querycoord"):
             port = PORTS["mixcoord"]	# legacy keys carry mixcoord's JSON
         if not j.get("Address", "").endswith(f":{port}"):
             bad.append(f"{k}: Address {j.get('Address')} not port {port}")
@@ -92,7 +96,7 @@ def main():
         if sid is not None and int(sid) != j["ServerID"]:
             bad.append(f"{k}: key id {sid} != ServerID {j['ServerID']}")
         if sid is None and role != sname:
-            if not (ver == "2.6" and role in ("rootcoord", "datacoord", "querycoord") and sname == role):
+            if not (ver in MIX and role in ("rootcoord", "datacoord", "querycoord") and sname == role):
                 bad.append(f"{k}: ServerName {sname}")
         roles.setdefault(role, []).append(sid)
     # Key sets per profile.
@@ -124,7 +128,7 @@ def main():
         for r in ("proxy", "querynode", "datanode"):
             if count(r, False) != 1:
                 bad.append(f"{r}: standalone wants one instance key")
-    elif ver == "2.6":
+    elif ver in MIX:
         want = {"mixcoord": 2, "streamingnode": 1, "querynode": 2, "datanode": 1, "proxy": 1}
         for r, n in want.items():
             if count(r, False) != n:
@@ -134,9 +138,9 @@ def main():
                 bad.append(f"{r}: no active/legacy key")
         for r in ("indexnode", "indexcoord"):
             if r in roles:
-                bad.append(f"{r}: does not exist in 2.6")
+                bad.append(f"{r}: does not exist in {ver}")
         if "version" not in kvs:
-            bad.append("version: 2.6.8+ active mixcoord writes session/version")
+            bad.append("version: a 2.6.8+ or 3.x active mixcoord writes session/version")
     for line in bad:
         print(line)
     print(f"check-sessions {profile}: {len(kvs)} keys, {len(bad)} violations")

@@ -84,9 +84,10 @@ for pid in $pids $sup; do
 done
 e2e_check "no member or supervisor pid is left after lab down" [ -z "$left" ]
 e2e_check "no process names the lab dir after lab down" [ -z "$(e2e_lab_pids default)" ]
-"$MILVUSADM" lab down >/dev/null 2>&1
+"$MILVUSADM" lab down >/dev/null 2>"$E2E_TMP/down2.err"
 rc=$?
-e2e_check "lab down again is harmless" [ "$rc" -eq 0 ]
+e2e_check "lab down again stops nothing and says so (exit 1)" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'nothing to stop' '$E2E_TMP/down2.err'"
 "$MILVUSADM" lab status >/dev/null 2>&1
 rc=$?
 e2e_check "lab status of a stopped lab fails" [ "$rc" -eq 1 ]

@@ -23,7 +23,8 @@ YAML
 
 sock="sc-$$"
 tm() { tmux -L "$sock" "$@"; }
-screen() { tm capture-pane -p -t sh; }
+# -J joins lines the terminal wrapped: a long JSON line is one line again.
+screen() { tm capture-pane -p -J -t sh; }
 screen_has() { screen | grep -qF -- "$1"; }
 cleanup_tmux() {
 	tm kill-server 2>/dev/null || true

@@ -64,6 +64,14 @@ run lab up --name b107 --ttl
 expect 2 "lab up --ttl without a value"
 has "the option missing its value is named" "unknown or incomplete option '--ttl'"
 
+# An option a command does not have is named, with the usage, on one line.
+run topology --bogus
+expect 2 "topology --bogus"
+has "the unknown option is named" "^milvusadm: unknown option '--bogus' for 'topology'; usage: milvusadm topology "
+run ha check --bogus=1
+expect 2 "ha check --bogus=1"
+has "... without its value" "unknown option '--bogus' for 'ha check'"
+
 # A mistyped role is a usage error, not an empty table.
 run health --role querynodes
 expect 2 "health --role querynodes"
@@ -159,6 +167,11 @@ e2e_check "TUI without a cluster: exit 4 like 'topology'" \
 # The lab verbs load no config: a broken file or a mistyped -p never keeps a
 # lab from being looked at, signalled, restarted or stopped.
 lab_up b107 127.103.0.0/24 --etcd 1 --standalone
+# An ID names one component: no match is a failure, said, not an empty table.
+run -p lab-b107 topology --id 99
+expect 1 "topology --id 99 with no such component"
+has "... and says which ID" "^milvusadm: no component with server ID 99$"
+e2e_check "... with nothing on stdout" [ ! -s "$out" ]
 printf 'profiles: [\n' >"$cfg"
 run topology
 expect 1 "the broken config is reported"

@@ -21,33 +21,8 @@ proxy=$("$M" lab status --name hcol -o json | python3 -c 'import json,sys
 print([m["address"] for m in json.load(sys.stdin)["members"] if m["name"].startswith("proxy")][0])')
 
 # Ground truth, independently: every collection by curl on REST v2, the
-# replicas from /_qc/replica and /api/v1/replicas.
-cat >"$E2E_TMP/truth.py" <<'PY'
-import json, sys, urllib.request
-proxy = sys.argv[1]
-rest = "http://%s:19530/v2/vectordb/" % proxy
-def post(path, body):
-    r = urllib.request.urlopen(urllib.request.Request(rest + path,
-        data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}), timeout=5)
-    return json.load(r)["data"]
-qc = json.load(urllib.request.urlopen("http://%s:9091/api/v1/_qc/replica" % proxy, timeout=5))
-out = {"collections": {}, "replicas": {}}
-for db in post("databases/list", {}):
-    for c in post("collections/list", {"dbName": db}):
-        b = {"dbName": db, "collectionName": c}
-        d = post("collections/describe", b)
-        st = post("collections/get_load_state", b)
-        out["collections"][db + "." + c] = {
-            "id": str(d["collectionID"]), "aliases": sorted(d.get("aliases") or []),
-            "rows": post("collections/get_stats", b)["rowCount"],
-            "load_state": st["loadState"],
-            "replicas": sum(1 for r in qc if r["collectionID"] == str(d["collectionID"]))}
-for r in qc:
-    out["replicas"][r["ID"]] = {"collection_id": r["collectionID"],
-        "rw_nodes": sorted(r["rw_nodes"]), "ro_nodes": sorted(r.get("ro_nodes") or [])}
-json.dump(out, sys.stdout)
-PY
-python3 "$E2E_TMP/truth.py" "$proxy" >"$E2E_TMP/truth.json" ||
+# replicas from /_qc/replica (rest-truth.py).
+python3 "$E2E_DIR/rest-truth.py" "$proxy" >"$E2E_TMP/truth.json" ||
 	e2e_die "ground truth from the lab's REST API"
 
 "$M" collections -o json >"$E2E_TMP/coll.json"

@@ -101,8 +101,8 @@ wait_screen main:live "CLIENT URL" 5
 screen main:live >"$E2E_TMP/etcd.txt"
 mid=$(etcdctl_ "$ep" member list -w json | python3 -c 'import json,sys
 print("%x" % json.load(sys.stdin)["members"][0]["ID"])')
-e2e_check "etcd: the member's ID, leader, reachable" \
-	grep -Eq "^etcd-1 +$mid +http://127.86.20.2:2379 +leader .* ok" "$E2E_TMP/etcd.txt"
+e2e_check "etcd: the member leads, answers, its URL and ID" \
+	grep -Eq "^etcd-1 +leader +ok +http://127.86.20.2:2379 .* $mid\$" "$E2E_TMP/etcd.txt"
 
 # The ':' prompt runs an engine command into the output pane; Esc closes it.
 tm send-keys -t main:live : topology Enter
@@ -172,6 +172,27 @@ assert w <= 80, w
 text = "\n".join(lines)
 assert re.search(r"^\s+\S+\s+%s\s+ACTIVE" % sys.argv[2], text, re.M), "no active rootcoord"
 PY
+# At 80 columns the Overview keeps every component's lease and the etcd view
+# each member's health (the columns after them may go off the edge).
+e2e_check "80x24: the Overview's LEASE column, a ttl on every component row" \
+	python3 - "$E2E_TMP/small.txt" <<'PY'
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+assert any(re.search(r"\bLEASE\b", l) for l in lines), "no LEASE header"
+rows = [l for l in lines if re.match(r"^\s+\S+\s+\d+\s", l)]
+assert rows, "no component row"
+bad = [l for l in rows if not re.search(r"\bttl (\d+s|-)", l)]
+assert not bad, bad
+print(len(rows), "component rows with a ttl")
+PY
+tm send-keys -t main:live 6
+wait_screen main:live "HEALTH" 5
+screen main:live >"$E2E_TMP/etcd-small.txt"
+sed 's/^/# /' "$E2E_TMP/etcd-small.txt"
+e2e_check "80x24: the etcd view's HEALTH column and the member's health" \
+	sh -c "grep -Eq '^NAME +ROLE +HEALTH' '$E2E_TMP/etcd-small.txt' &&
+	    grep -Eq '^etcd-1 +leader +ok ' '$E2E_TMP/etcd-small.txt'"
+tm send-keys -t main:live 1
 tm resize-window -t main:live -x 120 -y 40
 
 # A session whose HostName holds an escape sequence, put through etcd.

@@ -5,7 +5,7 @@
 # outcome; it reads what the log gained when shown again and on r; a begin
 # without its end is "running" while its process lives and "interrupted?"
 # once it was killed; a target with an escape sequence is drawn escaped;
-# nine tabs fit 80 columns. Ground truth: the audit log the commands wrote
+# ten tabs fit 80 columns. Ground truth: the audit log the commands wrote
 # and the process the test killed.
 set -u
 . "$E2E_LIB"
@@ -104,11 +104,11 @@ PY
 
 narrow_ok() {
 	screen main:tui >"$E2E_TMP/narrow.txt"
-	sed -n 2p "$E2E_TMP/narrow.txt" | grep -q '^1Overview .* 8Backups 9Audit' &&
+	sed -n 2p "$E2E_TMP/narrow.txt" | grep -q '^1Overview.*8Backups9Audit0Alerts' &&
 		[ "$(wc -L <"$E2E_TMP/narrow.txt")" -le 80 ] && grep -q 'bk6 .*interrupted?' "$E2E_TMP/narrow.txt"
 }
 tm resize-window -t main:tui -x 80 -y 24
-e2e_check "80x24: nine tabs on the bar, the outcome column whole, no line over 80" \
+e2e_check "80x24: ten tabs on the bar, the outcome column whole, no line over 80" \
 	e2e_wait 5 narrow_ok
 sed 's/^/# /' "$E2E_TMP/narrow.txt"
 tm send-keys -t main:tui q

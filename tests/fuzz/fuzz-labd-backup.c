@@ -14,6 +14,8 @@
 #include "milvusadm/lab.h"
 #include "milvusadm/xalloc.h"
 #include "../../src/lab/labd-backup.h"
+#include "../../src/lab/labd-store.h"
+#include "../../src/lab/labd.h"
 
 #define SEP		"\n====\n"
 #define MAX_COLS	64
@@ -104,6 +106,26 @@ fuzz_rows(const char *text, size_t len)
 	cJSON_Delete(j);
 }
 
+/* A backup's rbac_meta restored (restoreRBAC's filter and writes) into an
+ * empty store, and the store's RBAC written back out. */
+static void
+fuzz_rbac(const char *text, size_t len, bool v25)
+{
+	const struct labd_version *v = labd_version_find(v25 ? "2.5" : "2.6");
+	struct lbk_rbac_counts n;
+	struct lstore_ops o;
+	struct lstore *s = lstore_new("by-dev");
+	cJSON *meta = lbk_json_parse(text, len);
+	char err[256];
+
+	memset(&o, 0, sizeof o);
+	(void)lbk_rbac_restore_ops(s, v, meta, &o, &n, err, sizeof err);
+	lstore_ops_release(&o);
+	free(lbk_rbac_json(s, v));
+	cJSON_Delete(meta);
+	lstore_free(s);
+}
+
 /* A /restore body (parsed as lrs_handle parses it) planned against a meta. */
 static void
 fuzz_restore(const char *text, size_t len)
@@ -149,12 +171,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = xmalloc(len + 1);
 	memcpy(text, data + 1, len);
 	text[len] = '\0';
-	switch (data[0] % 6) {
+	switch (data[0] % 7) {
 	case 0: fuzz_create(text, len, data[0] & 8); break;
 	case 1: lbk_faults_parse(text, &f); break;
 	case 2: fuzz_meta(text, len, data[0] & 8 ? 6 : 5); break;
 	case 3: fuzz_rows(text, len); break;
 	case 4: fuzz_restore(text, len); break;
+	case 5: fuzz_rbac(text, len, data[0] & 8); break;
 	default: (void)lbk_name_error(text); break;
 	}
 	free(text);

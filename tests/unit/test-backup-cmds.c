@@ -35,6 +35,7 @@ STUB(cmd_theme_list) STUB(cmd_theme_use) STUB(cmd_theme_show) STUB(cmd_drill_run
 STUB(cmd_drill_plan) STUB(cmd_drill_history) STUB(cmd_drill_show) STUB(cmd_audit) STUB(cmd_drop_collection)
 STUB(cmd_drop_database) STUB(cmd_protect_add) STUB(cmd_protect_remove) STUB(cmd_protect_list)
 STUB(cmd_protect_database) STUB(cmd_protect_who_can_drop)
+STUB(cmd_config_keys) STUB(cmd_config_show) STUB(cmd_config_check)
 
 /* ---- running commands ----------------------------------------------------- */
 

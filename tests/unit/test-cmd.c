@@ -363,6 +363,29 @@ START_TEST(test_script_file)
 }
 END_TEST
 
+/* A usage error names the option the command does not have, on the one line. */
+START_TEST(test_usage_names_option)
+{
+	struct cap c;
+
+	cap_init(&c);
+	ck_assert_int_eq(run_words(&c, "version --bogus"), CMD_USAGE);
+	ck_assert_str_eq(c.err, "milvusadm: unknown option '--bogus' for 'version'; usage: "
+	    "milvusadm version\n");
+	cap_free(&c);
+	cap_init(&c);
+	ck_assert_int_eq(run_words(&c, "version -x=1"), CMD_USAGE);
+	ck_assert_str_eq(c.err, "milvusadm: unknown option '-x' for 'version'; usage: "
+	    "milvusadm version\n");
+	cap_free(&c);
+	/* Not an option: a plain word, a negative number, anything after "--". */
+	cap_init(&c);
+	ck_assert_int_eq(run_words(&c, "version extra -1 -- --bogus"), CMD_USAGE);
+	ck_assert_str_eq(c.err, "usage: milvusadm version\n");
+	cap_free(&c);
+}
+END_TEST
+
 START_TEST(test_help)
 {
 	struct cap c;
@@ -411,6 +434,7 @@ test_suite(void)
 	tcase_add_test(tc, test_script);
 	tcase_add_test(tc, test_script_file);
 	tcase_add_test(tc, test_help);
+	tcase_add_test(tc, test_usage_names_option);
 	tcase_add_test(tc, test_error_prefix);
 	suite_add_tcase(s, tc);
 	return s;

@@ -350,6 +350,112 @@ START_TEST(test_man_page)
 }
 END_TEST
 
+/* drill.backend takes the names the drills take (src/ops/fault*.c), checked
+ * on load: the names older pages gave ("etcd", "command") are refused there,
+ * with the real name when one is meant. */
+START_TEST(test_drill_backend)
+{
+	static const char *const ok[] = { "etcd-lease", "stop", "k8s", "docker", "exec",
+	    "lab" };
+	struct config *c;
+	char text[128];
+	size_t i;
+
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		snprintf(text, sizeof text, "profiles:\n  a:\n    drill: {backend: %s}\n", ok[i]);
+		c = load(text);
+		ck_assert_msg(c != NULL, "%s: %s", ok[i], err);
+		ck_assert_str_eq(c->profiles[0].drill_backend, ok[i]);
+		config_free(c);
+	}
+	check_error("profiles:\n  a:\n    drill: {backend: etcd}\n",
+	    "c.yaml:3:22: 'drill.backend': 'etcd' is not one of etcd-lease, stop, k8s, docker, "
+	    "exec or lab (did you mean 'etcd-lease'?)");
+	check_error("profiles:\n  a:\n    drill: {backend: command}\n",
+	    "c.yaml:3:22: 'drill.backend': 'command' is not one of etcd-lease, stop, k8s, "
+	    "docker, exec or lab");
+	check_error("profiles:\n  a:\n    drill: {backend: dokcer}\n",
+	    "c.yaml:3:22: 'drill.backend': 'dokcer' is not one of etcd-lease, stop, k8s, "
+	    "docker, exec or lab (did you mean 'docker'?)");
+}
+END_TEST
+
+/* config show's values: resolved, default or set, and a URL's password never. */
+START_TEST(test_key_values)
+{
+	const struct config_key_info *k;
+	struct config *c;
+	size_t n, i;
+	bool seen_ep = false, seen_rpo = false, seen_port = false, def;
+	char *v, vals[256];
+
+	c = load("profiles:\n  a:\n    etcd: {endpoints: [\"http://root:hunter22@e:2379\", "
+	    "\"http://f:2379\"]}\n    milvus: {metrics_port: 9100}\n    guards: {rpo_target: 1d}\n");
+	ck_assert_msg(c != NULL, "%s", err);
+	n = config_keys(&k);
+	for (i = 0; i < n; i++) {
+		v = config_key_value(&c->profiles[0], i, &def);
+		config_key_values(i, vals, sizeof vals);
+		if (strcmp(k[i].name, "etcd.endpoints") == 0) {
+			seen_ep = true;
+			ck_assert_str_eq(v, "http://root:***@e:2379,http://f:2379");
+		} else if (strcmp(k[i].name, "guards.rpo_target") == 0) {
+			/* "1d" is the default "24h". */
+			seen_rpo = true;
+			ck_assert_str_eq(v, "1d");
+			ck_assert(def);
+			ck_assert_str_eq(vals, "1m..366d");
+		} else if (strcmp(k[i].name, "milvus.metrics_port") == 0) {
+			seen_port = true;
+			ck_assert_str_eq(v, "9100");
+			ck_assert(!def);
+			ck_assert_str_eq(vals, "1..65535");
+		} else if (strcmp(k[i].name, "drill.backend") == 0) {
+			ck_assert_ptr_null(v);
+			ck_assert_str_eq(vals, "etcd-lease|stop|k8s|docker|exec|lab");
+		}
+		free(v);
+	}
+	ck_assert(seen_ep && seen_rpo && seen_port);
+	config_free(c);
+}
+END_TEST
+
+/* A secret file over the limit is refused whole, not cut to a prefix. */
+START_TEST(test_secret_limit)
+{
+	char path[] = "/tmp/milvusadm-secret-XXXXXX", e[512], *s;
+	FILE *f;
+	int fd, i;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	for (i = 0; i < CONFIG_MAX_SECRET; i++)
+		fputc('a', f);
+	fclose(f);
+	/* Exactly the limit: one line of 4096 bytes is still a secret. */
+	s = config_read_secret(path, "etcd password", e, sizeof e);
+	ck_assert_msg(s != NULL, "%s", e);
+	ck_assert_uint_eq(strlen(s), CONFIG_MAX_SECRET);
+	free(s);
+	f = fopen(path, "a");
+	fputs("b\n", f);
+	fclose(f);
+	ck_assert_ptr_null(config_read_secret(path, "etcd password", e, sizeof e));
+	ck_assert_msg(strstr(e, "etcd password file '") != NULL &&
+	    strstr(e, "' is larger than 4096 bytes: refused") != NULL, "%s", e);
+	f = fopen(path, "w");
+	fputs("\nsecond line\n", f);
+	fclose(f);
+	ck_assert_ptr_null(config_read_secret(path, "milvus token", e, sizeof e));
+	ck_assert_msg(strstr(e, "' is empty") != NULL, "%s", e);
+	unlink(path);
+	ck_assert_ptr_null(config_read_secret(path, "milvus token", e, sizeof e));
+	ck_assert_msg(strstr(e, "cannot read milvus token file '") != NULL, "%s", e);
+}
+END_TEST
+
 START_TEST(test_paths)
 {
 	char *p;
@@ -656,6 +762,9 @@ test_suite(void)
 	tcase_add_test(tc, test_keys_table);
 	tcase_add_test(tc, test_man_page);
 	tcase_add_test(tc, test_paths);
+	tcase_add_test(tc, test_drill_backend);
+	tcase_add_test(tc, test_key_values);
+	tcase_add_test(tc, test_secret_limit);
 	config_write_tests(tc);
 	suite_add_tcase(s, tc);
 	return s;

@@ -645,6 +645,30 @@ START_TEST(test_client_not_etcd)
 	ck_assert_msg(r->err == ETCD_OK, "%s", r->errmsg);
 	ck_assert_uint_eq(r->n_kvs, 1);
 	etcd_result_free(r);
+	/* An endpoint written with user:password@ is named without the password
+	 * (a proxy in front of etcd may take basic auth). */
+	{
+		char ep[128], e[256];
+		const char *eps[] = { ep, NULL };
+		struct etcd_opts o;
+		struct etcd *cl;
+
+		snprintf(ep, sizeof ep, "http://ops:hunter2@127.0.0.1:%d/e404", port);
+		memset(&o, 0, sizeof o);
+		o.endpoints = eps;
+		o.timeout_ms = 2000;
+		cl = etcd_new(l, &o, e, sizeof e);
+		ck_assert_msg(cl != NULL, "%s", e);
+		r = etcd_range_sync(cl, "k", NULL, 0, 0);
+		etcd_free(cl);
+		ck_assert_int_eq(r->err, ETCD_EUNREACHABLE);
+		ck_assert_msg(strstr(r->errmsg, "'http://ops:***@127.0.0.1:") != NULL &&
+		    strstr(r->errmsg, "hunter2") == NULL, "%s", r->errmsg);
+		etcd_result_free(r);
+		eps[0] = "ftp://ops:hunter2@127.0.0.1:1";
+		ck_assert_ptr_null(etcd_new(l, &o, e, sizeof e));
+		ck_assert_msg(strstr(e, "hunter2") == NULL, "%s", e);
+	}
 	/* The gateway's own error is still etcd's answer, not a dead endpoint. */
 	r = fake_range(l, port, "e400", "ok");
 	ck_assert_int_eq(r->err, ETCD_ESERVER);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Request-exact tests of the k8s, docker and exec fault backends: a fake
- * Kubernetes API over TLS on 127.90.0.1 and a fake Docker Engine on a unix
- * socket record every request; the tests compare method, path, query, body
+/* Request-exact tests of the k8s and docker fault backends (exec's are in
+ * test-fault-exec.c): a fake Kubernetes API over TLS on 127.90.0.1 and a
+ * fake Docker Engine on a unix socket record every request; the tests compare method, path, query, body
  * (as JSON) and Authorization with what contracts/fault-backends.md gives. */
 #include <check.h>
 #include <glob.h>
@@ -20,41 +20,10 @@
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
 #include "fault-fakes.h"
+#include "fault-run.h"
 
-struct got {
-	int done;
-	struct fault_result res;
-};
-
-static void
-on_res(const struct fault_result *res, void *arg)
-{
-	struct got *g = arg;
-
-	g->res = *res;
-	g->done = 1;
-}
-
-static const struct fault_target mix_target = {
-	.kind = "coordinator", .role = "mixcoord", .server_id = 7, .address = "10.0.0.7:19530",
-	.host = "10.0.0.7", .host_name = POD, .metrics_port = 9091,
-};
-
-static struct got
-run_inject(const struct fault_ops *ops, struct fault_backend *b, const struct fault_target *t,
-    bool restore)
-{
-	struct got g;
-
-	memset(&g, 0, sizeof g);
-	if (restore)
-		ck_assert_int_eq(ops->restore(b, t, on_res, &g), 0);
-	else
-		ck_assert_int_eq(ops->inject(b, t, on_res, &g), 0);
-	ck_assert_int_eq(g.done, 0);	/* never from inside the call */
-	ck_assert_int_eq(loop_run_until(lp, &g.done, 20000), 0);
-	return g;
-}
+/* The fakes' loop, lp, runs every backend call. */
+#define run_inject(ops, b, t, restore) fault_run(lp, ops, b, t, restore)
 
 static void
 assert_json(const char *got, const char *want)
@@ -406,88 +375,6 @@ START_TEST(docker_plan_deadline)
 }
 END_TEST
 
-static struct fault_backend *
-exec_open(const char *const *opts, char *err, size_t errlen)
-{
-	return fault_exec_ops.open(lp, NULL, NULL, opts, err, errlen);
-}
-
-START_TEST(exec_verbatim_argv)
-{
-	const char *opts[] = {
-		"argv=/bin/sh -c 'printf \"<%s>\" \"$@\" >&2; exit 3' sh {host} {pod} "
-		    "x{role}y {server_id} {address}",
-		NULL,
-	};
-	struct fault_target t = mix_target;
-	struct fault_backend *b;
-	char err[256], plan[1024], *flag;
-	struct got g;
-
-	reset();
-	flag = xasprintf("%s/pwned", dir);
-	t.host = "1.2.3.4; touch pwned";
-	t.host_name = "a b $(touch pwned) `touch pwned` 'q' \"d\" *";
-	b = exec_open(opts, err, sizeof err);
-	ck_assert_msg(b != NULL, "%s", err);
-	ck_assert_int_eq(fault_exec_ops.plan(b, &t, plan, sizeof plan), 0);
-	ck_assert_msg(strstr(plan, "exec: /bin/sh -c ") != NULL, "%s", plan);
-	ck_assert_msg(strstr(plan, "'1.2.3.4; touch pwned'") != NULL, "%s", plan);
-	ck_assert_int_eq(chdir(dir), 0);
-	g = run_inject(&fault_exec_ops, b, &t, false);
-	ck_assert_int_ne(g.res.err, 0);
-	ck_assert_msg(strstr(g.res.errmsg, "exited with status 3: <1.2.3.4; touch pwned>"
-	    "<a b $(touch pwned) `touch pwned` 'q' \"d\" *><xmixcoordy><7><10.0.0.7:19530>") != NULL,
-	    "%s", g.res.errmsg);
-	ck_assert_int_ne(access(flag, F_OK), 0);
-	fault_exec_ops.close(b);
-	free(flag);
-}
-END_TEST
-
-START_TEST(exec_ok_timeout_missing)
-{
-	const char *ok[] = { "arg=true", NULL };
-	const char *slow[] = { "arg=sleep", "arg=5", "timeout=300ms", NULL };
-	const char *missing[] = { "argv=/nonexistent/prog {host}", NULL };
-	const char *bad[] = { "argv=kill {pid}", NULL };
-	const char *none[] = { "timeout=1s", NULL };
-	struct fault_backend *b;
-	char err[256];
-	struct got g;
-	int64_t t0;
-
-	reset();
-	b = exec_open(ok, err, sizeof err);
-	ck_assert_msg(b != NULL, "%s", err);
-	g = run_inject(&fault_exec_ops, b, &mix_target, false);
-	ck_assert_msg(g.res.err == 0, "%s", g.res.errmsg);
-	ck_assert(g.res.injected_ms > 0);
-	fault_exec_ops.close(b);
-
-	b = exec_open(slow, err, sizeof err);
-	ck_assert_msg(b != NULL, "%s", err);
-	t0 = time_mono_ms();
-	g = run_inject(&fault_exec_ops, b, &mix_target, false);
-	ck_assert_int_ne(g.res.err, 0);
-	ck_assert_msg(strstr(g.res.errmsg, "timed out") != NULL, "%s", g.res.errmsg);
-	ck_assert(time_mono_ms() - t0 < 3000);
-	fault_exec_ops.close(b);
-
-	b = exec_open(missing, err, sizeof err);
-	ck_assert_msg(b != NULL, "%s", err);
-	g = run_inject(&fault_exec_ops, b, &mix_target, false);
-	ck_assert_msg(strstr(g.res.errmsg, "exited with status 127: command not found") != NULL,
-	    "%s", g.res.errmsg);
-	fault_exec_ops.close(b);
-
-	ck_assert_ptr_null(exec_open(bad, err, sizeof err));
-	ck_assert_msg(strstr(err, "unknown placeholder '{pid}'") != NULL, "%s", err);
-	ck_assert_ptr_null(exec_open(none, err, sizeof err));
-	ck_assert_msg(strstr(err, "needs a command") != NULL, "%s", err);
-}
-END_TEST
-
 struct got_restarts {
 	int done;
 	int calls;
@@ -814,8 +701,6 @@ test_suite(void)
 	tcase_add_test(tc, docker_policy_means_no_start);
 	tcase_add_test(tc, docker_default_hostname_is_id);
 	tcase_add_test(tc, docker_plan_deadline);
-	tcase_add_test(tc, exec_verbatim_argv);
-	tcase_add_test(tc, exec_ok_timeout_missing);
 	tcase_add_test(tc, k8s_restarts_helm);
 	tcase_add_test(tc, k8s_restarts_operator_and_etcd);
 	tcase_add_test(tc, k8s_restarts_errors);

@@ -40,6 +40,7 @@ STUB(cmd_audit)
 STUB(cmd_drop_collection)
 STUB(cmd_drop_database) STUB(cmd_protect_add) STUB(cmd_protect_remove) STUB(cmd_protect_list)
 STUB(cmd_protect_database) STUB(cmd_protect_who_can_drop)
+STUB(cmd_config_keys) STUB(cmd_config_show) STUB(cmd_config_check)
 
 static struct lab_opts
 opts_default(void)
@@ -108,6 +109,44 @@ START_TEST(test_plan_25)
 	ck_assert_ptr_nonnull(lab_member_find(lab, "querynode-3"));
 	ck_assert_ptr_null(lab_member_find(lab, "querynode-4"));
 	lab_free(lab);
+}
+END_TEST
+
+/* 3.0 (contract §10): 2.6's roles; without --ttl the shipped 15 s. */
+START_TEST(test_plan_30)
+{
+	struct lab_opts o = opts_default();
+	const char *const *roles;
+	char err[256];
+	struct lab *lab;
+
+	o.milvus = "3.0";
+	o.ttl = 0;
+	lab = lab_plan(&o, err, sizeof err);
+	ck_assert_msg(lab != NULL, "%s", err);
+	ck_assert_int_eq(lab->ttl, 15);
+	ck_assert_int_eq(count_role(lab, "mixcoord"), 2);
+	ck_assert_int_eq(count_role(lab, "streamingnode"), 1);
+	ck_assert_int_eq(count_role(lab, "querynode"), 1);
+	ck_assert_int_eq(count_role(lab, "datanode"), 1);
+	ck_assert_int_eq(count_role(lab, "proxy"), 1);
+	ck_assert_int_eq(count_role(lab, "indexnode"), 0);
+	roles = lab_session_roles(lab);
+	ck_assert_str_eq(roles[0], "mixcoord");
+	lab_free(lab);
+	/* The other versions keep the lab's quick 10 s; --ttl wins. */
+	o.milvus = "2.6";
+	lab = lab_plan(&o, err, sizeof err);
+	ck_assert_int_eq(lab->ttl, 10);
+	lab_free(lab);
+	o.milvus = "3.0";
+	o.ttl = 7;
+	lab = lab_plan(&o, err, sizeof err);
+	ck_assert_int_eq(lab->ttl, 7);
+	lab_free(lab);
+	o.milvus = "3.1";
+	ck_assert_ptr_null(lab_plan(&o, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "2.6, 3.0"));
 }
 END_TEST
 
@@ -447,27 +486,6 @@ START_TEST(test_cmd_ambiguous)
 }
 END_TEST
 
-START_TEST(test_cmd_table_tsv)
-{
-	static const char *const h[] = { "A", "B" };
-	static const char *const r[] = { "x\ty", NULL };
-	struct cmd_table *t = cmd_table_new(h, 2);
-	struct cmd_ctx ctx;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-
-	cmd_ctx_init(&ctx, NULL, f, stderr);
-	ctx.out_tty = false;
-	cmd_table_row(t, r);
-	cmd_table_print(&ctx, t);
-	fclose(f);
-	ck_assert_str_eq(out, "x\\x09y\t-\n");
-	free(out);
-	cmd_table_free(t);
-}
-END_TEST
-
 /* Run one command line (words split on spaces; "''" is an empty word) and keep stderr. */
 static int
 run_line(const char *line, char *errbuf, size_t errlen)
@@ -614,6 +632,7 @@ test_suite(void)
 
 	tcase_add_test(tc, test_subnet);
 	tcase_add_test(tc, test_plan_25);
+	tcase_add_test(tc, test_plan_30);
 	tcase_add_test(tc, test_plan_variants);
 	tcase_add_test(tc, test_files_roundtrip);
 	tcase_add_test(tc, test_fault_lab_restarts);
@@ -621,7 +640,6 @@ test_suite(void)
 	tcase_add_test(tc, test_status_catches);
 	tcase_add_test(tc, test_cmd_find);
 	tcase_add_test(tc, test_cmd_ambiguous);
-	tcase_add_test(tc, test_cmd_table_tsv);
 	tcase_add_test(tc, test_cmd_role_typo);
 	tcase_add_test(tc, test_cmd_theme_bad_name);
 	tcase_add_test(tc, test_cmd_lab_without_config);

@@ -370,6 +370,16 @@ free_later(char *s)
 	return s;
 }
 
+static cJSON *
+free_later_json(cJSON *j)
+{
+	static cJSON *last;
+
+	cJSON_Delete(last);
+	last = j;
+	return j;
+}
+
 START_TEST(test_backup_roundtrip)
 {
 	struct lbk_create c;
@@ -552,6 +562,138 @@ START_TEST(test_restore_json)
 }
 END_TEST
 
+/* ---- RBAC: rbac_meta on create, conv's filter and RestoreRBAC on restore ---- */
+
+static void
+apply_puts(const struct lstore_ops *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++) {
+		if (o->v[i].kind == LSTORE_PUT)
+			kv_put(o->v[i].key, o->v[i].val);
+	}
+}
+
+static const char *const rbac_calls[][2] = {
+	{ "roles/create", "{\"roleName\":\"reader\"}" },
+	{ "roles/grant_privilege", "{\"roleName\":\"reader\",\"objectType\":\"Collection\","
+	    "\"objectName\":\"images\",\"privilege\":\"Query\",\"dbName\":\"default\"}" },
+	{ "privilege_groups/create", "{\"privilegeGroupName\":\"pg1\"}" },
+	{ "privilege_groups/add_privileges_to_group", "{\"privilegeGroupName\":\"pg1\","
+	    "\"privileges\":[\"Query\",\"Search\"]}" },
+	{ "roles/grant_privilege_v2", "{\"roleName\":\"reader\",\"privilege\":\"pg1\","
+	    "\"dbName\":\"default\",\"collectionName\":\"images\"}" },
+	{ "users/create", "{\"userName\":\"u1\",\"password\":\"secret-pw1\"}" },
+	{ "users/grant_role", "{\"userName\":\"u1\",\"roleName\":\"reader\"}" },
+};
+
+START_TEST(test_rbac)
+{
+	struct lbk_create c;
+	struct lbk_task t;
+	struct lbk_rbac_counts n;
+	struct lstore_ops o;
+	struct lstore *s;
+	struct buf meta[LBK_META_FILES];
+	char err[256], *want, *pw = lstore_password_hash("secret-pw1"), *json, *again;
+	size_t i;
+
+	ver = labd_version_find("2.6");
+	ck_assert_int_eq(lbk_create_parse(S("{\"backup_name\":\"b\",\"rbac\":true}"), NULL, &c, err,
+	    sizeof err), 0);
+	ck_assert(c.rbac);
+	lbk_create_free(&c);
+	ck_assert_int_eq(lbk_create_parse(S("{\"backup_name\":\"b\",\"rbac\":\"yes\"}"), NULL, &c,
+	    err, sizeof err), -1);
+	ck_assert_ptr_null(lbk_rbac_unsupported(ver));
+	ck_assert_ptr_null(lbk_rbac_unsupported(labd_version_find("2.4")));
+	ck_assert_ptr_nonnull(strstr(lbk_rbac_unsupported(labd_version_find("2.3")),
+	    "Unimplemented"));
+	for (i = 0; i < sizeof rbac_calls / sizeof rbac_calls[0]; i++)
+		ck_assert_str_eq(free_later(rest(rbac_calls[i][0], rbac_calls[i][1])),
+		    "{\"code\":0,\"data\":{}}");
+
+	/* BackupRBAC: no root, admin or public; the stored password form; a
+	 * custom group's v2 grant is kept under Global (GetObjectType). */
+	s = snapshot();
+	json = lbk_rbac_json(s, ver);
+	lstore_free(s);
+	want = xasprintf("{\"users\":[{\"user\":\"u1\",\"password\":\"%s\",\"roles\":[{\"name\":"
+	    "\"reader\"}]}],\"roles\":[{\"name\":\"reader\"}],\"grants\":[{\"role\":{\"name\":"
+	    "\"reader\"},\"object\":{\"name\":\"Collection\"},\"object_name\":\"images\","
+	    "\"grantor\":{\"user\":{\"name\":\"root\"},\"privilege\":{\"name\":\"Query\"}},"
+	    "\"db_name\":\"default\"},{\"role\":{\"name\":\"reader\"},\"object\":{\"name\":"
+	    "\"Global\"},\"object_name\":\"images\",\"grantor\":{\"user\":{\"name\":\"root\"},"
+	    "\"privilege\":{\"name\":\"pg1\"}},\"db_name\":\"default\"}],\"privilege_groups\":"
+	    "[{\"group_name\":\"pg1\",\"privileges\":[{\"name\":\"Query\"},{\"name\":\"Search\"}]}]}",
+	    pw);
+	ck_assert_str_eq(json, want);
+	ck_assert_ptr_null(strstr(json, "secret-pw1"));
+
+	/* In both top-level meta files; absent when not asked for. */
+	memset(&t, 0, sizeof t);
+	t.id = "task-r";
+	t.name = "b";
+	t.rbac = json;
+	lbk_meta_build(&t, "v2.6.18", meta);
+	for (i = 0; i < 2; i++) {
+		ck_assert_ptr_nonnull(strstr(meta[i].data, "\"milvus_version\":\"v2.6.18\","
+		    "\"rbac_meta\":{\"users\":"));
+		ck_assert_ptr_nonnull(cJSON_GetObjectItem(free_later_json(lbk_json_parse(meta[i].data,
+		    meta[i].len)), "rbac_meta"));
+	}
+	for (i = 0; i < LBK_META_FILES; i++)
+		buf_release(&meta[i]);
+	t.rbac = NULL;
+	lbk_meta_build(&t, "v2.6.18", meta);
+	ck_assert_ptr_null(strstr(meta[0].data, "rbac_meta"));
+	for (i = 0; i < LBK_META_FILES; i++)
+		buf_release(&meta[i]);
+
+	/* A cluster with role reader only (the built-ins stored with it): the
+	 * restore adds the rest, not the role; RBAC reads back the same. */
+	setup();
+	ver = labd_version_find("2.6");
+	free_later(rest(rbac_calls[0][0], rbac_calls[0][1]));
+	s = snapshot();
+	memset(&o, 0, sizeof o);
+	ck_assert_int_eq(lbk_rbac_restore_ops(s, ver, free_later_json(cJSON_Parse(json)), &o, &n,
+	    err, sizeof err), 0);
+	lstore_free(s);
+	ck_assert_uint_eq(n.roles, 0);
+	ck_assert_uint_eq(n.users, 1);
+	ck_assert_uint_eq(n.grants, 2);
+	ck_assert_uint_eq(n.groups, 1);
+	apply_puts(&o);
+	lstore_ops_release(&o);
+	s = snapshot();
+	again = lbk_rbac_json(s, ver);
+	ck_assert_str_eq(again, json);
+	free(again);
+	/* The same restore again: everything there, nothing written. */
+	ck_assert_int_eq(lbk_rbac_restore_ops(s, ver, free_later_json(cJSON_Parse(json)), &o, &n,
+	    err, sizeof err), 0);
+	lstore_free(s);
+	ck_assert_uint_eq(o.n + n.users + n.roles + n.grants + n.groups, 0);
+	lstore_ops_release(&o);
+	/* A grant held by another grantor is not left out: AlterGrant refuses. */
+	again = xstrdup(json);
+	memcpy(strstr(again, "{\"name\":\"root\"},\"privilege\":{\"name\":\"Query\"}") + 9, "toor",
+	    4);
+	s = snapshot();
+	ck_assert_int_eq(lbk_rbac_restore_ops(s, ver, free_later_json(cJSON_Parse(again)), &o, &n,
+	    err, sizeof err), -1);
+	ck_assert_str_eq(err, "failed to alter grant: the privilege[PrivilegeQuery] has been granted");
+	lstore_free(s);
+	lstore_ops_release(&o);
+	free(again);
+	free(want);
+	free(json);
+	free(pw);
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -569,6 +711,7 @@ test_suite(void)
 	tcase_add_test(tc, test_backup_roundtrip);
 	tcase_add_test(tc, test_plan_errors);
 	tcase_add_test(tc, test_restore_json);
+	tcase_add_test(tc, test_rbac);
 	suite_add_tcase(s, tc);
 	return s;
 }

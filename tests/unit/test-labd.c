@@ -31,7 +31,7 @@ START_TEST(test_versions)
 	size_t n;
 
 	labd_version_all(&n);
-	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(n, 5);
 	ck_assert_str_eq(labd_version_find("2.3")->semver, "2.3.4");
 	ck_assert_str_eq(labd_version_find("2.4")->semver, "2.4.13");
 	ck_assert_str_eq(labd_version_find("2.5")->semver, "2.5.27");
@@ -53,6 +53,45 @@ START_TEST(test_versions)
 	ck_assert_int_eq(labd_role_parse("querycoord"), LABD_QUERYCOORD);
 	ck_assert_int_eq(labd_role_parse("nope"), -1);
 	ck_assert_str_eq(labd_state_name(LABD_ST_STANDBY), "StandBy");
+}
+END_TEST
+
+/* 3.0 (contract §10): 2.6.8+'s roles and election, TTL 15, no TriggerKill,
+ * exit 80 on a lost lease, no legacy /api/v1 routes. */
+START_TEST(test_version_30)
+{
+	const struct labd_version *v = labd_version_find("3.0");
+	enum labd_role r;
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_ptr_eq(labd_version_find("3.0.4"), v);
+	ck_assert_str_eq(v->semver, "3.0.4");
+	ck_assert(v->major == 3 && v->minor == 0 && v->patch == 4);
+	ck_assert_int_eq(v->real_ttl, 15);
+	ck_assert_int_eq(v->lease_lost_exit, 80);
+	ck_assert_int_eq(labd_version_find("2.6")->lease_lost_exit, 1);
+	ck_assert(v->no_trigger_kill && !labd_version_find("2.6")->no_trigger_kill);
+	ck_assert(v->no_api_v1_legacy && v->webui);
+	ck_assert(v->mix_legacy && v->lease_exit && !v->fence_on_delete && !v->split_coords);
+	ck_assert(v->management && v->livez && v->rest_v2);
+	for (r = 0; r < LABD_NROLES; r++) {
+		bool want = r == LABD_MIXCOORD || r == LABD_PROXY || r == LABD_QUERYNODE ||
+		    r == LABD_DATANODE || r == LABD_STREAMINGNODE || r == LABD_STANDALONE;
+
+		ck_assert_msg(labd_role_valid(r, v) == want, "role %s", labd_role_name(r));
+	}
+	ck_assert_int_eq(labd_role_port(LABD_MIXCOORD, v), 22125);
+	CHECK_JSON(json_of("3.0", LABD_MIXCOORD, 2, "10.244.0.9", "m", 7587882340198650001LL, NULL,
+	    false),
+	    "{\"ServerID\":2,\"ServerName\":\"mixcoord\",\"Address\":\"10.244.0.9:22125\",\"Exclusive\":true,"
+	    "\"Version\":\"3.0.4\",\"IndexEngineVersion\":{},\"ScalarIndexEngineVersion\":{},"
+	    "\"LeaseID\":7587882340198650001,\"HostName\":\"m\"}");
+	CHECK_JSON(json_of("3.0", LABD_QUERYNODE, 21, "10.244.5.3", "s", 5, NULL, true),
+	    "{\"ServerID\":21,\"ServerName\":\"querynode\",\"Address\":\"10.244.5.3:21123\","
+	    "\"Version\":\"3.0.4\",\"IndexEngineVersion\":{\"CurrentIndexVersion\":7,\"MaximumIndexVersion\":7},"
+	    "\"ScalarIndexEngineVersion\":{\"CurrentIndexVersion\":2,\"MaximumIndexVersion\":2},"
+	    "\"IndexNonEncoding\":true,\"LeaseID\":5,\"HostName\":\"s\","
+	    "\"ServerLabels\":{\"STREAMING-EMBEDDED\":\"1\"}}");
 }
 END_TEST
 
@@ -163,6 +202,7 @@ test_suite(void)
 	TCase *tc = tcase_create("pure");
 
 	tcase_add_test(tc, test_versions);
+	tcase_add_test(tc, test_version_30);
 	tcase_add_test(tc, test_json_24);
 	tcase_add_test(tc, test_json_stopping);
 	tcase_add_test(tc, test_json_25_26);

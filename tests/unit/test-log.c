@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "milvusadm/config.h"
 #include "milvusadm/log.h"
 
 static void
@@ -29,6 +30,32 @@ START_TEST(test_secrets)
 	check_redact("s3crets3cret", "******");
 	log_clear_secrets();
 	check_redact("s3cret", "s3cret");
+}
+END_TEST
+
+/* Every secret a profile names reaches the redactor as it is read: the
+ * whole token and, for "user:password", the password alone. */
+START_TEST(test_config_secrets_registered)
+{
+	char path[] = "/tmp/milvusadm-token-XXXXXX", e[512], *s, *got;
+	FILE *f;
+	int fd;
+
+	log_clear_secrets();
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs("root:Pa55-from-file\n", f);
+	fclose(f);
+	s = config_read_secret(path, "milvus token", e, sizeof e);
+	unlink(path);
+	ck_assert_msg(s != NULL, "%s", e);
+	ck_assert_str_eq(s, "root:Pa55-from-file");
+	got = log_redact("token root:Pa55-from-file; password Pa55-from-file");
+	ck_assert_str_eq(got, "token ***; password ***");
+	free(got);
+	free(s);
+	log_clear_secrets();
 }
 END_TEST
 
@@ -94,6 +121,7 @@ test_suite(void)
 	TCase *tc = tcase_create("log");
 
 	tcase_add_test(tc, test_secrets);
+	tcase_add_test(tc, test_config_secrets_registered);
 	tcase_add_test(tc, test_urls_and_headers);
 	tcase_add_test(tc, test_file_and_levels);
 	suite_add_tcase(s, tc);

@@ -142,6 +142,31 @@ START_TEST(test_healthz_parse)
 }
 END_TEST
 
+/* 3.x (§10): Woodpecker's envelope has the code as a string ("Healthy"); a
+ * quoted number is the number; the names are the StateCode names. */
+START_TEST(test_healthz_code_strings)
+{
+	struct milvus_healthz h;
+	char err[128];
+
+	ck_assert_int_eq(milvus_healthz_parse(200, S("{\"state\":\"OK\",\"detail\":["
+	    "{\"name\":\"woodpecker\",\"code\":\"Healthy\"},"
+	    "{\"name\":\"mixcoord\",\"code\":\"StandBy\"},"
+	    "{\"name\":\"querynode\",\"code\":\"stopping\"},"
+	    "{\"name\":\"proxy\",\"code\":\"1\"},"
+	    "{\"name\":\"datanode\",\"code\":0}]}"), &h, err, sizeof err), 0);
+	ck_assert_uint_eq(h.n_detail, 5);
+	ck_assert_int_eq(h.detail[0].code, MILVUS_STATE_HEALTHY);
+	ck_assert_int_eq(h.detail[1].code, MILVUS_STATE_STANDBY);
+	ck_assert_int_eq(h.detail[2].code, MILVUS_STATE_STOPPING);
+	ck_assert_int_eq(h.detail[3].code, MILVUS_STATE_HEALTHY);
+	ck_assert_int_eq(h.detail[4].code, MILVUS_STATE_INITIALIZING);
+	milvus_healthz_release(&h);
+	ck_assert_int_eq(milvus_healthz_parse(200, S("{\"detail\":[{\"name\":\"x\","
+	    "\"code\":\"Healthyish\"}]}"), &h, err, sizeof err), -1);
+}
+END_TEST
+
 START_TEST(test_replicas_parse)
 {
 	struct milvus_replica *r;
@@ -249,6 +274,7 @@ test_suite(void)
 	tcase_add_test(tc, test_prom_filter_and_bounds);
 	tcase_add_test(tc, test_prom_locale);
 	tcase_add_test(tc, test_healthz_parse);
+	tcase_add_test(tc, test_healthz_code_strings);
 	tcase_add_test(tc, test_replicas_parse);
 	tcase_add_test(tc, test_rest_parse_pure);
 	suite_add_tcase(s, tc);

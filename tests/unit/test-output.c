@@ -7,17 +7,28 @@
 #include <string.h>
 
 #include "milvusadm/output.h"
+#include "../../src/cmd/output-int.h"
 
+/* d as text; a table fitted to width columns when width is not 0. */
 static char *
-render(const struct out_doc *d, enum out_format fmt, bool color)
+render_as(const struct out_doc *d, enum out_format fmt, bool color, size_t width, bool utf8)
 {
 	char *s = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&s, &n);
 
-	out_doc_render(d, f, fmt, color);
+	if (width > 0)
+		out_doc_render_table(d, f, color, width, utf8);
+	else
+		out_doc_render(d, f, fmt, color);
 	fclose(f);
 	return s;
+}
+
+static char *
+render(const struct out_doc *d, enum out_format fmt, bool color)
+{
+	return render_as(d, fmt, color, 0, false);
 }
 
 static const struct out_col cols[] = {
@@ -147,6 +158,109 @@ START_TEST(test_table)
 }
 END_TEST
 
+static char *
+render_width(const struct out_doc *d, size_t width, bool utf8)
+{
+	return render_as(d, OUT_TABLE, false, width, utf8);
+}
+
+/* Narrower than the table: the widest text column is cut first, with "…" or
+ * "..."; numbers and durations are never cut; wide enough changes nothing. */
+START_TEST(test_table_fit)
+{
+	struct out_doc *d = sample();
+	char *s;
+
+	s = render_width(d, 40, true);
+	ck_assert_str_eq(s,
+	    "cluster       prod\n"
+	    "etcd.members  3\n"
+	    "\n"
+	    "Components\n"
+	    "ROLE          ID  HOST                UP\n"
+	    "rootcoord      7  evil\\x1b]0;pwne\xe2\x80\xa6  1.2s\n"
+	    "qn         12345  b                    -\n");
+	free(s);
+	s = render_width(d, 40, false);
+	ck_assert_ptr_nonnull(strstr(s, "rootcoord      7  evil\\x1b]0;pw...  1.2s\n"));
+	ck_assert_ptr_null(strstr(s, "\xe2\x80\xa6"));
+	free(s);
+	/* 44 columns is its natural width: as without a limit. */
+	s = render_width(d, 44, true);
+	ck_assert_ptr_nonnull(strstr(s, "rootcoord      7  evil\\x1b]0;pwned\\x07  1.2s\n"));
+	free(s);
+	out_doc_free(d);
+}
+END_TEST
+
+/* Too narrow even for stubs: whole columns go, from the right, and are named;
+ * the first column stays, and no line is wider than asked. */
+START_TEST(test_table_fit_hide)
+{
+	struct out_doc *d = sample();
+	char *s = render_width(d, 20, true);
+
+	ck_assert_ptr_nonnull(strstr(s,
+	    "ROLE       ID  HOST\n"
+	    "rootc\xe2\x80\xa6      7  evil\xe2\x80\xa6\n"
+	    "qn      12345  b\n"
+	    "(not shown at 20 co\xe2\x80\xa6\n"));
+	free(s);
+	out_doc_free(d);
+}
+END_TEST
+
+/* What a column says about itself wins over width: a kept column is never
+ * cut, free text gives way before the rest; a long single value is cut too. */
+START_TEST(test_table_fit_classes)
+{
+	static const struct out_col fcols[] = {
+		{ "role", "ROLE", OCOL_STR, OFIT_KEEP },
+		{ "note", "NOTE", OCOL_STR },
+		{ "host", "HOST", OCOL_STR, OFIT_FIRST },
+	};
+	struct out_doc *d = out_doc_new("x");
+	struct out_obj *root = out_doc_root(d), *r;
+	char *s;
+
+	out_str(root, "dirs", "/a/very/long/list/of/directories/that/goes/on");
+	r = out_row(out_table(root, "t", NULL, fcols, 3));
+	out_str(r, "role", "streamingnode");
+	out_str(r, "note", "a note of some length");
+	out_str(r, "host", "host-name-long");
+	/* 13 + 21 + 14 + 4 = 52: 12 to give, 9 by HOST (down to 5), then 3 by
+	 * NOTE; ROLE, as wide as NOTE is then, keeps every letter. */
+	s = render_width(d, 40, true);
+	ck_assert_str_eq(s,
+	    "dirs  /a/very/long/list/of/directories/\xe2\x80\xa6\n"
+	    "\n"
+	    "ROLE           NOTE                HOST\n"
+	    "streamingnode  a note of some le\xe2\x80\xa6  host\xe2\x80\xa6\n");
+	free(s);
+	out_doc_free(d);
+}
+END_TEST
+
+START_TEST(test_fit_text)
+{
+	char *s;
+
+	s = out_fit_text("abcdef", 6, true);
+	ck_assert_str_eq(s, "abcdef");
+	free(s);
+	s = out_fit_text("abcdef", 5, true);
+	ck_assert_str_eq(s, "abcd\xe2\x80\xa6");
+	free(s);
+	s = out_fit_text("abcdef", 5, false);
+	ck_assert_str_eq(s, "ab...");
+	free(s);
+	/* A character of several bytes is cut whole. */
+	s = out_fit_text("caf\xc3\xa9s et th\xc3\xa9", 5, true);
+	ck_assert_str_eq(s, "caf\xc3\xa9\xe2\x80\xa6");
+	free(s);
+}
+END_TEST
+
 START_TEST(test_table_color)
 {
 	struct out_doc *d = out_doc_new("t");
@@ -259,6 +373,10 @@ test_suite(void)
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_json_values);
 	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_table_fit);
+	tcase_add_test(tc, test_table_fit_hide);
+	tcase_add_test(tc, test_table_fit_classes);
+	tcase_add_test(tc, test_fit_text);
 	tcase_add_test(tc, test_table_color);
 	tcase_add_test(tc, test_table_units);
 	tcase_add_test(tc, test_table_empty);

@@ -122,6 +122,69 @@ START_TEST(test_mixcoord_26)
 }
 END_TEST
 
+/* 3.x (§10): no TriggerKill, fields in another order; every field but
+ * ServerID, ServerName and Address is optional. */
+START_TEST(test_sessions_30)
+{
+	struct session s;
+
+	ck_assert_int_eq(parse("by-dev/meta/session/mixcoord",
+	    "{\"Version\":\"3.0.4\",\"ServerName\":\"mixcoord\",\"LeaseID\":7587882340198650001,"
+	    "\"ServerID\":2,\"Exclusive\":true,\"Address\":\"10.244.0.9:22125\"}", &s), 1);
+	ck_assert(!s.trigger_kill);
+	ck_assert(s.exclusive && s.active_key);
+	ck_assert_int_eq(s.server_id, 2);
+	ck_assert_str_eq(s.version, "3.0.4");
+	ck_assert(s.lease_id == INT64_C(7587882340198650001));
+	session_clear(&s);
+	/* Exactly what the 3.0 lab writes for a streamingnode's querynode. */
+	ck_assert_int_eq(parse("by-dev/meta/session/querynode-21",
+	    "{\"ServerID\":21,\"ServerName\":\"querynode\",\"Address\":\"10.244.5.3:21123\","
+	    "\"Version\":\"3.0.4\",\"IndexEngineVersion\":{\"CurrentIndexVersion\":7},"
+	    "\"LeaseID\":5,\"ServerLabels\":{\"STREAMING-EMBEDDED\":\"1\"}}", &s), 1);
+	ck_assert(!s.trigger_kill);
+	ck_assert_int_eq(s.index_cur, 7);
+	ck_assert_uint_eq(s.n_labels, 1);
+	session_clear(&s);
+	/* Only the three fields: still a session. */
+	ck_assert_int_eq(parse("by-dev/meta/session/proxy-9",
+	    "{\"ServerID\":9,\"ServerName\":\"proxy\",\"Address\":\"1.2.3.4:19529\"}", &s), 1);
+	ck_assert(s.version == NULL && !s.has_lease_id);
+	session_clear(&s);
+	/* The session/version key is text, never a session (§1.4). */
+	ck_assert_int_eq(parse("by-dev/meta/session/version", "3.0.4", &s), 0);
+}
+END_TEST
+
+/* session/version against a coordinator's Version (§1.4, §10). */
+START_TEST(test_version_ahead)
+{
+	int ma = -1, mi = -1, pa = -1;
+
+	ck_assert_int_eq(session_semver_parse("3.0.4", &ma, &mi, &pa), 0);
+	ck_assert(ma == 3 && mi == 0 && pa == 4);
+	ck_assert_int_eq(session_semver_parse("3.0.0-beta", &ma, &mi, &pa), 0);
+	ck_assert(ma == 3 && mi == 0 && pa == 0);
+	ck_assert_int_eq(session_semver_parse("v2.6.18", &ma, &mi, &pa), 0);
+	ck_assert(ma == 2 && mi == 6 && pa == 18);
+	ck_assert_int_eq(session_semver_parse("2.6", &ma, &mi, &pa), -1);
+	ck_assert_int_eq(session_semver_parse("2.6.x", &ma, &mi, &pa), -1);
+	ck_assert_int_eq(session_semver_parse("", &ma, &mi, &pa), -1);
+	ck_assert_int_eq(session_semver_parse(NULL, &ma, &mi, &pa), -1);
+	ck_assert_int_eq(session_semver_parse("2.6.18junk", &ma, &mi, &pa), -1);
+	/* The 2.6 rollback: a 3.0 value panics a 2.6.18 coordinator. */
+	ck_assert_int_eq(session_version_ahead("3.0.4", "2.6.18"), 1);
+	ck_assert_int_eq(session_version_ahead("3.0.0-beta", "2.6.18"), 1);
+	ck_assert_int_eq(session_version_ahead("2.6.18", "2.5.27"), 1);
+	/* Patch releases and older values are fine. */
+	ck_assert_int_eq(session_version_ahead("3.0.4", "3.0.2"), 0);
+	ck_assert_int_eq(session_version_ahead("2.6.18", "3.0.4"), 0);
+	ck_assert_int_eq(session_version_ahead("3.0.4", "3.0.4"), 0);
+	ck_assert_int_eq(session_version_ahead("garbage", "3.0.4"), -1);
+	ck_assert_int_eq(session_version_ahead("3.0.4", NULL), -1);
+}
+END_TEST
+
 START_TEST(test_streaming_querynode_26)
 {
 	struct session s;
@@ -320,6 +383,8 @@ test_suite(void)
 	tcase_add_test(tc, test_proxy_indexnode_datanode);
 	tcase_add_test(tc, test_mixcoord_26);
 	tcase_add_test(tc, test_streaming_querynode_26);
+	tcase_add_test(tc, test_sessions_30);
+	tcase_add_test(tc, test_version_ahead);
 	tcase_add_test(tc, test_not_sessions);
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_key_id_mismatch);

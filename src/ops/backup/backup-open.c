@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The milvus-backup client for a profile's backup.* keys: URL, credentials
- * for a proxy in front (read from their files only now), TLS and timeout. */
+ * for a proxy in front (read from their files only now, by
+ * config_read_secret), TLS and timeout. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,31 +9,6 @@
 #include "milvusadm/backups.h"
 #include "milvusadm/config.h"
 #include "milvusadm/xalloc.h"
-
-#define BACKUP_MAX_SECRET	4096
-
-/* The first line of path; NULL with err. The file is named, never its text. */
-static char *
-open_secret(const char *path, const char *what, char *err, size_t errlen)
-{
-	char buf[BACKUP_MAX_SECRET + 2];
-	size_t n;
-	FILE *f;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "cannot read %s file '%s'", what, path);
-		return NULL;
-	}
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (buf[0] == '\0') {
-		snprintf(err, errlen, "%s file '%s' is empty", what, path);
-		return NULL;
-	}
-	return xstrdup(buf);
-}
 
 static void
 wipe_free(char *s)
@@ -56,10 +32,12 @@ backup_open(struct loop *l, const struct profile *p, bool *unset, char *err, siz
 		return NULL;
 	}
 	if (p->backup_password_file != NULL &&
-	    (pass = open_secret(p->backup_password_file, "backup password", err, errlen)) == NULL)
+	    (pass = config_read_secret(p->backup_password_file, "backup password", err,
+	    errlen)) == NULL)
 		return NULL;
 	if (p->backup_token_file != NULL &&
-	    (token = open_secret(p->backup_token_file, "backup token", err, errlen)) == NULL)
+	    (token = config_read_secret(p->backup_token_file, "backup token", err,
+	    errlen)) == NULL)
 		goto out;
 	memset(&o, 0, sizeof o);
 	o.url = p->backup_url;

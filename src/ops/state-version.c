@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* The session/version key (2.6.8+, 3.x; contract §1.4, §10): plain text the
+ * active coordinator writes without a lease, under the session prefix but not
+ * a session. Kept in the model, bounded, so that topology and status can show
+ * it and warn when it is ahead of a coordinator's binary. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "milvusadm/cluster.h"
+#include "milvusadm/etcd.h"
+#include "milvusadm/xalloc.h"
+#include "state-int.h"
+
+/* A version is a few characters; more is not a version and is cut. */
+#define STATE_VERSION_MAX	64
+
+bool
+state_version_kv(struct cluster *c, const char *key, const char *value, size_t len)
+{
+	size_t rl = strlen(c->root), n;
+
+	if (strncmp(key, c->root, rl) != 0 || strcmp(key + rl, "/meta/session/version") != 0)
+		return false;
+	free(c->cluster_version);
+	c->cluster_version = NULL;
+	if (value != NULL) {
+		for (n = 0; n < len && n < STATE_VERSION_MAX && value[n] != '\0'; n++)
+			;
+		c->cluster_version = xstrndup(value, n);
+	}
+	return true;
+}
+
+void
+state_version_range(struct cluster *c, const struct etcd_kv *kvs, size_t n)
+{
+	size_t i;
+
+	free(c->cluster_version);
+	c->cluster_version = NULL;
+	for (i = 0; i < n; i++) {
+		if (state_version_kv(c, kvs[i].key, kvs[i].value, kvs[i].value_len))
+			break;
+	}
+}
