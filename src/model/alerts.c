@@ -622,7 +622,7 @@ alerts_settle(struct alerts *a)
 	struct seen *ns = xcalloc(a->n + 1, sizeof *ns);
 	struct alert *v = xcalloc(a->n + 1, sizeof *v);
 	size_t i, k = 0, nn = 0;
-	int r;
+	int r = 1;	/* set whenever k < n_seen is seen true (gcc cannot tell) */
 
 	for (i = 0; i < a->n; i++) {
 		o[i].al = &a->v[i];
