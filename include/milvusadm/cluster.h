@@ -89,6 +89,9 @@ struct component {
 	 * is then HEALTH_UNKNOWN with health_error saying why. */
 	enum comp_gone gone;
 	int64_t superseded_by;		/* COMP_SUPERSEDED: the newer session's server ID */
+	/* Added: wall clock its process started (process_start_time_seconds
+	 * in its /metrics), 0 = unknown. Carried across commits. */
+	int64_t started_ms;
 };
 
 /* Per coordinator role: who is active, since when, and standbys. */
@@ -183,7 +186,25 @@ struct cluster {
 	char **protected_names;
 	size_t n_protected;
 	bool protected_known;
+	/* Added: session keys whose value could not be read, so that none is
+	 * dropped silently (sorted by key, at most CLUSTER_MAX_UNPARSABLE;
+	 * unparsable_more counts the rest). */
+	struct session_unparsable *unparsable;
+	size_t n_unparsable;
+	size_t unparsable_more;
 };
+
+/* A session key that looks like a session (its value is a JSON object, or
+ * meant to be) but cannot be read: not JSON, too large, a field of the wrong
+ * type, no ServerName. Both strings are owned and bounded
+ * (CLUSTER_UNPARSABLE_KEY_MAX); key is the full etcd key as etcd gave it. */
+struct session_unparsable {
+	char *key;
+	char *reason;			/* session_parse's message */
+};
+
+#define CLUSTER_MAX_UNPARSABLE		256
+#define CLUSTER_UNPARSABLE_KEY_MAX	512
 
 /* One session key as read from etcd: the parsed record and the key's metadata. */
 struct session_key {
@@ -222,6 +243,20 @@ void cluster_sessions_assume_empty(struct cluster *c);
 void cluster_session_put(struct cluster *c, struct session_key *k);
 void cluster_session_delete(struct cluster *c, const char *key);
 void cluster_sessions_commit(struct cluster *c, int64_t revision, int64_t now_ms);
+
+/* Unparsable session keys: a full set starts with _reset; a put whose value
+ * cannot be read is recorded by _put (key: the full etcd key; a key nested
+ * deeper below <root>/meta/session/ is not a session and is ignored); a put
+ * that parses, or a delete, removes it with _delete. O(log n) per key. */
+void cluster_unparsable_reset(struct cluster *c);
+void cluster_unparsable_put(struct cluster *c, const char *key, const char *reason);
+void cluster_unparsable_delete(struct cluster *c, const char *key);
+
+/* The one word the CLI and the TUI use for a collection's load state:
+ * "loaded", "loading", "not loaded", "gone" (LoadStateNotExist), "unknown"
+ * for NULL; a state it does not know is returned as is (untrusted: escape it
+ * when printing). Pure. */
+const char *cluster_load_word(const char *load_state);
 
 /* Lookups (NULL when absent). */
 struct component *cluster_find(struct cluster *c, const char *role, int64_t server_id);

@@ -49,6 +49,10 @@ struct drill_sample {
 	bool ok;
 	const char *uri;		/* the proxy that answered or failed last, NULL
 					   unknown; owned by the probes */
+	bool pinned;			/* aimed only at the drilled proxy's own
+					   address, as a client without failover:
+					   counts in the outage only, never in the
+					   statistics or the recovery */
 };
 
 struct drill_probe_stats {
@@ -69,6 +73,16 @@ int drill_row_template(const struct milvus_collection_info *ci, char **head, cha
     char *err, size_t errlen);
 /* The JSON array of one row for seq. Caller frees. */
 char *drill_row(const char *head, const char *tail, int64_t seq);
+
+/* The client-visible outage in samples (any order, pinned ones included)
+ * sent in [start_ms, end_ms]: from the first failure to the first success sent after the last
+ * failure (to end_ms when none came); 0 when none failed, -1 when no probe
+ * was sent. Pure. */
+int64_t drill_probe_outage(const struct drill_sample *s, size_t n, int64_t start_ms,
+    int64_t end_ms);
+/* What a process's last exit ("exit 80", "signal 9") means for a drill, NULL
+ * when nothing particular: exit 80 is Milvus fencing itself. Pure. */
+const char *drill_exit_meaning(const char *last_exit);
 
 /* Statistics of samples (any order) over [start_ms, end_ms]. Pure. */
 void drill_probe_stats(const struct drill_sample *s, size_t n, int64_t start_ms,
@@ -128,6 +142,8 @@ struct drill_fsm {
 	/* Probes: a streak of successes sent after ready_ms. */
 	int streak;
 	int64_t streak_first_ms;
+	int64_t fail_after_ready_ms;	/* sent time of the last failed probe
+					   sent after ready_ms, 0 none */
 };
 
 void drill_fsm_init(struct drill_fsm *f, int64_t old_server_id, bool worker, int recover_k,
@@ -227,6 +243,21 @@ struct drill_report {
 	int64_t restarts_before;
 	int64_t restarts_after;
 	char *restarts_what;
+	/* What clients saw apart from when the cluster settled: outage_ms from
+	 * the probes (first failure to the first success sent after the last
+	 * one, 0 none failed, -1 no probe), converged_ms = ready - injected
+	 * (the new active ready, the replicas served elsewhere, -1 unknown). */
+	int64_t outage_ms;
+	int64_t converged_ms;
+	/* Proxy drills: the probes aimed only at the proxy's own address
+	 * (own_uri NULL for other targets). */
+	char *own_uri;
+	int64_t own_ok, own_failed;
+	/* How the target's process last ended, as its backend knows it ("exit
+	 * 80", "signal 9"), NULL unknown; aftermath: what an operator must do
+	 * after this drill, NULL nothing. */
+	char *last_exit;
+	char *aftermath;
 };
 
 void drill_report_free(struct drill_report *r);

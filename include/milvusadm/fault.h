@@ -49,6 +49,9 @@ struct fault_restarts {
 	 * container 'milvus-standalone' (3f2a...)", "lab supervisor restarts of
 	 * querynode-1". Set on success; may be set on error too. */
 	char what[160];
+	/* How the target's process last ended where the backend records it
+	 * (the lab's state file: "exit 80", "signal 9"); "" unknown. */
+	char last_exit[32];
 };
 typedef void (*fault_restarts_cb)(const struct fault_restarts *r, void *arg);
 

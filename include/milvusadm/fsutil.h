@@ -25,4 +25,10 @@ char *fs_read_all(const char *path, size_t max, size_t *len, char *err, size_t e
  * when there are none or dir cannot be read. Free each name and the array. */
 char **fs_dir_names_desc(const char *dir, const char *suffix, size_t max, size_t *n);
 
+struct buf;
+/* Append s to b as (part of) one file name: anything but [A-Za-z0-9._-], and a
+ * '.' that would begin the name, as %XX, so that no name (a profile's, a
+ * collection's) can leave its folder or hide. */
+void fs_name_part(struct buf *b, const char *s);
+
 #endif

@@ -19,9 +19,12 @@ const char *ha_verdict_name(enum ha_verdict v);
 
 /* One checklist item. id is stable for scripts ("coord.rootcoord",
  * "workers.querynode", "etcd.members", "collection.default.docs",
- * "session.ttl"); fix is NULL when there is nothing to do. */
+ * "session.ttl"); object names what it is about for a reader ("rootcoord",
+ * "querynode", "etcd", "etcd member 'etcd-1'", "collection 'default.docs'",
+ * "sessions"); fix is NULL when there is nothing to do. */
 struct ha_item {
 	char *id;
+	char *object;
 	char *title;
 	enum ha_verdict status;
 	char *reason;

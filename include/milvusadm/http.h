@@ -87,6 +87,40 @@ void http_cancel(struct http_req *r);
 int http_sync(struct loop *l, const struct http_opts *opts, long *status,
     char **body, size_t *len, char *errmsg, size_t errlen);
 
+/*
+ * One request that any of n equivalent servers can answer (etcd members,
+ * Milvus proxies): sent to server first, then, in turn, (first + 1) % n and
+ * so on. The next server is asked at once when every attempt in flight has
+ * been passed over, and also, when hedge_ms > 0, after hedge_ms without an
+ * answer while fewer than HTTP_RACE_MAX_PARALLEL attempts are in flight: a
+ * server that accepts connections but never answers (a stopped process)
+ * then costs hedge_ms, not a whole timeout per server. Only requests that
+ * change nothing may be hedged (hedge_ms 0 otherwise): a hedged write could
+ * be done twice.
+ */
+#define HTTP_RACE_MAX_PARALLEL	3
+
+struct http_race;
+
+/* Fill o (zeroed) for server idx; url is a buffer of urllen bytes for it.
+ * Everything o points to must live until this returns (http_start copies). */
+typedef void (*http_race_build_cb)(size_t idx, struct http_opts *o, char *url, size_t urllen,
+    void *arg);
+/* The answer (or failure) of server idx. Return true to take it (the race
+ * ends: the other attempts are cancelled), false to pass over it. last: no
+ * attempt is left in flight nor server untried; the race is over whatever
+ * this returns. Must not cancel its own race; it may free everything else. */
+typedef bool (*http_race_done_cb)(const struct http_resp *resp, size_t idx, bool last,
+    void *arg);
+
+/* Start a race over n >= 1 servers from first. done runs at least once, from
+ * the loop (a request that cannot start is an HTTP_EOTHER answer), until it
+ * takes an answer or last is set, unless the race is cancelled first. */
+struct http_race *http_race_start(struct loop *l, size_t n, size_t first, long hedge_ms,
+    http_race_build_cb build, http_race_done_cb done, void *arg);
+/* Abort a race; done is not called again. NULL is ignored. */
+void http_race_cancel(struct http_race *race);
+
 /* Global libcurl init/cleanup, once per process. */
 void http_global_init(void);
 void http_global_cleanup(void);

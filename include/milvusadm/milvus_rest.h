@@ -150,8 +150,17 @@ struct milvus_rest *milvus_rest_new(struct loop *l, const struct milvus_rest_opt
     char *err, size_t errlen);
 /* Cancel every call (callbacks never run) and free. Not from a callback. */
 void milvus_rest_free(struct milvus_rest *r);
-/* The preferred proxy URI (after fail-over). */
+/* The preferred proxy URI: the last that answered (after fail-over). */
 const char *milvus_rest_uri(const struct milvus_rest *r);
+/* Whether the preferred proxy is not the first of the list (the first did
+ * not answer the last time it was asked). */
+bool milvus_rest_failed_over(const struct milvus_rest *r);
+/* Replace the proxy list (as milvus_rest_opts.uris; duplicates dropped) for
+ * the calls started from now on; calls in flight keep theirs. The preferred
+ * proxy stays preferred while it is on the list. -1 with err when the list
+ * is bad (nothing changes). */
+int milvus_rest_set_uris(struct milvus_rest *r, const char *const *uris, char *err,
+    size_t errlen);
 
 int milvus_rest_databases_list(struct milvus_rest *r, milvus_rest_cb cb, void *arg);
 int milvus_rest_collections_list(struct milvus_rest *r, const char *db,

@@ -35,13 +35,23 @@ struct session {
 	int32_t scalar_min, scalar_cur, scalar_max;	/* its versions, 0 = absent */
 	struct session_label *labels;	/* ServerLabels */
 	size_t n_labels;
+	bool truncated;			/* a string was cut to its bound, or labels past
+					   SESSION_MAX_LABELS were left out */
 };
 
-/* Bounds on untrusted input: longer strings or more labels make the session
- * malformed rather than being cut silently. */
+/* Bounds on untrusted input. A session is never dropped for an absurd field:
+ * a longer string is cut to its bound (on a UTF-8 character boundary) and ends
+ * in SESSION_CUT_MARK, labels past the limit are left out, and truncated says
+ * so. Only a value that is not a session at all (not JSON, over
+ * SESSION_MAX_VALUE, a field of the wrong type) is malformed. The bytes are
+ * kept as they came (control characters, invalid UTF-8): whoever prints them
+ * escapes them (out_escape). */
 #define SESSION_MAX_VALUE	(64 * 1024)
-#define SESSION_MAX_STRING	4096
+#define SESSION_MAX_STRING	4096	/* Address, label names and values */
+#define SESSION_MAX_NAME	128	/* ServerName, Version: short words */
+#define SESSION_MAX_HOSTNAME	253	/* a DNS name's limit (RFC 1035) */
 #define SESSION_MAX_LABELS	64
+#define SESSION_CUT_MARK	"\xe2\x80\xa6"	/* U+2026 HORIZONTAL ELLIPSIS */
 
 /* Parse one key/value pair. key is the full etcd key or the part after the
  * session root; only its last path element is used. Returns 1 when parsed, 0 when
@@ -53,6 +63,10 @@ struct session {
 int session_parse(const char *key, const char *value, size_t value_len,
     struct session *out, char *err, size_t errlen);
 void session_clear(struct session *s);
+/* A copy of the first n bytes of s, cut to at most max bytes (max > 3): a
+ * longer text keeps what fits on a UTF-8 character boundary and ends in
+ * SESSION_CUT_MARK; *cut says whether it was cut. Pure. */
+char *session_strndup_bounded(const char *s, size_t n, size_t max, bool *cut);
 /* The name session_parse gives key: its last path element (trailing slashes
  * aside) and that element's length in *len (0 when there is none). Pure. */
 const char *session_key_name(const char *key, size_t *len);

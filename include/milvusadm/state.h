@@ -52,6 +52,15 @@ bool state_proxy_unreachable(const struct state *st);
  * compacted the history away (current state only), -1 when etcd failed. */
 int state_load_history(struct state *st);
 
+/* When each component's process started (process_start_time_seconds in the
+ * /metrics of its process) into component.started_ms; known ones are not
+ * asked again; coords_only: only the exclusive coordinators (time in office).
+ * Returns 0, or -1 when no process said (ages stay unknown). */
+int state_load_start_times(struct state *st, bool coords_only);
+/* state_load_health and state_load_start_times at once; state_load_health's
+ * result. */
+int state_load_health_starts(struct state *st);
+
 /* Live: watch <root>/meta/session/ and feed the model; changed(arg) is called
  * from the loop after each batch of changes (events already recorded). */
 int state_watch_start(struct state *st, void (*changed)(void *arg), void *arg);
@@ -66,6 +75,11 @@ void state_watch_stop(struct state *st);
 int state_live_start(struct state *st, int64_t refresh_ms, void (*changed)(void *arg), void *arg);
 void state_live_refresh(struct state *st);	/* refresh everything now ('r') */
 void state_live_stop(struct state *st);
+
+/* The proxy that answered the last good collections load (its REST URI) or
+ * replicas load (its 9091 base), without credentials; NULL when none has. */
+const char *state_collections_via(const struct state *st);
+const char *state_replicas_via(const struct state *st);
 
 /* The REST v2 client of the state's cluster (milvus.uri, then every proxy of
  * the sessions loaded), made on first use; NULL with err. Owned by st. */

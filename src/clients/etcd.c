@@ -15,6 +15,10 @@
 #define ETCD_DEFAULT_TIMEOUT_MS 5000
 #define ETCD_CONNECT_TIMEOUT_MS 2000
 #define ETCD_MAX_TOKEN 4096
+/* A read not answered after this long is also sent to the next endpoint (a
+ * quarter of the timeout, at most this): a stopped member accepts connections
+ * and never answers, so only a second request finds out in time. */
+#define ETCD_HEDGE_MAX_MS 1000
 
 struct etcd_call {
 	struct etcd *e;
@@ -23,15 +27,14 @@ struct etcd_call {
 	char *body;
 	char *fixed;			/* only this endpoint (status of one member) */
 	size_t max_response;
-	size_t ep;			/* endpoint index in use */
-	size_t tries;			/* endpoints tried so far */
+	size_t ep;			/* endpoint index of the last answer */
+	size_t tries;			/* answers passed over so far */
 	bool reauthed;			/* re-authenticated once already */
 	bool is_auth;			/* this is /v3/auth/authenticate itself */
 	bool waiting;			/* on e->auth_waiters */
 	struct etcd_call *auth_next;	/* next on e->auth_waiters */
 	uint64_t sent_gen;		/* e->auth_gen of the token it was sent with */
-	struct http_req *req;
-	uint64_t timer;
+	struct http_race *race;		/* the request in flight */
 	char lasterr[200];
 	etcd_cb cb;
 	void *arg;
@@ -139,10 +142,7 @@ etcd_call_cancel(struct etcd_call *c)
 	}
 	if (c->e != NULL && c->e->auth_call == c)
 		c->e->auth_call = NULL;
-	if (c->req != NULL)
-		http_cancel(c->req);
-	if (c->timer != 0)
-		loop_timer_cancel(c->e->loop, c->timer);
+	http_race_cancel(c->race);
 	call_unlink(c);
 	call_free(c);
 }
@@ -249,19 +249,19 @@ call_fail(struct etcd_call *c, int err, const char *msg)
 	call_finish(c);
 }
 
-/* Try the next endpoint, or give up when every one has been tried. */
-static void
-call_next(struct etcd_call *c, const char *why)
+/* Pass over this endpoint's answer (why): the race asks the others; when it
+ * was the last, give up. Returns what the race's done callback returns. */
+static bool
+call_pass(struct etcd_call *c, struct http_race *race, bool last, const char *why)
 {
 	char msg[256];
 
 	etcd_copy_msg(c->lasterr, sizeof c->lasterr, why);
 	c->tries++;
-	if (c->fixed == NULL && c->tries < c->e->n_endpoints) {
-		c->ep = (c->ep + 1) % c->e->n_endpoints;
+	if (!last) {
+		c->race = race;
 		etcd_result_clear(&c->res);
-		call_send(c);
-		return;
+		return false;
 	}
 	if (c->fixed != NULL || c->e->n_endpoints == 1)
 		snprintf(msg, sizeof msg, "etcd unreachable: %s", c->lasterr);
@@ -269,15 +269,7 @@ call_next(struct etcd_call *c, const char *why)
 		snprintf(msg, sizeof msg, "no etcd endpoint answered (%zu tried), last: %s",
 		    c->tries, c->lasterr);
 	call_fail(c, ETCD_EUNREACHABLE, msg);
-}
-
-static void
-call_timer_fail(void *arg)
-{
-	struct etcd_call *c = arg;
-
-	c->timer = 0;
-	call_next(c, "cannot start an http request");
+	return true;
 }
 
 /* An authenticate answer: keep the token, or learn that auth is off. */
@@ -320,21 +312,26 @@ auth_answer(struct etcd_call *c, const struct http_resp *resp)
 	cJSON_Delete(root);
 }
 
-static void
-call_done(const struct http_resp *resp, void *arg)
+/* One endpoint's answer; true when the call is done with it (see
+ * http_race_done_cb). */
+static bool
+call_done(const struct http_resp *resp, size_t idx, bool last, void *arg)
 {
 	struct etcd_call *c = arg;
 	struct etcd *e = c->e;
+	struct http_race *race = c->race;
 	char msg[256];
 
-	c->req = NULL;
-	if (resp->err == HTTP_ECONNECT || resp->err == HTTP_ETIMEOUT || resp->err == HTTP_ETLS) {
-		call_next(c, resp->errmsg);
-		return;
-	}
+	/* The race ends unless call_pass keeps it; a re-send makes a new one. */
+	c->race = NULL;
+	if (c->fixed == NULL)
+		c->ep = idx;
+	etcd_result_clear(&c->res);
+	if (resp->err == HTTP_ECONNECT || resp->err == HTTP_ETIMEOUT || resp->err == HTTP_ETLS)
+		return call_pass(c, race, last, resp->errmsg);
 	if (resp->err != HTTP_OK) {
 		call_fail(c, ETCD_EPROTO, resp->errmsg);
-		return;
+		return true;
 	}
 	if (etcd_decode_result(resp->body, resp->len, &c->res) != 0 &&
 	    c->res.err == ETCD_EPROTO && (resp->status < 200 || resp->status > 299)) {
@@ -344,8 +341,7 @@ call_done(const struct http_resp *resp, void *arg)
 		 */
 		snprintf(msg, sizeof msg, "'%.100s' answered http %ld", call_endpoint(c),
 		    resp->status);
-		call_next(c, msg);
-		return;
+		return call_pass(c, race, last, msg);
 	}
 	c->res.endpoint = call_endpoint(c);
 	c->res.http_status = resp->status;
@@ -359,13 +355,12 @@ call_done(const struct http_resp *resp, void *arg)
 		if (c->res.err == 0 && c->fixed == NULL)
 			e->cur = c->ep;
 		call_finish(c);
-		return;
+		return true;
 	}
 	if (c->res.err == ETCD_ESERVER && c->res.grpc_code == ETCD_GRPC_UNAVAILABLE) {
 		/* "no leader", "too many requests", shutting down: ask another member. */
 		snprintf(msg, sizeof msg, "'%.100s': %.150s", call_endpoint(c), c->res.errmsg);
-		call_next(c, msg);
-		return;
+		return call_pass(c, race, last, msg);
 	}
 	if (c->res.err == ETCD_ESERVER && etcd_is_auth_error(c->res.grpc_code, c->res.errmsg)) {
 		if (e->username != NULL && !c->reauthed) {
@@ -375,7 +370,7 @@ call_done(const struct http_resp *resp, void *arg)
 				etcd_auth_reset(e);
 			etcd_result_clear(&c->res);
 			call_send(c);
-			return;
+			return true;
 		}
 		snprintf(msg, sizeof msg, "%s: %.200s", e->username != NULL ?
 		    "etcd rejected the token" : "etcd requires authentication", c->res.errmsg);
@@ -385,6 +380,7 @@ call_done(const struct http_resp *resp, void *arg)
 	if (c->fixed == NULL)
 		e->cur = c->ep;
 	call_finish(c);
+	return true;
 }
 
 /* The shared authenticate finished: send every call that waited for it. */
@@ -463,12 +459,39 @@ call_new(struct etcd *e, const char *path, char *body, const char *fixed,
 	return c;
 }
 
+/* Only these change nothing, so only these may go to two members at once. */
+static bool
+call_is_read(const struct etcd_call *c)
+{
+	static const char *const reads[] = {
+		"/v3/kv/range", "/v3/maintenance/status", "/v3/cluster/member/list",
+		"/v3/lease/timetolive", "/v3/lease/leases", "/v3/auth/authenticate",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+		if (strcmp(c->path, reads[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+call_build(size_t idx, struct http_opts *o, char *url, size_t urllen, void *arg)
+{
+	struct etcd_call *c = arg;
+
+	etcd_http_opts(c->e, c->fixed != NULL ? 0 : idx, c->path, c->body, url, urllen, o);
+	if (c->fixed != NULL)
+		snprintf(url, urllen, "%s%s", c->fixed, c->path);
+	o->max_response = c->max_response;
+}
+
 static void
 call_send(struct etcd_call *c)
 {
 	struct etcd *e = c->e;
-	struct http_opts o;
-	char url[1024];
+	long hedge = 0;
 
 	if (!c->is_auth && e->auth == ETCD_AUTH_NEEDED) {
 		auth_wait(c);
@@ -480,14 +503,11 @@ call_send(struct etcd_call *c)
 		return;
 	}
 	c->sent_gen = e->auth_gen;
-	etcd_http_opts(e, c->ep, c->path, c->body, url, sizeof url, &o);
-	if (c->fixed != NULL)
-		snprintf(url, sizeof url, "%s%s", c->fixed, c->path);
-	o.max_response = c->max_response;
-	c->req = http_start(e->loop, &o, call_done, c);
-	/* Never call back from inside the caller's own call: fail from the loop. */
-	if (c->req == NULL)
-		c->timer = loop_timer_add(e->loop, 0, call_timer_fail, c);
+	if (call_is_read(c))
+		hedge = e->timeout_ms / 4 < ETCD_HEDGE_MAX_MS ? e->timeout_ms / 4 :
+		    ETCD_HEDGE_MAX_MS;
+	c->race = http_race_start(e->loop, c->fixed != NULL ? 1 : e->n_endpoints, c->ep, hedge,
+	    call_build, call_done, c);
 }
 
 struct etcd_call *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Asynchronous REST v2 client for Milvus proxies: one POST per call, tried on
- * each configured proxy in turn until one answers. */
+/* Asynchronous REST v2 client for Milvus proxies: one POST per call, raced
+ * over the configured proxies (http_race_start) until one answers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,18 @@
 #define REST_MAX_URIS		64
 #define REST_MAX_NAME		1024
 #define REST_MAX_FIELDS		1024	/* outputFields of one query */
+/* A read not answered after this long also goes to the next proxy (a quarter
+ * of the timeout, at most this): a stopped proxy accepts connections and
+ * never answers. */
+#define REST_HEDGE_MAX_MS	1000L
+
+/* The proxy list; calls hold a reference, so that a new list (the sessions
+ * changed) never moves the servers of a call in flight. */
+struct rest_uris {
+	size_t refs;
+	size_t n;
+	char *v[];
+};
 
 struct rest_sync {
 	int done;
@@ -31,10 +43,8 @@ struct rest_call {
 	char *path;			/* MREST_OP_RAW: the caller's path */
 	bool read;			/* changes nothing: may be repeated elsewhere */
 	char *body;
-	size_t idx;			/* the URI being tried */
-	size_t tried;
-	struct http_req *req;
-	uint64_t timer;
+	struct rest_uris *uris;		/* a reference */
+	struct http_race *race;
 	milvus_rest_cb cb;
 	void *arg;
 	struct rest_sync *take;
@@ -43,9 +53,8 @@ struct rest_call {
 
 struct milvus_rest {
 	struct loop *loop;
-	char **uris;
-	size_t n_uris;
-	size_t preferred;
+	struct rest_uris *uris;		/* a reference */
+	size_t preferred;		/* index in uris: the last that answered */
 	char *token;
 	char *db;
 	struct http_tls tls;
@@ -60,13 +69,27 @@ rest_strdup(const char *s)
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
-struct milvus_rest *
-milvus_rest_new(struct loop *l, const struct milvus_rest_opts *o, char *err, size_t errlen)
+static void
+rest_uris_unref(struct rest_uris *u)
 {
-	struct milvus_rest *r;
-	size_t n = 0, i;
+	size_t i;
 
-	while (o != NULL && o->uris != NULL && o->uris[n] != NULL)
+	if (u == NULL || --u->refs > 0)
+		return;
+	for (i = 0; i < u->n; i++)
+		free(u->v[i]);
+	free(u);
+}
+
+/* The list as the client uses it: no trailing '/', a scheme (http:// when
+ * none), no duplicates. NULL with err on a bad list. */
+static struct rest_uris *
+rest_uris_new(const char *const *uris, char *err, size_t errlen)
+{
+	struct rest_uris *u;
+	size_t n = 0, i, j;
+
+	while (uris != NULL && uris[n] != NULL)
 		n++;
 	if (n == 0) {
 		snprintf(err, errlen, "no proxy uri configured");
@@ -77,23 +100,42 @@ milvus_rest_new(struct loop *l, const struct milvus_rest_opts *o, char *err, siz
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		if (*o->uris[i] == '\0' || strlen(o->uris[i]) > 512) {
-			snprintf(err, errlen, "invalid proxy uri '%.64s'", o->uris[i]);
+		if (*uris[i] == '\0' || strlen(uris[i]) > 512) {
+			snprintf(err, errlen, "invalid proxy uri '%.64s'", uris[i]);
 			return NULL;
 		}
 	}
+	u = xcalloc(1, sizeof *u + n * sizeof u->v[0]);
+	u->refs = 1;
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(uris[i]);
+		char *v;
+
+		while (len > 0 && uris[i][len - 1] == '/')
+			len--;
+		v = strstr(uris[i], "://") != NULL ?
+		    xstrndup(uris[i], len) : xasprintf("http://%.*s", (int)len, uris[i]);
+		for (j = 0; j < u->n && strcmp(u->v[j], v) != 0; j++)
+			;
+		if (j < u->n)
+			free(v);
+		else
+			u->v[u->n++] = v;
+	}
+	return u;
+}
+
+struct milvus_rest *
+milvus_rest_new(struct loop *l, const struct milvus_rest_opts *o, char *err, size_t errlen)
+{
+	struct milvus_rest *r;
+	struct rest_uris *u;
+
+	if ((u = rest_uris_new(o != NULL ? o->uris : NULL, err, errlen)) == NULL)
+		return NULL;
 	r = xcalloc(1, sizeof *r);
 	r->loop = l;
-	r->uris = xcalloc(n, sizeof *r->uris);
-	for (i = 0; i < n; i++) {
-		size_t len = strlen(o->uris[i]);
-
-		while (len > 0 && o->uris[i][len - 1] == '/')
-			len--;
-		r->uris[i] = strstr(o->uris[i], "://") != NULL ?
-		    xstrndup(o->uris[i], len) : xasprintf("http://%.*s", (int)len, o->uris[i]);
-	}
-	r->n_uris = n;
+	r->uris = u;
 	r->token = rest_strdup(o->token);
 	r->db = o->db_name != NULL && *o->db_name != '\0' ? xstrdup(o->db_name) : NULL;
 	r->tls.ca_file = rest_strdup(o->tls.ca_file);
@@ -105,6 +147,43 @@ milvus_rest_new(struct loop *l, const struct milvus_rest_opts *o, char *err, siz
 	return r;
 }
 
+/* Make uri (one of some list) the preferred proxy when it is on r's list. */
+static void
+rest_prefer(struct milvus_rest *r, const char *uri)
+{
+	size_t i;
+
+	for (i = 0; i < r->uris->n; i++) {
+		if (strcmp(r->uris->v[i], uri) == 0) {
+			r->preferred = i;
+			return;
+		}
+	}
+}
+
+bool
+milvus_rest_failed_over(const struct milvus_rest *r)
+{
+	return r->preferred != 0;
+}
+
+int
+milvus_rest_set_uris(struct milvus_rest *r, const char *const *uris, char *err, size_t errlen)
+{
+	struct rest_uris *u = rest_uris_new(uris, err, errlen);
+	char *pref;
+
+	if (u == NULL)
+		return -1;
+	pref = xstrdup(r->uris->v[r->preferred]);
+	rest_uris_unref(r->uris);
+	r->uris = u;
+	r->preferred = 0;
+	rest_prefer(r, pref);
+	free(pref);
+	return 0;
+}
+
 static void
 rest_call_free(struct rest_call *c)
 {
@@ -114,6 +193,7 @@ rest_call_free(struct rest_call *c)
 		c->r->calls = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
+	rest_uris_unref(c->uris);
 	free(c->body);
 	free(c->path);
 	free(c->pk_field);
@@ -123,21 +203,15 @@ rest_call_free(struct rest_call *c)
 void
 milvus_rest_free(struct milvus_rest *r)
 {
-	size_t i;
-
 	if (r == NULL)
 		return;
 	while (r->calls != NULL) {
 		struct rest_call *c = r->calls;
 
-		http_cancel(c->req);
-		if (c->timer != 0)
-			loop_timer_cancel(r->loop, c->timer);
+		http_race_cancel(c->race);
 		rest_call_free(c);
 	}
-	for (i = 0; i < r->n_uris; i++)
-		free(r->uris[i]);
-	free(r->uris);
+	rest_uris_unref(r->uris);
 	if (r->token != NULL)
 		memset(r->token, 0, strlen(r->token));
 	free(r->token);
@@ -151,7 +225,7 @@ milvus_rest_free(struct milvus_rest *r)
 const char *
 milvus_rest_uri(const struct milvus_rest *r)
 {
-	return r->uris[r->preferred];
+	return r->uris->v[r->preferred];
 }
 
 void
@@ -190,32 +264,28 @@ rest_op_is_read(enum milvus_rest_op op)
 	    op != MREST_OP_COLLECTION_DROP && op != MREST_OP_INSERT;
 }
 
-static void rest_attempt(struct rest_call *c);
-
-static void
-rest_http_done(const struct http_resp *hr, void *arg)
+/* One proxy's answer; true when the call is done with it (see
+ * http_race_done_cb): a read passes over a proxy that did not answer in
+ * time, a gateway error or a proxy that is not ready, while another is left. */
+static bool
+rest_http_done(const struct http_resp *hr, size_t idx, bool last, void *arg)
 {
 	struct rest_call *c = arg;
 	struct milvus_rest *r = c->r;
 	struct milvus_rest_result *res;
 	bool retry;
 
-	c->req = NULL;
-	c->tried++;
 	if (hr->err != HTTP_OK)
 		retry = hr->err == HTTP_ECONNECT || hr->err == HTTP_ETLS ||
 		    (hr->err == HTTP_ETIMEOUT && c->read);
 	else
 		retry = c->read &&
 		    (hr->status == 502 || hr->status == 503 || hr->status == 504);
-	if (retry && c->tried < r->n_uris) {
-		c->idx = (c->idx + 1) % r->n_uris;
-		rest_attempt(c);
-		return;
-	}
+	if (retry && !last)
+		return false;
 
 	res = xcalloc(1, sizeof *res);
-	mj_url_safe(res->uri, sizeof res->uri, r->uris[c->idx]);
+	mj_url_safe(res->uri, sizeof res->uri, c->uris->v[idx]);
 	res->load_progress = -1;
 	res->http_status = hr->status;
 	if (hr->err == HTTP_ETIMEOUT) {
@@ -245,55 +315,34 @@ rest_http_done(const struct http_resp *hr, void *arg)
 			milvus_rest_parse(c->op, hr->status, hr->body, hr->len, res);
 		/* A proxy that is starting or stopping says so with code 1 or 2. */
 		if (res->err == MREST_ESERVER && (res->code == MREST_CODE_SERVICE_NOT_READY ||
-		    res->code == MREST_CODE_SERVICE_UNAVAILABLE) && c->read &&
-		    c->tried < r->n_uris) {
+		    res->code == MREST_CODE_SERVICE_UNAVAILABLE) && c->read && !last) {
 			milvus_rest_result_free(res);
-			c->idx = (c->idx + 1) % r->n_uris;
-			rest_attempt(c);
-			return;
+			return false;
 		}
-		r->preferred = c->idx;
+		/* The next call goes straight to the proxy that answered. */
+		rest_prefer(r, c->uris->v[idx]);
 	}
+	c->race = NULL;
 	rest_deliver(c, res);
+	return true;
 }
 
 static void
-rest_start_failed(void *arg)
+rest_build(size_t idx, struct http_opts *o, char *url, size_t urllen, void *arg)
 {
 	struct rest_call *c = arg;
-	struct milvus_rest_result *res = xcalloc(1, sizeof *res);
-
-	c->timer = 0;
-	mj_url_safe(res->uri, sizeof res->uri, c->r->uris[c->idx]);
-	res->err = MREST_EUNREACHABLE;
-	res->load_progress = -1;
-	snprintf(res->errmsg, sizeof res->errmsg, "cannot start a request to proxy '%s'",
-	    res->uri);
-	rest_deliver(c, res);
-}
-
-static void
-rest_attempt(struct rest_call *c)
-{
 	struct milvus_rest *r = c->r;
-	struct http_opts o;
-	char *url;
 
-	url = xasprintf("%s/v2/vectordb/%s", r->uris[c->idx],
+	snprintf(url, urllen, "%s/v2/vectordb/%s", c->uris->v[idx],
 	    c->path != NULL ? c->path : milvus_rest_op_path(c->op));
-	memset(&o, 0, sizeof o);
-	o.method = "POST";
-	o.url = url;
-	o.body = c->body;
-	o.content_type = "application/json";
-	o.bearer = r->token;
-	o.tls = r->tls;
-	o.timeout_ms = r->timeout_ms;
-	o.max_response = r->max_response;
-	c->req = http_start(r->loop, &o, rest_http_done, c);
-	free(url);
-	if (c->req == NULL)
-		c->timer = loop_timer_add(r->loop, 0, rest_start_failed, c);
+	o->method = "POST";
+	o->url = url;
+	o->body = c->body;
+	o->content_type = "application/json";
+	o->bearer = r->token;
+	o->tls = r->tls;
+	o->timeout_ms = r->timeout_ms;
+	o->max_response = r->max_response;
 }
 
 bool
@@ -320,7 +369,8 @@ rest_start(struct milvus_rest *r, enum milvus_rest_op op, char *body, const char
 	c->path = rest_strdup(path);
 	c->read = read;
 	c->body = body;
-	c->idx = r->preferred;
+	c->uris = r->uris;
+	c->uris->refs++;
 	c->cb = cb;
 	c->arg = arg;
 	c->take = take;
@@ -329,7 +379,10 @@ rest_start(struct milvus_rest *r, enum milvus_rest_op op, char *body, const char
 	if (r->calls != NULL)
 		r->calls->prev = c;
 	r->calls = c;
-	rest_attempt(c);
+	/* Only a read may be hedged: a write sent twice could be done twice. */
+	c->race = http_race_start(r->loop, c->uris->n, r->preferred, !read ? 0 :
+	    r->timeout_ms / 4 < REST_HEDGE_MAX_MS ? r->timeout_ms / 4 : REST_HEDGE_MAX_MS,
+	    rest_build, rest_http_done, c);
 }
 
 char *

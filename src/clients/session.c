@@ -46,22 +46,43 @@ session_member(const cJSON *obj, const char *name)
 	return it == NULL || cJSON_IsNull(it) ? NULL : it;
 }
 
+char *
+session_strndup_bounded(const char *s, size_t n, size_t max, bool *cut)
+{
+	static const char mark[] = SESSION_CUT_MARK;
+	size_t keep;
+	char *out;
+
+	*cut = n > max;
+	if (!*cut)
+		return xstrndup(s, n);
+	keep = max - (sizeof mark - 1);
+	/* Back off over continuation bytes so that the mark never lands inside
+	 * a character (at most three: a UTF-8 sequence is four bytes long). */
+	while (keep > 0 && max - keep < sizeof mark - 1 + 3 &&
+	    ((unsigned char)s[keep] & 0xc0) == 0x80)
+		keep--;
+	out = xmalloc(keep + sizeof mark);
+	memcpy(out, s, keep);
+	memcpy(out + keep, mark, sizeof mark);
+	return out;
+}
+
+/* A string member, cut to max bytes when longer (s->truncated says so). */
 static int
 session_string(struct session_ctx *ctx, const cJSON *obj, const char *name,
-    char **out)
+    size_t max, struct session *s, char **out)
 {
 	const cJSON *it = session_member(obj, name);
-	size_t n;
+	bool cut;
 
 	if (it == NULL)
 		return 0;
 	if (!cJSON_IsString(it))
 		return session_error(ctx, "'%s' is not a string", name);
-	n = strlen(it->valuestring);
-	if (n > SESSION_MAX_STRING)
-		return session_error(ctx, "'%s' is longer than %d bytes", name,
-		    SESSION_MAX_STRING);
-	*out = xstrdup(it->valuestring);
+	*out = session_strndup_bounded(it->valuestring, strlen(it->valuestring), max,
+	    &cut);
+	s->truncated |= cut;
 	return 0;
 }
 
@@ -130,6 +151,7 @@ session_labels(struct session_ctx *ctx, const cJSON *obj, struct session *s)
 {
 	const cJSON *it = session_member(obj, "ServerLabels"), *l;
 	size_t n = 0;
+	bool cut;
 
 	if (it == NULL)
 		return 0;
@@ -139,20 +161,25 @@ session_labels(struct session_ctx *ctx, const cJSON *obj, struct session *s)
 		if (!cJSON_IsString(l))
 			return session_error(ctx, "label '%.64s' is not a string",
 			    l->string);
-		if (strlen(l->string) > SESSION_MAX_STRING ||
-		    strlen(l->valuestring) > SESSION_MAX_STRING)
-			return session_error(ctx, "a label is longer than %d bytes",
-			    SESSION_MAX_STRING);
-		if (++n > SESSION_MAX_LABELS)
-			return session_error(ctx, "more than %d labels",
-			    SESSION_MAX_LABELS);
+		n++;
+	}
+	if (n > SESSION_MAX_LABELS) {
+		/* The first ones are kept: Milvus's own come first. */
+		n = SESSION_MAX_LABELS;
+		s->truncated = true;
 	}
 	if (n == 0)
 		return 0;
 	s->labels = xcalloc(n, sizeof *s->labels);
 	cJSON_ArrayForEach(l, it) {
-		s->labels[s->n_labels].name = xstrdup(l->string);
-		s->labels[s->n_labels].value = xstrdup(l->valuestring);
+		if (s->n_labels == n)
+			break;
+		s->labels[s->n_labels].name = session_strndup_bounded(l->string,
+		    strlen(l->string), SESSION_MAX_STRING, &cut);
+		s->truncated |= cut;
+		s->labels[s->n_labels].value = session_strndup_bounded(l->valuestring,
+		    strlen(l->valuestring), SESSION_MAX_STRING, &cut);
+		s->truncated |= cut;
 		s->n_labels++;
 	}
 	return 0;
@@ -214,15 +241,18 @@ session_fields(struct session_ctx *ctx, const cJSON *obj, const char *value,
 	if (session_uint(ctx, obj, "ServerID", SESSION_EXACT_MAX,
 	    &s->server_id) != 0)
 		return -1;
-	if (session_string(ctx, obj, "ServerName", &s->server_name) != 0)
+	if (session_string(ctx, obj, "ServerName", SESSION_MAX_NAME, s,
+	    &s->server_name) != 0)
 		return -1;
 	if (s->server_name == NULL || *s->server_name == '\0')
 		return session_error(ctx, "'ServerName' is missing");
-	if (session_string(ctx, obj, "Address", &s->address) != 0 ||
+	if (session_string(ctx, obj, "Address", SESSION_MAX_STRING, s,
+	    &s->address) != 0 ||
 	    session_bool(ctx, obj, "Exclusive", &s->exclusive) != 0 ||
 	    session_bool(ctx, obj, "Stopping", &s->stopping) != 0 ||
 	    session_bool(ctx, obj, "TriggerKill", &s->trigger_kill) != 0 ||
-	    session_string(ctx, obj, "Version", &s->version) != 0 ||
+	    session_string(ctx, obj, "Version", SESSION_MAX_NAME, s,
+	    &s->version) != 0 ||
 	    session_index_version(ctx, obj, "IndexEngineVersion", NULL,
 	    &s->index_min, &s->index_cur, &s->index_max) != 0 ||
 	    session_index_version(ctx, obj, "ScalarIndexEngineVersion",
@@ -230,7 +260,8 @@ session_fields(struct session_ctx *ctx, const cJSON *obj, const char *value,
 	    &s->scalar_max) != 0 ||
 	    session_bool(ctx, obj, "IndexNonEncoding",
 	    &s->index_non_encoding) != 0 ||
-	    session_string(ctx, obj, "HostName", &s->host_name) != 0 ||
+	    session_string(ctx, obj, "HostName", SESSION_MAX_HOSTNAME, s,
+	    &s->host_name) != 0 ||
 	    session_bool(ctx, obj, "EnableDisk", &s->enable_disk) != 0 ||
 	    session_labels(ctx, obj, s) != 0)
 		return -1;

@@ -81,21 +81,6 @@ bk_cluster_names(struct cmd_ctx *ctx, const struct profile *p, struct state **st
 }
 
 void
-bk_url_safe(const char *url, char *out, size_t len)
-{
-	const char *scheme = url != NULL ? strstr(url, "://") : NULL;
-	const char *host = scheme != NULL ? scheme + 3 : url != NULL ? url : "";
-	const char *at = strchr(host, '@'), *slash = strchr(host, '/');
-
-	/* http://user:password@host/ names a secret: keep only the host part. */
-	if (at != NULL && (slash == NULL || at < slash))
-		snprintf(out, len, "%.*s%s", scheme != NULL ? (int)(host - url) : 0,
-		    url, at + 1);
-	else
-		snprintf(out, len, "%s", url != NULL ? url : "");
-}
-
-void
 bk_session_close(struct bk_session *s)
 {
 	backup_api_free(s->a);

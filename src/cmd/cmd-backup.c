@@ -13,6 +13,7 @@
 #include "milvusadm/output.h"
 #include "milvusadm/state.h"
 #include "milvusadm/timeutil.h"
+#include "milvusadm/url.h"
 #include "milvusadm/xalloc.h"
 #include "cmd-backup.h"
 #include "cmd-cluster.h"
@@ -482,7 +483,7 @@ cmd_backup_delete(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	/* The guard refuses a wrong --confirm before anything is contacted:
 	 * it is a typo in a script, and nobody to ask is no confirmation. */
-	bk_url_safe(s.p->backup_url, url, sizeof url);
+	url_strip_userinfo(s.p->backup_url, url, sizeof url);
 	detail = xasprintf("in the bucket of milvus-backup at '%s'", url);
 	memset(&g, 0, sizeof g);
 	g.p = s.p;

@@ -37,8 +37,6 @@ int bk_session_open(struct cmd_ctx *ctx, struct bk_session *s);
  * sessions when the profile has no milvus.uri): CMD_OK with *st set, or the
  * exit code after reporting (4 when no proxy answered). */
 int bk_cluster_names(struct cmd_ctx *ctx, const struct profile *p, struct state **st);
-/* The backup URL for messages and prompts, without credentials in it. */
-void bk_url_safe(const char *url, char *out, size_t len);
 void bk_session_close(struct bk_session *s);
 /* The exit code of a client error: 4 when the server did not answer. */
 int bk_exit_code(int backup_err);

@@ -63,17 +63,60 @@ cmd_cluster_version_ahead(const struct cluster *c, char *msg, size_t len)
 	return false;
 }
 
+/* One warning line per unreadable key: fits a terminal, so the key and the
+ * reason are cut (the full key is in -o json). */
+#define CMD_WARN_UNPARSABLE_MAX	8
+
 void
 cmd_cluster_warn(struct cmd_ctx *ctx, struct state *st)
 {
 	const struct cluster *c = state_cluster(st);
-	char msg[512];
+	char msg[512], raw[512], *esc;
+	size_t i, more;
 
 	/* Not an error (the command goes on), but what is shown is not all. */
 	if (c->src_sessions.note != NULL)
 		fprintf(ctx->err, "milvusadm: warning: %s\n", c->src_sessions.note);
 	if (cmd_cluster_version_ahead(c, msg, sizeof msg))
 		fprintf(ctx->err, "milvusadm: warning: %s\n", msg);
+	for (i = 0; i < c->n_unparsable && i < CMD_WARN_UNPARSABLE_MAX; i++) {
+		/* Key and reason come from etcd: escaped, on one line. */
+		snprintf(raw, sizeof raw, "session key '%.200s' cannot be read: %.200s",
+		    c->unparsable[i].key, c->unparsable[i].reason);
+		esc = out_escape(raw);
+		fprintf(ctx->err, "milvusadm: warning: %s\n", esc);
+		free(esc);
+	}
+	more = c->n_unparsable - i + c->unparsable_more;
+	if (more > 0)
+		fprintf(ctx->err, "milvusadm: warning: %zu more session keys cannot be "
+		    "read (see -o json)\n", more);
+}
+
+void
+cmd_cluster_unparsable_out(struct cmd_ctx *ctx, struct out_obj *root,
+    const struct cluster *c)
+{
+	static const struct out_col cols[] = {
+		{ "key", "KEY", OCOL_STR },
+		{ "reason", "REASON", OCOL_STR },
+	};
+	struct out_obj *row;
+	struct out_tab *t;
+	size_t i;
+
+	/* A table or TSV reader of the components must not meet a second table:
+	 * there the warning lines on stderr say it. */
+	if (ctx->format != OUT_JSON)
+		return;
+	t = out_table(root, "unparsable", "unparsable session keys", cols,
+	    sizeof cols / sizeof cols[0]);
+	for (i = 0; i < c->n_unparsable; i++) {
+		row = out_row(t);
+		out_str(row, "key", c->unparsable[i].key);
+		out_str(row, "reason", c->unparsable[i].reason);
+	}
+	out_int(root, "unparsable_more", (int64_t)c->unparsable_more);
 }
 
 struct state *

@@ -16,9 +16,16 @@ struct state *cmd_cluster_open(struct cmd_ctx *ctx, int *rc);
 /* Load the sessions (and lease TTLs); on failure report "etcd unreachable" and
  * return CMD_UNREACHABLE, else CMD_OK. */
 int cmd_cluster_sessions(struct cmd_ctx *ctx, struct state *st);
-/* A warning on stderr when the model shows only part of the cluster (more
- * session keys than it keeps). */
+/* Warnings on stderr when the model shows only part of the cluster: more
+ * session keys than it keeps, session keys that cannot be read (key and
+ * reason), a session/version ahead of a coordinator. */
 void cmd_cluster_warn(struct cmd_ctx *ctx, struct state *st);
+/* In -o json only: "unparsable": [{"key","reason"}] (the full etcd key, raw
+ * text escaped by the JSON writer) and "unparsable_more" (past the model's
+ * bound), so that a script sees every key it was not shown. */
+struct out_obj;
+void cmd_cluster_unparsable_out(struct cmd_ctx *ctx, struct out_obj *root,
+    const struct cluster *c);
 /* The session/version key is ahead (major.minor) of a coordinator's binary:
  * that coordinator refuses to start, and a 2.6.18 one panics (#50694, contract
  * §1.4, §10). Writes one line naming the first such coordinator into msg and

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `collections [--db D]`: per database, each collection's load state and
  * progress, row count, replica count and aliases (REST v2 and a proxy's 9091). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,7 +60,7 @@ collections_doc(struct out_doc *d, const struct cluster *c, const char *db)
 		out_str(row, "db", cs->db);
 		out_str(row, "name", cs->name);
 		out_str(row, "id", cs->id);
-		out_str(row, "load", gather_load_word(cs->load_state));
+		out_str(row, "load", cluster_load_word(cs->load_state));
 		out_str(row, "load_state", cs->load_state);
 		int_or_null(row, "load_progress", cs->load_progress);
 		int_or_null(row, "rows", cs->rows);
@@ -106,6 +107,17 @@ cmd_collections(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)state_load_replicas(st, NULL);
 	d = out_doc_new("collections");
 	collections_doc(d, c, db);
+	/* Which proxy the listing and the replica counts came from: not
+	 * milvus.uri's when it hung (src_proxy.note then says so). */
+	out_str(out_doc_root(d), "via", state_collections_via(st));
+	out_str(out_doc_root(d), "replicas_via", state_replicas_via(st));
+	if (c->src_proxy.note != NULL) {
+		/* It holds a session's address: escaped like every cluster string. */
+		char *esc = out_escape(c->src_proxy.note);
+
+		fprintf(ctx->err, "milvusadm: warning: %s\n", esc);
+		free(esc);
+	}
 	rc = cmd_emit(ctx, d);
 	state_free(st);
 	return rc;

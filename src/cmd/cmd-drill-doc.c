@@ -3,6 +3,7 @@
  * what is saved as <id>.json (doc/drill-report.schema.json describes it). */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "milvusadm/drill.h"
 #include "milvusadm/output.h"
@@ -134,6 +135,22 @@ drill_report_doc(const struct drill_report *r)
 	int_or_null(o, "before", r->restarts_before, -1);
 	int_or_null(o, "after", r->restarts_after, -1);
 	out_str(o, "what", r->restarts_what);
+	o = out_obj(root, "outage");
+	int_or_null(o, "client_visible_ms", r->outage_ms, -1);
+	int_or_null(o, "converged_ms", r->converged_ms, -1);
+	out_str(o, "own_address", r->own_uri);
+	if (r->own_uri != NULL) {
+		out_int(o, "own_address_ok", r->own_ok);
+		out_int(o, "own_address_failed", r->own_failed);
+	} else {
+		out_null(o, "own_address_ok");
+		out_null(o, "own_address_failed");
+	}
+	o = out_obj(root, "aftermath");
+	out_str(o, "last_exit", r->last_exit);
+	out_bool(o, "self_fenced", drill_exit_meaning(r->last_exit) != NULL);
+	out_str(o, "meaning", drill_exit_meaning(r->last_exit));
+	out_str(o, "operator_action", r->aftermath);
 	o = out_obj(root, "estimate");
 	int_or_null(o, "detection_ms", r->est_ms[0], -1);
 	int_or_null(o, "election_ms", r->est_ms[1], -1);
@@ -154,4 +171,18 @@ drill_report_doc(const struct drill_report *r)
 		int_or_null(o, "sessions_lost", r->sessions_lost, -1);
 	}
 	return d;
+}
+
+/* NULL fields (reports saved before they existed) compare equal to each
+ * other only. */
+static bool
+str_same(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+bool
+drill_trend_same(const struct drill_report *a, const struct drill_report *b)
+{
+	return str_same(a->target, b->target) && str_same(a->backend, b->backend);
 }

@@ -401,6 +401,7 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 	struct config *cfg;
 	const struct profile *p;
 	struct drill_report *r;
+	struct drill_live *live;
 	struct state *st;
 	loop_signal_cb old_int;
 	void *old_arg;
@@ -473,11 +474,26 @@ cmd_drill_run(struct cmd_ctx *ctx, int argc, char **argv)
 	 * TUI's own Ctrl-C handler is given back afterwards. */
 	old_int = loop_signal_get(ctx->loop, SIGINT, &old_arg);
 	loop_signal(ctx->loop, SIGINT, drill_sigint, &w);
+	/* Progress goes to stderr, beside the result on stdout, as backups
+	 * do; the TUI (ctx->stop set) draws the drill in its own view. */
+	live = ctx->stop == NULL ? drill_live_new(ctx->loop, ctx->err,
+	    ctx->format == OUT_JSON, w.d) : NULL;
 	(void)loop_run_until(ctx->loop, &w.done, -1);
+	drill_live_end(live);
 	loop_signal(ctx->loop, SIGINT, old_int, old_int != NULL ? old_arg : NULL);
 	r = drill_report(w.d);
 	drill_save(ctx, r);
 	(void)cmd_emit(ctx, drill_report_doc(r));
+	/* A person at a terminal gets the saved Markdown summary's words too,
+	 * not only the report's fields. */
+	if (ctx->out_tty && ctx->format == OUT_TABLE && ctx->stop == NULL) {
+		struct buf md = BUF_INIT;
+
+		drill_markdown(r, &md);
+		fputc('\n', ctx->out);
+		fwrite(md.data != NULL ? md.data : "", 1, md.len, ctx->out);
+		buf_release(&md);
+	}
 	rc = drill_exit_code(r);
 	if (rc != CMD_OK)
 		cmd_error(ctx, rc, "drill '%s' %s%s%s", r->id, drill_verdict_name(r->fsm.verdict),
@@ -500,6 +516,7 @@ reports_skip(const char *err, void *arg)
 static const struct out_col hist_cols[] = {
 	{ "id", "ID", OCOL_STR },
 	{ "created_ms", "TIME", OCOL_TIME_MS },
+	{ "profile", "PROFILE", OCOL_STR },
 	{ "target", "TARGET", OCOL_STR },
 	{ "backend", "BACKEND", OCOL_STR },
 	{ "rto_ms", "RTO", OCOL_DURATION_MS },
@@ -508,6 +525,7 @@ static const struct out_col hist_cols[] = {
 
 static const struct out_col trend_cols[] = {
 	{ "target", "TARGET", OCOL_STR },
+	{ "backend", "BACKEND", OCOL_STR },
 	{ "drills", "DRILLS", OCOL_INT },
 	{ "last_rto_ms", "LAST", OCOL_DURATION_MS },
 	{ "best_rto_ms", "BEST", OCOL_DURATION_MS },
@@ -515,7 +533,8 @@ static const struct out_col trend_cols[] = {
 	{ "trend", "TREND", OCOL_STR },
 };
 
-/* Per target: RTOs over time and whether the last one beat the one before. */
+/* Per target and backend: RTOs over time and whether the last one beat the
+ * one before. */
 static void
 history_trend(struct out_tab *t, struct drill_report **v, size_t n)
 {
@@ -527,7 +546,7 @@ history_trend(struct out_tab *t, struct drill_report **v, size_t n)
 	for (i = 0; i < n; i++) {
 		seen = false;
 		for (j = 0; j < i && !seen; j++)
-			seen = strcmp(v[j]->target, v[i]->target) == 0;
+			seen = drill_trend_same(v[j], v[i]);
 		if (seen)
 			continue;
 		last = prev = best = worst = -1;
@@ -535,7 +554,7 @@ history_trend(struct out_tab *t, struct drill_report **v, size_t n)
 		for (j = i; j < n; j++) {
 			int64_t rto = v[j]->fsm.rto_ms;
 
-			if (strcmp(v[j]->target, v[i]->target) != 0)
+			if (!drill_trend_same(v[j], v[i]))
 				continue;
 			count++;
 			if (rto < 0)
@@ -549,6 +568,7 @@ history_trend(struct out_tab *t, struct drill_report **v, size_t n)
 		}
 		row = out_row(t);
 		out_str(row, "target", v[i]->target);
+		out_str(row, "backend", v[i]->backend);
 		out_int(row, "drills", count);
 		last < 0 ? out_null(row, "last_rto_ms") : out_int(row, "last_rto_ms", last);
 		best < 0 ? out_null(row, "best_rto_ms") : out_int(row, "best_rto_ms", best);
@@ -591,6 +611,7 @@ cmd_drill_history(struct cmd_ctx *ctx, int argc, char **argv)
 		row = out_row(t);
 		out_str(row, "id", v[i]->id);
 		out_int(row, "created_ms", v[i]->created_ms);
+		out_str(row, "profile", v[i]->profile);
 		out_str(row, "target", v[i]->target);
 		out_str(row, "backend", v[i]->backend);
 		if (v[i]->fsm.rto_ms < 0)
@@ -599,7 +620,7 @@ cmd_drill_history(struct cmd_ctx *ctx, int argc, char **argv)
 			out_int(row, "rto_ms", v[i]->fsm.rto_ms);
 		out_str(row, "verdict", drill_verdict_name(v[i]->fsm.verdict));
 	}
-	t = out_table(root, "trend", "trend per target", trend_cols,
+	t = out_table(root, "trend", "trend per target and backend", trend_cols,
 	    sizeof trend_cols / sizeof trend_cols[0]);
 	history_trend(t, v, n);
 	drill_history_free(v, n);

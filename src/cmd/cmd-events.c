@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* `milvusadm events [--follow] [--since DURATION]`: the flight recorder.
  * Without --follow: the session history etcd still keeps, replayed into the
- * model (dated by revision: etcd keeps no times). With --follow: the live
- * etcd watch of the sessions, each event printed and flushed the moment it is
- * recorded, plus an etcd member and /healthz refresh every few seconds for
+ * model and merged with the tool's own leader history; etcd keeps revisions,
+ * not times, so an event is dated by what is known (the tool saw it, or the
+ * process start time of the server it is about) and says "unknown" otherwise.
+ * With --follow: the live etcd watch of the sessions, each event printed and
+ * flushed the moment it is recorded (leader changes also kept in the leader
+ * history), plus an etcd member and /healthz refresh every few seconds for
  * etcd leader and health changes, until SIGINT or SIGTERM. */
 #include <signal.h>
 #include <stdio.h>
@@ -14,10 +17,12 @@
 #include "milvusadm/buf.h"
 #include "milvusadm/cluster.h"
 #include "milvusadm/events.h"
+#include "milvusadm/leader_history.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/output.h"
 #include "milvusadm/state.h"
 #include "milvusadm/timeutil.h"
+#include "milvusadm/xalloc.h"
 #include "cmd-cluster.h"
 #include "cmd-handlers.h"
 
@@ -25,7 +30,7 @@
 #define EVENTS_PROBE_MS 5000
 
 static const struct out_col events_cols[] = {
-	{ "time_ms", "TIME", OCOL_TIME_MS },
+	{ "time", "TIME", OCOL_STR, OFIT_KEEP },
 	{ "revision", "REV", OCOL_INT },
 	{ "kind", "KIND", OCOL_STR },
 	{ "text", "EVENT", OCOL_STR },
@@ -34,11 +39,20 @@ static const struct out_col events_cols[] = {
 static void
 events_fill(struct out_obj *r, const struct event *e)
 {
+	char ts[40];
+
 	out_int(r, "seq", (int64_t)e->seq);
-	if (e->wall_ms > 0)
+	/* Never a blank: a time, or the word "unknown" (etcd keeps no times). */
+	if (e->wall_ms > 0) {
+		time_format_rfc3339(e->wall_ms, ts, sizeof ts);
 		out_int(r, "time_ms", e->wall_ms);
-	else
+		out_str(r, "time", ts);
+	} else {
 		out_null(r, "time_ms");
+		out_str(r, "time", "unknown");
+	}
+	out_str(r, "time_source", event_time_source_name(e->time_source));
+	out_bool(r, "local", e->local);
 	if (e->revision > 0)
 		out_int(r, "revision", e->revision);
 	else
@@ -64,7 +78,9 @@ events_fill(struct out_obj *r, const struct event *e)
 
 struct follow {
 	struct cmd_ctx *ctx;
+	struct state *st;
 	int stop;
+	bool history_warned;
 };
 
 static void
@@ -84,12 +100,14 @@ follow_print(const struct event *e, void *arg)
 	struct follow *f = arg;
 	FILE *out = f->ctx->out;
 	struct buf b = BUF_INIT;
-	char ts[40];
+	char ts[40], err[300];
 
 	if (f->ctx->format == OUT_JSON) {
 		buf_printf(&b, "{\"version\":1,\"kind\":\"event\",\"seq\":%llu",
 		    (unsigned long long)e->seq);
 		follow_json_int(&b, "time_ms", e->wall_ms, e->wall_ms <= 0);
+		buf_adds(&b, ",\"time_source\":");
+		buf_add_json_str(&b, event_time_source_name(e->time_source));
 		follow_json_int(&b, "revision", e->revision, e->revision <= 0);
 		buf_adds(&b, ",\"event\":");
 		buf_add_json_str(&b, event_kind_name(e->kind));
@@ -110,12 +128,17 @@ follow_print(const struct event *e, void *arg)
 		if (e->wall_ms > 0)
 			time_format_rfc3339(e->wall_ms, ts, sizeof ts);
 		else
-			snprintf(ts, sizeof ts, "rev %lld", (long long)e->revision);
+			snprintf(ts, sizeof ts, "unknown (rev %lld)", (long long)e->revision);
 		fprintf(out, "%s\t%s\t%s\n", ts, event_kind_name(e->kind), text);
 		free(text);
 	}
 	fflush(out);
 	buf_release(&b);
+	/* Seen live, so dated: kept for the next run (leaders, events). */
+	if (leader_history_note(f->st, e, err, sizeof err) != 0 && !f->history_warned) {
+		fprintf(f->ctx->err, "milvusadm: warning: %s\n", err);
+		f->history_warned = true;
+	}
 }
 
 static void
@@ -141,6 +164,7 @@ events_follow(struct cmd_ctx *ctx, struct state *st)
 
 	memset(&f, 0, sizeof f);
 	f.ctx = ctx;
+	f.st = st;
 	/* The current state is the baseline; only what happens next is printed. */
 	state_load_etcd(st);
 	state_load_health(st);
@@ -184,8 +208,9 @@ cmd_events(struct cmd_ctx *ctx, int argc, char **argv)
 	struct cluster *c;
 	struct state *st;
 	int64_t since_ms = -1, now;
-	bool follow = false, missing = false;
-	size_t i;
+	bool follow = false, missing = false, *keep;
+	size_t i, n, shown = 0, untimed = 0, unknown_kept = 0;
+	char err[300];
 	int rc = CMD_OK, h;
 
 	for (int a = 1; a < argc; a++) {
@@ -218,7 +243,18 @@ cmd_events(struct cmd_ctx *ctx, int argc, char **argv)
 		state_free(st);
 		return rc;
 	}
+	/* Start times date joins and unopposed takeovers; the leader history
+	 * dates changes seen live and brings back those etcd compacted away. */
+	state_load_start_times(st, false);
+	if (leader_history_sync(st, h, err, sizeof err) != 0)
+		fprintf(ctx->err, "milvusadm: warning: %s\n", err);
 	now = time_wall_ms();
+	n = events_count(c->events);
+	keep = xcalloc(n + 1, sizeof *keep);
+	for (i = 0; i < n; i++)
+		keep[i] = true;
+	if (since_ms >= 0)
+		unknown_kept = events_since(c->events, now - since_ms, keep);
 	d = out_doc_new("events");
 	root = out_doc_root(d);
 	out_str(root, "history", h == 1 ? "compacted" : "etcd");
@@ -227,14 +263,29 @@ cmd_events(struct cmd_ctx *ctx, int argc, char **argv)
 	out_int(root, "dropped", (int64_t)events_dropped(c->events));
 	t = out_table(root, "events", "events", events_cols,
 	    sizeof events_cols / sizeof events_cols[0]);
-	for (i = 0; i < events_count(c->events); i++) {
+	for (i = 0; i < n; i++) {
 		const struct event *e = events_get(c->events, i);
 
-		/* Replayed history has no wall-clock time: --since cannot place it. */
-		if (since_ms >= 0 && (e->wall_ms <= 0 || e->wall_ms < now - since_ms))
+		if (!keep[i])
 			continue;
 		events_fill(out_row(t), e);
+		shown++;
+		untimed += e->wall_ms <= 0;
 	}
+	out_int(root, "count", (int64_t)shown);
+	out_int(root, "unknown_time", (int64_t)untimed);
+	/* --since: events of unknown time are kept unless a later event is known
+	 * to be older than the window (then they are too); never dropped for
+	 * want of a time. How many of them the window holds this way: */
+	if (since_ms >= 0)
+		out_int(root, "since_unknown_kept", (int64_t)unknown_kept);
+	else
+		out_null(root, "since_unknown_kept");
+	if (since_ms >= 0 && unknown_kept > 0 && ctx->format != OUT_JSON)
+		fprintf(ctx->err, "milvusadm: note: %zu event%s of unknown time kept: "
+		    "--since cannot place %s\n", unknown_kept, unknown_kept == 1 ? "" : "s",
+		    unknown_kept == 1 ? "it" : "them");
+	free(keep);
 	state_free(st);
 	return cmd_emit(ctx, d);
 }

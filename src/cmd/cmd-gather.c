@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Helpers shared by the collection and replica commands: exit codes for an
- * unreachable proxy, node and load-state words. */
+ * unreachable proxy, node words (the load-state word is
+ * cluster_load_word, shared with the TUI). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,22 +37,6 @@ gather_node_health(const struct cluster *c, int64_t id)
 		return "unhealthy";
 	}
 	return "gone";
-}
-
-const char *
-gather_load_word(const char *s)
-{
-	if (s == NULL)
-		return "unknown";
-	if (strcmp(s, "LoadStateLoaded") == 0)
-		return "loaded";
-	if (strcmp(s, "LoadStateLoading") == 0)
-		return "loading";
-	if (strcmp(s, "LoadStateNotLoad") == 0)
-		return "not loaded";
-	if (strcmp(s, "LoadStateNotExist") == 0)
-		return "gone";
-	return s;
 }
 
 int

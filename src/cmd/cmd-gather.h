@@ -18,9 +18,6 @@ int gather_proxy_error(struct cmd_ctx *ctx, struct state *st, const char *error)
  * "stopping", "gone" (no session), "registered" (a session, health not read)
  * or "unknown" (sessions not read, or its probe failed). */
 const char *gather_node_health(const struct cluster *c, int64_t id);
-/* "LoadStateLoaded" → "loaded", "LoadStateLoading" → "loading",
- * "LoadStateNotLoad" → "not loaded"; NULL → "unknown". */
-const char *gather_load_word(const char *load_state);
 /* Parse a non-negative integer option value; -1 when it is not one. */
 int gather_parse_count(const char *s, int64_t *v);
 

@@ -19,6 +19,7 @@
 
 static const struct out_col item_cols[] = {
 	{ "status", "STATUS", OCOL_STR },
+	{ "object", "OBJECT", OCOL_STR },
 	{ "title", "CHECK", OCOL_STR },
 	{ "reason", "REASON", OCOL_STR },
 	{ "fix", "FIX", OCOL_STR },
@@ -41,6 +42,7 @@ ha_rpo_item(struct ha_report *r, const struct cmd_rpo *rpo, const struct alerts 
 	it = &r->items[r->n_items++];
 	memset(it, 0, sizeof *it);
 	it->id = xstrdup("backup.rpo");
+	it->object = xstrdup("backups");
 	it->title = xstrdup("every collection has a backup within the RPO target");
 	it->status = rpo->verdict == 0 ? HA_CHECK_PASS : HA_CHECK_WARN;
 	it->reason = xstrdup(rpo->line);
@@ -93,6 +95,7 @@ cmd_ha_check(struct cmd_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < r->n_items; i++) {
 		row = out_row(t);
 		out_str(row, "id", r->items[i].id);
+		out_str(row, "object", r->items[i].object);
 		out_str(row, "title", r->items[i].title);
 		out_str(row, "status", ha_verdict_name(r->items[i].status));
 		out_str(row, "reason", r->items[i].reason);

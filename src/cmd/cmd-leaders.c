@@ -2,16 +2,20 @@
 /* `milvusadm leaders`: per coordinator role the active server, its standbys,
  * since when it is active and the last changes. etcd keeps no times, only
  * revisions and (until compaction) the history of the session keys: the
- * history is replayed from revision 1 into the flight recorder, so "since" and
- * the changes are dated by revision; wall-clock times exist only for changes
- * seen live (events --follow, the TUI). */
+ * history is replayed from revision 1 into the flight recorder and merged
+ * with the tool's own leader history (changes seen live keep their time, and
+ * outlive etcd's compaction); a takeover is also dated by the new active's
+ * process start when it took office unopposed while starting. Otherwise the
+ * time is "unknown" and the revision says when. */
 #include <stdio.h>
 #include <string.h>
 
 #include "milvusadm/cluster.h"
 #include "milvusadm/events.h"
+#include "milvusadm/leader_history.h"
 #include "milvusadm/output.h"
 #include "milvusadm/state.h"
+#include "milvusadm/timeutil.h"
 #include "cmd-cluster.h"
 #include "cmd-handlers.h"
 
@@ -24,6 +28,7 @@ static const struct out_col leaders_cols[] = {
 	{ "active_address", "ADDRESS", OCOL_STR },
 	{ "mode", "MODE", OCOL_STR },
 	{ "standbys_text", "STANDBYS", OCOL_STR },
+	{ "since", "SINCE", OCOL_STR, OFIT_KEEP },
 	{ "since_revision", "SINCE REV", OCOL_INT },
 	{ "last_change", "LAST CHANGE", OCOL_STR },
 };
@@ -40,8 +45,10 @@ leaders_changes(struct out_obj *r, const struct cluster *c, const char *role)
 {
 	const struct event *last = NULL;
 	struct out_tab *t;
+	char ts[40];
 	size_t i, n = 0, total = events_count(c->events), skip;
 	static const struct out_col cols[] = {
+		{ "time", "TIME", OCOL_STR },
 		{ "revision", "REV", OCOL_INT },
 		{ "text", "CHANGE", OCOL_STR },
 	};
@@ -49,7 +56,7 @@ leaders_changes(struct out_obj *r, const struct cluster *c, const char *role)
 	for (i = 0; i < total; i++)
 		n += is_leader_event(events_get(c->events, i), role);
 	skip = n > LEADERS_CHANGES ? n - LEADERS_CHANGES : 0;
-	t = out_table(r, "changes", NULL, cols, 2);
+	t = out_table(r, "changes", NULL, cols, 3);
 	for (i = 0; i < total; i++) {
 		const struct event *e = events_get(c->events, i);
 		struct out_obj *row;
@@ -62,10 +69,16 @@ leaders_changes(struct out_obj *r, const struct cluster *c, const char *role)
 		}
 		row = out_row(t);
 		out_str(row, "kind", event_kind_name(e->kind));
-		if (e->wall_ms > 0)
+		if (e->wall_ms > 0) {
+			time_format_rfc3339(e->wall_ms, ts, sizeof ts);
 			out_int(row, "time_ms", e->wall_ms);
-		else
+			out_str(row, "time", ts);
+		} else {
 			out_null(row, "time_ms");
+			out_str(row, "time", "unknown");
+		}
+		out_str(row, "time_source", event_time_source_name(e->time_source));
+		out_bool(row, "local", e->local);
 		out_int(row, "revision", e->revision);
 		if (e->old_id != 0)
 			out_int(row, "old_id", e->old_id);
@@ -78,10 +91,46 @@ leaders_changes(struct out_obj *r, const struct cluster *c, const char *role)
 		out_str(row, "text", e->text);
 		last = e;
 	}
-	if (last != NULL)
+	if (last != NULL && last->wall_ms > 0) {
+		time_format_rfc3339(last->wall_ms, ts, sizeof ts);
+		out_strf(r, "last_change", "%s (rev %lld): %s", ts, (long long)last->revision,
+		    last->text);
+	} else if (last != NULL)
 		out_strf(r, "last_change", "rev %lld: %s", (long long)last->revision, last->text);
 	else
 		out_str(r, "last_change", "-");
+}
+
+/* Since when the active is in office: the time of its takeover (seen live,
+ * kept in the leader history, or its process start when it took office
+ * unopposed while starting), or "unknown". */
+static void
+leaders_since(struct out_obj *r, const struct cluster *c, const struct leader *l)
+{
+	enum event_time_source src = EVT_PROCESS_START;
+	char ts[40];
+	size_t i;
+
+	if (l->active_id == 0 || l->since_ms <= 0) {
+		out_null(r, "since_ms");
+		out_str(r, "since", l->active_id == 0 ? "-" : "unknown");
+		out_str(r, "since_source", "unknown");
+		return;
+	}
+	for (i = events_count(c->events); i > 0; i--) {
+		const struct event *e = events_get(c->events, i - 1);
+
+		if (e->kind == EV_LEADER_CHANGED && e->role != NULL &&
+		    strcmp(e->role, l->role) == 0 && e->server_id == l->active_id &&
+		    e->wall_ms == l->since_ms) {
+			src = e->time_source;
+			break;
+		}
+	}
+	time_format_rfc3339(l->since_ms, ts, sizeof ts);
+	out_int(r, "since_ms", l->since_ms);
+	out_str(r, "since", ts);
+	out_str(r, "since_source", event_time_source_name(src));
 }
 
 int
@@ -93,6 +142,7 @@ cmd_leaders(struct cmd_ctx *ctx, int argc, char **argv)
 	struct cluster *c;
 	struct state *st;
 	size_t i, k;
+	char err[300];
 	int rc = CMD_OK, h;
 
 	if (argc != 1)
@@ -107,6 +157,10 @@ cmd_leaders(struct cmd_ctx *ctx, int argc, char **argv)
 		state_free(st);
 		return rc;
 	}
+	/* Only coordinators: a takeover is dated by the new active's start. */
+	state_load_start_times(st, true);
+	if (leader_history_sync(st, h, err, sizeof err) != 0)
+		fprintf(ctx->err, "milvusadm: warning: %s\n", err);
 	cmd_cluster_warn(ctx, st);
 	d = out_doc_new("leaders");
 	root = out_doc_root(d);
@@ -137,10 +191,7 @@ cmd_leaders(struct cmd_ctx *ctx, int argc, char **argv)
 			out_null(r, "active_host");
 			out_null(r, "since_revision");
 		}
-		if (l->since_ms > 0)
-			out_int(r, "since_ms", l->since_ms);
-		else
-			out_null(r, "since_ms");
+		leaders_since(r, c, l);
 		out_intv(r, "standby_ids", l->standby_ids, l->n_standby);
 		for (k = 0; k < l->n_standby; k++)
 			snprintf(sb + strlen(sb), sizeof sb - strlen(sb), "%s%lld", k > 0 ? "," : "",

@@ -174,6 +174,9 @@ cmd_replicas(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	d = out_doc_new("replicas");
 	replicas_doc(d, c, want);
+	/* The proxy 9091 that answered, and the one that listed the collections. */
+	out_str(out_doc_root(d), "via", state_replicas_via(st));
+	out_str(out_doc_root(d), "collections_via", state_collections_via(st));
 	rc = cmd_emit(ctx, d);
 out:
 	state_free(st);

@@ -333,6 +333,7 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	status_collections(root, c);
 	status_rpo(root, &rpo);
 	cmd_alerts_out(root, a, true);
+	cmd_cluster_unparsable_out(ctx, root, c);
 	rc = cmd_emit(ctx, d);
 	alerts_free(a);
 	state_free(st);

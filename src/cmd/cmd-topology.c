@@ -73,9 +73,23 @@ topology_row(struct out_obj *r, const struct component *comp, int64_t now)
 		out_null(r, "lease_ttl_s");
 	out_int(r, "create_revision", comp->create_revision);
 	out_int(r, "mod_revision", comp->mod_revision);
-	/* etcd keeps revisions, not times: the age is known only when the model
-	 * saw the key appear; otherwise it is null and says so. */
-	if (comp->appeared_ms > 0) {
+	/* etcd keeps revisions, not times: the age is the process's (its
+	 * process_start_time_seconds), else the key's when the model saw it
+	 * appear, else null and says so. */
+	if (comp->started_ms > 0) {
+		char ts[40];
+
+		time_format_rfc3339(comp->started_ms, ts, sizeof ts);
+		out_int(r, "started_ms", comp->started_ms);
+		out_str(r, "started", ts);
+	} else {
+		out_null(r, "started_ms");
+		out_null(r, "started");
+	}
+	if (comp->started_ms > 0 && now >= comp->started_ms) {
+		out_int(r, "age_ms", now - comp->started_ms);
+		out_str(r, "age_source", "process_start");
+	} else if (comp->appeared_ms > 0) {
 		out_int(r, "age_ms", now - comp->appeared_ms);
 		out_str(r, "age_source", "watch");
 	} else {
@@ -136,7 +150,7 @@ cmd_topology(struct cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	c = state_cluster(st);
-	state_load_health(st);
+	state_load_health_starts(st);
 	now = time_wall_ms();
 	d = out_doc_new("topology");
 	root = out_doc_root(d);
@@ -164,6 +178,7 @@ cmd_topology(struct cmd_ctx *ctx, int argc, char **argv)
 		topology_row(out_row(t), &c->components[i], now);
 		shown++;
 	}
+	cmd_cluster_unparsable_out(ctx, root, c);
 	out_int(root, "count", (int64_t)shown);
 	state_free(st);
 	/* An ID names one component: none is an answer a script must not take

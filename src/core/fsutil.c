@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "milvusadm/buf.h"
 #include "milvusadm/fsutil.h"
 #include "milvusadm/xalloc.h"
 
@@ -163,4 +164,18 @@ fs_dir_names_desc(const char *dir, const char *suffix, size_t max, size_t *n)
 	if (*n > 1)
 		qsort(names, *n, sizeof *names, name_cmp_desc);
 	return names;
+}
+
+void
+fs_name_part(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || (c == '.' && b->len > 0))
+			buf_addc(b, (char)c);
+		else
+			buf_printf(b, "%%%02X", c);
+	}
 }

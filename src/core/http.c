@@ -294,6 +294,157 @@ http_cancel(struct http_req *r)
 	http_free(r);
 }
 
+/* ---- races: one request that any of several equivalent servers answers ---- */
+
+#define HTTP_RACE_URL_MAX	2048
+
+struct http_race_try {
+	struct http_race *race;
+	struct http_req *req;		/* NULL once answered */
+	uint64_t timer;			/* reports a request that could not start */
+	size_t idx;			/* the server */
+};
+
+struct http_race {
+	struct loop *loop;
+	size_t n, first;
+	size_t started;			/* tries[0..started) were launched */
+	size_t inflight;
+	long hedge_ms;
+	uint64_t hedge_timer;
+	http_race_build_cb build;
+	http_race_done_cb done;
+	void *arg;
+	bool in_done;			/* done runs: a cancel only marks the race */
+	bool cancelled;
+	struct http_race_try tries[];	/* n */
+};
+
+static void race_launch(struct http_race *rc);
+
+static void
+race_free(struct http_race *rc)
+{
+	size_t i;
+
+	if (rc->hedge_timer != 0)
+		loop_timer_cancel(rc->loop, rc->hedge_timer);
+	for (i = 0; i < rc->started; i++) {
+		http_cancel(rc->tries[i].req);
+		if (rc->tries[i].timer != 0)
+			loop_timer_cancel(rc->loop, rc->tries[i].timer);
+	}
+	free(rc);
+}
+
+static void
+race_answer(const struct http_resp *resp, void *arg)
+{
+	struct http_race_try *t = arg;
+	struct http_race *rc = t->race;
+	bool last, taken;
+
+	t->req = NULL;
+	rc->inflight--;
+	last = rc->inflight == 0 && rc->started == rc->n;
+	/* The race stays allocated while done runs, so that done may cancel it
+	 * (freeing its client) without pulling it from under this frame. */
+	rc->in_done = true;
+	taken = rc->done(resp, t->idx, last, rc->arg);
+	rc->in_done = false;
+	if (taken || last || rc->cancelled) {
+		race_free(rc);
+		return;
+	}
+	/* Passed over and nothing else in flight: the next server, now. */
+	if (rc->inflight == 0)
+		race_launch(rc);
+}
+
+static void
+race_start_failed(void *arg)
+{
+	struct http_race_try *t = arg;
+	struct http_resp resp;
+
+	t->timer = 0;
+	memset(&resp, 0, sizeof resp);
+	resp.err = HTTP_ECONNECT;
+	snprintf(resp.errmsg, sizeof resp.errmsg, "cannot start an http request");
+	resp.body = (char *)"";
+	race_answer(&resp, t);
+}
+
+static void
+race_hedge(void *arg)
+{
+	struct http_race *rc = arg;
+
+	rc->hedge_timer = 0;
+	if (rc->started >= rc->n)
+		return;
+	if (rc->inflight < HTTP_RACE_MAX_PARALLEL)
+		race_launch(rc);
+	else
+		rc->hedge_timer = loop_timer_add(rc->loop, rc->hedge_ms, race_hedge, rc);
+}
+
+static void
+race_launch(struct http_race *rc)
+{
+	struct http_race_try *t = &rc->tries[rc->started];
+	struct http_opts o;
+	char url[HTTP_RACE_URL_MAX];
+
+	t->race = rc;
+	t->idx = (rc->first + rc->started) % rc->n;
+	rc->started++;
+	rc->inflight++;
+	memset(&o, 0, sizeof o);
+	url[0] = '\0';
+	rc->build(t->idx, &o, url, sizeof url, rc->arg);
+	t->req = http_start(rc->loop, &o, race_answer, t);
+	/* Never call back from inside the caller's own call: fail from the loop. */
+	if (t->req == NULL)
+		t->timer = loop_timer_add(rc->loop, 0, race_start_failed, t);
+	if (rc->hedge_timer != 0)
+		loop_timer_cancel(rc->loop, rc->hedge_timer);
+	rc->hedge_timer = 0;
+	if (rc->hedge_ms > 0 && rc->started < rc->n)
+		rc->hedge_timer = loop_timer_add(rc->loop, rc->hedge_ms, race_hedge, rc);
+}
+
+struct http_race *
+http_race_start(struct loop *l, size_t n, size_t first, long hedge_ms,
+    http_race_build_cb build, http_race_done_cb done, void *arg)
+{
+	struct http_race *rc;
+
+	if (n == 0)
+		return NULL;
+	rc = xcalloc(1, sizeof *rc + n * sizeof rc->tries[0]);
+	rc->loop = l;
+	rc->n = n;
+	rc->first = first % n;
+	rc->hedge_ms = hedge_ms;
+	rc->build = build;
+	rc->done = done;
+	rc->arg = arg;
+	race_launch(rc);
+	return rc;
+}
+
+void
+http_race_cancel(struct http_race *rc)
+{
+	if (rc == NULL)
+		return;
+	if (rc->in_done)
+		rc->cancelled = true;
+	else
+		race_free(rc);
+}
+
 struct http_sync_state {
 	int done;
 	int err;

@@ -12,6 +12,7 @@
 #include "milvusadm/buf.h"
 #include "milvusadm/log.h"
 #include "milvusadm/timeutil.h"
+#include "milvusadm/url.h"
 #include "milvusadm/xalloc.h"
 
 /* Bounds so that a runaway caller cannot grow the secret list forever. */
@@ -116,36 +117,6 @@ is_scheme_char(char c)
 	return isalnum((unsigned char)c) || c == '+' || c == '-' || c == '.';
 }
 
-/* At s[i] == ':' of "scheme://user:pass@": the length of "pass", or 0. */
-static size_t
-url_password_len(const char *s, size_t i)
-{
-	size_t j, k, start;
-
-	/* Walk back over user to "://" preceded by a scheme. */
-	for (j = i; j > 0; j--) {
-		char c = s[j - 1];
-
-		if (c == '/' || c == '@' || c == ':' || isspace((unsigned char)c))
-			break;
-	}
-	if (j < 3 || strncmp(s + j - 3, "://", 3) != 0)
-		return 0;
-	if (j < 4 || !is_scheme_char(s[j - 4]))
-		return 0;
-	start = i + 1;
-	for (k = start; s[k] != '\0'; k++) {
-		char c = s[k];
-
-		if (c == '@')
-			return k - start;
-		if (c == '/' || c == '?' || c == '#' ||
-		    isspace((unsigned char)c) || c == '"' || c == '\'')
-			return 0;
-	}
-	return 0;
-}
-
 /* At s (just after "Authorization:"): the number of bytes to keep (spaces and a
  * scheme word) and, in *vlen, the length of the credential that follows. */
 static size_t
@@ -176,7 +147,7 @@ char *
 log_redact(const char *s)
 {
 	struct buf b = BUF_INIT;
-	size_t i = 0, k, n, keep;
+	size_t i = 0, k, n, keep, info, user;
 
 	buf_adds(&b, "");
 	if (s == NULL)
@@ -192,9 +163,12 @@ log_redact(const char *s)
 			i += n;
 			continue;
 		}
-		if (s[i] == ':' && (n = url_password_len(s, i)) > 0) {
+		/* "scheme://user:password@": the URL parser says where. */
+		if (i > 0 && is_scheme_char(s[i - 1]) && strncmp(s + i, "://", 3) == 0 &&
+		    url_userinfo(s + i + 3, &info, &user, &n) && user < info) {
+			buf_add(&b, s + i, 3 + user);
 			buf_adds(&b, ":***");
-			i += 1 + n;
+			i += 3 + info;
 			continue;
 		}
 		if (strncasecmp(s + i, "authorization:", 14) == 0) {

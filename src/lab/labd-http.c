@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <microhttpd.h>
 
 #include "milvusadm/log.h"
@@ -157,6 +158,48 @@ route_healthz(struct labd_http *h, struct MHD_Connection *conn)
 	    "application/json", &b);
 }
 
+/* When this process started, in seconds since the epoch, the way the Go
+ * client's process collector reads it (every Milvus process serves it):
+ * the start tick in /proc/self/stat after the boot time in /proc/stat. 0 when
+ * /proc cannot say. */
+static double
+proc_start_seconds(void)
+{
+	static double cached = -1;
+	char buf[1024], *p;
+	unsigned long long start = 0, btime = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	size_t n;
+	FILE *f;
+	int k;
+
+	if (cached >= 0)
+		return cached;
+	cached = 0;
+	if ((f = fopen("/proc/self/stat", "r")) == NULL)
+		return cached;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The command name may hold spaces: fields count from its ')'. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return cached;
+	for (k = 0; k < 20 && p != NULL; k++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p + 1, "%llu", &start) != 1)
+		return cached;
+	if ((f = fopen("/proc/stat", "r")) == NULL)
+		return cached;
+	while (fgets(buf, sizeof buf, f) != NULL) {
+		if (sscanf(buf, "btime %llu", &btime) == 1)
+			break;
+	}
+	fclose(f);
+	if (btime > 0 && hz > 0)
+		cached = (double)btime + (double)start / (double)hz;
+	return cached;
+}
+
 static enum MHD_Result
 route_metrics(struct labd_http *h, struct MHD_Connection *conn)
 {
@@ -164,6 +207,10 @@ route_metrics(struct labd_http *h, struct MHD_Connection *conn)
 	struct buf b = BUF_INIT;
 	size_t i;
 
+	if (proc_start_seconds() > 0)
+		buf_printf(&b, "# HELP process_start_time_seconds Start time of the process "
+		    "since unix epoch in seconds.\n# TYPE process_start_time_seconds gauge\n"
+		    "process_start_time_seconds %.12g\n", proc_start_seconds());
 	buf_adds(&b, "# HELP milvus_num_node number of nodes and coordinates\n"
 	    "# TYPE milvus_num_node gauge\n");
 	for (i = 0; i < d->n_comps; i++) {

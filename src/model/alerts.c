@@ -537,6 +537,34 @@ alerts_collections(struct alerts *a, const struct cluster *c)
 
 /* ---- sources and backups ---- */
 
+/* One per unreadable session key (each keeps its own first-seen time), up to
+ * ALERTS_MAX_UNPARSABLE, then one for the rest: a flood of bad keys must not
+ * bury the other alerts. Raw key text: whoever prints it escapes it. */
+#define ALERTS_MAX_UNPARSABLE	16
+
+static void
+alerts_unparsable(struct alerts *a, const struct cluster *c)
+{
+	struct alert *al;
+	size_t i, more;
+
+	for (i = 0; i < c->n_unparsable && i < ALERTS_MAX_UNPARSABLE; i++) {
+		al = alert_add(a, ALERT_WARNING, "session-unparsable", NULL, 0);
+		alert_set(&al->object, "session key '%s'", c->unparsable[i].key);
+		alert_set(&al->message, "session key '%s' cannot be read: %s",
+		    c->unparsable[i].key, c->unparsable[i].reason);
+		alert_set(&al->fix, "see what wrote it (etcdctl get '%s'); a Milvus "
+		    "component writes its own session again when it restarts",
+		    c->unparsable[i].key);
+	}
+	more = c->n_unparsable - i + c->unparsable_more;
+	if (more == 0)
+		return;
+	al = alert_add(a, ALERT_WARNING, "session-unparsable", NULL, 0);
+	alert_set(&al->object, "session keys");
+	alert_set(&al->message, "%zu more session keys cannot be read", more);
+}
+
 static void
 alerts_sources(struct alerts *a, const struct cluster *c)
 {
@@ -554,6 +582,7 @@ alerts_sources(struct alerts *a, const struct cluster *c)
 		alert_set(&al->message, "%s", str_or(c->src_sessions.note,
 		    "some session keys are not in the model"));
 	}
+	alerts_unparsable(a, c);
 	if (c->src_health.error != NULL) {
 		al = alert_add(a, ALERT_WARNING, "health-unknown", NULL, 0);
 		al->first_seen_ms = c->src_health.failing_since_ms;

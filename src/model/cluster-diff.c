@@ -329,6 +329,7 @@ derive_carry(struct component *comp, const struct cluster *c, int64_t now_ms, bo
 		comp->lease_ttl_s = o->lease_ttl_s;
 		comp->first_seen_ms = o->first_seen_ms;
 		comp->appeared_ms = o->appeared_ms;
+		comp->started_ms = o->started_ms;
 		return;
 	}
 	comp->first_seen_ms = now_ms;

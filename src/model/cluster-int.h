@@ -29,6 +29,9 @@ struct cluster_keys {
 	size_t n_last;
 };
 
+/* The name a session key is stored under (its last path element, *len
+ * long), NULL for a key nested deeper below <root>/meta/session/. */
+const char *cluster_key_name(const struct cluster *c, const char *key, size_t *len);
 void component_clear(struct component *comp);
 void leader_clear(struct leader *l);
 void cluster_components_free(struct component *v, size_t n);

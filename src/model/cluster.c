@@ -76,6 +76,22 @@ ha_state_name(enum ha_state ha)
 	}
 }
 
+const char *
+cluster_load_word(const char *s)
+{
+	if (s == NULL)
+		return "unknown";
+	if (strcmp(s, "LoadStateLoaded") == 0)
+		return "loaded";
+	if (strcmp(s, "LoadStateLoading") == 0)
+		return "loading";
+	if (strcmp(s, "LoadStateNotLoad") == 0)
+		return "not loaded";
+	if (strcmp(s, "LoadStateNotExist") == 0)
+		return "gone";
+	return s;
+}
+
 struct cluster *
 cluster_new(const char *root)
 {
@@ -215,6 +231,7 @@ cluster_free(struct cluster *c)
 	source_clear(&c->src_replicas);
 	events_free(c->events);
 	cluster_protected_set(c, NULL, 0, false);
+	cluster_unparsable_reset(c);
 	if (c->keys != NULL) {
 		for (i = 0; i < c->keys->n; i++)
 			session_clear(&c->keys->v[i].s);
@@ -236,8 +253,8 @@ cluster_free(struct cluster *c)
  * level below <root>/meta/session/: not a Milvus session, and taking its last
  * element would replace (or delete) a real one. A key outside that prefix (the
  * bare name, another root) is named by its last element. */
-static const char *
-key_name(const struct cluster *c, const char *key, size_t *len)
+const char *
+cluster_key_name(const struct cluster *c, const char *key, size_t *len)
 {
 	static const char sub[] = "/meta/session/";
 	size_t rl = strlen(c->root);
@@ -310,7 +327,7 @@ cluster_session_put(struct cluster *c, struct session_key *k)
 
 	k->etcd_key = NULL;	/* borrowed: never stored */
 	if (k->s.key == NULL ||
-	    (etcd_key != NULL && key_name(c, etcd_key, &len) == NULL)) {
+	    (etcd_key != NULL && cluster_key_name(c, etcd_key, &len) == NULL)) {
 		session_clear(&k->s);
 		memset(&k->s, 0, sizeof k->s);
 		return;
@@ -351,7 +368,7 @@ cluster_session_delete(struct cluster *c, const char *key)
 	size_t len;
 	ssize_t i;
 
-	if ((name = key_name(c, key, &len)) == NULL)
+	if ((name = cluster_key_name(c, key, &len)) == NULL)
 		return;
 	if ((i = keys_find(ks, name, len)) < 0)
 		return;

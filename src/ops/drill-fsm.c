@@ -70,7 +70,7 @@ drill_probe_stats(const struct drill_sample *s, size_t n, int64_t start_ms, int6
 	for (i = 0; i < n; i++) {
 		/* Probes run before the fault (restart counts delay it): those
 		 * measure nothing of it, and drill_count_via leaves them out too. */
-		if (v[i].sent_ms < start_ms)
+		if (v[i].sent_ms < start_ms || v[i].pinned)
 			continue;
 		out->sent++;
 		if (v[i].ok) {
@@ -95,6 +95,45 @@ drill_probe_stats(const struct drill_sample *s, size_t n, int64_t start_ms, int6
 	free(v);
 }
 
+int64_t
+drill_probe_outage(const struct drill_sample *s, size_t n, int64_t start_ms, int64_t end_ms)
+{
+	int64_t first = 0, last = 0, back = 0;
+	size_t i, sent = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i].sent_ms < start_ms || s[i].sent_ms > end_ms)
+			continue;
+		sent++;
+		if (!s[i].ok) {
+			if (first == 0 || s[i].sent_ms < first)
+				first = s[i].sent_ms;
+			if (s[i].sent_ms > last)
+				last = s[i].sent_ms;
+		}
+	}
+	if (sent == 0)
+		return -1;
+	if (first == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i].ok && s[i].sent_ms > last && s[i].sent_ms <= end_ms &&
+		    (back == 0 || s[i].sent_ms < back))
+			back = s[i].sent_ms;
+	}
+	return (back != 0 ? back : end_ms) - first;
+}
+
+const char *
+drill_exit_meaning(const char *last_exit)
+{
+	/* Milvus 3.0 exits 80 when it loses its etcd session lease (2.x exits 1),
+	 * rather than serve as a stale active: the fault worked as designed. */
+	if (last_exit != NULL && strcmp(last_exit, "exit 80") == 0)
+		return "Milvus fenced itself after losing its etcd lease";
+	return NULL;
+}
+
 size_t
 drill_probe_series(const struct drill_sample *s, size_t n, int64_t start_ms, int64_t end_ms,
     int64_t bucket_ms, int16_t *out, size_t max)
@@ -109,7 +148,7 @@ drill_probe_series(const struct drill_sample *s, size_t n, int64_t start_ms, int
 	ok = xcalloc(nb, sizeof *ok);
 	sent = xcalloc(nb, sizeof *sent);
 	for (i = 0; i < n; i++) {
-		if (s[i].sent_ms < start_ms || s[i].sent_ms >= end_ms)
+		if (s[i].sent_ms < start_ms || s[i].sent_ms >= end_ms || s[i].pinned)
 			continue;
 		b = (s[i].sent_ms - start_ms) / bucket_ms;
 		if ((size_t)b >= nb)
@@ -217,19 +256,27 @@ fsm_advance(struct drill_fsm *f)
 static bool
 fsm_probe(struct drill_fsm *f, const struct drill_sample *s)
 {
-	if (f->phase != DRILL_RECOVER || f->ready_ms == 0 || s == NULL ||
+	if (f->phase != DRILL_RECOVER || f->ready_ms == 0 || s == NULL || s->pinned ||
 	    s->sent_ms < f->ready_ms)
 		return false;
 	if (!s->ok) {
 		f->streak = 0;
+		if (s->sent_ms > f->fail_after_ready_ms)
+			f->fail_after_ready_ms = s->sent_ms;
 		return false;
 	}
 	if (f->streak++ == 0)
 		f->streak_first_ms = s->sent_ms;
 	if (f->streak < f->recover_k)
 		return false;
-	/* Service was back from the first of the K probes that confirm it. */
-	f->recovered_ms = f->streak_first_ms > f->ready_ms ? f->streak_first_ms : f->ready_ms;
+	/* Service was back once nothing failed any more: from ready when no
+	 * probe failed after it, else from the last failure. The wait for the
+	 * next probe's turn (probe spacing) is the probes' resolution, not
+	 * the cluster's recovery. */
+	f->recovered_ms = f->fail_after_ready_ms > f->ready_ms ? f->fail_after_ready_ms :
+	    f->ready_ms;
+	if (f->recovered_ms > f->streak_first_ms)
+		f->recovered_ms = f->streak_first_ms;
 	return fsm_end(f, DRILL_MET, s->done_ms, NULL);
 }
 
@@ -301,12 +348,14 @@ drill_fsm_event(struct drill_fsm *f, enum drill_ev ev, int64_t at, int64_t serve
 		if (f->phase == DRILL_RECOVER && f->ready_ms == 0) {
 			f->ready_ms = at;
 			f->streak = 0;
+			f->fail_after_ready_ms = 0;
 		}
 		return false;
 	case DRILL_EV_SERVED:
 		if (f->phase == DRILL_RECOVER && f->worker && f->ready_ms == 0) {
 			f->ready_ms = at;
 			f->streak = 0;
+			f->fail_after_ready_ms = 0;
 		}
 		return false;
 	case DRILL_EV_PROBE:

@@ -100,6 +100,11 @@ struct drill_probes *drill_probes_new(struct loop *l, struct state *st, const ch
     const char *db, const char *name, const struct drill_insert *ins, int rate,
     void (*sample)(const struct drill_sample *s, void *arg), void *arg,
     char *err, size_t errlen);
+/* Proxy drills: besides the probes with failover, a list per tick aimed at
+ * the proxy at address alone (a client pinned to it), recorded as pinned
+ * samples that the phases never see. 0, or -1 with err. */
+int drill_probes_pin(struct drill_probes *p, struct state *st, const char *address,
+    char *err, size_t errlen);
 /* The calls made, "collections/list, collections/describe" (static storage of p). */
 const char *drill_probes_calls(const struct drill_probes *p);
 void drill_probes_start(struct drill_probes *p);
@@ -141,7 +146,8 @@ struct drill_served;
  * proxy milvus.uri points at, else the healthy one with the lowest ServerID;
  * NULL when none. */
 const struct component *drill_pick_worker(struct state *st, const char *role);
-/* Per proxy URI, the probes it answered (or failed last) from started_ms on. */
+/* Per proxy URI, the probes it answered (or failed last) from started_ms on;
+ * pinned probes count in own_ok/own_failed instead. */
 void drill_count_via(struct drill_report *r, const struct drill_sample *s, size_t n);
 /* Polls of the replicas through the proxies (state_replicas_fetch:
  * /api/v1/_qc/replica, or on 2.3/2.4 /api/v1/replicas per loaded collection),

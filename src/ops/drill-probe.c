@@ -41,11 +41,14 @@ struct probe_req {
 	enum probe_call call;
 	bool live;
 	bool baseline;		/* answers drill_probes_baseline, not a sample */
+	bool pinned;		/* through p->pin: the drilled proxy alone */
 };
 
 struct drill_probes {
 	struct loop *loop;
 	struct milvus_rest *rest;	/* owned */
+	struct milvus_rest *pin;	/* owned, NULL: no pinned probes */
+	size_t pin_inflight;
 	char *db, *name;
 	int interval_ms;
 	enum probe_call calls[6];
@@ -118,6 +121,23 @@ probes_pick(struct drill_probes *p, const char *role, bool have_coll)
 	p->calls_text = buf_detach(&b, NULL);
 }
 
+/* A REST client for the probes through uris (NULL-terminated), with the
+ * profile's token and TLS, each attempt bounded. */
+static struct milvus_rest *
+probes_rest_new(struct loop *l, struct state *st, const char *const *uris, char *err,
+    size_t errlen)
+{
+	struct milvus_rest_opts ro;
+
+	memset(&ro, 0, sizeof ro);
+	ro.uris = uris;
+	ro.token = st->milvus_token;
+	ro.tls.ca_file = st->milvus_ca_file;
+	ro.tls.insecure = st->milvus_insecure;
+	ro.timeout_ms = PROBE_TIMEOUT_MS;
+	return milvus_rest_new(l, &ro, err, errlen);
+}
+
 struct drill_probes *
 drill_probes_new(struct loop *l, struct state *st, const char *role, const char *db,
     const char *name, const struct drill_insert *ins, int rate,
@@ -125,7 +145,6 @@ drill_probes_new(struct loop *l, struct state *st, const char *role, const char 
     void *arg, char *err, size_t errlen)
 {
 	struct cluster *c = state_cluster(st);
-	struct milvus_rest_opts ro;
 	struct drill_probes *p;
 	char **uris;
 	size_t i, n = 0;
@@ -151,15 +170,9 @@ drill_probes_new(struct loop *l, struct state *st, const char *role, const char 
 		free(uris);
 		return NULL;
 	}
-	memset(&ro, 0, sizeof ro);
-	ro.uris = (const char *const *)uris;
-	ro.token = st->milvus_token;
-	ro.tls.ca_file = st->milvus_ca_file;
-	ro.tls.insecure = st->milvus_insecure;
-	ro.timeout_ms = PROBE_TIMEOUT_MS;
 	p = xcalloc(1, sizeof *p);
 	p->loop = l;
-	p->rest = milvus_rest_new(l, &ro, err, errlen);
+	p->rest = probes_rest_new(l, st, (const char *const *)uris, err, errlen);
 	for (i = 0; i < n; i++)
 		free(uris[i]);
 	free(uris);
@@ -179,6 +192,27 @@ drill_probes_new(struct loop *l, struct state *st, const char *role, const char 
 	p->seq = time_wall_ms() * 1000;
 	probes_pick(p, role, name != NULL);
 	return p;
+}
+
+int
+drill_probes_pin(struct drill_probes *p, struct state *st, const char *address, char *err,
+    size_t errlen)
+{
+	const char *uris[2] = { NULL, NULL };
+	char *uri;
+
+	/* Reached as milvus.uri is reached (scheme, TLS), at the proxy's host. */
+	uri = proxy_rest_uri(st->milvus_uri, (st->milvus_ca_file != NULL &&
+	    st->milvus_ca_file[0] != '\0') || st->milvus_insecure, address);
+	if (uri == NULL) {
+		snprintf(err, errlen, "no REST address for proxy '%.200s'", address);
+		return -1;
+	}
+	uris[0] = uri;
+	milvus_rest_free(p->pin);
+	p->pin = probes_rest_new(p->loop, st, uris, err, errlen);
+	free(uri);
+	return p->pin != NULL ? 0 : -1;
 }
 
 const char *
@@ -206,7 +240,7 @@ probes_intern(struct drill_probes *p, const char *uri)
 }
 
 static void
-probes_record(struct drill_probes *p, int64_t sent_ms, bool ok, const char *uri)
+probes_record(struct drill_probes *p, int64_t sent_ms, bool ok, const char *uri, bool pinned)
 {
 	struct drill_sample s;
 
@@ -214,11 +248,15 @@ probes_record(struct drill_probes *p, int64_t sent_ms, bool ok, const char *uri)
 	s.done_ms = time_wall_ms();
 	s.ok = ok;
 	s.uri = probes_intern(p, uri);
+	s.pinned = pinned;
 	if (p->n_samples < PROBE_MAX_SAMPLES) {
 		p->samples = xreallocarray(p->samples, p->n_samples + 1, sizeof *p->samples);
 		p->samples[p->n_samples++] = s;
 	}
-	p->sample(&s, p->arg);
+	/* A pinned probe measures the outage of the proxy's own clients, not
+	 * the service: the phases never see it. */
+	if (!pinned)
+		p->sample(&s, p->arg);
 }
 
 /* What a call asks, for messages: "collections/describe default.docs". */
@@ -266,7 +304,10 @@ probe_answered(const struct milvus_rest_result *res, void *arg)
 	struct probe_req *r = arg;
 	struct drill_probes *p = r->p;
 
-	p->inflight--;
+	if (r->pinned)
+		p->pin_inflight--;
+	else
+		p->inflight--;
 	/* An insert counts even when it answers after probing stopped: it
 	 * wrote. One row per probe, whatever the answer says. */
 	if (r->call == PC_INSERT) {
@@ -281,7 +322,7 @@ probe_answered(const struct milvus_rest_result *res, void *arg)
 		probes_base_answer(p, r, res);
 		return;
 	}
-	probes_record(p, r->sent_ms, res->err == MREST_OK, res->uri);
+	probes_record(p, r->sent_ms, res->err == MREST_OK, res->uri, r->pinned);
 }
 
 /* A request for the next call, kept until p is freed (its answer may come
@@ -345,12 +386,30 @@ probes_send(struct drill_probes *p)
 
 	if (p->inflight >= PROBE_MAX_INFLIGHT) {
 		p->next++;
-		probes_record(p, time_wall_ms(), false, NULL);
+		probes_record(p, time_wall_ms(), false, NULL, false);
+	} else {
+		r = probes_req_new(p, false);
+		if (probes_call(p, r) == -1)
+			probes_record(p, r->sent_ms, false, NULL, false);
+	}
+	if (p->pin == NULL)
+		return;
+	/* The same rate on the proxy alone: a list, the call every proxy
+	 * answers itself. A hung proxy holds at most as many as the others. */
+	if (p->pin_inflight >= PROBE_MAX_INFLIGHT) {
+		probes_record(p, time_wall_ms(), false, NULL, true);
 		return;
 	}
 	r = probes_req_new(p, false);
-	if (probes_call(p, r) == -1)
-		probes_record(p, r->sent_ms, false, NULL);
+	p->next--;			/* the pinned call is not the rotation's */
+	r->call = PC_LIST;
+	r->pinned = true;
+	if (milvus_rest_collections_list(p->pin, p->db, probe_answered, r) == 0)
+		p->pin_inflight++;
+	else {
+		r->live = false;
+		probes_record(p, r->sent_ms, false, NULL, true);
+	}
 }
 
 static void
@@ -469,6 +528,7 @@ drill_probes_free(struct drill_probes *p)
 	drill_probes_stop(p);
 	/* Freeing the client cancels what is in flight without callbacks. */
 	milvus_rest_free(p->rest);
+	milvus_rest_free(p->pin);
 	for (i = 0; i < p->n_reqs; i++)
 		free(p->reqs[i]);
 	free(p->reqs);

@@ -56,6 +56,9 @@ drill_report_free(struct drill_report *r)
 	free(r->recovered_via);
 	free(r->series);
 	free(r->restarts_what);
+	free(r->last_exit);
+	free(r->aftermath);
+	free(r->own_uri);
 	free(r->insert_collection);
 	free(r->etcd_member);
 	free(r->etcd_old_leader);
@@ -200,6 +203,30 @@ drill_report_markdown(const struct drill_report *r, struct buf *b)
 		    r->restarts_before >= 0 ? md_int(r->restarts_before, n1, sizeof n1) : "unknown",
 		    r->restarts_after >= 0 ? md_int(r->restarts_after, n2, sizeof n2) : "unknown",
 		    r->restarts_what != NULL ? r->restarts_what : "as the backend counts them");
+	if (r->outage_ms >= 0 || r->converged_ms >= 0) {
+		buf_adds(b, "- client-visible outage: ");
+		if (r->outage_ms >= 0) {
+			time_format_duration(r->outage_ms, d, sizeof d);
+			buf_printf(b, "%s (from the probes%s%s%s)", r->outage_ms > 0 ? d : "none",
+			    r->own_uri != NULL ? ", with those aimed at " : "",
+			    r->own_uri != NULL ? r->own_uri : "",
+			    r->own_uri != NULL ? " alone" : "");
+		} else
+			buf_adds(b, "unknown (no probe)");
+		buf_adds(b, "; cluster converged: ");
+		if (r->converged_ms >= 0) {
+			time_format_duration(r->converged_ms, d, sizeof d);
+			buf_printf(b, "%s after the fault\n", d);
+		} else
+			buf_adds(b, "not seen\n");
+	}
+	if (r->last_exit != NULL)
+		buf_printf(b, "- the target's process last ended: %s%s%s\n", r->last_exit,
+		    drill_exit_meaning(r->last_exit) != NULL ? ": " : "",
+		    drill_exit_meaning(r->last_exit) != NULL ?
+		    drill_exit_meaning(r->last_exit) : "");
+	if (r->aftermath != NULL)
+		buf_printf(b, "- **operator action needed**: %s\n", r->aftermath);
 	if (r->etcd_member != NULL) {
 		buf_printf(b, "- etcd leader: %s (term %lld) → %s (term %lld)%s\n",
 		    r->etcd_old_leader != NULL ? r->etcd_old_leader : "?",
@@ -465,6 +492,16 @@ load_fill(struct drill_report *r, const cJSON *j)
 	r->restarts_before = j_int(b, "before", -1);
 	r->restarts_after = j_int(b, "after", -1);
 	r->restarts_what = j_str(b, "what");
+	/* Absent in reports saved before they existed: unknown. */
+	b = cJSON_GetObjectItemCaseSensitive(j, "outage");
+	r->outage_ms = j_int(b, "client_visible_ms", -1);
+	r->converged_ms = j_int(b, "converged_ms", -1);
+	r->own_uri = j_str(b, "own_address");
+	r->own_ok = j_int(b, "own_address_ok", 0);
+	r->own_failed = j_int(b, "own_address_failed", 0);
+	b = cJSON_GetObjectItemCaseSensitive(j, "aftermath");
+	r->last_exit = j_str(b, "last_exit");
+	r->aftermath = j_str(b, "operator_action");
 	load_etcd(r, cJSON_GetObjectItemCaseSensitive(j, "etcd"));
 	e = cJSON_GetObjectItemCaseSensitive(j, "estimate");
 	r->est_ms[0] = j_int(e, "detection_ms", -1);

@@ -19,6 +19,7 @@ struct drill_restarts {
 	const struct fault_target *t;
 	int64_t count[2];		/* before, after; -1 unknown */
 	char what[160];
+	char last_exit[32];		/* the newest answer's, "" unknown */
 	char err[2][256];		/* why a count is unknown */
 	bool after;			/* which one is being asked */
 	bool pending;
@@ -70,6 +71,8 @@ restarts_answer(const struct fault_restarts *r, void *arg)
 		rs->count[rs->after] = r->count;
 		if (r->what[0] != '\0')
 			snprintf(rs->what, sizeof rs->what, "%s", r->what);
+		if (r->last_exit[0] != '\0')
+			snprintf(rs->last_exit, sizeof rs->last_exit, "%s", r->last_exit);
 	} else
 		snprintf(rs->err[rs->after], sizeof rs->err[0], "%s", r->errmsg[0] != '\0' ?
 		    r->errmsg : "no reason given");
@@ -127,6 +130,8 @@ drill_restarts_fill(const struct drill_restarts *rs, struct drill_report *r)
 	r->restarts_what = rs->what[0] != '\0' ? xstrdup(rs->what) : NULL;
 	r->restarts_before = rs->count[0];
 	r->restarts_after = rs->count[1];
+	free(r->last_exit);
+	r->last_exit = rs->last_exit[0] != '\0' ? xstrdup(rs->last_exit) : NULL;
 	if (rs->err[0][0] != '\0')
 		drill_report_note(r, "restarts before the fault unknown: %s", rs->err[0]);
 	if (rs->err[1][0] != '\0')

@@ -76,7 +76,17 @@ drill_count_via(struct drill_report *r, const struct drill_sample *s, size_t n)
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
-		if (s[i].uri == NULL || s[i].sent_ms < r->fsm.started_ms)
+		if (s[i].sent_ms < r->fsm.started_ms)
+			continue;
+		/* The proxy's own clients: apart, they never fail over. */
+		if (s[i].pinned) {
+			if (s[i].ok)
+				r->own_ok++;
+			else
+				r->own_failed++;
+			continue;
+		}
+		if (s[i].uri == NULL)
 			continue;
 		for (j = 0; j < r->n_via && strcmp(r->via[j].uri, s[i].uri) != 0; j++)
 			;

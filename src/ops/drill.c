@@ -71,6 +71,7 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 	d->profile = p;
 	d->rep = r = xcalloc(1, sizeof *r);
 	r->restarts_before = r->restarts_after = -1;
+	r->outage_ms = r->converged_ms = -1;
 	d->ops = fault_backend_find(backend);
 	if (d->ops == NULL) {
 		snprintf(err, errlen, "backend '%s' is not known", backend);
@@ -176,6 +177,13 @@ drill_new(struct loop *l, struct state *st, const struct profile *p,
 	    (int)r->probe_rate, drill_sample, d, err, errlen);
 	if (d->probes == NULL)
 		goto fail;
+	/* Clients pinned to the drilled proxy see an outage the failover
+	 * probes hide: probe its own address too. */
+	if (strcmp(r->role, "proxy") == 0 && r->address != NULL) {
+		if (drill_probes_pin(d->probes, st, r->address, err, errlen) == -1)
+			goto fail;
+		r->own_uri = xstrdup(r->address);
+	}
 	r->probe_calls = xstrdup(drill_probes_calls(d->probes));
 	drill_precheck_estimate(d);
 	/* An etcd follower's loss elects nobody: it drills like a worker. */
@@ -264,6 +272,20 @@ drill_finish(struct drill *d)
 	d->tick = d->inject_timer = 0;
 	s = drill_probes_samples(d->probes, &n);
 	drill_probe_stats(s, n, r->fsm.started_ms, r->fsm.ended_ms, &r->probes);
+	/* Clients and the cluster recover at different moments (a proxy's
+	 * own clients fail until it is back; the others never notice): both. */
+	r->outage_ms = drill_probe_outage(s, n, r->fsm.started_ms, r->fsm.ended_ms);
+	r->converged_ms = r->fsm.ready_ms > 0 && r->fsm.injected_ms > 0 ?
+	    r->fsm.ready_ms - r->fsm.injected_ms : -1;
+	if (r->converged_ms < -1)
+		r->converged_ms = 0;
+	/* A graceful stop leaves the process up without a session: nothing
+	 * restarts it, and `status` shows it until someone does. */
+	if (r->backend != NULL && strcmp(r->backend, "stop") == 0 && r->aftermath == NULL)
+		r->aftermath = xasprintf("the stopped process is still running without a "
+		    "session: restart %s %lld%s%s", r->role != NULL ? r->role : "it",
+		    (long long)r->server_id, r->address != NULL ? " at " : "",
+		    r->address != NULL ? r->address : "");
 	if (d->ins.name != NULL) {
 		r->inserted = drill_probes_inserted(d->probes, &r->insert_unanswered);
 		if (r->insert_unanswered > 0)

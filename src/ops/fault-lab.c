@@ -263,6 +263,8 @@ lab_fault_restarts(struct fault_backend *b, const struct fault_target *t, fault_
 		b->rres.count = m->restarts;
 		snprintf(b->rres.what, sizeof b->rres.what, "lab supervisor restarts of %s",
 		    m->name);
+		if (m->last_exit != NULL)
+			snprintf(b->rres.last_exit, sizeof b->rres.last_exit, "%s", m->last_exit);
 	}
 	lab_free(lab);
 	b->rtimer = loop_timer_add(b->loop, 0, lab_fault_restarts_fire, b);

@@ -86,11 +86,12 @@ ha_default_ttl(const char *version)
 }
 
 static struct ha_item *
-item_add(struct ha_report *r, enum ha_verdict v, const char *title, const char *idfmt, ...)
-    __attribute__((format(printf, 4, 5)));
+item_add(struct ha_report *r, enum ha_verdict v, const char *object, const char *title,
+    const char *idfmt, ...) __attribute__((format(printf, 5, 6)));
 
 static struct ha_item *
-item_add(struct ha_report *r, enum ha_verdict v, const char *title, const char *idfmt, ...)
+item_add(struct ha_report *r, enum ha_verdict v, const char *object, const char *title,
+    const char *idfmt, ...)
 {
 	struct ha_item *it;
 	va_list ap;
@@ -102,6 +103,7 @@ item_add(struct ha_report *r, enum ha_verdict v, const char *title, const char *
 	it->id = xvasprintf(idfmt, ap);
 	va_end(ap);
 	it->title = xstrdup(title);
+	it->object = xstrdup(object);
 	it->status = v;
 	return it;
 }
@@ -118,6 +120,16 @@ item_reason(struct ha_item *it, const char *fmt, ...)
 	va_start(ap, fmt);
 	it->reason = xvasprintf(fmt, ap);
 	va_end(ap);
+}
+
+/* The one etcd member an item is about, when it is about one. */
+static void
+item_object(struct ha_item *it, const char *member)
+{
+	if (member == NULL)
+		return;
+	free(it->object);
+	it->object = xasprintf("etcd member '%s'", member);
 }
 
 static void
@@ -229,7 +241,7 @@ check_coord(struct ha_report *r, const struct cluster *c, const struct alerts *a
 	char title[96];
 
 	snprintf(title, sizeof title, "%s has a standby (3 instances recommended)", role);
-	it = item_add(r, HA_CHECK_FAIL, title, "coord.%s", role);
+	it = item_add(r, HA_CHECK_FAIL, role, title, "coord.%s", role);
 	if ((l == NULL || l->active_id == 0) && c->src_sessions.error != NULL) {
 		it->status = HA_CHECK_WARN;
 		item_reason(it, "sessions unknown: %s", c->src_sessions.error);
@@ -341,7 +353,7 @@ check_worker(struct ha_report *r, const struct cluster *c, const struct worker_r
 	if (embedded > 0)
 		snprintf(emb, sizeof emb, " (%zu embedded in streamingnodes)", embedded);
 	snprintf(title, sizeof title, "2 or more %s", w->plural);
-	it = item_add(r, bad, title, "workers.%s", w->role);
+	it = item_add(r, bad, w->role, title, "workers.%s", w->role);
 	if (total == 0 && c->src_sessions.error != NULL) {
 		it->status = HA_CHECK_WARN;
 		item_reason(it, "sessions unknown: %s", c->src_sessions.error);
@@ -391,7 +403,7 @@ check_etcd(struct ha_report *r, const struct cluster *c, const struct alerts *a)
 	const char *first_down = NULL, *first_alarm = NULL, *alarm_member = NULL;
 	const char *leader = NULL;
 
-	it = item_add(r, HA_CHECK_FAIL, "etcd has 3 or more members, an odd number",
+	it = item_add(r, HA_CHECK_FAIL, "etcd", "etcd has 3 or more members, an odd number",
 	    "etcd.members");
 	if (c->n_etcd == 0) {
 		it->status = HA_CHECK_WARN;
@@ -399,7 +411,8 @@ check_etcd(struct ha_report *r, const struct cluster *c, const struct alerts *a)
 		    c->src_etcd.error != NULL ? ": " : "",
 		    c->src_etcd.error != NULL ? c->src_etcd.error : "");
 		item_fix(it, "run milvusadm etcd");
-		it = item_add(r, HA_CHECK_WARN, "etcd members all healthy", "etcd.health");
+		it = item_add(r, HA_CHECK_WARN, "etcd", "etcd members all healthy",
+		    "etcd.health");
 		item_reason(it, "etcd members unknown");
 		return;
 	}
@@ -442,15 +455,17 @@ check_etcd(struct ha_report *r, const struct cluster *c, const struct alerts *a)
 		    (voters - 1) / 2, (voters - 1) / 2 == 1 ? "" : "s");
 	}
 
-	it = item_add(r, HA_CHECK_FAIL, "etcd members all healthy", "etcd.health");
+	it = item_add(r, HA_CHECK_FAIL, "etcd", "etcd members all healthy", "etcd.health");
 	if ((al = alerts_find(a, "etcd-member-down", NULL)) != NULL) {
 		item_reason(it, "%zu of %zu members unreachable (first '%s')%s", down,
 		    c->n_etcd, first_down,
 		    2 * (c->n_etcd - down) <= c->n_etcd ? ": no quorum" : "");
 		item_fix(it, "%s", al->fix);
+		item_object(it, first_down);
 	} else if ((al = alerts_find(a, "etcd-alarm", NULL)) != NULL) {
 		item_reason(it, "alarm %s on '%s'", first_alarm, alarm_member);
 		item_fix(it, "%s", al->fix);
+		item_object(it, alarm_member);
 	} else if ((al = alerts_find(a, "etcd-no-leader", NULL)) != NULL) {
 		item_reason(it, "no member is leader");
 		item_fix(it, "%s", al->fix);
@@ -482,8 +497,11 @@ check_collection(struct ha_report *r, const struct cluster *c,
 	size_t i, j, k, l, seen = 0, empty = 0, dead = 0, orphans = 0;
 	int64_t dead_id = 0;
 	const char *orphan = NULL;
+	char object[420];
 
-	it = item_add(r, HA_CHECK_FAIL, "2 or more replicas on distinct nodes",
+	snprintf(object, sizeof object, "collection '%.200s.%.200s'",
+	    col->db != NULL ? col->db : "default", col->name);
+	it = item_add(r, HA_CHECK_FAIL, object, "2 or more replicas on distinct nodes",
 	    "collection.%s.%s", col->db != NULL ? col->db : "default", col->name);
 	for (i = 0; i < c->n_replicas; i++) {
 		rs = &c->replicas[i];
@@ -572,8 +590,8 @@ check_collections(struct ha_report *r, const struct cluster *c)
 	size_t i, loaded = 0;
 
 	if (c->n_collections == 0 && c->src_proxy.error != NULL) {
-		it = item_add(r, HA_CHECK_WARN, "loaded collections have 2 or more replicas",
-		    "collections");
+		it = item_add(r, HA_CHECK_WARN, "collections",
+		    "loaded collections have 2 or more replicas", "collections");
 		item_reason(it, "collections unknown: %s", c->src_proxy.error);
 		item_fix(it, "check milvus.uri (milvusadm collections)");
 		return;
@@ -585,8 +603,8 @@ check_collections(struct ha_report *r, const struct cluster *c)
 		check_collection(r, c, &c->collections[i]);
 	}
 	if (loaded == 0) {
-		it = item_add(r, HA_CHECK_PASS, "loaded collections have 2 or more replicas",
-		    "collections");
+		it = item_add(r, HA_CHECK_PASS, "collections",
+		    "loaded collections have 2 or more replicas", "collections");
 		item_reason(it, "no loaded collection (%zu in all)", c->n_collections);
 	}
 }
@@ -601,8 +619,8 @@ check_ttl(struct ha_report *r, const struct cluster *c)
 	if (def > 0)
 		snprintf(ship, sizeof ship, "; %s ships %lld s", c->milvus_version,
 		    (long long)def);
-	it = item_add(r, HA_CHECK_WARN, "session TTL known and between 10 s and 30 s",
-	    "session.ttl");
+	it = item_add(r, HA_CHECK_WARN, "sessions",
+	    "session TTL known and between 10 s and 30 s", "session.ttl");
 	if (ttl < 0) {
 		item_reason(it, "session TTL unknown: no session lease could be read%s%s",
 		    c->src_sessions.error != NULL ? ": " : "",
@@ -648,7 +666,8 @@ ha_check_alerts(const struct cluster *c, const struct alerts *a)
 	size_t i;
 
 	if (cluster_standalone(c)) {
-		it = item_add(r, HA_CHECK_FAIL, "cluster mode (not standalone)", "deploy.mode");
+		it = item_add(r, HA_CHECK_FAIL, "deployment", "cluster mode (not standalone)",
+		    "deploy.mode");
 		item_reason(it, "standalone: one process hosts every role");
 		item_fix(it, "deploy in cluster mode (Helm chart or operator) with standbys");
 	}
@@ -677,6 +696,7 @@ ha_report_free(struct ha_report *r)
 		return;
 	for (i = 0; i < r->n_items; i++) {
 		free(r->items[i].id);
+		free(r->items[i].object);
 		free(r->items[i].title);
 		free(r->items[i].reason);
 		free(r->items[i].fix);

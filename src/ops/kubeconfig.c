@@ -16,6 +16,7 @@
 #include "milvusadm/kubeconfig.h"
 #include "milvusadm/log.h"
 #include "milvusadm/xalloc.h"
+#include "milvusadm/yamldoc.h"
 
 /* A kubeconfig is a few KiB; one with embedded certs some tens. */
 #define KUBE_MAX_FILE	(4u * 1024 * 1024)
@@ -381,7 +382,6 @@ struct kube_auth *
 kubeconfig_load_string(const char *name, const char *dir, const char *text, size_t len,
     const char *context, char *err, size_t errlen)
 {
-	yaml_parser_t parser;
 	struct kdoc d;
 	int rc;
 
@@ -392,17 +392,12 @@ kubeconfig_load_string(const char *name, const char *dir, const char *text, size
 	d.errlen = errlen;
 	d.k = xcalloc(1, sizeof *d.k);
 	d.k->source = xstrdup(name);
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &d.doc)) {
-		snprintf(err, errlen, "%s:%zu:%zu: %s", name, parser.problem_mark.line + 1,
-		    parser.problem_mark.column + 1,
-		    parser.problem != NULL ? parser.problem : "malformed YAML");
-		yaml_parser_delete(&parser);
+	/* The shared loader: located errors, one document only, and a bound on
+	 * what aliases expand to (a kubeconfig is a file anyone may hand us). */
+	if (yamldoc_load(name, text, len, &d.doc, err, errlen) != 0) {
 		kube_auth_free(d.k);
 		return NULL;
 	}
-	yaml_parser_delete(&parser);
 	rc = kdoc_resolve(&d, context);
 	yaml_document_delete(&d.doc);
 	if (rc != 0) {

@@ -57,6 +57,12 @@ struct state {
 	/* Created on first use by state_rest() / state_mgmt(); owned. */
 	struct milvus_rest *rest;
 	struct milvus_mgmt *mgmt;
+	/* Which proxy answered the last good load (no credentials; "" = none):
+	 * a REST URI for collections, a 9091 base for replicas. The replicas
+	 * load asks its base first next time, so a hung proxy costs one timeout
+	 * once, not on every refresh. */
+	char collections_via[128];
+	char *replicas_via;		/* owned */
 	/* live watch */
 	struct etcd_watch *watch;
 	void (*changed)(void *);
@@ -86,6 +92,9 @@ void state_ttls_async(struct state *st, const int64_t *leases, size_t n,
 void state_health_async(struct state *st, char *const *roles, const int64_t *ids, size_t n,
     state_done_cb done, void *arg);
 void state_etcd_async(struct state *st, state_done_cb done, void *arg);
+/* state-start.c: the processes' start times (state_load_start_times). */
+void state_start_times_async(struct state *st, bool coords_only, state_done_cb done,
+    void *arg);
 /* The shared protect list (etcd) and the profile's: cluster->protected_names. */
 void state_protect_async(struct state *st, state_done_cb done, void *arg);
 void state_collections_async(struct state *st, const char *db, bool details,
@@ -133,9 +142,14 @@ struct milvus_mgmt *state_mgmt(struct state *st);
  * kept bracketed). Caller frees; NULL when addr has no host part. */
 char *state_metrics_base(const struct state *st, const char *addr);
 
-/* state-version.c: the session/version key of key/value (value NULL: it was
- * deleted) into c->cluster_version; false when key is another key. A full
- * range sets it, or clears it when the range does not hold the key. */
+/* state-version.c: the session keys that are not sessions. The
+ * session/version key of key/value (value NULL: it was deleted) into
+ * c->cluster_version: true. Any other key is checked for a value that cannot
+ * be read (c->unparsable, so that it is never dropped silently; its stale
+ * component, if any, is deleted) and false is returned: the caller goes on
+ * with it. A full range sets both, clearing what the range does not hold.
+ * Each is seen before the caller parses it again for the components: a
+ * second parse, the price of keeping state.c's loops as they are. */
 struct etcd_kv;
 bool state_version_kv(struct cluster *c, const char *key, const char *value, size_t len);
 void state_version_range(struct cluster *c, const struct etcd_kv *kvs, size_t n);

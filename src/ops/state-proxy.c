@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Collections through the proxies' REST v2 (databases, list, describe, stats,
- * load state), one request at a time on the loop. Replicas are in
+ * load state), one request at a time on the loop, and the REST client they
+ * go through (milvus.uri, then the sessions' proxies). Replicas are in
  * state-replicas.c. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "milvusadm/cluster.h"
 #include "milvusadm/events.h"
@@ -13,17 +15,88 @@
 #include "milvusadm/milvus_rest.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
+#include "proxy-uri.h"
 #include "state-int.h"
 
 /* Milvus's own limits are 64 databases and 65536 collections (rootCoord.
  * maxDatabaseNum, maxCollectionNum); more is a broken or hostile answer. */
 #define MAX_DATABASES		1024
 #define MAX_COLLECTIONS		65536
+/* What milvus_rest_new accepts (REST_MAX_URIS, and each URI's length): one
+ * URI past either makes it refuse the whole list. */
+#define STATE_REST_MAX_URIS	64
 
 struct coll_vec {
 	struct collection_state *v;
 	size_t n;
 };
+
+struct milvus_rest *
+state_rest(struct state *st, char *err, size_t errlen)
+{
+	struct milvus_rest_opts ro;
+	char **uris;
+	size_t i, n = 0;
+	bool tls;
+
+	uris = xcalloc(STATE_REST_MAX_URIS + 1, sizeof *uris);
+	if (st->milvus_uri != NULL && st->milvus_uri[0] != '\0') {
+		uris[n++] = xstrdup(st->milvus_uri);
+		/* The other proxies are reached as milvus.uri is: https stays https. */
+		tls = strncasecmp(st->milvus_uri, "https://", 8) == 0;
+	} else {
+		/* In https when the profile has a CA file or skips verification: it
+		 * expects TLS, and the token with it. */
+		tls = (st->milvus_ca_file != NULL && st->milvus_ca_file[0] != '\0') ||
+		    st->milvus_insecure;
+	}
+	/* Then every proxy of the sessions, so that reads go on through another
+	 * when milvus.uri's proxy hangs or is gone (the client prefers the one
+	 * that answered last, and drops a duplicate of milvus.uri). Rebuilt on
+	 * every use: the sessions change. */
+	n += proxy_rest_uris(st->cluster, tls, uris + n, STATE_REST_MAX_URIS - n);
+	if (n == 0) {
+		for (i = 0; i < st->cluster->n_components; i++)
+			n += strcmp(st->cluster->components[i].role, "proxy") == 0;
+		/* Proxies whose addresses make no URI are not "no proxy". */
+		if (n > 0)
+			snprintf(err, errlen, "no milvus.uri in profile '%s' and no usable "
+			    "address among %zu proxy sessions", st->profile_name, n);
+		else
+			snprintf(err, errlen, "no milvus.uri in profile '%s' and no proxy "
+			    "session", st->profile_name);
+		free(uris);
+		return st->rest;
+	}
+	if (st->rest != NULL) {
+		/* A bad list keeps the old one: it answered before. */
+		(void)milvus_rest_set_uris(st->rest, (const char *const *)uris, err, errlen);
+	} else {
+		memset(&ro, 0, sizeof ro);
+		ro.uris = (const char *const *)uris;
+		ro.token = st->milvus_token;
+		ro.tls.ca_file = st->milvus_ca_file;
+		ro.tls.insecure = st->milvus_insecure;
+		ro.timeout_ms = st->timeout_ms;
+		st->rest = milvus_rest_new(st->loop, &ro, err, errlen);
+	}
+	for (i = 0; i < n; i++)
+		free(uris[i]);
+	free(uris);
+	return st->rest;
+}
+
+const char *
+state_collections_via(const struct state *st)
+{
+	return st->collections_via[0] != '\0' ? st->collections_via : NULL;
+}
+
+const char *
+state_replicas_via(const struct state *st)
+{
+	return st->replicas_via;
+}
 
 int
 state_proxy_fail(struct source_state *src, const char *fmt, ...)
@@ -149,6 +222,7 @@ struct coll_load {
 	size_t n_names, ni;
 	struct coll_vec cv;
 	struct collection_state cur;	/* being filled */
+	char via[128];			/* the proxy that answered last */
 	state_done_cb done;
 	void *arg;
 };
@@ -188,8 +262,19 @@ coll_finish(struct coll_load *cl, int rc, const char *err)
 	void *arg = cl->arg;
 
 	if (rc == 0) {
+		struct source_state *src = &st->cluster->src_proxy;
+
 		collections_apply(st->cluster, &cl->cv, cl->db);
-		source_ok(&st->cluster->src_proxy, time_wall_ms());
+		source_ok(src, time_wall_ms());
+		snprintf(st->collections_via, sizeof st->collections_via, "%s", cl->via);
+		/* The client lists milvus.uri first: another proxy answering means
+		 * it did not, and an operator should know whom the numbers are from. */
+		free(src->note);
+		src->note = NULL;
+		if (st->milvus_uri != NULL && st->milvus_uri[0] != '\0' &&
+		    milvus_rest_failed_over(cl->r))
+			src->note = xasprintf("milvus.uri did not answer: read through proxy "
+			    "'%s'", cl->via);
 	} else
 		(void)state_proxy_fail(&st->cluster->src_proxy, "%s", err);
 	state_op_unlink(st, &cl->op);
@@ -204,12 +289,21 @@ coll_start_failed(struct coll_load *cl)
 	coll_finish(cl, -1, "cannot start a request to the proxy");
 }
 
+/* Remember who answered res (for "via"); an unreachable proxy did not. */
+static void
+coll_via(struct coll_load *cl, const struct milvus_rest_result *res)
+{
+	if (res->err != MREST_EUNREACHABLE && res->uri[0] != '\0')
+		snprintf(cl->via, sizeof cl->via, "%s", res->uri);
+}
+
 static void
 coll_load_state_cb(const struct milvus_rest_result *res, void *arg)
 {
 	struct coll_load *cl = arg;
 	struct collection_state *cs = &cl->cur;
 
+	coll_via(cl, res);
 	if (res->err == MREST_EUNREACHABLE) {
 		coll_finish(cl, -1, res->errmsg);
 		return;
@@ -235,6 +329,7 @@ coll_stats_cb(const struct milvus_rest_result *res, void *arg)
 {
 	struct coll_load *cl = arg;
 
+	coll_via(cl, res);
 	if (res->err == MREST_EUNREACHABLE) {
 		coll_finish(cl, -1, res->errmsg);
 		return;
@@ -253,6 +348,7 @@ coll_describe_cb(const struct milvus_rest_result *res, void *arg)
 	struct collection_state *cs = &cl->cur;
 	size_t i;
 
+	coll_via(cl, res);
 	if (res->err == MREST_EUNREACHABLE) {
 		coll_finish(cl, -1, res->errmsg);
 		return;
@@ -310,6 +406,7 @@ coll_listed(const struct milvus_rest_result *res, void *arg)
 	char err[512];
 	size_t i;
 
+	coll_via(cl, res);
 	if (res->err != MREST_OK) {
 		if (res->err == MREST_ESERVER && res->code == MREST_CODE_DATABASE_NOT_FOUND)
 			snprintf(err, sizeof err, "database '%s' not found", cl->dbs[cl->di]);
@@ -346,6 +443,7 @@ coll_dbs_listed(const struct milvus_rest_result *res, void *arg)
 	struct coll_load *cl = arg;
 	size_t i;
 
+	coll_via(cl, res);
 	if (res->err == MREST_OK) {
 		cl->n_dbs = res->n_names < MAX_DATABASES ? res->n_names : MAX_DATABASES;
 		cl->dbs = xcalloc(cl->n_dbs + 1, sizeof *cl->dbs);

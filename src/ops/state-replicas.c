@@ -211,6 +211,7 @@ proxy_bases(struct state *st, char **out, size_t max)
 {
 	const struct cluster *c = st->cluster;
 	size_t i, n = 0;
+	char *want;
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
@@ -245,6 +246,25 @@ proxy_bases(struct state *st, char **out, size_t max)
 			free(hostport);
 		}
 	}
+	/* The proxy that answered last goes first (else the one whose REST
+	 * answered the collections): a hung one that came first would cost a
+	 * whole timeout on every load. */
+	want = st->replicas_via != NULL ? xstrdup(st->replicas_via) : NULL;
+	if (want == NULL && st->collections_via[0] != '\0') {
+		const char *h = strstr(st->collections_via, "://");
+
+		want = state_metrics_base(st, h != NULL ? h + 3 : st->collections_via);
+	}
+	for (i = 1; i < n && want != NULL; i++) {
+		if (strcmp(out[i], want) == 0) {
+			char *b = out[i];
+
+			memmove(&out[1], &out[0], i * sizeof *out);
+			out[0] = b;
+			break;
+		}
+	}
+	free(want);
 	return n;
 }
 
@@ -509,6 +529,10 @@ rep_answer(const struct milvus_mgmt_result *res, void *arg)
 		rl->bi++;
 		rep_ask(rl);
 		return;
+	}
+	if (res->err != MGMT_EUNREACHABLE && rl->raw == NULL) {
+		free(st->replicas_via);
+		st->replicas_via = xstrdup(rl->bases[rl->bi]);
 	}
 	if (rl->phase == REP_FIRST && res->err == MGMT_EHTTP && res->http_status == 404) {
 		/* Before 2.5 there is no /_qc/replica; a proxy without the

@@ -1,26 +1,84 @@
 /* SPDX-License-Identifier: MIT */
-/* The session/version key (2.6.8+, 3.x; contract §1.4, §10): plain text the
- * active coordinator writes without a lease, under the session prefix but not
- * a session. Kept in the model, bounded, so that topology and status can show
- * it and warn when it is ahead of a coordinator's binary. */
+/* The session keys that are not sessions. The session/version key (2.6.8+,
+ * 3.x; contract §1.4, §10): plain text the active coordinator writes without a
+ * lease, under the session prefix but not a session, kept in the model,
+ * bounded, so that topology and status can show it and warn when it is ahead
+ * of a coordinator's binary. And the keys whose value cannot be read, kept in
+ * the model by key and reason so that none is dropped silently. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "milvusadm/cluster.h"
 #include "milvusadm/etcd.h"
+#include "milvusadm/session.h"
 #include "milvusadm/xalloc.h"
 #include "state-int.h"
 
 /* A version is a few characters; more is not a version and is cut. */
 #define STATE_VERSION_MAX	64
 
+/* session_parse's message without its "session '<name>': " prefix: the
+ * model keeps the key beside it. */
+static const char *
+state_unparsable_reason(const char *key, const char *err)
+{
+	char prefix[160], *name;
+	const char *last;
+	size_t n, plen;
+
+	last = session_key_name(key, &n);
+	name = xstrndup(last, n);
+	plen = (size_t)snprintf(prefix, sizeof prefix, "session '%.128s': ", name);
+	free(name);
+	if (plen < sizeof prefix && strncmp(err, prefix, plen) == 0)
+		return err + plen;
+	if (strncmp(err, "session '?': ", 13) == 0)
+		return err + 13;
+	return err;
+}
+
+/* live: a watch event, applied to the key store as it stands (a full range
+ * replaces the store anyway). */
+static void
+state_unparsable_kv(struct cluster *c, const char *key, const char *value, size_t len,
+    bool live)
+{
+	struct session s;
+	char err[256];
+
+	if (value == NULL) {
+		cluster_unparsable_delete(c, key);
+		return;
+	}
+	if (session_parse(key, value, len, &s, err, sizeof err) != -1) {
+		session_clear(&s);
+		cluster_unparsable_delete(c, key);
+		return;
+	}
+	cluster_unparsable_put(c, key, state_unparsable_reason(key, err));
+	/* What the key held before is no longer what etcd holds. */
+	if (live)
+		cluster_session_delete(c, key);
+}
+
+static bool
+state_version_key(const struct cluster *c, const char *key)
+{
+	size_t rl = strlen(c->root);
+
+	return strncmp(key, c->root, rl) == 0 && strcmp(key + rl, "/meta/session/version") == 0;
+}
+
 bool
 state_version_kv(struct cluster *c, const char *key, const char *value, size_t len)
 {
-	size_t rl = strlen(c->root), n;
+	size_t n;
 
-	if (strncmp(key, c->root, rl) != 0 || strcmp(key + rl, "/meta/session/version") != 0)
+	if (!state_version_key(c, key)) {
+		state_unparsable_kv(c, key, value, len, true);
 		return false;
+	}
 	free(c->cluster_version);
 	c->cluster_version = NULL;
 	if (value != NULL) {
@@ -38,8 +96,12 @@ state_version_range(struct cluster *c, const struct etcd_kv *kvs, size_t n)
 
 	free(c->cluster_version);
 	c->cluster_version = NULL;
+	cluster_unparsable_reset(c);
 	for (i = 0; i < n; i++) {
-		if (state_version_kv(c, kvs[i].key, kvs[i].value, kvs[i].value_len))
-			break;
+		if (state_version_key(c, kvs[i].key))
+			(void)state_version_kv(c, kvs[i].key, kvs[i].value, kvs[i].value_len);
+		else
+			state_unparsable_kv(c, kvs[i].key, kvs[i].value, kvs[i].value_len,
+			    false);
 	}
 }

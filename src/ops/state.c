@@ -15,14 +15,10 @@
 #include "milvusadm/session.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
-#include "proxy-uri.h"
 #include "state-int.h"
 
 /* History replay: the replay is over once etcd has been quiet this long. */
 #define STATE_HISTORY_IDLE_MS	300
-/* What milvus_rest_new accepts (REST_MAX_URIS, and each URI's length): one
- * URI past either makes it refuse the whole list. */
-#define STATE_REST_MAX_URIS	64
 
 struct state *
 state_new(struct loop *l, const struct profile *p, char *err, size_t errlen)
@@ -143,6 +139,7 @@ state_free(struct state *st)
 	free(st->root);
 	free(st->session_prefix);
 	free(st->milvus_uri);
+	free(st->replicas_via);
 	if (st->milvus_token != NULL) {
 		memset(st->milvus_token, 0, strlen(st->milvus_token));
 		free(st->milvus_token);
@@ -251,51 +248,6 @@ state_mgmt(struct state *st)
 		st->mgmt = milvus_mgmt_new(st->loop, &mo);
 	}
 	return st->mgmt;
-}
-
-struct milvus_rest *
-state_rest(struct state *st, char *err, size_t errlen)
-{
-	struct milvus_rest_opts ro;
-	char **uris;
-	size_t i, n = 0;
-
-	if (st->rest != NULL)
-		return st->rest;
-	uris = xcalloc(STATE_REST_MAX_URIS + 1, sizeof *uris);
-	if (st->milvus_uri != NULL && st->milvus_uri[0] != '\0')
-		uris[n++] = xstrdup(st->milvus_uri);
-	else {
-		/* The sessions' addresses, in https when the profile has a CA file
-		 * or skips verification: it expects TLS, and the token with it. */
-		n = proxy_rest_uris(st->cluster, (st->milvus_ca_file != NULL &&
-		    st->milvus_ca_file[0] != '\0') || st->milvus_insecure, uris,
-		    STATE_REST_MAX_URIS);
-	}
-	if (n == 0) {
-		for (i = 0; i < st->cluster->n_components; i++)
-			n += strcmp(st->cluster->components[i].role, "proxy") == 0;
-		/* Proxies whose addresses make no URI are not "no proxy". */
-		if (n > 0)
-			snprintf(err, errlen, "no milvus.uri in profile '%s' and no usable "
-			    "address among %zu proxy sessions", st->profile_name, n);
-		else
-			snprintf(err, errlen, "no milvus.uri in profile '%s' and no proxy "
-			    "session", st->profile_name);
-		free(uris);
-		return NULL;
-	}
-	memset(&ro, 0, sizeof ro);
-	ro.uris = (const char *const *)uris;
-	ro.token = st->milvus_token;
-	ro.tls.ca_file = st->milvus_ca_file;
-	ro.tls.insecure = st->milvus_insecure;
-	ro.timeout_ms = st->timeout_ms;
-	st->rest = milvus_rest_new(st->loop, &ro, err, errlen);
-	for (i = 0; i < n; i++)
-		free(uris[i]);
-	free(uris);
-	return st->rest;
 }
 
 char *

@@ -35,20 +35,6 @@ collections_protection(const struct cluster *c, const struct collection_state *c
 	return c->protected_known ? "-" : "?";
 }
 
-static const char *
-collections_load_word(const char *s)
-{
-	if (s == NULL)
-		return "unknown";
-	if (strcmp(s, "LoadStateLoaded") == 0)
-		return "loaded";
-	if (strcmp(s, "LoadStateLoading") == 0)
-		return "loading";
-	if (strcmp(s, "LoadStateNotLoad") == 0)
-		return "not loaded";
-	return s;
-}
-
 static void
 collections_update(struct view *v, const struct view_env *env)
 {
@@ -68,6 +54,8 @@ collections_update(struct view *v, const struct view_env *env)
 	if (stale)
 		vline_text(&v->lines, true, THEME_STALE, "stale: %s",
 		    c->src_proxy.error != NULL ? c->src_proxy.error : "the proxy failed");
+	else if (c->src_proxy.note != NULL)
+		vline_text(&v->lines, true, THEME_WARN, "%s", c->src_proxy.note);
 	vline_text(&v->lines, true, THEME_TITLE, "%-12s %-24s %-11s %5s %12s %8s  %-9s  %s",
 	    "DB", "COLLECTION", "LOAD", "%", "ROWS", "REPLICAS", "PROTECTED", "ALIASES");
 	if (c->n_collections == 0)
@@ -77,7 +65,7 @@ collections_update(struct view *v, const struct view_env *env)
 		const char *w, *prot;
 
 		cs = &c->collections[i];
-		w = collections_load_word(cs->load_state);
+		w = cluster_load_word(cs->load_state);
 		lr = strcmp(w, "loaded") == 0 ? THEME_OK : strcmp(w, "loading") == 0 ?
 		    THEME_WARN : THEME_MUTED;
 		if (cs->rows >= 0)

@@ -226,6 +226,28 @@ drills_current(struct vlines *l, const struct drill_report *r, const struct view
 		vline_text(l, false, THEME_TEXT, "advice   %s", r->advice);
 }
 
+/* The Drills view is about the cluster on screen: another profile's drills
+ * (a staging cluster's RTOs) would pass for this one's. */
+static bool
+drills_mine(const struct drill_report *r, const struct view_env *env)
+{
+	if (env->profile == NULL || r->profile == NULL)
+		return env->profile == r->profile;
+	return strcmp(env->profile, r->profile) == 0;
+}
+
+static const struct drill_report *
+drills_last_mine(const struct view_env *env)
+{
+	size_t i;
+
+	for (i = env->n_history; i > 0; i--) {
+		if (drills_mine(env->history[i - 1], env))
+			return env->history[i - 1];
+	}
+	return NULL;
+}
+
 static void
 drills_history(struct vlines *l, const struct view_env *env)
 {
@@ -234,11 +256,15 @@ drills_history(struct vlines *l, const struct view_env *env)
 	size_t i, shown = 0;
 
 	vline_text(l, true, THEME_TEXT, "%s", "");
-	vline_text(l, true, THEME_TITLE, "recent drills (drill history; drill show ID)");
+	vline_text(l, true, THEME_TITLE, "recent drills of profile '%s' (drill history; "
+	    "drill show ID)", env->profile != NULL ? env->profile : "default");
 	vline_text(l, true, THEME_TITLE, "%-10s %-20s %-10s %-9s %s", "TIME", "TARGET",
 	    "BACKEND", "RTO", "VERDICT");
-	for (i = env->n_history; i > 0 && shown < DRILLS_RECENT; i--, shown++) {
+	for (i = env->n_history; i > 0 && shown < DRILLS_RECENT; i--) {
 		r = env->history[i - 1];
+		if (!drills_mine(r, env))
+			continue;
+		shown++;
 		view_clock(r->created_ms, when, sizeof when);
 		if (r->fsm.rto_ms >= 0)
 			time_format_duration(r->fsm.rto_ms, rto, sizeof rto);
@@ -264,8 +290,8 @@ drills_update(struct view *v, const struct view_env *env)
 	const struct drill_report *cur = env->drill;
 
 	vlines_clear(&v->lines);
-	if (cur == NULL && env->n_history > 0)
-		cur = env->history[env->n_history - 1];
+	if (cur == NULL)
+		cur = drills_last_mine(env);
 	if (cur == NULL) {
 		vline_text(&v->lines, true, THEME_MUTED, "no drill has been run from here");
 		vline_text(&v->lines, true, THEME_TEXT, "start one: select a role in Leaders "

@@ -28,6 +28,21 @@ events_role(const struct event *e)
 	}
 }
 
+/* The same words as `events`: a time, "~" before one that is a process's
+ * start (the event came right after it), or "unknown". */
+void
+view_event_time(const struct event *e, char *out, size_t len)
+{
+	char clock[16];
+
+	if (e->wall_ms <= 0) {
+		snprintf(out, len, "unknown");
+		return;
+	}
+	view_clock(e->wall_ms, clock, sizeof clock);
+	snprintf(out, len, "%s%s", e->time_source == EVT_PROCESS_START ? "~" : "", clock);
+}
+
 static void
 events_view_update(struct view *v, const struct view_env *env)
 {
@@ -44,10 +59,7 @@ events_view_update(struct view *v, const struct view_env *env)
 	for (i = n; i > 0; i--) {
 		if ((e = events_get(c->events, i - 1)) == NULL)
 			continue;
-		if (e->wall_ms > 0)
-			view_clock(e->wall_ms, when, sizeof when);
-		else
-			snprintf(when, sizeof when, "rev %lld", (long long)e->revision);
+		view_event_time(e, when, sizeof when);
 		vline_begin(&v->lines, false);
 		vline_add(&v->lines, THEME_MUTED, "%-10s ", when);
 		vline_add(&v->lines, events_role(e), "%-20s ", event_kind_name(e->kind));

@@ -29,7 +29,7 @@ leaders_role(struct vlines *l, const struct view_env *env, const struct leader *
 		if (ld->since_ms > 0)
 			view_duration(env->now_ms - ld->since_ms, since, sizeof since);
 		else
-			strcpy(since, "-");
+			strcpy(since, "unknown");
 		vline_add(l, THEME_TEXT, "%-9s ", since);
 	}
 	vline_begin(l, false);
@@ -75,10 +75,7 @@ leaders_update(struct view *v, const struct view_env *env)
 		if (e == NULL || (e->kind != EV_LEADER_CHANGED && e->kind != EV_LEADER_LOST))
 			continue;
 		shown++;
-		if (e->wall_ms > 0)
-			view_clock(e->wall_ms, when, sizeof when);
-		else
-			snprintf(when, sizeof when, "rev %lld", (long long)e->revision);
+		view_event_time(e, when, sizeof when);
 		vline_begin(&v->lines, false);
 		vline_add(&v->lines, THEME_MUTED, "%-10s ", when);
 		vline_add(&v->lines, e->kind == EV_LEADER_LOST ? THEME_CRITICAL : THEME_WARN,

@@ -132,6 +132,10 @@ void view_duration(int64_t ms, char *out, size_t len);
 void view_bytes(int64_t bytes, char *out, size_t len);
 /* "10:42:03" local time of wall_ms, "-" for 0. */
 void view_clock(int64_t wall_ms, char *out, size_t len);
+struct event;
+/* An event's time for a view: "HH:MM:SS", "~HH:MM:SS" when it is the process
+ * start of the server it is about, or "unknown" (view-events.c). */
+void view_event_time(const struct event *e, char *out, size_t len);
 /* The role for a health value. */
 enum theme_role view_health_role(int health);
 /* Tree branch glyphs ("├─ ", "└─ ") or their ASCII forms. */

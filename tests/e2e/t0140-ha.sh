@@ -88,9 +88,13 @@ rc=$?
 e2e_check "ha check passes on the lab (exit 0, no failing item)" \
 	[ "$rc" = 0 -a "$(e2e_json "$E2E_TMP/check2.json" 'd["failures"]')" = 0 ]
 tab=$(printf '\t')
-tsv_items() { [ "$("$M" ha check | awk -F"$tab" 'NF == 4 && $1 ~ /^(pass|warn|fail)$/' | wc -l)" -eq "$1" ]; }
+tsv_items() { [ "$("$M" ha check | awk -F"$tab" 'NF == 5 && $1 ~ /^(pass|warn|fail)$/' | wc -l)" -eq "$1" ]; }
 e2e_check "ha check in a pipe: one TSV line per item, its status first" \
 	tsv_items "$(e2e_json "$E2E_TMP/check2.json" 'len(d["items"])')"
+e2e_check "every ha check item names its object (a role, etcd, a collection)" \
+	[ "$(e2e_json "$E2E_TMP/check2.json" '(all(i["object"] for i in d["items"]) and
+[i["object"] for i in d["items"] if i["id"] == "etcd.members"] == ["etcd"] and
+all(i["object"] == i["id"][6:] for i in d["items"] if i["id"].startswith("coord.")))')" = yes ]
 
 # ha estimate: the numbers follow the TTL the sessions' leases were granted.
 lease=$(key_lease "$ep" rootcoord)

@@ -142,17 +142,19 @@ while True:
 PY
 python3 "$E2E_TMP/fake.py" garbage 127.84.9.1 19530 & fakes="$fakes $!"
 python3 "$E2E_TMP/fake.py" hang 127.84.9.2 19530 & fakes="$fakes $!"
+# hang and nothing read sessions under a root with none: reads fail over to
+# the sessions' proxies (t0475), and here no other proxy may answer.
 cat >>"$XDG_CONFIG_HOME/milvusadm/config.yaml" <<YAML
     garbage:
       etcd: { endpoints: ["$ep"] }
       milvus: { uri: "http://127.84.9.1:19530" }
       timeout: 2s
     hang:
-      etcd: { endpoints: ["$ep"] }
+      etcd: { endpoints: ["$ep"], root_path: "no-sessions" }
       milvus: { uri: "http://127.84.9.2:19530" }
       timeout: 2s
     nothing:
-      etcd: { endpoints: ["$ep"] }
+      etcd: { endpoints: ["$ep"], root_path: "no-sessions" }
       milvus: { uri: "http://127.84.9.3:19530" }
       timeout: 2s
 YAML

@@ -64,9 +64,11 @@ e2e_check "--insert-into a missing collection is refused in precheck (exit 3)" \
 e2e_check "drill history lists the 9 drills with their RTO" \
 	test "$(e2e_json "$E2E_TMP/hist.json" \
 	'len(d["drills"]) == 9 and all(r["rto_ms"] is not None for r in d["drills"])')" = yes
-e2e_check "drill history has a trend row per target" \
+e2e_check "drill history has a trend row per target and backend" \
 	test "$(e2e_json "$E2E_TMP/hist.json" \
-	'sorted(t["target"] for t in d["trend"]) == ["datacoord", "querycoord", "rootcoord"]')" = yes
+	'(sorted((t["target"], t["backend"]) for t in d["trend"]) ==
+	sorted(set((r["target"], r["backend"]) for r in d["drills"])) and
+	sorted(set(t["target"] for t in d["trend"])) == ["datacoord", "querycoord", "rootcoord"])')" = yes
 "$M" drill show last --markdown >"$E2E_TMP/last.md"
 e2e_check "drill show last --markdown is the saved Markdown report" \
 	grep -q '^## Phases' "$E2E_TMP/last.md"

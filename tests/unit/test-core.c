@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for core: buffers, durations. */
+/* Unit tests for core: buffers, durations, directories, URLs. */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "milvusadm/buf.h"
 #include "milvusadm/fsutil.h"
 #include "milvusadm/timeutil.h"
+#include "milvusadm/url.h"
 
 START_TEST(test_buf_json_str)
 {
@@ -101,6 +102,40 @@ START_TEST(test_duration_rejects)
 }
 END_TEST
 
+/* The one userinfo parser behind every place that shows a URL. */
+START_TEST(test_url_userinfo)
+{
+	char out[128], *r;
+
+	url_strip_userinfo("http://user:pw@backup:8080/api/v1", out, sizeof out);
+	ck_assert_str_eq(out, "http://backup:8080/api/v1");
+	url_strip_userinfo("http://backup:8080/a@b", out, sizeof out);
+	ck_assert_str_eq(out, "http://backup:8080/a@b");
+	/* A raw '@' in the password is hidden whole (the last '@' ends it). */
+	url_strip_userinfo("https://root:p@ss@etcd-0:2379", out, sizeof out);
+	ck_assert_str_eq(out, "https://etcd-0:2379");
+	url_strip_userinfo("root:pw@etcd-0:2379", out, sizeof out);
+	ck_assert_str_eq(out, "etcd-0:2379");
+	url_strip_userinfo(NULL, out, sizeof out);
+	ck_assert_str_eq(out, "");
+
+	url_origin("https://root:pw@etcd-0:2379/v3/kv?x#y", out, sizeof out);
+	ck_assert_str_eq(out, "https://etcd-0:2379");
+	url_origin("10.0.0.1:19530", out, sizeof out);
+	ck_assert_str_eq(out, "10.0.0.1:19530");
+
+	r = url_redact_password("http://root:s3cret@etcd:2379/x");
+	ck_assert_str_eq(r, "http://root:***@etcd:2379/x");
+	free(r);
+	r = url_redact_password("http://root@etcd:2379");
+	ck_assert_str_eq(r, "http://root@etcd:2379");
+	free(r);
+	r = url_redact_password("--force");
+	ck_assert_str_eq(r, "--force");
+	free(r);
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -111,6 +146,7 @@ test_suite(void)
 	tcase_add_test(tc, test_duration);
 	tcase_add_test(tc, test_duration_rejects);
 	tcase_add_test(tc, test_mkdirs);
+	tcase_add_test(tc, test_url_userinfo);
 	suite_add_tcase(s, tc);
 	return s;
 }

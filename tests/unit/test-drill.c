@@ -75,11 +75,13 @@ START_TEST(fsm_happy_path)
 	ck_assert(probe(&f, T0 + 5100, true));
 	ck_assert_int_eq(f.phase, DRILL_REPORT);
 	ck_assert_int_eq(f.verdict, DRILL_MET);
-	ck_assert_int_eq(f.recovered_ms, T0 + 4700);
-	ck_assert_int_eq(f.rto_ms, 4690);
+	/* Back after the last failure, not when the next probe's turn came:
+	 * probe spacing is not recovery time. */
+	ck_assert_int_eq(f.recovered_ms, T0 + 4500);
+	ck_assert_int_eq(f.rto_ms, 4490);
 	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_DETECT), 3990);
 	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_ELECT), 100);
-	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_RECOVER), 600);
+	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_RECOVER), 400);
 	/* Nothing moves after the end. */
 	ck_assert(ev(&f, DRILL_EV_ABORT, T0 + 9000, 0));
 	ck_assert_int_eq(f.verdict, DRILL_MET);
@@ -121,7 +123,8 @@ START_TEST(fsm_missed_target)
 	ev(&f, DRILL_EV_READY, T0 + 2700, 0);
 	ck_assert(probe(&f, T0 + 2800, true));
 	ck_assert_int_eq(f.verdict, DRILL_MISSED);
-	ck_assert_int_eq(f.rto_ms, 2800);
+	/* Nothing failed after ready: back at ready, not at the probe's turn. */
+	ck_assert_int_eq(f.rto_ms, 2700);
 }
 END_TEST
 
@@ -189,7 +192,7 @@ START_TEST(fsm_worker)
 	ck_assert_int_eq(f.phase, DRILL_RECOVER);
 	ck_assert(!probe(&f, T0 + 3100, true));
 	ck_assert(probe(&f, T0 + 3300, true));
-	ck_assert_int_eq(f.rto_ms, 3100);
+	ck_assert_int_eq(f.rto_ms, 3000);
 	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_ELECT), 0);
 }
 END_TEST
@@ -224,9 +227,9 @@ START_TEST(fsm_worker_waits_served)
 	ck_assert(!probe(&f, T0 + 4000, true));
 	ck_assert(probe(&f, T0 + 4200, true));
 	ck_assert_int_eq(f.verdict, DRILL_MET);
-	ck_assert_int_eq(f.recovered_ms, T0 + 4000);
-	ck_assert_int_eq(f.rto_ms, 4000);
-	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_RECOVER), 1000);
+	ck_assert_int_eq(f.recovered_ms, T0 + 3800);
+	ck_assert_int_eq(f.rto_ms, 3800);
+	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_RECOVER), 800);
 	/* Never served: the drill times out in RECOVER. */
 	drill_fsm_init(&f, 12, true, 2, 30000, 0, 5000);
 	f.wait_served = true;
@@ -918,7 +921,8 @@ START_TEST(fsm_etcd_leader)
 	ck_assert(!probe(&f, T0 + 1500, true));
 	ck_assert(probe(&f, T0 + 1600, true));
 	ck_assert_int_eq(f.verdict, DRILL_MET);
-	ck_assert_int_eq(f.rto_ms, 1400 - 5);
+	/* Back after the range that failed at 1300. */
+	ck_assert_int_eq(f.rto_ms, 1300 - 5);
 	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_DETECT), 100);
 	ck_assert_int_eq(drill_fsm_phase_ms(&f, DRILL_ELECT), 1195);
 	/* A follower: no election, ranges count from its loss. */
@@ -929,7 +933,7 @@ START_TEST(fsm_etcd_leader)
 	ck_assert_int_eq(f.phase, DRILL_RECOVER);
 	ck_assert(!probe(&f, T0 + 200, true));
 	ck_assert(probe(&f, T0 + 300, true));
-	ck_assert_int_eq(f.rto_ms, 195);
+	ck_assert_int_eq(f.rto_ms, 100);
 	/* No leader ever reported: ELECT times out and says so. */
 	drill_fsm_init(&f, 0, false, 3, 30000, 2000, 60000);
 	ev(&f, DRILL_EV_START, T0, 0);

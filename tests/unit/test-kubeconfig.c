@@ -139,6 +139,33 @@ START_TEST(yaml_error_position)
 }
 END_TEST
 
+/* Through the shared YAML loader: a second document and an alias bomb are
+ * refused with the loader's messages, as for the config and the themes. */
+START_TEST(yaml_shared_loader)
+{
+	char err[256], bomb[2048];
+	const char *two = "clusters: []\n---\nusers: []\n";
+	size_t n;
+	int i, j;
+
+	ck_assert_ptr_null(kubeconfig_load_string("two.yaml", "/x", two, strlen(two), NULL,
+	    err, sizeof err));
+	ck_assert_msg(strstr(err, "two.yaml:3:1: only one YAML document is allowed") != NULL,
+	    "%s", err);
+	n = (size_t)snprintf(bomb, sizeof bomb, "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+	for (i = 1; i < 10; i++) {
+		n += (size_t)snprintf(bomb + n, sizeof bomb - n, "a%d: &a%d [", i, i);
+		for (j = 0; j < 10; j++)
+			n += (size_t)snprintf(bomb + n, sizeof bomb - n, "%s*a%d", j ? ", " : "",
+			    i - 1);
+		n += (size_t)snprintf(bomb + n, sizeof bomb - n, "]\n");
+	}
+	ck_assert_ptr_null(kubeconfig_load_string("bomb.yaml", "/x", bomb, n, NULL,
+	    err, sizeof err));
+	ck_assert_msg(strstr(err, "expands to more than") != NULL, "%s", err);
+}
+END_TEST
+
 START_TEST(data_fields_in_memory)
 {
 	const char *ca = "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n";
@@ -279,6 +306,7 @@ test_suite(void)
 	tcase_add_test(tc, explicit_context_insecure_default_ns);
 	tcase_add_test(tc, plugins_refused);
 	tcase_add_test(tc, yaml_error_position);
+	tcase_add_test(tc, yaml_shared_loader);
 	tcase_add_test(tc, data_fields_in_memory);
 	tcase_add_test(tc, cert_without_key);
 	tcase_add_test(tc, kubeconfig_env_first_file);

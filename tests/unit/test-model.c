@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "milvusadm/alerts.h"
 #include "milvusadm/cluster.h"
 #include "milvusadm/events.h"
 #include "milvusadm/xalloc.h"
@@ -370,6 +371,85 @@ START_TEST(test_session_in_root_and_nested)
 }
 END_TEST
 
+/* Keys whose value cannot be read are kept by key, sorted, replaced by a
+ * later put, removed by a delete, bounded, and never nested ones. */
+START_TEST(test_unparsable_keys)
+{
+	struct cluster *c = cluster_new("by-dev");
+	struct alerts *a = alerts_new();
+	const struct alert *al;
+	char key[64];
+	int i;
+
+	cluster_unparsable_put(c, "by-dev/meta/session/querynode-9", "value is not valid JSON");
+	cluster_unparsable_put(c, "by-dev/meta/session/datanode-2", "'ServerName' is missing");
+	cluster_unparsable_put(c, "by-dev/meta/session/x/nested", "not a session");
+	ck_assert_uint_eq(c->n_unparsable, 2);
+	ck_assert_str_eq(c->unparsable[0].key, "by-dev/meta/session/datanode-2");
+	ck_assert_str_eq(c->unparsable[1].reason, "value is not valid JSON");
+	cluster_unparsable_put(c, "by-dev/meta/session/querynode-9", "trailing data");
+	ck_assert_uint_eq(c->n_unparsable, 2);
+	ck_assert_str_eq(c->unparsable[1].reason, "trailing data");
+
+	/* The one alert model says it, per key. */
+	alerts_update(a, c, NULL, 1000);
+	al = alerts_find(a, "session-unparsable", NULL);
+	ck_assert_ptr_nonnull(al);
+	ck_assert_int_eq(al->severity, ALERT_WARNING);
+	ck_assert_str_eq(al->object, "session key 'by-dev/meta/session/datanode-2'");
+	ck_assert_str_eq(al->message, "session key 'by-dev/meta/session/datanode-2' "
+	    "cannot be read: 'ServerName' is missing");
+
+	cluster_unparsable_delete(c, "by-dev/meta/session/datanode-2");
+	ck_assert_uint_eq(c->n_unparsable, 1);
+	for (i = 0; i < CLUSTER_MAX_UNPARSABLE + 5; i++) {
+		snprintf(key, sizeof key, "by-dev/meta/session/proxy-%04d", i);
+		cluster_unparsable_put(c, key, "value is not valid JSON");
+	}
+	ck_assert_uint_eq(c->n_unparsable, CLUSTER_MAX_UNPARSABLE);
+	ck_assert_uint_eq(c->unparsable_more, 6);
+	cluster_unparsable_reset(c);
+	ck_assert_uint_eq(c->n_unparsable, 0);
+	alerts_update(a, c, NULL, 2000);
+	ck_assert_ptr_null(alerts_find(a, "session-unparsable", NULL));
+	alerts_free(a);
+	cluster_free(c);
+}
+END_TEST
+
+/* One load-state word for the CLI and the TUI. */
+START_TEST(test_load_word)
+{
+	ck_assert_str_eq(cluster_load_word("LoadStateLoaded"), "loaded");
+	ck_assert_str_eq(cluster_load_word("LoadStateLoading"), "loading");
+	ck_assert_str_eq(cluster_load_word("LoadStateNotLoad"), "not loaded");
+	ck_assert_str_eq(cluster_load_word("LoadStateNotExist"), "gone");
+	ck_assert_str_eq(cluster_load_word(NULL), "unknown");
+	ck_assert_str_eq(cluster_load_word("LoadStateOther"), "LoadStateOther");
+}
+END_TEST
+
+/* A hostile session is listed, cut, never dropped. */
+START_TEST(test_truncated_session_listed)
+{
+	struct cluster *c = cluster_new("by-dev");
+	char *big = xmalloc(11000), *json;
+
+	memset(big, 'h', 10999);
+	big[10999] = '\0';
+	json = xasprintf("{\"ServerID\":5,\"ServerName\":\"proxy\",\"Address\":"
+	    "\"10.0.0.5:19530\",\"HostName\":\"%s\"}", big);
+	put(c, "by-dev/meta/session/proxy-5", json, 3);
+	cluster_sessions_commit(c, 3, 1000);
+	ck_assert_uint_eq(c->n_components, 1);
+	ck_assert(c->components[0].s.truncated);
+	ck_assert_uint_le(strlen(c->components[0].s.host_name), SESSION_MAX_HOSTNAME);
+	free(json);
+	free(big);
+	cluster_free(c);
+}
+END_TEST
+
 /* SIGKILL of the active rootcoord: its lease expires (both keys go in one
  * revision), then the standby takes the bare key. */
 START_TEST(test_diff_failover)
@@ -553,6 +633,9 @@ test_suite(void)
 	tcase_add_test(tc, test_replay_from_empty);
 	tcase_add_test(tc, test_health_and_etcd);
 	tcase_add_test(tc, test_ring);
+	tcase_add_test(tc, test_unparsable_keys);
+	tcase_add_test(tc, test_load_word);
+	tcase_add_test(tc, test_truncated_session_listed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,6 +4,7 @@
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "milvusadm/jsonraw.h"
@@ -309,12 +310,67 @@ START_TEST(test_unicode_and_bounds)
 	ck_assert_int_eq(parse("querynode-3",
 	    "{\"ServerName\":\"querynode\",\"HostName\":\"h\\u00e9st\\n\\u2603\"}", &s), 1);
 	ck_assert_str_eq(s.host_name, "h\xc3\xa9st\n\xe2\x98\x83");
+	ck_assert(!s.truncated);
 	session_clear(&s);
-	n = snprintf(big, sizeof big, "{\"ServerName\":\"querynode\",\"HostName\":\"");
+	/* Too long is cut, not dropped: the session is still listed. */
+	n = snprintf(big, sizeof big, "{\"ServerName\":\"querynode\",\"Address\":\"");
 	memset(big + n, 'a', 4200);
 	strcpy(big + n + 4200, "\"}");
-	ck_assert_int_eq(parse("querynode-3", big, &s), -1);
-	ck_assert_str_eq(err, "session 'querynode-3': 'HostName' is longer than 4096 bytes");
+	ck_assert_int_eq(parse("querynode-3", big, &s), 1);
+	ck_assert_uint_eq(strlen(s.address), SESSION_MAX_STRING);
+	ck_assert_str_eq(s.address + SESSION_MAX_STRING - 3, SESSION_CUT_MARK);
+	ck_assert(s.truncated);
+	session_clear(&s);
+}
+END_TEST
+
+/* A 10 kB host name of control characters and invalid UTF-8 (what a hostile
+ * or broken writer puts in etcd): the session is kept, the name cut to a DNS
+ * name's length, its bytes as they came for the escaper. */
+START_TEST(test_hostile_host_name)
+{
+	static char v[12000];
+	struct session s;
+	size_t n, i;
+
+	n = (size_t)snprintf(v, sizeof v, "{\"ServerID\":7,\"ServerName\":\"proxy\","
+	    "\"Address\":\"127.0.0.1:19530\",\"HostName\":\"");
+	for (i = 0; i < 770; i++) {
+		/* ESC [ 2 J, C1 CSI (U+009B), a stray continuation and a lone lead byte. */
+		memcpy(v + n, "\\u001b[2J\xc2\x9b\x80\xff", 13);
+		n += 13;
+	}
+	strcpy(v + n, "\"}");
+	ck_assert_int_eq(parse("proxy-7", v, &s), 1);
+	ck_assert_int_eq(s.server_id, 7);
+	ck_assert_str_eq(s.address, "127.0.0.1:19530");
+	ck_assert_uint_le(strlen(s.host_name), SESSION_MAX_HOSTNAME);
+	ck_assert_uint_ge(strlen(s.host_name), SESSION_MAX_HOSTNAME - 3);
+	ck_assert(strncmp(s.host_name, "\033[2J\xc2\x9b\x80\xff", 8) == 0);
+	ck_assert_str_eq(s.host_name + strlen(s.host_name) - 3, SESSION_CUT_MARK);
+	ck_assert(s.truncated);
+	session_clear(&s);
+}
+END_TEST
+
+START_TEST(test_cut_on_char_boundary)
+{
+	bool cut;
+	char *o;
+
+	o = session_strndup_bounded("abc", 3, 8, &cut);
+	ck_assert_str_eq(o, "abc");
+	ck_assert(!cut);
+	free(o);
+	o = session_strndup_bounded("ab\xe2\x98\x83xyz", 8, 8, &cut);
+	ck_assert(!cut);
+	free(o);
+	/* "abc" then U+2603 (3 bytes) then more: the snowman does not fit whole
+	 * before the mark, so it is left out, not split. */
+	o = session_strndup_bounded("abc\xe2\x98\x83xyz", 9, 8, &cut);
+	ck_assert(cut);
+	ck_assert_str_eq(o, "abc" SESSION_CUT_MARK);
+	free(o);
 }
 END_TEST
 
@@ -330,8 +386,23 @@ START_TEST(test_many_labels)
 		n += (size_t)snprintf(v + n, sizeof v - n, "%s\"l%d\":\"v\"",
 		    i ? "," : "", i);
 	snprintf(v + n, sizeof v - n, "}}");
-	ck_assert_int_eq(parse("querynode-3", v, &s), -1);
-	ck_assert_str_eq(err, "session 'querynode-3': more than 64 labels");
+	ck_assert_int_eq(parse("querynode-3", v, &s), 1);
+	ck_assert_uint_eq(s.n_labels, SESSION_MAX_LABELS);
+	ck_assert_str_eq(s.labels[0].name, "l0");
+	ck_assert(s.truncated);
+	session_clear(&s);
+}
+END_TEST
+
+/* What cannot be read stays an error with its reason (the model reports it). */
+START_TEST(test_unreadable_reasons)
+{
+	struct session s;
+
+	ck_assert_int_eq(parse("querynode-3", "{\"ServerName\":", &s), -1);
+	ck_assert_str_eq(err, "session 'querynode-3': value is not valid JSON");
+	ck_assert_int_eq(parse("querynode-3", "{\"ServerName\":7}", &s), -1);
+	ck_assert_str_eq(err, "session 'querynode-3': 'ServerName' is not a string");
 }
 END_TEST
 
@@ -391,6 +462,9 @@ test_suite(void)
 	tcase_add_test(tc, test_lease_edges);
 	tcase_add_test(tc, test_unicode_and_bounds);
 	tcase_add_test(tc, test_many_labels);
+	tcase_add_test(tc, test_hostile_host_name);
+	tcase_add_test(tc, test_cut_on_char_boundary);
+	tcase_add_test(tc, test_unreadable_reasons);
 	tcase_add_test(tc, test_jsonraw);
 	suite_add_tcase(s, tc);
 	return s;

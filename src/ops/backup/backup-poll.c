@@ -12,6 +12,7 @@
 #include "milvusadm/config.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/timeutil.h"
+#include "milvusadm/url.h"
 #include "milvusadm/xalloc.h"
 
 #define POLL_IN_FLIGHT	4	/* gets at once, as backup_catalog_load */
@@ -599,13 +600,11 @@ backup_poll_create(struct backup_poll *bp, const char *spec, char *name, size_t 
 static char *
 url_for_display(const char *url)
 {
-	const char *scheme = strstr(url, "://");
-	const char *host = scheme != NULL ? scheme + 3 : url;
-	const char *at = strchr(host, '@'), *slash = strchr(host, '/');
+	size_t n = strlen(url) + 1;
+	char *out = xmalloc(n);
 
-	if (at != NULL && (slash == NULL || at < slash))
-		return xasprintf("%.*s%s", (int)(host - url), url, at + 1);
-	return xstrdup(url);
+	url_strip_userinfo(url, out, n);
+	return out;
 }
 
 struct backup_poll *

@@ -21,6 +21,7 @@
 #include "milvusadm/config.h"
 #include "milvusadm/fsutil.h"
 #include "milvusadm/timeutil.h"
+#include "milvusadm/url.h"
 #include "milvusadm/xalloc.h"
 
 #define AUDIT_MAX_LINE		65536
@@ -62,23 +63,6 @@ secret_name(const char *s)
 	return false;
 }
 
-/* user:password@ in a URL becomes user:***@. */
-static void
-add_url_redacted(struct buf *b, const char *w)
-{
-	const char *s = strstr(w, "://"), *at, *colon, *slash;
-
-	if (s != NULL && (at = strchr(s + 3, '@')) != NULL &&
-	    ((slash = strchr(s + 3, '/')) == NULL || at < slash) &&
-	    (colon = memchr(s + 3, ':', (size_t)(at - s - 3))) != NULL) {
-		buf_add(b, w, (size_t)(colon - w) + 1);
-		buf_adds(b, "***");
-		buf_adds(b, at);
-		return;
-	}
-	buf_adds(b, w);
-}
-
 char *
 audit_redact(int argc, char *const *argv)
 {
@@ -108,8 +92,13 @@ audit_redact(int argc, char *const *argv)
 			/* --option key=value pairs name their secrets too. */
 			buf_add(&b, w, (size_t)(eq - w) + 1);
 			buf_adds(&b, "***");
-		} else
-			add_url_redacted(&b, w);
+		} else {
+			/* user:password@ in a URL becomes user:***@. */
+			char *red = url_redact_password(w);
+
+			buf_adds(&b, red);
+			free(red);
+		}
 	}
 	return buf_detach(&b, NULL);
 }

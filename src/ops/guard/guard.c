@@ -9,6 +9,7 @@
 
 #include "milvusadm/config.h"
 #include "milvusadm/guard.h"
+#include "milvusadm/url.h"
 
 const char *
 guard_how_name(enum guard_how h)
@@ -30,19 +31,6 @@ guard_expected(const struct profile *p, const char *name, char *out, size_t len)
 		snprintf(out, len, "%s", name);
 }
 
-/* The host part of a URL, without user:password@. */
-static void
-url_host(const char *url, char *out, size_t len)
-{
-	const char *s = strstr(url, "://"), *h = s != NULL ? s + 3 : url;
-	const char *at = strchr(h, '@'), *slash = strchr(h, '/');
-
-	if (at != NULL && (slash == NULL || at < slash))
-		h = at + 1;
-	snprintf(out, len, "%.*s%.*s", s != NULL ? (int)(s + 3 - url) : 0, url,
-	    slash != NULL && slash > h ? (int)(slash - h) : (int)strlen(h), h);
-}
-
 void
 guard_where(const struct profile *p, char *out, size_t len)
 {
@@ -53,13 +41,13 @@ guard_where(const struct profile *p, char *out, size_t len)
 		return;
 	}
 	if (p->n_etcd_endpoints > 0) {
-		url_host(p->etcd_endpoints[0], etcd, sizeof etcd);
+		url_origin(p->etcd_endpoints[0], etcd, sizeof etcd);
 		if (p->n_etcd_endpoints > 1)
 			snprintf(etcd + strlen(etcd), sizeof etcd - strlen(etcd), " +%zu",
 			    p->n_etcd_endpoints - 1);
 	}
 	if (p->milvus_uri != NULL && p->milvus_uri[0] != '\0')
-		url_host(p->milvus_uri, milvus, sizeof milvus);
+		url_origin(p->milvus_uri, milvus, sizeof milvus);
 	snprintf(out, len, "%sprofile '%s' (%s%s%s%s%s)", p->production ? "PRODUCTION " : "",
 	    p->name, etcd[0] != '\0' ? "etcd " : "", etcd,
 	    etcd[0] != '\0' && milvus[0] != '\0' ? ", " : "",

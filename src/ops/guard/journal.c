@@ -59,21 +59,6 @@ journal_dir(void)
 	return d;
 }
 
-/* A file name from profile and collection: anything but [A-Za-z0-9._-] as %XX. */
-static void
-file_part(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || (c == '.' && b->len > 0))
-			buf_addc(b, (char)c);
-		else
-			buf_printf(b, "%%%02X", c);
-	}
-}
-
 void
 journal_open(struct journal *j, const char *profile, const char *collection)
 {
@@ -84,9 +69,9 @@ journal_open(struct journal *j, const char *profile, const char *collection)
 	snprintf(j->profile, sizeof j->profile, "%s", profile);
 	snprintf(j->collection, sizeof j->collection, "%s", collection);
 	buf_printf(&b, "%s/drop-", dir);
-	file_part(&b, profile);
+	fs_name_part(&b, profile);
 	buf_addc(&b, '@');
-	file_part(&b, collection);
+	fs_name_part(&b, collection);
 	buf_adds(&b, ".json");
 	j->path = buf_detach(&b, NULL);
 	j->started_ms = time_wall_ms();
