@@ -115,7 +115,9 @@ typedef bool (*http_race_done_cb)(const struct http_resp *resp, size_t idx, bool
 
 /* Start a race over n >= 1 servers from first. done runs at least once, from
  * the loop (a request that cannot start is an HTTP_EOTHER answer), until it
- * takes an answer or last is set, unless the race is cancelled first. */
+ * takes an answer or last is set, unless the race is cancelled first. A
+ * hedged race (hedge_ms > 0) ends within the first attempt's timeout: later
+ * attempts get only what is left of it, and none starts after it. */
 struct http_race *http_race_start(struct loop *l, size_t n, size_t first, long hedge_ms,
     http_race_build_cb build, http_race_done_cb done, void *arg);
 /* Abort a race; done is not called again. NULL is ignored. */

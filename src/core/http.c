@@ -312,6 +312,9 @@ struct http_race {
 	size_t inflight;
 	long hedge_ms;
 	uint64_t hedge_timer;
+	/* A hedged race ends within the first attempt's timeout, however many
+	 * servers hang: monotonic ms, 0 until the first launch. */
+	int64_t deadline_ms;
 	http_race_build_cb build;
 	http_race_done_cb done;
 	void *arg;
@@ -321,6 +324,13 @@ struct http_race {
 };
 
 static void race_launch(struct http_race *rc);
+
+/* A hedged race whose time is up starts no other server. */
+static bool
+race_out_of_time(const struct http_race *rc)
+{
+	return rc->hedge_ms > 0 && rc->deadline_ms != 0 && time_mono_ms() >= rc->deadline_ms;
+}
 
 static void
 race_free(struct http_race *rc)
@@ -346,7 +356,7 @@ race_answer(const struct http_resp *resp, void *arg)
 
 	t->req = NULL;
 	rc->inflight--;
-	last = rc->inflight == 0 && rc->started == rc->n;
+	last = rc->inflight == 0 && (rc->started == rc->n || race_out_of_time(rc));
 	/* The race stays allocated while done runs, so that done may cancel it
 	 * (freeing its client) without pulling it from under this frame. */
 	rc->in_done = true;
@@ -381,7 +391,7 @@ race_hedge(void *arg)
 	struct http_race *rc = arg;
 
 	rc->hedge_timer = 0;
-	if (rc->started >= rc->n)
+	if (rc->started >= rc->n || race_out_of_time(rc))
 		return;
 	if (rc->inflight < HTTP_RACE_MAX_PARALLEL)
 		race_launch(rc);
@@ -403,6 +413,19 @@ race_launch(struct http_race *rc)
 	memset(&o, 0, sizeof o);
 	url[0] = '\0';
 	rc->build(t->idx, &o, url, sizeof url, rc->arg);
+	if (rc->hedge_ms > 0) {
+		int64_t now = time_mono_ms(), left;
+
+		if (rc->deadline_ms == 0)
+			rc->deadline_ms = now + (o.timeout_ms > 0 ? o.timeout_ms : 10000);
+		left = rc->deadline_ms - now;
+		if (left < 1)
+			left = 1;
+		if (o.timeout_ms <= 0 || o.timeout_ms > left)
+			o.timeout_ms = (long)left;
+		if (o.connect_timeout_ms <= 0 || o.connect_timeout_ms > left)
+			o.connect_timeout_ms = (long)left;
+	}
 	t->req = http_start(rc->loop, &o, race_answer, t);
 	/* Never call back from inside the caller's own call: fail from the loop. */
 	if (t->req == NULL)

@@ -29,7 +29,9 @@
 #define TUI_TICK_MS	1000		/* the header's clock: "stale 12s" */
 #define TUI_DRILLS_KEPT	20		/* saved drill reports read for the Drills view */
 /* The backup catalogue (/list reads every backup's metadata on the server):
- * at most this often while the Backups view is shown, or on r. */
+ * at most this often, or on r in the Backups view. It is read whatever view
+ * is shown: the RPO alerts come from it, and the header must count what
+ * `status` counts. */
 #define TUI_BACKUP_LIST_MS	60000
 /* A model change is drawn this much later, so that the answers of one refresh
  * round (which finish within a few tens of ms of each other) cost one rebuild
@@ -261,9 +263,6 @@ tui_view_switch(struct tui *t, size_t i)
 	if (i >= t->nviews)
 		return;
 	t->cur = i;
-	/* The catalogue is read while someone looks at it. */
-	if (t->backups != NULL)
-		backup_poll_watch(t->backups, t->views[i].ops == &view_backups_ops);
 	tui_dirty(t);
 }
 
@@ -517,6 +516,7 @@ tui_run(struct cmd_ctx *ctx)
 	tui_drills_reload(t);
 	t->backups = backup_poll_new(t->loop, t->p, TUI_BACKUP_LIST_MS, t->refresh_ms,
 	    tui_on_backups, t);
+	backup_poll_watch(t->backups, true);
 	tui_rdrill_reload(t);
 	for (i = 0; i < t->nviews; i++) {
 		if (t->views[i].ops->resize != NULL)

@@ -131,6 +131,13 @@ rpo_line() { grep -E "^$(echo "$2" | sed 's/\./\\./g') +" "$1" | head -1; }
 shell_in tui
 tm send-keys -t main:tui "$M -p tbk" Enter
 wait_screen main:tui "live" 15 || { screen main:tui; e2e_die "the TUI did not start"; }
+# Before the Backups view is ever shown, the header counts the RPO alerts
+# status counts: one list, whatever view is on screen.
+tui_alerts() { screen main:tui | head -1 | sed -n 's/.* \([0-9][0-9]*\) alerts\{0,1\} .*/\1/p'; }
+"$M" -p tbk status -o json >"$E2E_TMP/st0.json" 2>/dev/null
+want=$(e2e_json "$E2E_TMP/st0.json" 'd["alert_count"]')
+e2e_check "before view 8 is shown the header counts status's $want alerts (RPO included)" \
+	e2e_wait 15 eval '[ "$(tui_alerts)" = "$want" ]'
 tm send-keys -t main:tui 8
 e2e_check "key 8 shows the Backups view: the server, and 'no backups'" \
 	e2e_wait 10 sh -c "tmux -L '$tmux_sock' capture-pane -p -t main:tui | grep -q '^backup server http://$bk_ip:8080  read ' &&

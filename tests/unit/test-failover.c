@@ -222,6 +222,44 @@ START_TEST(test_rest_hung_proxies)
 }
 END_TEST
 
+/* Every proxy hangs: the read gives up within one timeout from its start,
+ * not one timeout after the last hedge (1 s + 250 ms + 250 ms). */
+START_TEST(test_rest_all_hung)
+{
+	struct three t;
+	char err[256];
+	struct loop *l = loop_new();
+	struct milvus_rest_opts o;
+	struct milvus_rest_result *res;
+	struct milvus_rest *r;
+	const char *hung[4];
+	int64_t t0, took;
+
+	three_open(&t, "/ok");
+	hung[0] = t.h1;
+	hung[1] = t.h2;
+	hung[2] = t.h1;		/* a third entry: a duplicate, dropped */
+	hung[3] = NULL;
+	memset(&o, 0, sizeof o);
+	o.uris = hung;
+	o.timeout_ms = TIMEOUT_MS;
+	r = milvus_rest_new(l, &o, err, sizeof err);
+	ck_assert_ptr_nonnull(r);
+	t0 = time_mono_ms();
+	res = milvus_rest_collections_list_sync(r, NULL);
+	took = time_mono_ms() - t0;
+	printf("# rest: collections/list with every proxy hung gave up in %lld ms (timeout %d "
+	    "ms)\n", (long long)took, TIMEOUT_MS);
+	ck_assert_int_eq(res->err, MREST_EUNREACHABLE);
+	ck_assert_msg(took < TIMEOUT_MS + TIMEOUT_MS / 8, "hung proxies cost %lld ms (bound "
+	    "%d ms)", (long long)took, TIMEOUT_MS + TIMEOUT_MS / 8);
+	milvus_rest_result_free(res);
+	milvus_rest_free(r);
+	loop_free(l);
+	three_close(&t);
+}
+END_TEST
+
 Suite *
 test_suite(void)
 {
@@ -233,6 +271,7 @@ test_suite(void)
 	tcase_add_test(tc, test_etcd_hung_endpoints);
 	tcase_add_test(tc, test_etcd_write_not_hedged);
 	tcase_add_test(tc, test_rest_hung_proxies);
+	tcase_add_test(tc, test_rest_all_hung);
 	suite_add_tcase(s, tc);
 	return s;
 }
