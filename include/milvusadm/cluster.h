@@ -92,6 +92,8 @@ struct component {
 	/* Added: wall clock its process started (process_start_time_seconds
 	 * in its /metrics), 0 = unknown. Carried across commits. */
 	int64_t started_ms;
+	int order;			/* display rank of its role (the model sorts by
+					   order, role, server_id) */
 };
 
 /* Per coordinator role: who is active, since when, and standbys. */
@@ -243,6 +245,14 @@ void cluster_sessions_assume_empty(struct cluster *c);
 void cluster_session_put(struct cluster *c, struct session_key *k);
 void cluster_session_delete(struct cluster *c, const char *key);
 void cluster_sessions_commit(struct cluster *c, int64_t revision, int64_t now_ms);
+/* For a batch of etcd events (a watch message, a history replay): like
+ * cluster_sessions_commit, except that a revision changing only workers' own
+ * keys records its events at once and leaves the components to be derived
+ * again by cluster_sessions_settle, which must follow the batch before the
+ * components are read. A replay of E events over n sessions costs
+ * O(E + (commits that touch coordinators + 1) * n log n), not O(E * n). */
+void cluster_sessions_commit_batch(struct cluster *c, int64_t revision, int64_t now_ms);
+void cluster_sessions_settle(struct cluster *c, int64_t now_ms);
 
 /* Unparsable session keys: a full set starts with _reset; a put whose value
  * cannot be read is recorded by _put (key: the full etcd key; a key nested

@@ -26,6 +26,8 @@ struct profile {
 	int64_t milvus_metrics_port;	/* default 9091 */
 	char *milvus_ca_file;
 	bool milvus_insecure;
+	char *milvus_admin_user;	/* basic auth of the routes adminAuthEnabled */
+	char *milvus_admin_password_file; /* protects (3.0+), password from this file */
 	/* backup */
 	char *backup_url;
 	char *backup_username;		/* basic auth for a proxy in front, with */

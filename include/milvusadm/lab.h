@@ -46,6 +46,8 @@ struct lab_opts {
 	const char *etcd;		/* etcd binary */
 	int extra_workers;		/* extra querynode/datanode sessions (large-lab
 					   benchmark), 0 = none; see labd-extra.c */
+	int extra_churn;		/* restarts of extra workers after they are all
+					   registered (delete + new session), 0 = none */
 	bool backup;			/* run a milvus-backup server (member backup-1) */
 	const char *backup_version;	/* "0.5" or "0.6" (NULL: "0.6") */
 };
@@ -66,6 +68,7 @@ struct lab {
 	char *etcd;
 	pid_t supervisor_pid;		/* from state.json, 0 if unknown */
 	int extra_workers;		/* sessions the extra-workers member registers */
+	int extra_churn;		/* worker restarts it performs after that */
 	char *backup_version;		/* "0.5" or "0.6": what the backup member plays */
 	struct lab_member *members;
 	size_t n_members;
@@ -84,6 +87,8 @@ struct lab {
 #define LAB_EXTRA_PER_NET	250
 #define LAB_EXTRA_PER_LEASE	100
 #define LAB_EXTRA_ROLE		"extra-workers"
+/* At most this many restarts (history churn) of the extra workers. */
+#define LAB_EXTRA_CHURN_MAX	100000
 /* The milvus-backup server: one member, on host .8 of the lab's /24, on the
  * real server's port, with its bucket in LABDIR/minio/a-bucket (Milvus's
  * rows under "files", backups under "backup", as backup.yaml's defaults). */
@@ -93,6 +98,10 @@ struct lab {
 #define LAB_BUCKET_DIR		"minio/a-bucket"
 /* The backup member's lab-only switches (milvusadm-labd(8)): LABDIR/<member>.faults. */
 #define LAB_FAULTS_SUFFIX	".faults"
+/* common.security.adminAuthEnabled in a lab: while LABDIR/admin-auth holds
+ * "user:password", every component wants that root's basic auth where Milvus
+ * does (milvusadm-labd(8) --admin-auth-file). */
+#define LAB_ADMIN_AUTH_FILE	"admin-auth"
 
 /* Check "127.A.B.0/24" (only loopback /24s are allowed); fills net with "127.A.B". */
 int lab_parse_subnet(const char *subnet, char *net, size_t netlen, char *err, size_t errlen);

@@ -52,4 +52,12 @@ int leader_history_sync(struct state *st, int history_rc, char *err, size_t errl
 /* Add one leader event seen live (events --follow) to the profile's file. */
 int leader_history_note(struct state *st, const struct event *e, char *err, size_t errlen);
 
+/* For a live view (the TUI): merge the profile's file into the model's events
+ * now (the changes seen before it started), and add every leader change the
+ * model records from then on to the file, until leader_history_detach. Uses
+ * the events' listener. -1 with a reason in err when there is no state
+ * directory (nothing is kept then). */
+int leader_history_attach(struct state *st, char *err, size_t errlen);
+void leader_history_detach(struct state *st);
+
 #endif

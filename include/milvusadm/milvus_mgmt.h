@@ -38,6 +38,12 @@ const char *milvus_state_name(int code);
 struct milvus_mgmt_opts {
 	const char *token;		/* "user:password" or an API key, sent as Bearer to
 					   /api/v1 only (2.5.27+ / 2.6.10+ authenticate it) */
+	/* Root's HTTP basic auth for the routes common.security.adminAuthEnabled
+	 * protects (3.0+: every /management/ route but /check/ready, and /api/v1/_...); NULL
+	 * user: none sent. A 401/403 there is MGMT_EAUTH saying what to set,
+	 * a 503 (the component cannot check it now) MGMT_EUNREACHABLE. */
+	const char *admin_user;
+	const char *admin_password;
 	struct http_tls tls;
 	long timeout_ms;		/* per request; 0 = 3 s */
 	size_t max_response;		/* 0 = 1 MiB (metrics: 32 MiB) */
@@ -100,7 +106,7 @@ enum {
 	MGMT_EHTTP,			/* an HTTP status the call does not expect */
 	MGMT_EPROTO,			/* malformed or oversized body */
 	MGMT_ESERVER,			/* the component reported a failure ({"msg": ...}) */
-	MGMT_EAUTH,			/* HTTP 401 / 403 */
+	MGMT_EAUTH,			/* HTTP 401 / 403 (see admin_user) */
 	MGMT_EINVAL,			/* a bad argument to a _sync call */
 };
 

@@ -7,6 +7,8 @@
  *  - Every call is a POST with a JSON body ({} at least). The envelope
  *    {"code":0,"data":...} is checked; a nonzero code becomes res.code and
  *    res.message (MREST_ESERVER, or MREST_EAUTH for 1800 / HTTP 401 / 403).
+ *    resource_groups/describe answers without an envelope code (contract
+ *    §5.4); an envelope with a nonzero code is still an error.
  *  - Calls go to the preferred URI first and, on a connection error, to the
  *    next ones in turn; the one that answers becomes the preferred URI.
  *    Read-only calls also move on after a timeout, HTTP 502/503/504 or
@@ -99,6 +101,36 @@ struct milvus_collection_info {
 	size_t n_properties;
 };
 
+/* resource_groups/describe (2.5+): one resource group. The maps are keyed
+ * by collection name (Milvus keys them by bare name, so two databases'
+ * collections of one name share an entry). */
+struct milvus_rg_count {
+	char *name;
+	int64_t n;
+};
+
+struct milvus_rg_node {
+	int64_t node_id;
+	char *address;			/* "10.0.0.7:21123", NULL when not given */
+	char *hostname;			/* NULL when not given */
+};
+
+struct milvus_resource_group {
+	char *name;
+	int64_t capacity;		/* -1 when not given (deprecated field) */
+	int64_t num_available_node;	/* -1 when not given */
+	struct milvus_rg_count *loaded_replicas;	/* num_loaded_replica */
+	size_t n_loaded_replicas;
+	struct milvus_rg_count *outgoing_nodes;		/* num_outgoing_node */
+	size_t n_outgoing_nodes;
+	struct milvus_rg_count *incoming_nodes;		/* num_incoming_node */
+	size_t n_incoming_nodes;
+	int64_t requests_node_num;	/* config.requests.node_num, -1 when not given */
+	int64_t limits_node_num;	/* config.limits.node_num, -1 when not given */
+	struct milvus_rg_node *nodes;
+	size_t n_nodes;
+};
+
 /* Which fields are filled depends on the call. Owns every string and array. */
 struct milvus_rest_result {
 	int err;			/* MREST_* */
@@ -107,7 +139,7 @@ struct milvus_rest_result {
 	int code;			/* envelope code, 0 ok */
 	char *message;			/* envelope message (bounded, may be NULL) */
 	char uri[128];			/* the proxy that answered (no credentials) */
-	/* databases/list, collections/list, aliases/list */
+	/* databases/list, collections/list, aliases/list, resource_groups/list */
 	char **names;
 	size_t n_names;
 	/* collections/has */
@@ -124,6 +156,8 @@ struct milvus_rest_result {
 	char *alias;
 	char *collection;
 	char *db_name;
+	/* resource_groups/describe */
+	struct milvus_resource_group rg;
 	/* entities/query rows (milvus_rest_query): each row as canonical JSON
 	 * (object keys sorted by byte order at every level, no whitespace,
 	 * numbers as cJSON prints them, integers of more than 15 digits as
@@ -185,6 +219,11 @@ int milvus_rest_aliases_list(struct milvus_rest *r, const char *db, const char *
     milvus_rest_cb cb, void *arg);
 int milvus_rest_alias_describe(struct milvus_rest *r, const char *db, const char *alias,
     milvus_rest_cb cb, void *arg);
+/* resource_groups/list (names) and resource_groups/describe (rg), 2.5+; a
+ * proxy without them answers HTTP 404 (MREST_EHTTP). */
+int milvus_rest_rg_list(struct milvus_rest *r, milvus_rest_cb cb, void *arg);
+int milvus_rest_rg_describe(struct milvus_rest *r, const char *name, milvus_rest_cb cb,
+    void *arg);
 /* entities/insert of rows (a JSON array of row objects, as built for the
  * collection's schema); row_count = insertCount. Not repeated on another
  * proxy after a timeout: the first may have written. */
@@ -227,6 +266,9 @@ struct milvus_rest_result *milvus_rest_aliases_list_sync(struct milvus_rest *r,
     const char *db, const char *collection);
 struct milvus_rest_result *milvus_rest_alias_describe_sync(struct milvus_rest *r,
     const char *db, const char *alias);
+struct milvus_rest_result *milvus_rest_rg_list_sync(struct milvus_rest *r);
+struct milvus_rest_result *milvus_rest_rg_describe_sync(struct milvus_rest *r,
+    const char *name);
 struct milvus_rest_result *milvus_rest_count_sync(struct milvus_rest *r, const char *db,
     const char *name, const char *filter);
 struct milvus_rest_result *milvus_rest_query_sync(struct milvus_rest *r, const char *db,
@@ -251,6 +293,8 @@ enum milvus_rest_op {
 	MREST_OP_INSERT,
 	MREST_OP_QUERY,			/* entities/query returning rows */
 	MREST_OP_RAW,			/* any path, a body built by the caller: body kept */
+	MREST_OP_RG_LIST,		/* resource_groups/list */
+	MREST_OP_RG_DESCRIBE,		/* resource_groups/describe: no envelope code */
 	MREST_OP_COUNT_
 };
 /* The path after /v2/vectordb/ ("collections/list"); "" for MREST_OP_RAW,

@@ -34,6 +34,9 @@ struct etcd *state_etcd(struct state *st);
  * matching source_state.error, and the model marks that data unknown). */
 int state_load_sessions(struct state *st);	/* range <root>/meta/session/ + lease TTLs */
 int state_load_health(struct state *st);	/* /healthz of every component, in parallel */
+/* Health, etcd and the collections side by side, then the replicas (what
+ * status and ha check read); returns the health sweep's result. */
+int state_load_all(struct state *st);
 int state_load_etcd(struct state *st);		/* member list + status per endpoint */
 int state_load_collections(struct state *st, const char *db);	/* REST v2; db NULL = all */
 /* Only the databases' and collections' names (one REST call per database):
@@ -49,8 +52,11 @@ bool state_proxy_unreachable(const struct state *st);
  * empty and the flight recorder gets joined/left/leader events dated by
  * revision (etcd keeps no times). Ends with the current sessions applied,
  * like state_load_sessions but without lease TTLs. Returns 0, 1 when etcd had
- * compacted the history away (current state only), -1 when etcd failed. */
-int state_load_history(struct state *st);
+ * compacted the history away (current state only), -1 when etcd failed.
+ * coords_only: replay only the coordinators' keys (what leader changes derive
+ * from; a few events where all sessions' history has one per worker start
+ * and stop), the workers coming in with the current state as a baseline. */
+int state_load_history(struct state *st, bool coords_only);
 
 /* When each component's process started (process_start_time_seconds in the
  * /metrics of its process) into component.started_ms; known ones are not

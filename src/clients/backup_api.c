@@ -10,8 +10,10 @@
 
 #include "milvusadm/backup_api.h"
 #include "milvusadm/http.h"
+#include "milvusadm/http_call.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/timeutil.h"
+#include "milvusadm/url.h"
 #include "milvusadm/xalloc.h"
 #include "milvus-json.h"
 
@@ -44,29 +46,19 @@ static const bk_parse_fn bk_parsers[] = {
 	[BK_OP_GET_RESTORE] = backup_parse_get_restore,
 };
 
-struct bk_sync {
-	int done;
-	struct backup_result *res;
-};
-
 struct bk_call {
+	struct http_call hc;		/* first: the shared bookkeeping */
 	struct backup_api *a;
-	struct bk_call *prev, *next;
 	enum bk_op op;
 	enum bk_step step;
 	struct backup_request rq;	/* the main request (create: 0.6 fields) */
 	struct backup_request rq05;	/* create: the 0.5.x fields */
 	char why05[160];		/* create: why 0.5.x cannot take the request */
 	char subject[160];		/* "backup 'NAME'", for messages */
-	struct http_req *req;
-	uint64_t timer;
 	int64_t t0;
 	long backoff;
 	int attempts;			/* requests made, detection included */
 	int tries;			/* requests of the current step */
-	backup_api_cb cb;
-	void *arg;
-	struct bk_sync *take;
 };
 
 struct backup_api {
@@ -78,7 +70,15 @@ struct backup_api {
 	long timeout_ms, deadline_ms, backoff_ms;
 	size_t max_response;
 	enum backup_flavour flavour;
-	struct bk_call *calls;
+	struct http_calls calls;
+};
+
+static void bk_call_release(struct http_call *hc);
+static void bk_invoke(http_call_fn cb, void *res, void *arg);
+static void bk_result_free(void *res);
+
+static const struct http_call_ops bk_ops = {
+	bk_call_release, bk_invoke, bk_result_free,
 };
 
 static char *
@@ -118,8 +118,10 @@ backup_api_new(struct loop *l, const struct backup_api_opts *o, char *err, size_
 	}
 	a = xcalloc(1, sizeof *a);
 	a->loop = l;
+	http_calls_init(&a->calls, l, &bk_ops);
 	a->base = xstrdup(o->url);
-	mj_url_safe(a->url_safe, sizeof a->url_safe, o->url);
+	/* Checked above: one line, so only the userinfo is to go. */
+	url_strip_userinfo(o->url, a->url_safe, sizeof a->url_safe);
 	a->basic_user = bk_dup(o->basic_user);
 	a->basic_pass = bk_dup(o->basic_pass);
 	a->bearer = bk_dup(o->bearer);
@@ -136,14 +138,10 @@ backup_api_new(struct loop *l, const struct backup_api_opts *o, char *err, size_
 }
 
 static void
-bk_call_free(struct bk_call *c)
+bk_call_release(struct http_call *hc)
 {
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		c->a->calls = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
+	struct bk_call *c = (struct bk_call *)hc;
+
 	backup_request_release(&c->rq);
 	backup_request_release(&c->rq05);
 	free(c);
@@ -154,14 +152,7 @@ backup_api_free(struct backup_api *a)
 {
 	if (a == NULL)
 		return;
-	while (a->calls != NULL) {
-		struct bk_call *c = a->calls;
-
-		http_cancel(c->req);
-		if (c->timer != 0)
-			loop_timer_cancel(a->loop, c->timer);
-		bk_call_free(c);
-	}
+	http_calls_cancel(&a->calls);
 	free(a->base);
 	free(a->basic_user);
 	bk_wipe_free(a->basic_pass);
@@ -187,6 +178,18 @@ backup_result_free(struct backup_result *res)
 	free(res);
 }
 
+static void
+bk_invoke(http_call_fn cb, void *res, void *arg)
+{
+	((backup_api_cb)cb)(res, arg);
+}
+
+static void
+bk_result_free(void *res)
+{
+	backup_result_free(res);
+}
+
 /* Set res->errmsg, cut to its size on purpose (its args may be errmsg). */
 static void __attribute__((format(printf, 2, 3)))
 bk_msgf(struct backup_result *res, const char *fmt, ...)
@@ -201,27 +204,30 @@ bk_msgf(struct backup_result *res, const char *fmt, ...)
 	free(m);
 }
 
-static void
-bk_deliver(struct bk_call *c, struct backup_result *res)
+/* What every result of c says about c; filled before delivering. */
+static struct backup_result *
+bk_finish(struct bk_call *c, struct backup_result *res)
 {
-	struct bk_sync *take = c->take;
-	backup_api_cb cb = c->cb;
-	void *arg = c->arg;
-
 	res->attempts = c->attempts;
 	if (res->sent_id[0] == '\0')
 		memcpy(res->sent_id, c->rq.request_id, sizeof res->sent_id);
 	if (res->err != BACKUP_OK && c->subject[0] != '\0')
 		bk_msgf(res, "%s: %s", c->subject, res->errmsg);
-	/* Unlink first: the callback may free the client or start new calls. */
-	bk_call_free(c);
-	if (cb != NULL)
-		cb(res, arg);
-	if (take != NULL) {
-		take->res = res;
-		take->done = 1;
-	} else
-		backup_result_free(res);
+	return res;
+}
+
+static void
+bk_deliver(struct bk_call *c, struct backup_result *res)
+{
+	http_call_deliver(&c->hc, bk_finish(c, res));
+}
+
+/* From the loop: for answers known at the start (a call never answers from
+ * inside the function that starts it). */
+static void
+bk_deliver_later(struct bk_call *c, struct backup_result *res)
+{
+	http_call_deliver_later(&c->hc, bk_finish(c, res));
 }
 
 static struct backup_result *
@@ -237,12 +243,9 @@ bk_result_fail(int e, const char *what)
 static void bk_attempt(struct bk_call *c);
 
 static void
-bk_retry_timer(void *arg)
+bk_retry_timer(struct http_call *hc)
 {
-	struct bk_call *c = arg;
-
-	c->timer = 0;
-	bk_attempt(c);
+	bk_attempt((struct bk_call *)hc);
 }
 
 /* Only an answer that says nothing happened is sent again: code 503 (create
@@ -264,7 +267,7 @@ bk_http_done(const struct http_resp *hr, void *arg)
 	struct backup_result *res = xcalloc(1, sizeof *res);
 	int64_t left;
 
-	c->req = NULL;
+	c->hc.req = NULL;
 	c->attempts++;
 	c->tries++;
 	if (hr->err == HTTP_ETIMEOUT) {
@@ -291,7 +294,7 @@ bk_http_done(const struct http_resp *hr, void *arg)
 	left = c->t0 + a->deadline_ms - time_mono_ms();
 	if (bk_may_retry(c, res) && left > c->backoff) {
 		backup_result_free(res);
-		c->timer = loop_timer_add(a->loop, c->backoff, bk_retry_timer, c);
+		http_call_after(&c->hc, c->backoff, bk_retry_timer);
 		c->backoff = c->backoff * 2 > BK_BACKOFF_MAX_MS ? BK_BACKOFF_MAX_MS : c->backoff * 2;
 		return;
 	}
@@ -324,24 +327,6 @@ bk_http_done(const struct http_resp *hr, void *arg)
 	bk_deliver(c, res);
 }
 
-static void
-bk_start_failed(void *arg)
-{
-	struct bk_call *c = arg;
-
-	c->timer = 0;
-	bk_deliver(c, bk_result_fail(BACKUP_EUNREACHABLE, "cannot start a request to "
-	    "milvus-backup"));
-}
-
-static void
-bk_refused(void *arg)
-{
-	struct bk_call *c = arg;
-
-	c->timer = 0;
-	bk_deliver(c, bk_result_fail(BACKUP_EINVAL, c->why05));
-}
 
 static void
 bk_attempt(struct bk_call *c)
@@ -361,7 +346,7 @@ bk_attempt(struct bk_call *c)
 		/* 0.5.x and unknown servers get the fields 0.5.x documents. From
 		 * a timer: this may run inside backup_api_create itself. */
 		if (c->rq05.url == NULL) {
-			c->timer = loop_timer_add(a->loop, 0, bk_refused, c);
+			bk_deliver_later(c, bk_result_fail(BACKUP_EINVAL, c->why05));
 			return;
 		}
 		rq = &c->rq05;
@@ -379,42 +364,29 @@ bk_attempt(struct bk_call *c)
 	o.tls = a->tls;
 	o.timeout_ms = a->timeout_ms;
 	o.max_response = a->max_response;
-	c->req = http_start(a->loop, &o, bk_http_done, c);
+	c->hc.req = http_start(a->loop, &o, bk_http_done, c);
 	backup_request_release(&probe);
-	if (c->req == NULL)
-		c->timer = loop_timer_add(a->loop, 0, bk_start_failed, c);
-}
-
-static void
-bk_cached(void *arg)
-{
-	struct bk_call *c = arg;
-	struct backup_result *res = xcalloc(1, sizeof *res);
-
-	c->timer = 0;
-	res->flavour = c->a->flavour;
-	res->greeting = true;
-	bk_deliver(c, res);
+	if (c->hc.req == NULL)
+		bk_deliver_later(c, bk_result_fail(BACKUP_EUNREACHABLE, "cannot start a request "
+		    "to milvus-backup"));
 }
 
 /* Start a call whose request(s) are built; takes rq (and rq05). */
 static int
 bk_begin(struct backup_api *a, enum bk_op op, struct bk_call *c, backup_api_cb cb, void *arg,
-    struct bk_sync *take)
+    struct http_sync *take)
 {
 	c->a = a;
 	c->op = op;
-	c->cb = cb;
-	c->arg = arg;
-	c->take = take;
 	c->t0 = time_mono_ms();
 	c->backoff = a->backoff_ms;
-	c->next = a->calls;
-	if (a->calls != NULL)
-		a->calls->prev = c;
-	a->calls = c;
+	http_call_add(&a->calls, &c->hc, (http_call_fn)cb, arg, take);
 	if (op == BK_OP_DETECT && a->flavour != BACKUP_FLAVOUR_UNKNOWN) {
-		c->timer = loop_timer_add(a->loop, 0, bk_cached, c);
+		struct backup_result *res = xcalloc(1, sizeof *res);
+
+		res->flavour = a->flavour;
+		res->greeting = true;
+		bk_deliver_later(c, res);
 		return 0;
 	}
 	c->step = (op == BK_OP_DETECT || op == BK_OP_CREATE) &&
@@ -485,13 +457,13 @@ bk_prepare(struct backup_api *a, enum bk_op op, const void *req, const char *s)
 }
 
 static struct backup_result *
-bk_wait(struct backup_api *a, struct bk_call *c, struct bk_sync *s)
+bk_wait(struct backup_api *a, struct bk_call *c, struct http_sync *s)
 {
-	if (c == NULL)
-		return bk_result_fail(BACKUP_EINVAL, "invalid argument to a backup call");
 	/* Attempts have timeouts and retries a deadline, so this ends. */
-	loop_run_until(a->loop, &s->done, -1);
-	return s->res;
+	struct backup_result *res = http_call_wait(a != NULL ? a->loop : NULL, c == NULL, s);
+
+	return res != NULL ? res : bk_result_fail(BACKUP_EINVAL,
+	    "invalid argument to a backup call");
 }
 
 static int
@@ -508,7 +480,7 @@ bk_async(struct backup_api *a, enum bk_op op, const void *req, const char *s,
 static struct backup_result *
 bk_sync(struct backup_api *a, enum bk_op op, const void *req, const char *s)
 {
-	struct bk_sync sy = { 0, NULL };
+	struct http_sync sy = { 0, NULL };
 	struct bk_call *c = bk_prepare(a, op, req, s);
 
 	if (c != NULL)

@@ -50,28 +50,21 @@ etcd_json_quote_numbers(const char *json, size_t len, size_t *out_len)
 {
 	struct buf b = BUF_INIT;
 	size_t i = 0, start;
-	bool in_str = false;
 
 	buf_add(&b, "", 0);
+	/* Copied in runs, not a byte at a time: a watch of 10,000 events is
+	 * megabytes of JSON. */
 	while (i < len) {
 		char c = json[i];
 
-		if (in_str) {
-			if (c == '\\' && i + 1 < len) {
-				buf_add(&b, json + i, 2);
-				i += 2;
-				continue;
-			}
-			if (c == '"')
-				in_str = false;
-			buf_addc(&b, c);
-			i++;
-			continue;
-		}
 		if (c == '"') {
-			in_str = true;
-			buf_addc(&b, c);
-			i++;
+			/* A string, escapes and all, up to its closing quote. */
+			start = i++;
+			while (i < len && json[i] != '"')
+				i += json[i] == '\\' && i + 1 < len ? 2 : 1;
+			if (i < len)
+				i++;
+			buf_add(&b, json + start, i - start);
 			continue;
 		}
 		if (c == '-' || (c >= '0' && c <= '9')) {
@@ -84,8 +77,11 @@ etcd_json_quote_numbers(const char *json, size_t len, size_t *out_len)
 			buf_addc(&b, '"');
 			continue;
 		}
-		buf_addc(&b, c);
-		i++;
+		start = i;
+		while (i < len && json[i] != '"' && json[i] != '-' &&
+		    (json[i] < '0' || json[i] > '9'))
+			i++;
+		buf_add(&b, json + start, i - start);
 	}
 	return buf_detach(&b, out_len);
 }

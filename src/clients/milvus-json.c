@@ -169,22 +169,3 @@ mj_url(const char *base, const char *path)
 		return xasprintf("%.*s%s", (int)n, base, path);
 	return xasprintf("http://%.*s%s", (int)n, base, path);
 }
-
-void
-mj_url_safe(char *dst, size_t dstlen, const char *url)
-{
-	const char *host = strstr(url, "://"), *at, *slash;
-	char tmp[1024];
-
-	if (host != NULL) {
-		host += 3;
-		at = strchr(host, '@');
-		slash = strchr(host, '/');
-		if (at != NULL && (slash == NULL || at < slash)) {
-			snprintf(tmp, sizeof tmp, "%.*s%s", (int)(host - url), url, at + 1);
-			mj_oneline(dst, dstlen, tmp, strlen(tmp));
-			return;
-		}
-	}
-	mj_oneline(dst, dstlen, url, strlen(url));
-}

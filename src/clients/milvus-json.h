@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* JSON helpers shared by the Milvus clients (internal to src/clients/): exact
- * int64s through cJSON, bounded copies, one-line server messages, URLs. */
+ * int64s through cJSON, bounded copies, one-line server messages, URLs
+ * (without their passwords: url.h). */
 #ifndef MILVUSADM_MILVUS_JSON_H
 #define MILVUSADM_MILVUS_JSON_H
 
@@ -33,8 +34,6 @@ bool mj_get_bool(const cJSON *obj, const char *name, bool dflt);
 int mj_int64_array(const cJSON *item, int64_t **out, size_t *n);
 /* Copy untrusted text into dst as one line: control characters become '?'. */
 void mj_oneline(char *dst, size_t dstlen, const char *src, size_t srclen);
-/* url without any "user:password@", as one line bounded by dstlen. */
-void mj_url_safe(char *dst, size_t dstlen, const char *url);
 /* base (with or without "http://", trailing '/' dropped) joined with path. */
 char *mj_url(const char *base, const char *path);
 

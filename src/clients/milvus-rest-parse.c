@@ -29,6 +29,8 @@ static const char *const op_paths[MREST_OP_COUNT_] = {
 	[MREST_OP_INSERT] = "entities/insert",
 	[MREST_OP_QUERY] = "entities/query",
 	[MREST_OP_RAW] = "",
+	[MREST_OP_RG_LIST] = "resource_groups/list",
+	[MREST_OP_RG_DESCRIBE] = "resource_groups/describe",
 };
 
 const char *
@@ -73,6 +75,33 @@ mrest_info_release(struct milvus_collection_info *c)
 	memset(c, 0, sizeof *c);
 }
 
+static void
+rg_counts_free(struct milvus_rg_count *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+static void
+rg_release(struct milvus_resource_group *g)
+{
+	size_t i;
+
+	free(g->name);
+	rg_counts_free(g->loaded_replicas, g->n_loaded_replicas);
+	rg_counts_free(g->outgoing_nodes, g->n_outgoing_nodes);
+	rg_counts_free(g->incoming_nodes, g->n_incoming_nodes);
+	for (i = 0; i < g->n_nodes; i++) {
+		free(g->nodes[i].address);
+		free(g->nodes[i].hostname);
+	}
+	free(g->nodes);
+	memset(g, 0, sizeof *g);
+}
+
 void
 milvus_rest_result_release(struct milvus_rest_result *res)
 {
@@ -85,6 +114,7 @@ milvus_rest_result_release(struct milvus_rest_result *res)
 	free(res->alias);
 	free(res->collection);
 	free(res->db_name);
+	rg_release(&res->rg);
 	for (i = 0; i < res->n_rows; i++) {
 		free(res->rows[i]);
 		free(res->row_pks[i]);
@@ -263,6 +293,95 @@ rest_count(const cJSON *data, int64_t *out)
 	return mj_int64(cJSON_GetObjectItemCaseSensitive(first, "count(*)"), out);
 }
 
+/* {"<name>": n, ...} (null or absent = empty; at most MJ_MAX_ITEMS); -1 on
+ * another shape, with *n counting what was taken so that the caller frees it. */
+static int
+rg_counts(const cJSON *obj, struct milvus_rg_count **out, size_t *n)
+{
+	const cJSON *e;
+	size_t count;
+
+	if (obj == NULL || cJSON_IsNull(obj))
+		return 0;
+	if (!cJSON_IsObject(obj))
+		return -1;
+	count = (size_t)cJSON_GetArraySize(obj);
+	if (count > MJ_MAX_ITEMS)
+		return -1;
+	if (count > 0)
+		*out = xcalloc(count, sizeof **out);
+	cJSON_ArrayForEach(e, obj) {
+		struct milvus_rg_count *c;
+
+		if (*n >= count || e->string == NULL)
+			return -1;
+		c = &(*out)[(*n)++];
+		c->name = xstrndup(e->string, MJ_MAX_STR);
+		if (mj_int64(e, &c->n) != 0 || c->n < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* config.<which>.node_num, -1 when not given. */
+static int64_t
+rg_node_num(const cJSON *config, const char *which)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(config, which);
+
+	return cJSON_IsObject(o) ? mj_get_int64(o, "node_num", -1) : -1;
+}
+
+/* {"resource_group":{"name","capacity","num_available_node",
+ * "num_loaded_replica":{..},"num_outgoing_node":{..},"num_incoming_node":{..},
+ * "config":{..},"nodes":[{"node_id","address","hostname"}]}} (contract §5.4). */
+static int
+rest_rg(const cJSON *obj, struct milvus_resource_group *g)
+{
+	const cJSON *rg = cJSON_GetObjectItemCaseSensitive(obj, "resource_group");
+	const cJSON *config, *nodes, *e;
+	size_t count;
+
+	g->capacity = g->num_available_node = -1;
+	g->requests_node_num = g->limits_node_num = -1;
+	if (!cJSON_IsObject(rg) || (g->name = mj_get_str(rg, "name")) == NULL)
+		return -1;
+	g->capacity = mj_get_int64(rg, "capacity", -1);
+	g->num_available_node = mj_get_int64(rg, "num_available_node", -1);
+	if (rg_counts(cJSON_GetObjectItemCaseSensitive(rg, "num_loaded_replica"),
+	    &g->loaded_replicas, &g->n_loaded_replicas) != 0 ||
+	    rg_counts(cJSON_GetObjectItemCaseSensitive(rg, "num_outgoing_node"),
+	    &g->outgoing_nodes, &g->n_outgoing_nodes) != 0 ||
+	    rg_counts(cJSON_GetObjectItemCaseSensitive(rg, "num_incoming_node"),
+	    &g->incoming_nodes, &g->n_incoming_nodes) != 0)
+		return -1;
+	config = cJSON_GetObjectItemCaseSensitive(rg, "config");
+	if (config != NULL && !cJSON_IsNull(config) && !cJSON_IsObject(config))
+		return -1;
+	g->requests_node_num = rg_node_num(config, "requests");
+	g->limits_node_num = rg_node_num(config, "limits");
+	nodes = cJSON_GetObjectItemCaseSensitive(rg, "nodes");
+	if (nodes != NULL && !cJSON_IsNull(nodes) && !cJSON_IsArray(nodes))
+		return -1;
+	count = (size_t)cJSON_GetArraySize(nodes);
+	if (count > MJ_MAX_ITEMS)
+		return -1;
+	if (count > 0)
+		g->nodes = xcalloc(count, sizeof *g->nodes);
+	cJSON_ArrayForEach(e, nodes) {
+		struct milvus_rg_node *nd;
+
+		if (!cJSON_IsObject(e) || g->n_nodes >= count)
+			return -1;
+		nd = &g->nodes[g->n_nodes++];
+		if (mj_int64(cJSON_GetObjectItemCaseSensitive(e, "node_id"), &nd->node_id) != 0)
+			return -1;
+		nd->address = mj_get_str(e, "address");
+		nd->hostname = mj_get_str(e, "hostname");
+	}
+	return 0;
+}
+
 /* The op's data; -1 when its shape is not what the call returns. */
 static int
 rest_data(enum milvus_rest_op op, const cJSON *data, struct milvus_rest_result *res)
@@ -274,6 +393,7 @@ rest_data(enum milvus_rest_op op, const cJSON *data, struct milvus_rest_result *
 	case MREST_OP_DATABASES_LIST:
 	case MREST_OP_COLLECTIONS_LIST:
 	case MREST_OP_ALIASES_LIST:
+	case MREST_OP_RG_LIST:
 		return mrest_names(data, &res->names, &res->n_names);
 	case MREST_OP_COLLECTION_HAS:
 		it = cJSON_GetObjectItemCaseSensitive(data, "has");
@@ -310,6 +430,7 @@ rest_data(enum milvus_rest_op op, const cJSON *data, struct milvus_rest_result *
 			return -1;
 		return mj_int64(cJSON_GetObjectItemCaseSensitive(data, "insertCount"),
 		    &res->row_count);
+	case MREST_OP_RG_DESCRIBE:	/* the answer itself: rest_parse */
 	case MREST_OP_QUERY:		/* from the text: rest_rows */
 	case MREST_OP_RAW:		/* the caller's: rest_parse keeps the body */
 	case MREST_OP_COUNT_:
@@ -332,6 +453,13 @@ rest_parse(enum milvus_rest_op op, const char *path, long http_status, const cha
 	res->http_status = http_status;
 	res->load_progress = -1;
 	code = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "code") : NULL;
+	/* resource_groups/describe answers {"resource_group":{...}} with no code
+	 * (contract §5.4); one that sends an envelope is read as any other. */
+	if (op == MREST_OP_RG_DESCRIBE && code == NULL && http_status == 200 &&
+	    cJSON_IsObject(root)) {
+		rc = rest_rg(root, &res->rg);
+		goto data;
+	}
 	if (code == NULL || mj_int64(code, &c) != 0 || c < INT32_MIN || c > INT32_MAX) {
 		if (http_status == 401 || http_status == 403)
 			rest_fail(res, MREST_EAUTH, "proxy '%s' refused the credentials (HTTP %ld)",
@@ -363,7 +491,14 @@ rest_parse(enum milvus_rest_op op, const char *path, long http_status, const cha
 	}
 	if (op == MREST_OP_QUERY)
 		rc = mrest_rows_parse(body, len, pk, res, why, sizeof why);
-	else if (op == MREST_OP_RAW) {
+	else if (op == MREST_OP_RG_DESCRIBE) {
+		/* With a code 0: {"code":0,"data":{"resource_group":...}} or the
+		 * group beside the code. */
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "data");
+
+		rc = rest_rg(cJSON_GetObjectItemCaseSensitive(d, "resource_group") != NULL ?
+		    d : root, &res->rg);
+	} else if (op == MREST_OP_RAW) {
 		res->body = xmalloc(len + 1);
 		memcpy(res->body, body, len);
 		res->body[len] = '\0';
@@ -371,6 +506,7 @@ rest_parse(enum milvus_rest_op op, const char *path, long http_status, const cha
 		rc = 0;
 	} else
 		rc = rest_data(op, cJSON_GetObjectItemCaseSensitive(root, "data"), res);
+data:
 	if (rc != 0) {
 		char keep[sizeof res->uri];
 

@@ -8,8 +8,10 @@
 
 #include "milvusadm/buf.h"
 #include "milvusadm/http.h"
+#include "milvusadm/http_call.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/milvus_mgmt.h"
+#include "milvusadm/url.h"
 #include "milvusadm/xalloc.h"
 #include "milvus-json.h"
 
@@ -22,31 +24,31 @@
 enum mgmt_kind { MK_HEALTHZ, MK_READY, MK_STOP, MK_METRICS, MK_REPLICAS_V1, MK_REPLICAS_QC };
 
 struct mgmt_call {
+	struct http_call hc;		/* first: the shared bookkeeping */
 	struct milvus_mgmt *m;
-	struct mgmt_call *prev, *next;
 	enum mgmt_kind kind;
-	struct http_req *req;
-	uint64_t timer;			/* delivers a failure to start from the loop */
+	bool admin;			/* a route adminAuthEnabled protects */
 	char url[160];			/* without credentials, for messages */
 	char **keep;			/* metrics name prefixes, NULL-terminated */
 	int64_t collection_id;		/* QC filter */
-	milvus_mgmt_cb cb;
-	void *arg;
-	struct mgmt_sync *take;		/* _sync: hand the result over */
-};
-
-struct mgmt_sync {
-	int done;
-	struct milvus_mgmt_result *res;
 };
 
 struct milvus_mgmt {
 	struct loop *loop;
 	char *token;
+	char *admin_user, *admin_password;
 	struct http_tls tls;
 	long timeout_ms;
 	size_t max_response;
-	struct mgmt_call *calls;
+	struct http_calls calls;
+};
+
+static void mgmt_call_release(struct http_call *hc);
+static void mgmt_invoke(http_call_fn cb, void *res, void *arg);
+static void mgmt_result_free(void *res);
+
+static const struct http_call_ops mgmt_ops = {
+	mgmt_call_release, mgmt_invoke, mgmt_result_free,
 };
 
 static char *
@@ -61,8 +63,14 @@ milvus_mgmt_new(struct loop *l, const struct milvus_mgmt_opts *o)
 	struct milvus_mgmt *m = xcalloc(1, sizeof *m);
 
 	m->loop = l;
+	http_calls_init(&m->calls, l, &mgmt_ops);
 	if (o != NULL) {
 		m->token = mgmt_strdup(o->token);
+		if (o->admin_user != NULL && *o->admin_user != '\0') {
+			m->admin_user = xstrdup(o->admin_user);
+			m->admin_password = xstrdup(o->admin_password != NULL ?
+			    o->admin_password : "");
+		}
 		m->tls.ca_file = mgmt_strdup(o->tls.ca_file);
 		m->tls.cert_file = mgmt_strdup(o->tls.cert_file);
 		m->tls.key_file = mgmt_strdup(o->tls.key_file);
@@ -76,20 +84,35 @@ milvus_mgmt_new(struct loop *l, const struct milvus_mgmt_opts *o)
 }
 
 static void
-mgmt_call_free(struct mgmt_call *c)
+mgmt_call_release(struct http_call *hc)
 {
+	struct mgmt_call *c = (struct mgmt_call *)hc;
 	size_t i;
 
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		c->m->calls = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
 	for (i = 0; c->keep != NULL && c->keep[i] != NULL; i++)
 		free(c->keep[i]);
 	free(c->keep);
 	free(c);
+}
+
+static void
+mgmt_invoke(http_call_fn cb, void *res, void *arg)
+{
+	((milvus_mgmt_cb)cb)(res, arg);
+}
+
+static void
+mgmt_result_free(void *res)
+{
+	milvus_mgmt_result_free(res);
+}
+
+static void
+mgmt_wipe_free(char *s)
+{
+	if (s != NULL)
+		memset(s, 0, strlen(s));
+	free(s);
 }
 
 void
@@ -97,17 +120,10 @@ milvus_mgmt_free(struct milvus_mgmt *m)
 {
 	if (m == NULL)
 		return;
-	while (m->calls != NULL) {
-		struct mgmt_call *c = m->calls;
-
-		http_cancel(c->req);
-		if (c->timer != 0)
-			loop_timer_cancel(m->loop, c->timer);
-		mgmt_call_free(c);
-	}
-	if (m->token != NULL)
-		memset(m->token, 0, strlen(m->token));
-	free(m->token);
+	http_calls_cancel(&m->calls);
+	mgmt_wipe_free(m->token);
+	free(m->admin_user);
+	mgmt_wipe_free(m->admin_password);
 	free((char *)m->tls.ca_file);
 	free((char *)m->tls.cert_file);
 	free((char *)m->tls.key_file);
@@ -124,24 +140,6 @@ milvus_mgmt_result_free(struct milvus_mgmt_result *r)
 	milvus_replicas_free(r->replicas, r->n_replicas);
 	free(r->msg);
 	free(r);
-}
-
-static void
-mgmt_deliver(struct mgmt_call *c, struct milvus_mgmt_result *res)
-{
-	struct mgmt_sync *take = c->take;
-	milvus_mgmt_cb cb = c->cb;
-	void *arg = c->arg;
-
-	/* Unlink first: the callback may free the client or start new calls. */
-	mgmt_call_free(c);
-	if (cb != NULL)
-		cb(res, arg);
-	if (take != NULL) {
-		take->res = res;
-		take->done = 1;
-	} else
-		milvus_mgmt_result_free(res);
 }
 
 static void
@@ -246,6 +244,40 @@ mgmt_replicas_done(struct mgmt_call *c, const struct http_resp *hr,
 	mgmt_fail(res, MGMT_EHTTP, "'%s' answered HTTP %ld", c->url, hr->status);
 }
 
+/* Statuses that are about who asks, not about the call (contract 4.4, 10):
+ * under common.security.adminAuthEnabled the protected routes answer 401
+ * without (or with wrong) root credentials, 403 to a user who may not, and
+ * 503 while the component cannot reach mixcoord to check the password.
+ * True when res now holds that error. */
+static bool
+mgmt_auth_failed(const struct mgmt_call *c, const struct http_resp *hr,
+    struct milvus_mgmt_result *res)
+{
+	const struct milvus_mgmt *m = c->m;
+
+	if (hr->status != 401 && hr->status != 403 && !(hr->status == 503 && c->admin))
+		return false;
+	if (!c->admin)
+		mgmt_fail(res, MGMT_EAUTH, "'%s' refused the credentials (HTTP %ld)", c->url,
+		    hr->status);
+	else if (hr->status == 503)
+		mgmt_fail(res, MGMT_EUNREACHABLE, "'%s' cannot check the admin credentials now "
+		    "(HTTP 503: it cannot reach the coordinator, as during a failover): try again",
+		    c->url);
+	else if (m->admin_user == NULL)
+		mgmt_fail(res, MGMT_EAUTH, "'%s': the management API requires authentication "
+		    "(common.security.adminAuthEnabled, HTTP %ld): set milvus.admin_user and "
+		    "milvus.admin_password_file", c->url, hr->status);
+	else if (hr->status == 401)
+		mgmt_fail(res, MGMT_EAUTH, "'%s' refused the credentials of milvus.admin_user "
+		    "'%.64s' (HTTP 401): check milvus.admin_password_file", c->url,
+		    m->admin_user);
+	else
+		mgmt_fail(res, MGMT_EAUTH, "'%s': milvus.admin_user '%.64s' may not use the "
+		    "management API (HTTP 403): it needs the root user", c->url, m->admin_user);
+	return true;
+}
+
 static void
 mgmt_http_done(const struct http_resp *hr, void *arg)
 {
@@ -253,7 +285,7 @@ mgmt_http_done(const struct http_resp *hr, void *arg)
 	struct milvus_mgmt_result *res = xcalloc(1, sizeof *res);
 	char why[sizeof hr->errmsg];
 
-	c->req = NULL;
+	c->hc.req = NULL;
 	mj_oneline(why, sizeof why, hr->errmsg, sizeof hr->errmsg);
 	res->http_status = hr->status;
 	memcpy(res->url, c->url, sizeof res->url);
@@ -264,9 +296,8 @@ mgmt_http_done(const struct http_resp *hr, void *arg)
 		mgmt_fail(res, MGMT_EPROTO, "%s", why);
 	else if (hr->err != HTTP_OK)
 		mgmt_fail(res, MGMT_EUNREACHABLE, "cannot reach %.200s", why);
-	else if (hr->status == 401 || hr->status == 403)
-		mgmt_fail(res, MGMT_EAUTH, "'%s' refused the credentials (HTTP %ld)", c->url,
-		    hr->status);
+	else if (mgmt_auth_failed(c, hr, res))
+		;
 	else {
 		switch (c->kind) {
 		case MK_HEALTHZ:
@@ -290,19 +321,7 @@ mgmt_http_done(const struct http_resp *hr, void *arg)
 			break;
 		}
 	}
-	mgmt_deliver(c, res);
-}
-
-static void
-mgmt_start_failed(void *arg)
-{
-	struct mgmt_call *c = arg;
-	struct milvus_mgmt_result *res = xcalloc(1, sizeof *res);
-
-	c->timer = 0;
-	memcpy(res->url, c->url, sizeof res->url);
-	mgmt_fail(res, MGMT_EUNREACHABLE, "cannot start a request to '%s'", c->url);
-	mgmt_deliver(c, res);
+	http_call_deliver(&c->hc, res);
 }
 
 /* base comes from etcd sessions, which anyone with etcd access can write:
@@ -321,11 +340,21 @@ mgmt_base_ok(const char *base)
 	return true;
 }
 
+/* Whether common.security.adminAuthEnabled protects path (contract 10):
+ * every /management/ route but /check/ready, and the WebUI's /api/v1/_... */
+static bool
+mgmt_path_admin(const char *path)
+{
+	return (strncmp(path, "/management/", 12) == 0 &&
+	    strncmp(path, "/management/check/ready", 23) != 0) ||
+	    strncmp(path, "/api/v1/_", 9) == 0;
+}
+
 /* Start one GET; body (JSON) may be NULL. */
 static int
 mgmt_begin(struct milvus_mgmt *m, enum mgmt_kind kind, const char *base, const char *path,
     const char *body, const char *const *keep, int64_t collection_id, milvus_mgmt_cb cb,
-    void *arg, struct mgmt_sync *take)
+    void *arg, struct http_sync *take)
 {
 	struct http_opts o;
 	struct mgmt_call *c;
@@ -341,9 +370,7 @@ mgmt_begin(struct milvus_mgmt *m, enum mgmt_kind kind, const char *base, const c
 	c = xcalloc(1, sizeof *c);
 	c->m = m;
 	c->kind = kind;
-	c->cb = cb;
-	c->arg = arg;
-	c->take = take;
+	c->admin = mgmt_path_admin(path);
 	c->collection_id = collection_id;
 	if (keep != NULL) {
 		c->keep = xcalloc(n + 1, sizeof *c->keep);
@@ -351,11 +378,8 @@ mgmt_begin(struct milvus_mgmt *m, enum mgmt_kind kind, const char *base, const c
 			c->keep[i] = xstrdup(keep[i]);
 	}
 	url = mj_url(base, path);
-	mj_url_safe(c->url, sizeof c->url, url);
-	c->next = m->calls;
-	if (m->calls != NULL)
-		m->calls->prev = c;
-	m->calls = c;
+	url_strip_userinfo(url, c->url, sizeof c->url);
+	http_call_add(&m->calls, &c->hc, (http_call_fn)cb, arg, take);
 
 	memset(&o, 0, sizeof o);
 	o.method = "GET";
@@ -366,7 +390,12 @@ mgmt_begin(struct milvus_mgmt *m, enum mgmt_kind kind, const char *base, const c
 	/* healthz answers JSON only when asked this way (the request's own type). */
 	if (kind == MK_HEALTHZ || body != NULL)
 		o.content_type = "application/json";
-	if (m->token != NULL && strncmp(path, "/api/v1/", 8) == 0)
+	/* The admin's basic auth where adminAuthEnabled asks for it (the
+	 * WebUI's /api/v1/_* too), else the token on /api/v1. */
+	if (c->admin && m->admin_user != NULL) {
+		o.basic_user = m->admin_user;
+		o.basic_pass = m->admin_password;
+	} else if (m->token != NULL && strncmp(path, "/api/v1/", 8) == 0)
 		o.bearer = m->token;
 	if (m->max_response != 0)
 		o.max_response = m->max_response;
@@ -376,10 +405,15 @@ mgmt_begin(struct milvus_mgmt *m, enum mgmt_kind kind, const char *base, const c
 		o.max_response = MGMT_MAX_REPLICAS;
 	else
 		o.max_response = MGMT_MAX_SMALL;
-	c->req = http_start(m->loop, &o, mgmt_http_done, c);
+	c->hc.req = http_start(m->loop, &o, mgmt_http_done, c);
 	free(url);
-	if (c->req == NULL)
-		c->timer = loop_timer_add(m->loop, 0, mgmt_start_failed, c);
+	if (c->hc.req == NULL) {
+		struct milvus_mgmt_result *res = xcalloc(1, sizeof *res);
+
+		memcpy(res->url, c->url, sizeof res->url);
+		mgmt_fail(res, MGMT_EUNREACHABLE, "cannot start a request to '%s'", c->url);
+		http_call_deliver_later(&c->hc, res);
+	}
 	return 0;
 }
 
@@ -400,14 +434,14 @@ mgmt_role_ok(const char *role)
 
 static int
 mgmt_healthz_take(struct milvus_mgmt *m, const char *base, milvus_mgmt_cb cb, void *arg,
-    struct mgmt_sync *take)
+    struct http_sync *take)
 {
 	return mgmt_begin(m, MK_HEALTHZ, base, "/healthz", NULL, NULL, 0, cb, arg, take);
 }
 
 static int
 mgmt_role_take(struct milvus_mgmt *m, enum mgmt_kind kind, const char *base,
-    const char *role, milvus_mgmt_cb cb, void *arg, struct mgmt_sync *take)
+    const char *role, milvus_mgmt_cb cb, void *arg, struct http_sync *take)
 {
 	char path[96];
 
@@ -420,7 +454,7 @@ mgmt_role_take(struct milvus_mgmt *m, enum mgmt_kind kind, const char *base,
 
 static int
 mgmt_metrics_take(struct milvus_mgmt *m, const char *base, const char *const *keep,
-    milvus_mgmt_cb cb, void *arg, struct mgmt_sync *take)
+    milvus_mgmt_cb cb, void *arg, struct http_sync *take)
 {
 	return mgmt_begin(m, MK_METRICS, base, "/metrics", NULL, keep, 0, cb, arg, take);
 }
@@ -428,7 +462,7 @@ mgmt_metrics_take(struct milvus_mgmt *m, const char *base, const char *const *ke
 static int
 mgmt_replicas_take(struct milvus_mgmt *m, const char *base,
     const struct milvus_replica_query *q, milvus_mgmt_cb cb, void *arg,
-    struct mgmt_sync *take)
+    struct http_sync *take)
 {
 	static const struct milvus_replica_query all = { MILVUS_REPLICAS_AUTO, 0, NULL, NULL };
 	enum milvus_replica_source src;
@@ -499,23 +533,21 @@ milvus_mgmt_replicas(struct milvus_mgmt *m, const char *base,
 /* Synchronous variants: the call hands its result over through take, and the
  * loop runs until it has (the request's own timeout bounds the wait). */
 static struct milvus_mgmt_result *
-mgmt_wait(struct milvus_mgmt *m, int rc, struct mgmt_sync *s)
+mgmt_wait(struct milvus_mgmt *m, int rc, struct http_sync *s)
 {
-	struct milvus_mgmt_result *res;
+	struct milvus_mgmt_result *res = http_call_wait(m != NULL ? m->loop : NULL, rc, s);
 
-	if (rc != 0) {
+	if (res == NULL) {
 		res = xcalloc(1, sizeof *res);
 		mgmt_fail(res, MGMT_EINVAL, "invalid argument to a 9091 call");
-		return res;
 	}
-	loop_run_until(m->loop, &s->done, -1);
-	return s->res;
+	return res;
 }
 
 struct milvus_mgmt_result *
 milvus_mgmt_healthz_sync(struct milvus_mgmt *m, const char *base)
 {
-	struct mgmt_sync s = { 0, NULL };
+	struct http_sync s = { 0, NULL };
 
 	return mgmt_wait(m, mgmt_healthz_take(m, base, NULL, NULL, &s), &s);
 }
@@ -523,7 +555,7 @@ milvus_mgmt_healthz_sync(struct milvus_mgmt *m, const char *base)
 struct milvus_mgmt_result *
 milvus_mgmt_check_ready_sync(struct milvus_mgmt *m, const char *base, const char *role)
 {
-	struct mgmt_sync s = { 0, NULL };
+	struct http_sync s = { 0, NULL };
 
 	return mgmt_wait(m, mgmt_role_take(m, MK_READY, base, role, NULL, NULL, &s), &s);
 }
@@ -531,7 +563,7 @@ milvus_mgmt_check_ready_sync(struct milvus_mgmt *m, const char *base, const char
 struct milvus_mgmt_result *
 milvus_mgmt_stop_sync(struct milvus_mgmt *m, const char *base, const char *role)
 {
-	struct mgmt_sync s = { 0, NULL };
+	struct http_sync s = { 0, NULL };
 
 	return mgmt_wait(m, mgmt_role_take(m, MK_STOP, base, role, NULL, NULL, &s), &s);
 }
@@ -539,7 +571,7 @@ milvus_mgmt_stop_sync(struct milvus_mgmt *m, const char *base, const char *role)
 struct milvus_mgmt_result *
 milvus_mgmt_metrics_sync(struct milvus_mgmt *m, const char *base, const char *const *keep)
 {
-	struct mgmt_sync s = { 0, NULL };
+	struct http_sync s = { 0, NULL };
 
 	return mgmt_wait(m, mgmt_metrics_take(m, base, keep, NULL, NULL, &s), &s);
 }
@@ -548,7 +580,7 @@ struct milvus_mgmt_result *
 milvus_mgmt_replicas_sync(struct milvus_mgmt *m, const char *base,
     const struct milvus_replica_query *q)
 {
-	struct mgmt_sync s = { 0, NULL };
+	struct http_sync s = { 0, NULL };
 
 	return mgmt_wait(m, mgmt_replicas_take(m, base, q, NULL, NULL, &s), &s);
 }

@@ -7,8 +7,10 @@
 
 #include "milvusadm/buf.h"
 #include "milvusadm/http.h"
+#include "milvusadm/http_call.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/milvus_rest.h"
+#include "milvusadm/url.h"
 #include "milvusadm/xalloc.h"
 #include "milvus-json.h"
 #include "milvus-rest-int.h"
@@ -31,23 +33,14 @@ struct rest_uris {
 	char *v[];
 };
 
-struct rest_sync {
-	int done;
-	struct milvus_rest_result *res;
-};
-
 struct rest_call {
+	struct http_call hc;		/* first: the shared bookkeeping */
 	struct milvus_rest *r;
-	struct rest_call *prev, *next;
 	enum milvus_rest_op op;
 	char *path;			/* MREST_OP_RAW: the caller's path */
 	bool read;			/* changes nothing: may be repeated elsewhere */
 	char *body;
 	struct rest_uris *uris;		/* a reference */
-	struct http_race *race;
-	milvus_rest_cb cb;
-	void *arg;
-	struct rest_sync *take;
 	char *pk_field;			/* entities/query rows: whose value row_pks holds */
 };
 
@@ -60,7 +53,15 @@ struct milvus_rest {
 	struct http_tls tls;
 	long timeout_ms;
 	size_t max_response;
-	struct rest_call *calls;
+	struct http_calls calls;
+};
+
+static void rest_call_release(struct http_call *hc);
+static void rest_invoke(http_call_fn cb, void *res, void *arg);
+static void rest_result_free(void *res);
+
+static const struct http_call_ops rest_ops = {
+	rest_call_release, rest_invoke, rest_result_free,
 };
 
 static char *
@@ -135,6 +136,7 @@ milvus_rest_new(struct loop *l, const struct milvus_rest_opts *o, char *err, siz
 		return NULL;
 	r = xcalloc(1, sizeof *r);
 	r->loop = l;
+	http_calls_init(&r->calls, l, &rest_ops);
 	r->uris = u;
 	r->token = rest_strdup(o->token);
 	r->db = o->db_name != NULL && *o->db_name != '\0' ? xstrdup(o->db_name) : NULL;
@@ -185,14 +187,10 @@ milvus_rest_set_uris(struct milvus_rest *r, const char *const *uris, char *err, 
 }
 
 static void
-rest_call_free(struct rest_call *c)
+rest_call_release(struct http_call *hc)
 {
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		c->r->calls = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
+	struct rest_call *c = (struct rest_call *)hc;
+
 	rest_uris_unref(c->uris);
 	free(c->body);
 	free(c->path);
@@ -205,12 +203,7 @@ milvus_rest_free(struct milvus_rest *r)
 {
 	if (r == NULL)
 		return;
-	while (r->calls != NULL) {
-		struct rest_call *c = r->calls;
-
-		http_race_cancel(c->race);
-		rest_call_free(c);
-	}
+	http_calls_cancel(&r->calls);
 	rest_uris_unref(r->uris);
 	if (r->token != NULL)
 		memset(r->token, 0, strlen(r->token));
@@ -238,21 +231,15 @@ milvus_rest_result_free(struct milvus_rest_result *res)
 }
 
 static void
-rest_deliver(struct rest_call *c, struct milvus_rest_result *res)
+rest_invoke(http_call_fn cb, void *res, void *arg)
 {
-	struct rest_sync *take = c->take;
-	milvus_rest_cb cb = c->cb;
-	void *arg = c->arg;
+	((milvus_rest_cb)cb)(res, arg);
+}
 
-	/* Unlink first: the callback may free the client or start new calls. */
-	rest_call_free(c);
-	if (cb != NULL)
-		cb(res, arg);
-	if (take != NULL) {
-		take->res = res;
-		take->done = 1;
-	} else
-		milvus_rest_result_free(res);
+static void
+rest_result_free(void *res)
+{
+	milvus_rest_result_free(res);
 }
 
 /* Calls that change state are not repeated on another proxy after a timeout
@@ -285,7 +272,8 @@ rest_http_done(const struct http_resp *hr, size_t idx, bool last, void *arg)
 		return false;
 
 	res = xcalloc(1, sizeof *res);
-	mj_url_safe(res->uri, sizeof res->uri, c->uris->v[idx]);
+	url_strip_userinfo(c->uris->v[idx], res->uri, sizeof res->uri);
+	mj_oneline(res->uri, sizeof res->uri, res->uri, sizeof res->uri);
 	res->load_progress = -1;
 	res->http_status = hr->status;
 	if (hr->err == HTTP_ETIMEOUT) {
@@ -322,8 +310,8 @@ rest_http_done(const struct http_resp *hr, size_t idx, bool last, void *arg)
 		/* The next call goes straight to the proxy that answered. */
 		rest_prefer(r, c->uris->v[idx]);
 	}
-	c->race = NULL;
-	rest_deliver(c, res);
+	c->hc.race = NULL;
+	http_call_deliver(&c->hc, res);
 	return true;
 }
 
@@ -360,7 +348,7 @@ mrest_db(const struct milvus_rest *r, const char *db)
 /* Start call op with body (taken over); path NULL: the op's. */
 static void
 rest_start(struct milvus_rest *r, enum milvus_rest_op op, char *body, const char *path,
-    bool read, const char *pk_field, milvus_rest_cb cb, void *arg, struct rest_sync *take)
+    bool read, const char *pk_field, milvus_rest_cb cb, void *arg, struct http_sync *take)
 {
 	struct rest_call *c = xcalloc(1, sizeof *c);
 
@@ -371,16 +359,10 @@ rest_start(struct milvus_rest *r, enum milvus_rest_op op, char *body, const char
 	c->body = body;
 	c->uris = r->uris;
 	c->uris->refs++;
-	c->cb = cb;
-	c->arg = arg;
-	c->take = take;
 	c->pk_field = rest_strdup(pk_field);
-	c->next = r->calls;
-	if (r->calls != NULL)
-		r->calls->prev = c;
-	r->calls = c;
+	http_call_add(&r->calls, &c->hc, (http_call_fn)cb, arg, take);
 	/* Only a read may be hedged: a write sent twice could be done twice. */
-	c->race = http_race_start(r->loop, c->uris->n, r->preferred, !read ? 0 :
+	c->hc.race = http_race_start(r->loop, c->uris->n, r->preferred, !read ? 0 :
 	    r->timeout_ms / 4 < REST_HEDGE_MAX_MS ? r->timeout_ms / 4 : REST_HEDGE_MAX_MS,
 	    rest_build, rest_http_done, c);
 }
@@ -414,13 +396,14 @@ mrest_body(const char *db, const char *name_key, const char *name, const char *e
 static int
 rest_begin_pk(struct milvus_rest *r, enum milvus_rest_op op, const char *db,
     const char *name_key, const char *name, const char *extra, const char *pk_field,
-    milvus_rest_cb cb, void *arg, struct rest_sync *take)
+    milvus_rest_cb cb, void *arg, struct http_sync *take)
 {
 	char *body;
 
 	if (r == NULL)
 		return -1;
-	if (db == NULL && op != MREST_OP_DATABASES_LIST)
+	if (db == NULL && op != MREST_OP_DATABASES_LIST && op != MREST_OP_RG_LIST &&
+	    op != MREST_OP_RG_DESCRIBE)
 		db = r->db;
 	if ((body = mrest_body(db, name_key, name, extra)) == NULL)
 		return -1;
@@ -431,7 +414,7 @@ rest_begin_pk(struct milvus_rest *r, enum milvus_rest_op op, const char *db,
 static int
 rest_begin(struct milvus_rest *r, enum milvus_rest_op op, const char *db,
     const char *name_key, const char *name, const char *extra, milvus_rest_cb cb,
-    void *arg, struct rest_sync *take)
+    void *arg, struct http_sync *take)
 {
 	return rest_begin_pk(r, op, db, name_key, name, extra, NULL, cb, arg, take);
 }
@@ -440,7 +423,7 @@ rest_begin(struct milvus_rest *r, enum milvus_rest_op op, const char *db,
 static int
 rest_query_begin(struct milvus_rest *r, const char *db, const char *name, const char *filter,
     long limit, const char *const *output_fields, const char *pk_field, milvus_rest_cb cb,
-    void *arg, struct rest_sync *take)
+    void *arg, struct http_sync *take)
 {
 	struct buf extra = BUF_INIT;
 	size_t i;
@@ -473,7 +456,7 @@ rest_query_begin(struct milvus_rest *r, const char *db, const char *name, const 
 
 static int
 rest_count_begin(struct milvus_rest *r, const char *db, const char *name, const char *filter,
-    milvus_rest_cb cb, void *arg, struct rest_sync *take)
+    milvus_rest_cb cb, void *arg, struct http_sync *take)
 {
 	struct buf extra = BUF_INIT;
 	int rc;
@@ -489,20 +472,17 @@ rest_count_begin(struct milvus_rest *r, const char *db, const char *name, const 
 }
 
 static struct milvus_rest_result *
-rest_wait(struct milvus_rest *r, int rc, struct rest_sync *s)
+rest_wait(struct milvus_rest *r, int rc, struct http_sync *s)
 {
-	struct milvus_rest_result *res;
+	struct milvus_rest_result *res = http_call_wait(r != NULL ? r->loop : NULL, rc, s);
 
-	if (rc != 0) {
+	if (res == NULL) {
 		res = xcalloc(1, sizeof *res);
 		res->err = MREST_EINVAL;
 		res->load_progress = -1;
 		snprintf(res->errmsg, sizeof res->errmsg, "invalid argument to a proxy call");
-		return res;
 	}
-	/* Each attempt has its own timeout, so this wait is bounded. */
-	loop_run_until(r->loop, &s->done, -1);
-	return s->res;
+	return res;
 }
 
 /* databases/list gets the bare {} it expects, never the default dbName. */
@@ -522,7 +502,7 @@ fn(struct milvus_rest *r, const char *db, const char *name,		\
 struct milvus_rest_result *						\
 fn##_sync(struct milvus_rest *r, const char *db, const char *name)	\
 {									\
-	struct rest_sync s = { 0, NULL };				\
+	struct http_sync s = { 0, NULL };				\
 									\
 	return rest_wait(r, rest_begin(r, op, db, "collectionName", name, NULL, \
 	    NULL, NULL, &s), &s);					\
@@ -559,6 +539,37 @@ milvus_rest_alias_describe(struct milvus_rest *r, const char *db, const char *al
 	    NULL);
 }
 
+/* Resource groups belong to no database: bare {} and {"name"}. */
+int
+milvus_rest_rg_list(struct milvus_rest *r, milvus_rest_cb cb, void *arg)
+{
+	return rest_begin(r, MREST_OP_RG_LIST, NULL, NULL, NULL, NULL, cb, arg, NULL);
+}
+
+int
+milvus_rest_rg_describe(struct milvus_rest *r, const char *name, milvus_rest_cb cb, void *arg)
+{
+	return rest_begin(r, MREST_OP_RG_DESCRIBE, NULL, "name", name, NULL, cb, arg, NULL);
+}
+
+struct milvus_rest_result *
+milvus_rest_rg_list_sync(struct milvus_rest *r)
+{
+	struct http_sync s = { 0, NULL };
+
+	return rest_wait(r, rest_begin(r, MREST_OP_RG_LIST, NULL, NULL, NULL, NULL, NULL, NULL,
+	    &s), &s);
+}
+
+struct milvus_rest_result *
+milvus_rest_rg_describe_sync(struct milvus_rest *r, const char *name)
+{
+	struct http_sync s = { 0, NULL };
+
+	return rest_wait(r, rest_begin(r, MREST_OP_RG_DESCRIBE, NULL, "name", name, NULL, NULL,
+	    NULL, &s), &s);
+}
+
 int
 milvus_rest_insert(struct milvus_rest *r, const char *db, const char *name,
     const char *rows_json, milvus_rest_cb cb, void *arg)
@@ -585,7 +596,7 @@ milvus_rest_count(struct milvus_rest *r, const char *db, const char *name,
 struct milvus_rest_result *
 milvus_rest_databases_list_sync(struct milvus_rest *r)
 {
-	struct rest_sync s = { 0, NULL };
+	struct http_sync s = { 0, NULL };
 
 	return rest_wait(r, rest_begin(r, MREST_OP_DATABASES_LIST, NULL, NULL, NULL, NULL,
 	    NULL, NULL, &s), &s);
@@ -594,7 +605,7 @@ milvus_rest_databases_list_sync(struct milvus_rest *r)
 struct milvus_rest_result *
 milvus_rest_collections_list_sync(struct milvus_rest *r, const char *db)
 {
-	struct rest_sync s = { 0, NULL };
+	struct http_sync s = { 0, NULL };
 
 	return rest_wait(r, rest_begin(r, MREST_OP_COLLECTIONS_LIST, db, NULL, NULL, NULL,
 	    NULL, NULL, &s), &s);
@@ -603,7 +614,7 @@ milvus_rest_collections_list_sync(struct milvus_rest *r, const char *db)
 struct milvus_rest_result *
 milvus_rest_aliases_list_sync(struct milvus_rest *r, const char *db, const char *collection)
 {
-	struct rest_sync s = { 0, NULL };
+	struct http_sync s = { 0, NULL };
 
 	return rest_wait(r, rest_begin(r, MREST_OP_ALIASES_LIST, db, collection != NULL ?
 	    "collectionName" : NULL, collection, NULL, NULL, NULL, &s), &s);
@@ -612,7 +623,7 @@ milvus_rest_aliases_list_sync(struct milvus_rest *r, const char *db, const char 
 struct milvus_rest_result *
 milvus_rest_alias_describe_sync(struct milvus_rest *r, const char *db, const char *alias)
 {
-	struct rest_sync s = { 0, NULL };
+	struct http_sync s = { 0, NULL };
 
 	return rest_wait(r, rest_begin(r, MREST_OP_ALIAS_DESCRIBE, db, "aliasName", alias,
 	    NULL, NULL, NULL, &s), &s);
@@ -631,7 +642,7 @@ struct milvus_rest_result *
 milvus_rest_query_sync(struct milvus_rest *r, const char *db, const char *name,
     const char *filter, long limit, const char *const *output_fields, const char *pk_field)
 {
-	struct rest_sync s = { 0, NULL };
+	struct http_sync s = { 0, NULL };
 
 	return rest_wait(r, rest_query_begin(r, db, name, filter, limit, output_fields,
 	    pk_field, NULL, NULL, &s), &s);
@@ -641,7 +652,7 @@ struct milvus_rest_result *
 milvus_rest_count_sync(struct milvus_rest *r, const char *db, const char *name,
     const char *filter)
 {
-	struct rest_sync s = { 0, NULL };
+	struct http_sync s = { 0, NULL };
 
 	return rest_wait(r, rest_count_begin(r, db, name, filter, NULL, NULL, &s), &s);
 }
@@ -649,7 +660,7 @@ milvus_rest_count_sync(struct milvus_rest *r, const char *db, const char *name,
 struct milvus_rest_result *
 mrest_call_sync(struct milvus_rest *r, const char *path, const char *body, bool read)
 {
-	struct rest_sync s = { 0, NULL };
+	struct http_sync s = { 0, NULL };
 
 	if (r == NULL || body == NULL || !mrest_name_ok(path))
 		return rest_wait(r, -1, &s);

@@ -66,10 +66,12 @@ bk_session_open(struct cmd_ctx *ctx, struct bk_session *s)
 int
 bk_cluster_names(struct cmd_ctx *ctx, const struct profile *p, struct state **st)
 {
+	char err[512];
 	int rc = CMD_OK;
 
-	if ((*st = cmd_cluster_open(ctx, &rc)) == NULL)
-		return rc;
+	/* p is the caller's profile: the config is not read again. */
+	if ((*st = state_new(ctx->loop, p, err, sizeof err)) == NULL)
+		return cmd_error(ctx, CMD_FAILED, "%s", err);
 	if (p->milvus_uri == NULL || p->milvus_uri[0] == '\0')
 		(void)state_load_sessions(*st);
 	if (state_load_collection_names(*st, NULL) == -1) {

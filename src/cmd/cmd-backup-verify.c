@@ -23,7 +23,8 @@ bk_rest_open(struct cmd_ctx *ctx, const struct profile *p, struct state **st, ch
 {
 	struct milvus_rest *r;
 
-	*st = state_open(ctx->loop, ctx->profile, why, whylen);
+	/* p is the caller's profile: the config is not read again. */
+	*st = state_new(ctx->loop, p, why, whylen);
 	if (*st == NULL)
 		return NULL;
 	/* Without milvus.uri the proxies come from the sessions. */

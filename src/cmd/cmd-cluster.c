@@ -130,10 +130,7 @@ cmd_cluster_gather_all(struct cmd_ctx *ctx, int *rc)
 		state_free(st);
 		return NULL;
 	}
-	(void)state_load_health(st);
-	(void)state_load_etcd(st);
-	if (state_load_collections(st, NULL) == 0)
-		(void)state_load_replicas(st, NULL);
+	(void)state_load_all(st);
 	return st;
 }
 

@@ -236,7 +236,7 @@ cmd_events(struct cmd_ctx *ctx, int argc, char **argv)
 		state_free(st);
 		return rc;
 	}
-	if ((h = state_load_history(st)) < 0) {
+	if ((h = state_load_history(st, false)) < 0) {
 		rc = cmd_error(ctx, CMD_UNREACHABLE, "%s",
 		    c->src_sessions.error != NULL ? c->src_sessions.error :
 		    "etcd unreachable: no answer");

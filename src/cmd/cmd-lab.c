@@ -29,7 +29,7 @@
 enum {
 	OPT_NAME = 256, OPT_SUBNET, OPT_MILVUS, OPT_STANDALONE, OPT_NO_STANDBY, OPT_ETCD,
 	OPT_TTL, OPT_BACKOFF, OPT_TIMEOUT, OPT_SIGNAL, OPT_EXTRA_WORKERS, OPT_NO_BACKUP,
-	OPT_BACKUP_VERSION,
+	OPT_BACKUP_VERSION, OPT_EXTRA_CHURN,
 };
 
 static const struct option lab_longopts[] = {
@@ -44,6 +44,7 @@ static const struct option lab_longopts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "signal", required_argument, NULL, OPT_SIGNAL },
 	{ "extra-workers", required_argument, NULL, OPT_EXTRA_WORKERS },
+	{ "extra-churn", required_argument, NULL, OPT_EXTRA_CHURN },
 	{ "no-backup", no_argument, NULL, OPT_NO_BACKUP },
 	{ "backup-version", required_argument, NULL, OPT_BACKUP_VERSION },
 	{ "output", required_argument, NULL, 'o' },
@@ -59,7 +60,7 @@ lab_opt_allowed(const char *verb, int opt)
 		return true;
 	case OPT_SUBNET: case OPT_MILVUS: case OPT_STANDALONE: case OPT_NO_STANDBY:
 	case OPT_ETCD: case OPT_TTL: case OPT_BACKOFF: case OPT_EXTRA_WORKERS:
-	case OPT_NO_BACKUP: case OPT_BACKUP_VERSION:
+	case OPT_NO_BACKUP: case OPT_BACKUP_VERSION: case OPT_EXTRA_CHURN:
 		return strcmp(verb, "lab up") == 0;
 	case OPT_TIMEOUT:
 		return strcmp(verb, "lab up") == 0 || strcmp(verb, "lab restart") == 0 ||
@@ -189,6 +190,12 @@ lab_parse(struct cmd_ctx *ctx, int argc, char **argv, struct lab_args *a, bool p
 			    a->up.extra_workers < 0 || a->up.extra_workers > LAB_EXTRA_MAX)
 				return cmd_error(ctx, CMD_USAGE, "extra workers '%s' is not a number "
 				    "from 0 to %d", optarg, LAB_EXTRA_MAX);
+			break;
+		case OPT_EXTRA_CHURN:
+			if (lab_parse_int(optarg, &a->up.extra_churn) == -1 ||
+			    a->up.extra_churn < 0 || a->up.extra_churn > LAB_EXTRA_CHURN_MAX)
+				return cmd_error(ctx, CMD_USAGE, "extra churn '%s' is not a number "
+				    "from 0 to %d", optarg, LAB_EXTRA_CHURN_MAX);
 			break;
 		case OPT_NO_BACKUP:
 			a->up.backup = false;

@@ -150,7 +150,7 @@ cmd_leaders(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((st = cmd_cluster_open(ctx, &rc)) == NULL)
 		return rc;
 	c = state_cluster(st);
-	if ((h = state_load_history(st)) < 0) {
+	if ((h = state_load_history(st, true)) < 0) {
 		rc = cmd_error(ctx, CMD_UNREACHABLE, "%s",
 		    c->src_sessions.error != NULL ? c->src_sessions.error :
 		    "etcd unreachable: no answer");

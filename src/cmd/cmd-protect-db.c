@@ -36,10 +36,61 @@ static const struct out_col db_cols[] = {
 	{ "collection_ddl_denied", "COLLECTION DDL DENIED", OCOL_BOOL },
 };
 
-/* Where the guard alias stands for one listed collection. */
-static const char *
-guard_state(struct prot *pr, const struct protect_entry *en)
+/* The aliases of each database that holds a listed collection: one
+ * aliases/list per database, not one describe per collection. */
+struct db_aliases {
+	char *db;
+	bool read;			/* false: aliases/list failed */
+	char **names;
+	size_t n;
+};
+
+static const struct db_aliases *
+db_aliases_get(struct prot *pr, struct db_aliases **cache, size_t *n, const char *db)
 {
+	struct milvus_rest_result *res;
+	struct db_aliases *d;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*cache)[i].db, db) == 0)
+			return &(*cache)[i];
+	*cache = xreallocarray(*cache, *n + 1, sizeof **cache);
+	d = &(*cache)[(*n)++];
+	memset(d, 0, sizeof *d);
+	d->db = xstrdup(db);
+	res = milvus_rest_aliases_list_sync(pr->rest, db, NULL);
+	if (res->err == MREST_OK) {
+		d->read = true;
+		d->names = res->names;
+		d->n = res->n_names;
+		res->names = NULL;
+		res->n_names = 0;
+	}
+	milvus_rest_result_free(res);
+	return d;
+}
+
+static void
+db_aliases_free(struct db_aliases *cache, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(cache[i].db);
+		prot_strv_free(cache[i].names, cache[i].n);
+	}
+	free(cache);
+}
+
+/* Where the guard alias stands for one listed collection. The guard alias
+ * is looked up in its database's aliases; only a collection without it is
+ * described (does it exist, do other aliases block its drop). */
+static const char *
+guard_state(struct prot *pr, const struct protect_entry *en, struct db_aliases **cache,
+    size_t *n_cache)
+{
+	const struct db_aliases *d;
 	char name[300], **aliases = NULL;
 	size_t n = 0;
 	int found;
@@ -47,6 +98,11 @@ guard_state(struct prot *pr, const struct protect_entry *en)
 
 	if (pr->rest == NULL)
 		return "unknown (no proxy answered)";
+	protect_alias_name(en->coll, name, sizeof name);
+	d = db_aliases_get(pr, cache, n_cache, en->db);
+	if (d->read && prot_has(d->names, d->n, name))
+		return protect_alias_guard_works(pr->version) == 0 ? "alias (not enforced "
+		    "before 2.5.5)" : "in place";
 	snprintf(pr->db, sizeof pr->db, "%s", en->db);
 	snprintf(pr->coll, sizeof pr->coll, "%s", en->coll);
 	snprintf(pr->full, sizeof pr->full, "%s.%s", en->db, en->coll);
@@ -54,7 +110,6 @@ guard_state(struct prot *pr, const struct protect_entry *en)
 		return "unknown";
 	if (found == 0)
 		return "no such collection";
-	protect_alias_name(en->coll, name, sizeof name);
 	if (prot_has(aliases, n, name))
 		s = protect_alias_guard_works(pr->version) == 0 ? "alias (not enforced before "
 		    "2.5.5)" : "in place";
@@ -105,12 +160,13 @@ cmd_protect_list(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry *e = cmd_entry_by_name(argv[0]);
 	struct protect_entry *v = NULL;
+	struct db_aliases *dba = NULL;
 	struct prot pr;
 	struct out_doc *doc;
 	struct out_obj *root, *row;
 	struct out_tab *t;
 	char err[512];
-	size_t i, n = 0, skipped = 0;
+	size_t i, n = 0, skipped = 0, n_dba = 0;
 	int rc;
 
 	memset(&pr, 0, sizeof pr);
@@ -139,7 +195,7 @@ cmd_protect_list(struct cmd_ctx *ctx, int argc, char **argv)
 		out_strf(row, "collection", "%s.%s", v[i].db, v[i].coll);
 		out_str(row, "source", guard_protected(pr.s.p, v[i].db, v[i].coll) ?
 		    "shared+config" : "shared");
-		out_str(row, "server_guard", guard_state(&pr, &v[i]));
+		out_str(row, "server_guard", guard_state(&pr, &v[i], &dba, &n_dba));
 		v[i].alias[0] != '\0' ? out_str(row, "alias", v[i].alias) : out_null(row, "alias");
 		out_str(row, "by", v[i].by);
 		v[i].at_ms > 0 ? out_int(row, "since_ms", v[i].at_ms) : out_null(row, "since_ms");
@@ -168,6 +224,7 @@ cmd_protect_list(struct cmd_ctx *ctx, int argc, char **argv)
 	list_databases(&pr, root);
 	rc = cmd_emit(ctx, doc);
 out:
+	db_aliases_free(dba, n_dba);
 	free(v);
 	prot_close(&pr);
 	return rc;

@@ -61,7 +61,8 @@ prot_open(struct prot *pr, bool need_rest)
 		return cmd_error(pr->ctx, CMD_FAILED, "guards.etcd_prefix '%s' of profile '%s' is "
 		    "empty or inside Milvus's root path '%s': the tool keeps its keys apart",
 		    pr->prefix, p->name, p->etcd_root_path);
-	if ((pr->st = state_open(pr->ctx->loop, p->name, err, sizeof err)) == NULL)
+	/* The profile just loaded, not the config read a second time. */
+	if ((pr->st = state_new(pr->ctx->loop, p, err, sizeof err)) == NULL)
 		return cmd_error(pr->ctx, CMD_FAILED, "%s", err);
 	pr->etcd = state_etcd(pr->st);
 	c = state_cluster(pr->st);

@@ -3,6 +3,7 @@
  * every second on a terminal (one snapshot in a pipe or with --once), for a
  * terminal where the TUI cannot run (a serial console, `watch`-style tmux
  * panes). Rendered by the output engine like every other command. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,6 +45,45 @@ watch_is_active(const struct session *s, const struct session *all, size_t n)
 	return false;
 }
 
+/* Session keys whose value cannot be read: never skipped silently. Said as
+ * topology says them (cmd_cluster_warn): one escaped warning line each, the
+ * first WATCH_WARN_MAX of them, then how many more. */
+#define WATCH_WARN_MAX	8
+
+struct watch_bad {
+	char line[WATCH_WARN_MAX][512];
+	size_t n, more;
+};
+
+static void
+watch_unreadable(struct watch_bad *b, const char *key, const char *reason)
+{
+	if (b->n >= WATCH_WARN_MAX) {
+		b->more++;
+		return;
+	}
+	snprintf(b->line[b->n++], sizeof b->line[0], "session key '%.200s' cannot be read: "
+	    "%.200s", key, reason);
+}
+
+static void
+watch_unreadable_warn(struct cmd_ctx *ctx, const struct watch_bad *b)
+{
+	char *esc;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		/* Key and reason come from etcd: escaped, on one line. */
+		esc = out_escape(b->line[i]);
+		fprintf(ctx->err, "milvusadm: warning: %s\n", esc);
+		free(esc);
+	}
+	if (b->more > 0)
+		fprintf(ctx->err, "milvusadm: warning: %zu more session keys cannot be read\n",
+		    b->more);
+	fflush(ctx->err);
+}
+
 static const struct out_col watch_cols[] = {
 	{ "component", "COMPONENT", OCOL_STR },
 	{ "server_id", "ID", OCOL_INT },
@@ -79,6 +119,7 @@ watch_draw(struct cmd_ctx *ctx, struct etcd *e, const struct profile *p)
 	struct out_doc *d;
 	struct out_obj *root;
 	struct out_tab *t;
+	struct watch_bad bad = { .n = 0, .more = 0 };
 	char *prefix, err[256], now[40], *ep;
 	size_t i, n = 0;
 
@@ -100,9 +141,13 @@ watch_draw(struct cmd_ctx *ctx, struct etcd *e, const struct profile *p)
 	}
 	ss = xcalloc(r->n_kvs + 1, sizeof *ss);
 	for (i = 0; i < r->n_kvs && n < WATCH_MAX_SESSIONS; i++) {
-		if (session_parse(r->kvs[i].key, r->kvs[i].value, r->kvs[i].value_len, &ss[n],
-		    err, sizeof err) == 1)
+		int pr = session_parse(r->kvs[i].key, r->kvs[i].value, r->kvs[i].value_len,
+		    &ss[n], err, sizeof err);
+
+		if (pr == 1)
 			n++;
+		else if (pr == -1)
+			watch_unreadable(&bad, r->kvs[i].key, err);
 	}
 	etcd_result_free(r);
 	qsort(ss, n, sizeof *ss, watch_cmp);
@@ -139,6 +184,8 @@ watch_draw(struct cmd_ctx *ctx, struct etcd *e, const struct profile *p)
 			watch_row(t, &ss[i], "ACTIVE");
 	}
 	(void)cmd_emit(ctx, d);
+	/* After the screen, so that a redraw does not wipe them at once. */
+	watch_unreadable_warn(ctx, &bad);
 	for (i = 0; i < n; i++)
 		session_clear(&ss[i]);
 	free(ss);

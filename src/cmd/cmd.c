@@ -408,13 +408,12 @@ cmd_uses_profile(const struct cmd_entry *e)
  * of the refusal (already reported).
  */
 static int
-cmd_check_flags(struct cmd_ctx *ctx, const struct cmd_entry *e)
+cmd_check_flags(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct config *c,
+    const char *cfg_err)
 {
 	const int mutating = CMD_MUTATES | CMD_DESTRUCTIVE;
 	const int needs = CMD_NEEDS_ETCD | CMD_NEEDS_PROXY;
 	const struct profile *p;
-	struct config *c;
-	char err[512];
 	int rc = CMD_OK;
 
 	if ((e->flags & (mutating | needs)) == 0)
@@ -424,9 +423,8 @@ cmd_check_flags(struct cmd_ctx *ctx, const struct cmd_entry *e)
 		    "under --read-only", e->name);
 	if (!cmd_uses_profile(e))
 		return CMD_OK;
-	c = config_load(NULL, err, sizeof err);
 	if (c == NULL)
-		return cmd_error(ctx, CMD_FAILED, "%s", err);
+		return cmd_error(ctx, CMD_FAILED, "%s", cfg_err);
 	p = config_profile(c, ctx->profile);
 	if (p == NULL && ctx->profile != NULL)
 		rc = cmd_error(ctx, CMD_USAGE, "profile '%s' not found in '%s'",
@@ -444,8 +442,20 @@ cmd_check_flags(struct cmd_ctx *ctx, const struct cmd_entry *e)
 	    (p->milvus_uri == NULL || p->milvus_uri[0] == '\0'))
 		rc = cmd_error(ctx, CMD_UNREACHABLE, "no milvus.uri in profile '%s'",
 		    cmd_profile_name(ctx, p));
-	config_free(c);
 	return rc;
+}
+
+/* The config the checks and the audit lines of entry e read, loaded once per
+ * command (NULL with err when it cannot be read, or e needs none). */
+static struct config *
+cmd_run_config(const struct cmd_entry *e, char *err, size_t errlen)
+{
+	const int wants = CMD_MUTATES | CMD_DESTRUCTIVE | CMD_NEEDS_ETCD | CMD_NEEDS_PROXY;
+
+	err[0] = '\0';
+	if ((e->flags & wants) == 0 || !cmd_uses_profile(e))
+		return NULL;
+	return config_load(NULL, err, errlen);
 }
 
 /*
@@ -457,18 +467,17 @@ cmd_check_flags(struct cmd_ctx *ctx, const struct cmd_entry *e)
  * warning and one timeout per action, not two).
  */
 static void
-cmd_audit_line(struct cmd_ctx *ctx, const struct cmd_entry *e, const char *phase, const char *id,
-    int argc, char **argv, int rc)
+cmd_audit_line(struct cmd_ctx *ctx, const struct cmd_entry *e, const struct config *c,
+    const char *phase, const char *id, int argc, char **argv, int rc)
 {
 	static char mirror_failed[64];
 	struct audit_entry a;
-	struct config *c = NULL;
 	char err[512], *line;
 
 	if (!(e->flags & (CMD_MUTATES | CMD_DESTRUCTIVE)))
 		return;
 	memset(&a, 0, sizeof a);
-	if (cmd_uses_profile(e) && (c = config_load(NULL, err, sizeof err)) != NULL)
+	if (c != NULL)
 		a.p = config_profile(c, ctx->profile);
 	a.phase = phase;
 	a.id = id;
@@ -495,7 +504,6 @@ cmd_audit_line(struct cmd_ctx *ctx, const struct cmd_entry *e, const char *phase
 		cmd_warn_line(ctx, "audit trail in etcd: %s", err);
 	}
 	free(line);
-	config_free(c);
 }
 
 static void
@@ -518,7 +526,8 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	const struct cmd_entry *e;
 	enum out_format format = ctx->format;
 	bool read_only = ctx->read_only;
-	char err[512], **words, **args, audit_id[64];
+	char err[512], cfg_err[512], **words, **args, audit_id[64];
+	struct config *cfg = NULL;
 	int nwords = 0, rc, i, nargs, n;
 	bool audited = false;
 
@@ -547,9 +556,12 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	ctx->guard_target[0] = ctx->guard_how[0] = '\0';
 	ctx->audit_backup[0] = ctx->audit_undo[0] = '\0';
 	audit_new_id(audit_id, sizeof audit_id);
-	cmd_audit_line(ctx, e, "begin", audit_id, argc, argv, 0);
+	/* One read of the config for the checks and both audit lines: the end
+	 * line names the profile the begin line named. */
+	cfg = cmd_run_config(e, cfg_err, sizeof cfg_err);
+	cmd_audit_line(ctx, e, cfg, "begin", audit_id, argc, argv, 0);
 	audited = true;
-	if ((rc = cmd_check_flags(ctx, e)) != CMD_OK)
+	if ((rc = cmd_check_flags(ctx, e, cfg, cfg_err)) != CMD_OK)
 		goto out;
 	/* The guard's rule, before the handler's own parsing: --yes is no
 	 * confirmation for what cannot be undone. */
@@ -578,7 +590,8 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	fflush(ctx->out);
 out:
 	if (audited)
-		cmd_audit_line(ctx, e, "end", audit_id, argc, argv, rc);
+		cmd_audit_line(ctx, e, cfg, "end", audit_id, argc, argv, rc);
+	config_free(cfg);
 	free(words);
 	ctx->format = format;
 	ctx->read_only = read_only;

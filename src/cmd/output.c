@@ -57,9 +57,6 @@ out_member_free(struct out_member *m)
 	size_t i;
 
 	switch (m->kind) {
-	case OV_STR:
-		free(m->u.s);
-		break;
 	case OV_OBJ:
 		out_obj_clear(m->u.obj);
 		free(m->u.obj);
@@ -78,8 +75,7 @@ out_member_free(struct out_member *m)
 	default:
 		break;
 	}
-	free(m->key);
-	free(m);
+	free(m);	/* its key and string value are in the same allocation */
 }
 
 static void
@@ -106,12 +102,19 @@ out_doc_free(struct out_doc *d)
 }
 
 /* Append a member; a repeated key replaces nothing (JSON keeps both, as written). */
+/* A member, its key and (extra bytes) its string value in one allocation:
+ * a document of 10,000 rows has hundreds of thousands of members. */
 static struct out_member *
-out_add(struct out_obj *o, const char *key, enum out_vkind kind)
+out_add_sized(struct out_obj *o, const char *key, enum out_vkind kind, size_t extra)
 {
-	struct out_member *m = xcalloc(1, sizeof *m);
+	size_t klen;
+	struct out_member *m;
 
-	m->key = xstrdup(key != NULL ? key : "");
+	key = key != NULL ? key : "";
+	klen = strlen(key);
+	m = xcalloc(1, sizeof *m + klen + 1 + extra);
+	m->key = (char *)(m + 1);
+	memcpy(m->key, key, klen + 1);
 	m->kind = kind;
 	if (o->tail != NULL)
 		o->tail->next = m;
@@ -119,6 +122,22 @@ out_add(struct out_obj *o, const char *key, enum out_vkind kind)
 		o->head = m;
 	o->tail = m;
 	return m;
+}
+
+static struct out_member *
+out_add(struct out_obj *o, const char *key, enum out_vkind kind)
+{
+	return out_add_sized(o, key, kind, 0);
+}
+
+static void
+out_add_str(struct out_obj *o, const char *key, const char *value, size_t len)
+{
+	struct out_member *m = out_add_sized(o, key, OV_STR, len + 1);
+
+	m->u.s = m->key + strlen(m->key) + 1;
+	memcpy(m->u.s, value, len);
+	m->u.s[len] = '\0';
 }
 
 const struct out_member *
@@ -140,17 +159,20 @@ out_str(struct out_obj *o, const char *key, const char *value)
 		out_null(o, key);
 		return;
 	}
-	out_add(o, key, OV_STR)->u.s = xstrdup(value);
+	out_add_str(o, key, value, strlen(value));
 }
 
 void
 out_strf(struct out_obj *o, const char *key, const char *fmt, ...)
 {
 	va_list ap;
+	char *v;
 
 	va_start(ap, fmt);
-	out_add(o, key, OV_STR)->u.s = xvasprintf(fmt, ap);
+	v = xvasprintf(fmt, ap);
 	va_end(ap);
+	out_add_str(o, key, v, strlen(v));
+	free(v);
 }
 
 void

@@ -69,6 +69,11 @@ const struct config_key config_keys_table[] = {
 	    "PEM CA bundle to verify the proxy's certificate"),
 	K_BOOL("milvus.insecure", "false", milvus_insecure,
 	    "skip TLS certificate verification for Milvus (testing only)"),
+	K_STR("milvus.admin_user", "", milvus_admin_user,
+	    "user for HTTP basic auth of /management/* and /api/v1/_* on 9091, when "
+	    "Milvus runs with common.security.adminAuthEnabled (root)"),
+	K_PATH("milvus.admin_password_file", milvus_admin_password_file,
+	    "file holding the password of milvus.admin_user"),
 	K_STR("backup.url", "", backup_url,
 	    "milvus-backup REST server, e.g. http://milvus-backup:8080"),
 	K_STR("backup.username", "", backup_username,

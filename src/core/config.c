@@ -437,6 +437,15 @@ config_check_profile(struct config_ctx *ctx, const struct profile *p, const yaml
 	if (p->etcd_password_file != NULL && p->etcd_username == NULL)
 		return config_error(ctx, config_key_node(ctx, m, "etcd", "password_file"),
 		    "'etcd.password_file' needs 'etcd.username' in profile '%s'", p->name);
+	/* adminAuthEnabled's basic auth, likewise. */
+	if (p->milvus_admin_user != NULL && p->milvus_admin_password_file == NULL)
+		return config_error(ctx, config_key_node(ctx, m, "milvus", "admin_user"),
+		    "'milvus.admin_user' needs 'milvus.admin_password_file' in profile '%s'",
+		    p->name);
+	if (p->milvus_admin_password_file != NULL && p->milvus_admin_user == NULL)
+		return config_error(ctx, config_key_node(ctx, m, "milvus", "admin_password_file"),
+		    "'milvus.admin_password_file' needs 'milvus.admin_user' in profile '%s'",
+		    p->name);
 	/* The backup server's proxy takes one kind of credential. */
 	if (p->backup_username != NULL && p->backup_password_file == NULL)
 		return config_error(ctx, config_key_node(ctx, m, "backup", "username"),

@@ -167,10 +167,17 @@ lab_plan(const struct lab_opts *o, char *err, size_t errlen)
 		    "the /24s after subnet '%s'", o->extra_workers, LAB_EXTRA_MAX, o->subnet);
 		return NULL;
 	}
+	if (o->extra_churn < 0 || o->extra_churn > LAB_EXTRA_CHURN_MAX ||
+	    (o->extra_churn > 0 && o->extra_workers == 0)) {
+		snprintf(err, errlen, "extra churn '%d' must be between 0 and %d, and needs "
+		    "extra workers", o->extra_churn, LAB_EXTRA_CHURN_MAX);
+		return NULL;
+	}
 	lab = xcalloc(1, sizeof *lab);
 	lab->name = xstrdup(o->name);
 	lab->dir = lab_dir_path(o->name);
 	lab->extra_workers = o->extra_workers;
+	lab->extra_churn = o->extra_churn;
 	lab->subnet = xstrdup(o->subnet);
 	lab->net = xstrdup(net);
 	lab->milvus = xstrdup(o->milvus);
@@ -467,6 +474,7 @@ lab_write_plan(const struct lab *lab, char *err, size_t errlen)
 	cJSON_AddNumberToObject(root, "ttl", lab->ttl);
 	cJSON_AddNumberToObject(root, "backoff_ms", (double)lab->backoff_ms);
 	cJSON_AddNumberToObject(root, "extra_workers", lab->extra_workers);
+	cJSON_AddNumberToObject(root, "extra_churn", lab->extra_churn);
 	cJSON_AddStringToObject(root, "backup_version", lab->backup_version != NULL ?
 	    lab->backup_version : "0.6");
 	cJSON_AddStringToObject(root, "labd", lab->labd);
@@ -531,6 +539,9 @@ lab_read_plan(const char *dir, char *err, size_t errlen)
 	lab->extra_workers = (int)json_int(root, "extra_workers", 0);
 	if (lab->extra_workers < 0 || lab->extra_workers > LAB_EXTRA_MAX)
 		lab->extra_workers = 0;
+	lab->extra_churn = (int)json_int(root, "extra_churn", 0);
+	if (lab->extra_churn < 0 || lab->extra_churn > LAB_EXTRA_CHURN_MAX)
+		lab->extra_churn = 0;
 	lab->backup_version = xstrdup(strcmp(json_str(root, "backup_version", "0.6"), "0.5") == 0 ?
 	    "0.5" : "0.6");
 	lab->labd = xstrdup(json_str(root, "labd", "milvusadm-labd"));

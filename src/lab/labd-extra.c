@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* `milvusadm-labd component --role extra-workers --count N`: one process that
- * registers N querynode/datanode sessions for the large-lab benchmark. */
+/* `milvusadm-labd component --role extra-workers --count N [--churn M]`: one
+ * process that registers N querynode/datanode sessions for the large-lab
+ * benchmark, then restarts M of them (history churn). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,15 @@
  * has one lease of its own), and nothing listens on their 9091 or gRPC port,
  * so a health probe of one fails fast with "connection refused" - the worst
  * case for a sweep, a cluster full of dead nodes whose keys have not expired.
+ *
+ * Churn (--churn M, `lab up --extra-churn M`): once all N are registered, M
+ * worker restarts as Milvus makes them, slot (k mod N) for restart k: the old
+ * session key is deleted (what a stopping node's lease revoke does; here the
+ * lease is shared, so the key is deleted alone), then the node registers again
+ * under a new ServerID, on the same address, with the same lease. The ServerIDs
+ * of the restarts come from the same block of the session/id counter as the
+ * first N (N + M reserved at once). Each restart adds two events to the
+ * session prefix's history (a delete, a put), so N puts + 2M events in all.
  */
 
 #define EXTRA_INFLIGHT		32
@@ -46,13 +56,19 @@ struct extra {
 	char host[200];
 	int64_t ttl;
 	int count;
-	int64_t first_id;		/* ServerIDs first_id .. first_id+count-1 */
+	int churn;			/* restarts after registration */
+	int64_t first_id;		/* ServerIDs first_id .. first_id+count+churn-1 */
+	int64_t *ids;			/* each slot's current ServerID */
+	bool *restarting;		/* a restart of this slot is out */
 	char id_value[32];
 	struct extra_lease *leases;
 	size_t n_leases;
 	int next_put;			/* registration cursor */
 	int inflight;
 	int registered;
+	int churn_next;			/* restarts started */
+	int churn_inflight;
+	int churned;			/* restarts done */
 	int done;
 	int exit_code;
 	bool stopping;
@@ -61,6 +77,7 @@ struct extra {
 
 static void extra_put_next(struct extra *x);
 static void extra_grant(struct extra_lease *el);
+static void extra_churn_next(struct extra *x);
 
 static enum labd_role
 extra_role(const struct extra *x, int i)
@@ -84,8 +101,10 @@ extra_id_incr(const struct etcd_result *r, void *arg)
 		return;
 	}
 	jsonraw_parse_int64(x->id_value, strlen(x->id_value), &x->first_id);
+	for (i = 0; i < (size_t)x->count; i++)
+		x->ids[i] = x->first_id + (int64_t)i;
 	log_info("server ids %lld..%lld", (long long)x->first_id,
-	    (long long)(x->first_id + x->count - 1));
+	    (long long)(x->first_id + x->count + x->churn - 1));
 	for (i = 0; i < x->n_leases; i++)
 		extra_grant(&x->leases[i]);
 }
@@ -107,7 +126,7 @@ extra_id_got(const struct etcd_result *r, void *arg)
 		/* checkIDExist: a counter that is not there starts at "1". */
 		snprintf(key, sizeof key, "%sid", x->session_root);
 		snprintf(x->id_value, sizeof x->id_value, "1");
-		snprintf(next, sizeof next, "%d", 1 + x->count);
+		snprintf(next, sizeof next, "%d", 1 + x->count + x->churn);
 		etcd_txn_cmp_int(t, key, ETCD_CMP_VERSION, ETCD_CMP_EQUAL, 0);
 		etcd_txn_put(t, true, key, next, strlen(next), 0);
 		etcd_txn_commit(x->etcd, t, extra_id_incr, x);
@@ -122,7 +141,7 @@ extra_id_got(const struct etcd_result *r, void *arg)
 	}
 	memcpy(x->id_value, r->kvs[0].value, r->kvs[0].value_len);
 	x->id_value[r->kvs[0].value_len] = '\0';
-	snprintf(next, sizeof next, "%lld", (long long)v + x->count);
+	snprintf(next, sizeof next, "%lld", (long long)v + x->count + x->churn);
 	etcd_txn_cmp_value(t, r->kvs[0].key, ETCD_CMP_EQUAL, x->id_value, strlen(x->id_value));
 	etcd_txn_put(t, true, r->kvs[0].key, next, strlen(next), 0);
 	etcd_txn_commit(x->etcd, t, extra_id_incr, x);
@@ -144,6 +163,7 @@ extra_id_get(void *arg)
 struct extra_put {
 	struct extra *x;
 	int i;
+	int64_t new_id;			/* a restart's next ServerID */
 };
 
 static void
@@ -156,40 +176,125 @@ extra_put_done(const struct etcd_result *r, void *arg)
 	if (r->err != ETCD_OK) {
 		/* Its lease's next keepalive or re-grant registers it again. */
 		log_warn("session %d: %s", p->i, r->errmsg);
-	} else if (++x->registered == x->count)
+	} else if (++x->registered == x->count) {
 		log_info("%d sessions registered", x->count);
+		if (x->churn > 0)
+			log_info("restarting workers %d times", x->churn);
+		extra_churn_next(x);
+	}
 	free(p);
 	extra_put_next(x);
 }
 
 static void
-extra_put_one(struct extra *x, int i)
+extra_session_key(const struct extra *x, int i, char *key, size_t keylen)
+{
+	snprintf(key, keylen, "%s%s-%lld", x->session_root,
+	    labd_role_name(extra_role(x, i)), (long long)x->ids[i]);
+}
+
+/* Put slot i's session under its current ServerID; cb gets p. */
+static int
+extra_put_session(struct extra *x, int i, etcd_cb cb, struct extra_put *p)
 {
 	struct labd_session_info info;
 	struct extra_lease *el = &x->leases[i / LAB_EXTRA_PER_LEASE];
 	enum labd_role role = extra_role(x, i);
-	struct extra_put *p;
 	struct buf b;
 	char ip[48], host[256], key[320];
-	int64_t id = x->first_id + i;
+	int rc;
 
 	if (lab_extra_ip(x->net, i, ip, sizeof ip) != 0)
-		return;
+		return -1;
 	snprintf(host, sizeof host, "%s-%d", x->host, i);
-	labd_session_describe(&info, x->v, role, id, ip, host, NULL, false);
+	labd_session_describe(&info, x->v, role, x->ids[i], ip, host, NULL, false);
 	info.lease_id = el->id;
 	buf_init(&b);
 	labd_session_json(&b, &info);
-	snprintf(key, sizeof key, "%s%s-%lld", x->session_root, labd_role_name(role),
-	    (long long)id);
-	p = xmalloc(sizeof *p);
+	extra_session_key(x, i, key, sizeof key);
+	rc = etcd_put(x->etcd, key, b.data, b.len, el->id, cb, p);
+	buf_release(&b);
+	return rc;
+}
+
+static void
+extra_put_one(struct extra *x, int i)
+{
+	struct extra_put *p = xcalloc(1, sizeof *p);
+
 	p->x = x;
 	p->i = i;
-	if (etcd_put(x->etcd, key, b.data, b.len, el->id, extra_put_done, p) == 0)
+	if (extra_put_session(x, i, extra_put_done, p) == 0)
 		x->inflight++;
 	else
 		free(p);
-	buf_release(&b);
+}
+
+/* ---- churn: restart workers, one delete and one put each ---- */
+
+static void
+extra_restart_end(struct extra_put *p, const char *what, const struct etcd_result *r)
+{
+	struct extra *x = p->x;
+
+	if (r != NULL && r->err != ETCD_OK)
+		log_warn("restart of worker %d: %s: %s", p->i, what, r->errmsg);
+	x->restarting[p->i] = false;
+	x->churn_inflight--;
+	if (++x->churned == x->churn)
+		log_info("%d restarts done", x->churn);
+	free(p);
+	extra_churn_next(x);
+}
+
+static void
+extra_restart_put(const struct etcd_result *r, void *arg)
+{
+	extra_restart_end(arg, "register", r);
+}
+
+static void
+extra_restart_deleted(const struct etcd_result *r, void *arg)
+{
+	struct extra_put *p = arg;
+	struct extra *x = p->x;
+
+	if (x->stopping) {
+		extra_restart_end(p, "delete", NULL);
+		return;
+	}
+	/* The node is back: a new ServerID, whatever became of the old key. */
+	if (r->err != ETCD_OK)
+		log_warn("restart of worker %d: delete: %s", p->i, r->errmsg);
+	x->ids[p->i] = p->new_id;
+	if (x->leases[p->i / LAB_EXTRA_PER_LEASE].id == 0 ||
+	    extra_put_session(x, p->i, extra_restart_put, p) != 0)
+		extra_restart_end(p, "register", NULL);	/* its lease's re-grant puts it */
+}
+
+static void
+extra_churn_next(struct extra *x)
+{
+	while (!x->stopping && x->registered >= x->count &&
+	    x->churn_inflight < EXTRA_INFLIGHT && x->churn_next < x->churn) {
+		int i = x->churn_next % x->count;
+		struct extra_put *p;
+		char key[320];
+
+		if (x->restarting[i])
+			return;		/* its last restart is still out */
+		p = xcalloc(1, sizeof *p);
+		p->x = x;
+		p->i = i;
+		p->new_id = x->first_id + x->count + x->churn_next;
+		x->churn_next++;
+		extra_session_key(x, i, key, sizeof key);
+		x->restarting[i] = true;
+		x->churn_inflight++;
+		if (etcd_delete(x->etcd, key, NULL, false, extra_restart_deleted, p) != 0)
+			extra_restart_deleted(&(struct etcd_result){ .err = ETCD_EUNREACHABLE,
+			    .errmsg = "not sent" }, p);
+	}
 }
 
 /* Register the sessions whose lease is granted, EXTRA_INFLIGHT at a time. */
@@ -331,7 +436,8 @@ extra_usage(const char *msg)
 	fprintf(stderr, "usage: milvusadm-labd component --role extra-workers --count N "
 	    "--ip IP --etcd URL[,URL...]\n"
 	    "           [--root by-dev] [--milvus 2.4|2.5|2.6|3.0] [--ttl SECONDS] "
-	    "[--hostname NAME] [--log FILE]\n");
+	    "[--hostname NAME] [--log FILE]\n"
+	    "           [--churn M]\n");
 	return 2;
 }
 
@@ -362,6 +468,7 @@ labd_extra_main(int argc, char **argv)
 		{ "log", required_argument, NULL, 'l' },
 		{ "drain-ms", required_argument, NULL, 'D' },
 		{ "count", required_argument, NULL, 'c' },
+		{ "churn", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ip = NULL, *etcd_arg = NULL, *root = "by-dev", *milvus = "2.5";
@@ -387,12 +494,15 @@ labd_extra_main(int argc, char **argv)
 		case 'l': logfile = optarg; break;
 		case 't': x.ttl = strtol(optarg, NULL, 10); break;
 		case 'c': x.count = (int)strtol(optarg, NULL, 10); break;
+		case 'C': x.churn = (int)strtol(optarg, NULL, 10); break;
 		default: return extra_usage(NULL);
 		}
 	}
 	if (ip == NULL || etcd_arg == NULL || x.count < 1 || x.count > LAB_EXTRA_MAX ||
 	    x.ttl < 1 || x.ttl > 3600)
 		return extra_usage("--ip, --etcd and --count 1..10000 are required");
+	if (x.churn < 0 || x.churn > LAB_EXTRA_CHURN_MAX)
+		return extra_usage("--churn must be from 0 to 100000");
 	if ((x.v = labd_version_find(milvus)) == NULL)
 		return extra_usage("unknown Milvus version");
 	/* --ip is the first extra address, 127.A.B+1.2: the lab's net is 127.A.B. */
@@ -426,14 +536,16 @@ labd_extra_main(int argc, char **argv)
 	}
 	x.n_leases = ((size_t)x.count + LAB_EXTRA_PER_LEASE - 1) / LAB_EXTRA_PER_LEASE;
 	x.leases = xcalloc(x.n_leases, sizeof *x.leases);
+	x.ids = xcalloc((size_t)x.count, sizeof *x.ids);
+	x.restarting = xcalloc((size_t)x.count, sizeof *x.restarting);
 	for (i = 0; i < x.n_leases; i++) {
 		x.leases[i].x = &x;
 		x.leases[i].idx = i;
 	}
 	loop_signal(x.loop, SIGTERM, extra_signal, &x);
 	loop_signal(x.loop, SIGINT, extra_signal, &x);
-	log_info("registering %d worker sessions from %s on %zu leases (ttl %llds)", x.count,
-	    ip, x.n_leases, (long long)x.ttl);
+	log_info("registering %d worker sessions from %s on %zu leases (ttl %llds), "
+	    "then %d restarts", x.count, ip, x.n_leases, (long long)x.ttl, x.churn);
 	extra_id_get(&x);
 	loop_run_until(x.loop, &x.done, -1);
 
@@ -442,6 +554,8 @@ labd_extra_main(int argc, char **argv)
 	etcd_free(x.etcd);
 	loop_free(x.loop);
 	free(x.leases);
+	free(x.ids);
+	free(x.restarting);
 	free(eps_copy);
 	return x.exit_code;
 }

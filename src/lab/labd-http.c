@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <microhttpd.h>
 
+#include "milvusadm/b64.h"
+#include "milvusadm/fsutil.h"
 #include "milvusadm/log.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/xalloc.h"
@@ -359,12 +361,71 @@ labd_http_stop_done(struct labd_http_req *r)
 	req_resume(r);
 }
 
+/*
+ * common.security.adminAuthEnabled (contract 10). The routes it protects want
+ * root's HTTP basic auth; a lab plays it when --admin-auth-file names a file
+ * holding "user:password" (that root), read per request so that a lab can
+ * turn it on and off: no file or an empty one is adminAuth off. No
+ * Authorization, one that is not basic, or a wrong password: 401; another
+ * user: 403 (the lab keeps no other passwords, so it takes any user but its
+ * root as one who authenticated but is not root). Errors are {"msg": ...}.
+ * NULL when the request may go on, else the reason and *status.
+ */
+static const char *
+admin_refused(const struct labd_http *h, struct MHD_Connection *conn, unsigned int *status)
+{
+	const char *hdr, *colon;
+	char *want, *got, why[128];
+	const char *reason = NULL;
+	size_t len, got_len, n;
+
+	if (h->d->admin_auth_file == NULL || (want = fs_read_all(h->d->admin_auth_file, 1024,
+	    &len, why, sizeof why)) == NULL)
+		return NULL;
+	n = strcspn(want, "\r\n");
+	want[n] = '\0';
+	if (n == 0 || strchr(want, ':') == NULL) {
+		free(want);
+		return NULL;
+	}
+	*status = MHD_HTTP_UNAUTHORIZED;
+	hdr = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (hdr == NULL || strncasecmp(hdr, "Basic ", 6) != 0)
+		reason = "the management API requires authentication";
+	else if ((got = b64_decode(hdr + 6, strlen(hdr + 6), &got_len)) == NULL ||
+	    strlen(got) != got_len || (colon = strchr(got, ':')) == NULL) {
+		reason = "invalid basic auth";
+		free(got);
+	} else {
+		n = (size_t)(strchr(want, ':') - want);
+		if ((size_t)(colon - got) != n || strncmp(got, want, n) != 0) {
+			*status = MHD_HTTP_FORBIDDEN;
+			reason = "only the root user may use the management API";
+		} else if (strcmp(colon + 1, want + n + 1) != 0)
+			reason = "invalid username or password";
+		explicit_bzero(got, got_len);
+		free(got);
+	}
+	explicit_bzero(want, len);
+	free(want);
+	return reason;
+}
+
 static enum MHD_Result
 serve_9091(struct labd_http *h, struct labd_http_req *r, struct MHD_Connection *conn,
     const char *url)
 {
 	const struct labd_version *v = h->d->v;
+	const char *refused;
+	unsigned int status;
 
+	/* Every route adminAuth protects that the lab serves: /management/
+	 * (but /check/ready) and the WebUI's /api/v1/_... of a proxy. */
+	if (((v->management && strcmp(url, "/management/stop") == 0) ||
+	    (v->webui && strncmp(url, "/api/v1/_", 9) == 0 &&
+	    labd_comp_find(h->d, "proxy") != NULL)) &&
+	    (refused = admin_refused(h, conn, &status)) != NULL)
+		return reply_msg(conn, status, "%s", refused);
 	if (strcmp(url, "/healthz") == 0)
 		return route_healthz(h, conn);
 	if (strcmp(url, "/metrics") == 0)

@@ -18,6 +18,10 @@
 
 #define MAX_TRIES	8	/* commits that lose a race and re-read */
 
+/* labd_snapshot's ranges: meta/ before the sessions, the querynode
+ * sessions, meta/ after the sessions, the gid key. */
+#define SNAP_RANGES	4
+
 struct snap_call {
 	struct labd *d;
 	labd_snap_cb cb;
@@ -31,14 +35,14 @@ on_snapshot(const struct etcd_result *r, void *arg)
 	struct lstore *s;
 	size_t i, j;
 
-	if (r->err != 0 || r->n_responses != 2) {
+	if (r->err != 0 || r->n_responses != SNAP_RANGES) {
 		sc->cb(sc->d, NULL, r->err != 0 ? r->errmsg : "unexpected txn answer", sc->arg);
 		free(sc);
 		return;
 	}
 	s = lstore_new(sc->d->root);
 	s->rev = r->header.revision;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < SNAP_RANGES; i++) {
 		for (j = 0; j < r->responses[i].n_kvs; j++) {
 			const struct etcd_kv *kv = &r->responses[i].kvs[j];
 
@@ -56,19 +60,32 @@ labd_snapshot(struct labd *d, labd_snap_cb cb, void *arg)
 {
 	struct snap_call *sc = xcalloc(1, sizeof *sc);
 	struct etcd_txn *t = etcd_txn_new();
-	char *prefix = xasprintf("%s/meta/", d->root), *end, *gid;
+	char *prefix = xasprintf("%s/meta/", d->root), *end;
+	char *sess = xasprintf("%s/meta/session/", d->root), *sess_end;
+	char *qn = xasprintf("%s/meta/session/querynode-", d->root), *qn_end;
+	char *gid = xasprintf("%s/kv/gid/idTimestamp", d->root);
 
 	sc->d = d;
 	sc->cb = cb;
 	sc->arg = arg;
 	end = etcd_prefix_end(prefix, strlen(prefix), NULL);
-	gid = xasprintf("%s/kv/gid/idTimestamp", d->root);
-	/* One txn: both ranges are read at the same revision. */
-	etcd_txn_range(t, true, prefix, end);
+	sess_end = etcd_prefix_end(sess, strlen(sess), NULL);
+	qn_end = etcd_prefix_end(qn, strlen(qn), NULL);
+	/* One txn: every range is read at the same revision. Of the sessions
+	 * only the querynodes' are read (the store keeps no other): a proxy
+	 * holds them in memory, and reading thousands of worker sessions per
+	 * call would make the lab, not the tool, the slow part of a large lab. */
+	etcd_txn_range(t, true, prefix, sess);
+	etcd_txn_range(t, true, qn, qn_end);
+	etcd_txn_range(t, true, sess_end, end);
 	etcd_txn_range(t, true, gid, NULL);
 	etcd_txn_commit(d->etcd, t, on_snapshot, sc);
 	free(prefix);
 	free(end);
+	free(sess);
+	free(sess_end);
+	free(qn);
+	free(qn_end);
 	free(gid);
 }
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The proxy's 9091 replica routes read from the catalog: GET /api/v1/replicas
  * (GetReplicasResponse, int64s as numbers, §7.3) and the 2.5+ WebUI
- * GET /api/v1/_qc/replica (IDs as strings, §4.5). */
+ * GET /api/v1/_qc/replica (IDs as strings, §4.5); and the same catalog seen
+ * as resource groups through REST v2 resource_groups/list and /describe
+ * (2.5+, §5.4). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,4 +172,71 @@ lrest_replicas_qc(const struct lstore *s, struct lrest_out *out)
 		buf_addc(b, '}');
 	}
 	buf_addc(b, ']');
+}
+
+/* ---- REST v2 resource_groups/ (§5.4): the lab has one resource group ---- */
+
+/* Milvus's default resource group's config (requests 0, limits
+ * DefaultResourceGroupCapacity) as encoding/json writes the proto: a zero
+ * node_num is left out (omitempty). */
+#define RG_DEFAULT_CAPACITY	1000000
+
+static void
+rg_describe(struct lrest_ctx *c)
+{
+	const struct lstore *s = c->s;
+	const char *name = lrest_str(c, "name");
+	struct buf *b = &c->out->body;
+	size_t i, n = 0;
+
+	if (name == NULL || *name == '\0') {
+		lrest_missing(c, "ResourceGroupReq", "Name");
+		return;
+	}
+	if (strcmp(name, LSTORE_DEFAULT_RG) != 0) {
+		/* merr.ErrResourceGroupNotFound, in the envelope. */
+		lrest_err(c, 300, "resource group not found[rg=%s]", name);
+		return;
+	}
+	for (i = 0; i < s->n_nodes; i++)
+		n += !s->nodes[i].stopping;
+	/* No envelope code: handler_v2.go writes {"resource_group": ...} alone. */
+	buf_reset(b);
+	buf_printf(b, "{\"resource_group\":{\"name\":\"" LSTORE_DEFAULT_RG "\","
+	    "\"capacity\":%d,\"num_available_node\":%zu,\"num_loaded_replica\":{",
+	    RG_DEFAULT_CAPACITY, n);
+	/* Per loaded collection, its load info's replica number, keyed by the
+	 * bare collection name as the proxy's describeResourceGroupTask does. */
+	for (i = 0, n = 0; i < s->n_loads; i++) {
+		const struct lstore_coll *coll = lstore_coll_by_id(s, s->loads[i].coll_id);
+
+		if (coll == NULL)
+			continue;
+		if (n++ > 0)
+			buf_addc(b, ',');
+		buf_add_json_str(b, coll->name);
+		buf_printf(b, ":%d", s->loads[i].replicas);
+	}
+	buf_printf(b, "},\"num_outgoing_node\":{},\"num_incoming_node\":{},"
+	    "\"config\":{\"requests\":{},\"limits\":{\"node_num\":%d}},\"nodes\":[",
+	    RG_DEFAULT_CAPACITY);
+	/* The live querynodes (a stopping one has left the group). */
+	for (i = 0, n = 0; i < s->n_nodes; i++) {
+		if (s->nodes[i].stopping)
+			continue;
+		buf_printf(b, "%s{\"node_id\":%lld,\"address\":", n++ > 0 ? "," : "",
+		    (long long)s->nodes[i].id);
+		buf_add_json_str(b, s->nodes[i].addr != NULL ? s->nodes[i].addr : "");
+		buf_addc(b, '}');
+	}
+	buf_adds(b, "]}}");
+}
+
+void
+lrest_resource_groups(struct lrest_ctx *c, const char *verb)
+{
+	if (strcmp(verb, "list") == 0)
+		lrest_ok(c, "[\"" LSTORE_DEFAULT_RG "\"]");
+	else
+		rg_describe(c);
 }

@@ -666,6 +666,8 @@ static const char *const pgroup_verbs[] = { "create", "drop", "list", "add_privi
 	"remove_privileges_from_group", NULL };
 static const char *const alias_verbs[] = { "list", "describe", "create", "drop", "alter", NULL };
 static const char *const entity_verbs[] = { "insert", "query", NULL };
+/* Read-only: the lab's one resource group cannot be changed. */
+static const char *const rg_verbs[] = { "list", "describe", NULL };
 
 static bool
 verb_in(const char *verb, const char *const *verbs)
@@ -729,6 +731,10 @@ lrest_handle(const struct lstore *s, const struct lrest_req *rq, struct lrest_ou
 	    (strstr(rq->path, "_v2") == NULL || rq->v->privilege_groups)) {
 		verb = rq->path;
 		verb_fn = lrest_rbac;
+	} else if (strncmp(rq->path, "resource_groups/", 16) == 0 &&
+	    (rq->v->major > 2 || rq->v->minor >= 5) && verb_in(rq->path + 16, rg_verbs)) {
+		verb = rq->path + 16;
+		verb_fn = lrest_resource_groups;
 	} else if (strncmp(rq->path, "privilege_groups/", 17) == 0 && rq->v->privilege_groups &&
 	    verb_in(rq->path + 17, pgroup_verbs)) {
 		verb = rq->path;

@@ -101,6 +101,9 @@ struct lstore_coll *lrest_coll(struct lrest_ctx *c, const char *name);
 
 /* labd-rest-db.c */
 void lrest_databases(struct lrest_ctx *c, const char *verb);
+/* labd-rest-v1.c: REST v2 resource_groups/list and /describe (2.5+; verb
+ * "list" or "describe"): the one default group of the live querynodes. */
+void lrest_resource_groups(struct lrest_ctx *c, const char *verb);
 /* The value of key in a raw [{"key","value"}] array, or NULL (caller frees). */
 char *lrest_prop(const char *props, const char *key);
 /* The properties the rate limiters act on at now_ms: the previous ones until

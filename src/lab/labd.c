@@ -28,6 +28,7 @@ static const char usage_text[] =
     "           [--root by-dev] [--milvus 2.3|2.4|2.5|2.6|3.0] [--ttl SECONDS]\n"
     "           [--active-standby on|off] [--hostname NAME] [--log FILE] [--drain-ms MS]\n"
     "           [--event-log FILE] [--member NAME] [--storage DIR]\n"
+    "           [--admin-auth-file FILE]\n"
     "       milvusadm-labd component --role backup --ip IP --etcd URL[,URL...] --bucket DIR\n"
     "           --proxy URL[,URL...] [--backup-version 0.5|0.6] [--copy-rate BYTES]\n"
     "           [--faults FILE] [--root by-dev] [--milvus VERSION] [--log FILE]\n"
@@ -410,6 +411,7 @@ component_main(int argc, char **argv)
 		{ "event-log", required_argument, NULL, 'E' },
 		{ "member", required_argument, NULL, 'M' },
 		{ "storage", required_argument, NULL, 'S' },
+		{ "admin-auth-file", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -439,6 +441,7 @@ component_main(int argc, char **argv)
 		case 'E': d.event_log = optarg; break;
 		case 'M': member = optarg; break;
 		case 'S': d.storage = optarg; break;
+		case 'A': d.admin_auth_file = optarg; break;
 		case 't':
 			if (parse_int(optarg, 1, 3600, &d.ttl) != 0)
 				return usage("bad --ttl '%s'", optarg);

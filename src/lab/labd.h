@@ -234,6 +234,8 @@ struct labd {
 	const char *storage;		/* --storage DIR: Milvus's object storage root
 					 * ("files" in the lab's bucket), where a proxy
 					 * writes the rows it is given; NULL: keep counts only */
+	const char *admin_auth_file;	/* --admin-auth-file: adminAuthEnabled's root
+					 * "user:password" while it exists (labd-http.c) */
 	char member[64];		/* --member: the lab member name in event lines */
 	int done;
 	int exit_code;

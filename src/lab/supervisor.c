@@ -178,11 +178,20 @@ sup_argv_component(struct sup *s, struct sup_kid *k, char ***argvp)
 	if (strcmp(m->role, LAB_EXTRA_ROLE) == 0) {
 		a[n++] = xstrdup("--count");
 		a[n++] = xasprintf("%d", s->lab->extra_workers);
+		if (s->lab->extra_churn > 0) {
+			a[n++] = xstrdup("--churn");
+			a[n++] = xasprintf("%d", s->lab->extra_churn);
+		}
 	} else {
 		a[n++] = xstrdup("--event-log");
 		a[n++] = xstrdup(s->events);
 		a[n++] = xstrdup("--member");
 		a[n++] = xstrdup(m->name);
+	}
+	/* adminAuthEnabled while LABDIR/admin-auth holds "user:password". */
+	if (strcmp(m->role, LAB_BACKUP_ROLE) != 0 && strcmp(m->role, LAB_EXTRA_ROLE) != 0) {
+		a[n++] = xstrdup("--admin-auth-file");
+		a[n++] = xasprintf("%s/" LAB_ADMIN_AUTH_FILE, s->lab->dir);
 	}
 	/* Proxies keep the rows they are given in Milvus's storage ("files"). */
 	if (strcmp(m->role, "proxy") == 0 || strcmp(m->role, "standalone") == 0) {

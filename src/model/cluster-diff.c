@@ -65,8 +65,8 @@ is_worker_role(const char *role)
 }
 
 /* Display order: coordinators first, then workers, then anything else. */
-static int
-role_rank(const char *role)
+int
+cluster_role_rank(const char *role)
 {
 	static const char *const order[] = { "mixcoord", "rootcoord", "datacoord",
 		"querycoord", "indexcoord", "streamingcoord", "proxy", "querynode",
@@ -80,24 +80,131 @@ role_rank(const char *role)
 	return 100;
 }
 
+/* The model's order of components: rank, role, server ID. */
+static int
+comp_key_cmp(int ox, const char *rx, int64_t ix, int oy, const char *ry, int64_t iy)
+{
+	int r;
+
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	if ((r = strcmp(rx, ry)) != 0)
+		return r;
+	if (ix != iy)
+		return ix < iy ? -1 : 1;
+	return 0;
+}
+
 static int
 component_cmp(const void *a, const void *b)
 {
 	const struct component *x = a, *y = b;
-	int rx = role_rank(x->role), ry = role_rank(y->role), r;
 
-	if (rx != ry)
-		return rx < ry ? -1 : 1;
-	if ((r = strcmp(x->role, y->role)) != 0)
+	return comp_key_cmp(x->order, x->role, x->server_id, y->order, y->role, y->server_id);
+}
+
+/* ---- which roles the keys name ---- */
+
+/* One role named by the keys: by instance keys (<role>-<id>), by a bare key,
+ * or both. Sorted by name, so every question about a role is O(log n). */
+struct role_info {
+	const char *name;		/* borrowed from a key */
+	size_t len;
+	bool instances;
+	bool bare;
+};
+
+struct roles {
+	struct role_info *v;
+	size_t n;
+};
+
+static int
+role_info_cmp(const void *a, const void *b)
+{
+	const struct role_info *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int r = memcmp(x->name, y->name, n);
+
+	if (r != 0)
 		return r;
-	if (x->server_id != y->server_id)
-		return x->server_id < y->server_id ? -1 : 1;
-	return 0;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static void
+roles_build(struct roles *r, const struct cluster_keys *ks)
+{
+	size_t i, j;
+
+	r->v = xcalloc(ks->n + 1, sizeof *r->v);
+	r->n = 0;
+	for (i = 0; i < ks->n; i++) {
+		const struct session *s = &ks->v[i].s;
+		struct role_info *ri = &r->v[r->n];
+		const char *dash;
+
+		ri->name = s->key;
+		if (s->active_key || (dash = strrchr(s->key, '-')) == NULL) {
+			ri->len = strlen(s->key);
+			ri->bare = true;
+		} else {
+			ri->len = (size_t)(dash - s->key);
+			ri->instances = true;
+		}
+		r->n++;
+	}
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof *r->v, role_info_cmp);
+	for (i = 0, j = 0; i < r->n; i++) {
+		if (j > 0 && role_info_cmp(&r->v[j - 1], &r->v[i]) == 0) {
+			r->v[j - 1].instances |= r->v[i].instances;
+			r->v[j - 1].bare |= r->v[i].bare;
+		} else
+			r->v[j++] = r->v[i];
+	}
+	r->n = j;
+}
+
+static const struct role_info *
+roles_find(const struct roles *r, const char *role)
+{
+	struct role_info key = { role, strlen(role), false, false };
+
+	return r->n > 0 ? bsearch(&key, r->v, r->n, sizeof *r->v, role_info_cmp) : NULL;
+}
+
+static bool
+role_has_instances(const struct roles *r, const char *role)
+{
+	const struct role_info *ri = roles_find(r, role);
+
+	return ri != NULL && ri->instances;
+}
+
+static bool
+role_present(const struct roles *r, const char *role)
+{
+	return roles_find(r, role) != NULL;
+}
+
+/* Does role run active-standby? Its own -<id> keys say so; the 2.3-2.5
+ * indexcoord session follows DataCoord, whose ForceActiveStandby may leave
+ * only the bare indexcoord key. */
+static bool
+role_active_standby(const struct roles *r, const char *role)
+{
+	if (role_has_instances(r, role))
+		return true;
+	return strcmp(role, "indexcoord") == 0 && role_has_instances(r, "datacoord");
 }
 
 struct derive {
 	struct component *v;
 	size_t n, cap;
+	/* derive_find: v's first n_sorted entries by role and ID (indices into
+	 * v), then the few added by bare keys, searched one by one. */
+	size_t *by_id;
+	size_t n_sorted;
 };
 
 static struct component *
@@ -134,55 +241,62 @@ derive_add(struct derive *d, const struct session_key *k, const char *role)
 	return comp;
 }
 
-static struct component *
-derive_find(struct derive *d, const char *role, int64_t id)
+/* qsort has no argument: the array being sorted by index. */
+static const struct component *by_id_base;
+
+static int
+by_id_cmp(const void *a, const void *b)
+{
+	const struct component *x = &by_id_base[*(const size_t *)a];
+	const struct component *y = &by_id_base[*(const size_t *)b];
+	int r = strcmp(x->role, y->role);
+
+	if (r != 0)
+		return r;
+	if (x->server_id != y->server_id)
+		return x->server_id < y->server_id ? -1 : 1;
+	/* The first derived first, as a search one by one would find it. */
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static void
+derive_index(struct derive *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->n; i++) {
+	free(d->by_id);
+	d->by_id = xcalloc(d->n + 1, sizeof *d->by_id);
+	for (i = 0; i < d->n; i++)
+		d->by_id[i] = i;
+	by_id_base = d->v;
+	if (d->n > 1)
+		qsort(d->by_id, d->n, sizeof *d->by_id, by_id_cmp);
+	d->n_sorted = d->n;
+}
+
+static struct component *
+derive_find(struct derive *d, const char *role, int64_t id)
+{
+	size_t lo = 0, hi = d->n_sorted, i;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct component *m = &d->v[d->by_id[mid]];
+		int r = strcmp(m->role, role);
+
+		if (r < 0 || (r == 0 && m->server_id < id))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < d->n_sorted && d->v[d->by_id[lo]].server_id == id &&
+	    strcmp(d->v[d->by_id[lo]].role, role) == 0)
+		return &d->v[d->by_id[lo]];
+	for (i = d->n_sorted; i < d->n; i++) {
 		if (d->v[i].server_id == id && strcmp(d->v[i].role, role) == 0)
 			return &d->v[i];
 	}
 	return NULL;
-}
-
-static bool
-role_has_instances(const struct cluster_keys *ks, const char *role)
-{
-	size_t i, len = strlen(role);
-
-	for (i = 0; i < ks->n; i++) {
-		const char *k = ks->v[i].s.key;
-
-		if (!ks->v[i].s.active_key && strncmp(k, role, len) == 0 && k[len] == '-')
-			return true;
-	}
-	return false;
-}
-
-static bool
-role_present(const struct cluster_keys *ks, const char *role)
-{
-	size_t i, len = strlen(role);
-
-	for (i = 0; i < ks->n; i++) {
-		const char *k = ks->v[i].s.key;
-
-		if (strncmp(k, role, len) == 0 && (k[len] == '\0' || k[len] == '-'))
-			return true;
-	}
-	return false;
-}
-
-/* Does role run active-standby? Its own -<id> keys say so; the 2.3-2.5
- * indexcoord session follows DataCoord, whose ForceActiveStandby may leave
- * only the bare indexcoord key. */
-static bool
-role_active_standby(const struct cluster_keys *ks, const char *role)
-{
-	if (role_has_instances(ks, role))
-		return true;
-	return strcmp(role, "indexcoord") == 0 && role_has_instances(ks, "datacoord");
 }
 
 static bool
@@ -196,14 +310,14 @@ is_legacy_role(const char *role)
  * whole coordinator when active-standby is off. Mixcoord keys go first so that
  * legacy keys find their owner. */
 static void
-derive_bare(struct derive *d, const struct cluster_keys *ks, const struct session_key *k,
+derive_bare(struct derive *d, const struct roles *roles, const struct session_key *k,
     bool mix)
 {
 	const char *role = k->s.key;
 	int64_t id = k->s.server_id;
 	struct component *comp;
 
-	if (mix && is_legacy_role(role) && !role_has_instances(ks, role)) {
+	if (mix && is_legacy_role(role) && !role_has_instances(roles, role)) {
 		comp = derive_find(d, "mixcoord", id);
 		if (comp != NULL) {
 			comp->legacy_keys = xreallocarray(comp->legacy_keys,
@@ -213,7 +327,7 @@ derive_bare(struct derive *d, const struct cluster_keys *ks, const struct sessio
 		/* Without an owner (mid-failover) it is still not a coordinator. */
 		return;
 	}
-	if (role_active_standby(ks, role)) {
+	if (role_active_standby(roles, role)) {
 		comp = derive_find(d, role, id);
 		if (comp == NULL)
 			comp = derive_add(d, k, role);
@@ -224,23 +338,42 @@ derive_bare(struct derive *d, const struct cluster_keys *ks, const struct sessio
 	comp->ha = HA_NONE;
 }
 
+static int
+server_id_cmp(const void *a, const void *b)
+{
+	const struct component *x = *(const struct component *const *)a;
+	const struct component *y = *(const struct component *const *)b;
+
+	return x->server_id < y->server_id ? -1 : x->server_id > y->server_id;
+}
+
 /* Which process hosts each component (contract §1.2): DataCoord hosts the
  * indexcoord session, a 2.6 streamingnode an embedded querynode, and one
- * standalone (or mixture) process shares its ServerID among all its roles. */
+ * standalone (or mixture) process shares its ServerID among all its roles.
+ * The components of one ServerID are judged together: O(n log n). */
 static void
 derive_process(struct derive *d)
 {
-	size_t i, j;
+	struct component **v = xcalloc(d->n + 1, sizeof *v);
+	size_t i, j, k;
 
-	for (i = 0; i < d->n; i++) {
-		struct component *comp = &d->v[i];
+	for (i = 0; i < d->n; i++)
+		v[i] = &d->v[i];
+	if (d->n > 1)
+		qsort(v, d->n, sizeof *v, server_id_cmp);
+	for (i = 0; i < d->n; i = j) {
 		bool coord = false, worker = false, standalone = false;
+		bool has_datacoord = false, has_streamingnode = false;
 		size_t ncoord = 0;
 
-		for (j = 0; j < d->n; j++) {
-			const struct component *o = &d->v[j];
+		for (j = i; j < d->n && v[j]->server_id == v[i]->server_id; j++) {
+			const struct component *o = v[j];
 
-			if (o->server_id != comp->server_id || comp->server_id == 0)
+			if (strcmp(o->role, "datacoord") == 0)
+				has_datacoord = true;
+			if (strcmp(o->role, "streamingnode") == 0)
+				has_streamingnode = true;
+			if (o->server_id == 0)
 				continue;
 			if (o->label != NULL && strcmp(o->label, "STANDALONE") == 0)
 				standalone = true;
@@ -252,45 +385,68 @@ derive_process(struct derive *d)
 					ncoord++;
 			}
 		}
-		if (standalone || (coord && worker))
-			comp->process = xstrdup("standalone");
-		else if (ncoord >= 2 && strcmp(comp->role, "mixcoord") != 0)
-			comp->process = xstrdup("mixture");
-		else if (strcmp(comp->role, "indexcoord") == 0 &&
-		    derive_find(d, "datacoord", comp->server_id) != NULL)
-			comp->process = xstrdup("datacoord");
-		else if (strcmp(comp->role, "querynode") == 0 &&
-		    ((comp->label != NULL && strcmp(comp->label, "STREAMING-EMBEDDED") == 0) ||
-		    derive_find(d, "streamingnode", comp->server_id) != NULL))
-			comp->process = xstrdup("streamingnode");
-		else
-			comp->process = xstrdup(comp->role);
+		for (k = i; k < j; k++) {
+			struct component *comp = v[k];
+
+			if (standalone || (coord && worker))
+				comp->process = xstrdup("standalone");
+			else if (ncoord >= 2 && strcmp(comp->role, "mixcoord") != 0)
+				comp->process = xstrdup("mixture");
+			else if (strcmp(comp->role, "indexcoord") == 0 && has_datacoord)
+				comp->process = xstrdup("datacoord");
+			else if (strcmp(comp->role, "querynode") == 0 &&
+			    ((comp->label != NULL &&
+			    strcmp(comp->label, "STREAMING-EMBEDDED") == 0) || has_streamingnode))
+				comp->process = xstrdup("streamingnode");
+			else
+				comp->process = xstrdup(comp->role);
+		}
 	}
+	free(v);
 }
 
-/* The Version most sessions carry. */
+struct version_ref {
+	const char *v;
+	size_t first;			/* index of the first component carrying it */
+};
+
+static int
+version_ref_cmp(const void *a, const void *b)
+{
+	const struct version_ref *x = a, *y = b;
+	int r = strcmp(x->v, y->v);
+
+	if (r != 0)
+		return r;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* The Version most sessions carry; a tie goes to the one the first component
+ * carries. */
 static char *
 derive_version(const struct derive *d)
 {
-	const char *best = NULL;
-	size_t i, j, best_n = 0;
+	struct version_ref *v = xcalloc(d->n + 1, sizeof *v), best = { NULL, 0 };
+	size_t i, j, n = 0, best_n = 0;
 
 	for (i = 0; i < d->n; i++) {
-		size_t n = 0;
-
-		if (d->v[i].s.version == NULL)
-			continue;
-		for (j = 0; j < d->n; j++) {
-			if (d->v[j].s.version != NULL &&
-			    strcmp(d->v[j].s.version, d->v[i].s.version) == 0)
-				n++;
-		}
-		if (n > best_n) {
-			best_n = n;
-			best = d->v[i].s.version;
+		if (d->v[i].s.version != NULL) {
+			v[n].v = d->v[i].s.version;
+			v[n++].first = i;
 		}
 	}
-	return dup_or_null(best);
+	if (n > 1)
+		qsort(v, n, sizeof *v, version_ref_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(v[j].v, v[i].v) == 0; j++)
+			;
+		if (j - i > best_n || (j - i == best_n && v[i].first < best.first)) {
+			best_n = j - i;
+			best = v[i];
+		}
+	}
+	free(v);
+	return dup_or_null(best.v);
 }
 
 static bool
@@ -309,31 +465,43 @@ version_at_least(const char *v, int major, int minor)
 
 /* Carry what the model learned about a component across rebuilds. */
 static void
-derive_carry(struct component *comp, const struct cluster *c, int64_t now_ms, bool live)
+carry_one(struct component *comp, const struct component *o, int64_t now_ms, bool live)
 {
-	size_t i;
-
-	for (i = 0; i < c->n_components; i++) {
-		const struct component *o = &c->components[i];
-
-		if (o->server_id != comp->server_id || strcmp(o->role, comp->role) != 0)
-			continue;
-		comp->health = o->health;
-		comp->health_ms = o->health_ms;
-		comp->health_error = dup_or_null(o->health_error);
-		comp->health_from_host = o->health_from_host;
-		/* What /healthz said of it; superseded is judged anew below. */
-		if (o->gone != COMP_SUPERSEDED)
-			comp->gone = o->gone;
-		comp->ready = o->ready;
-		comp->lease_ttl_s = o->lease_ttl_s;
-		comp->first_seen_ms = o->first_seen_ms;
-		comp->appeared_ms = o->appeared_ms;
-		comp->started_ms = o->started_ms;
+	if (o == NULL) {
+		comp->first_seen_ms = now_ms;
+		comp->appeared_ms = live ? now_ms : 0;
 		return;
 	}
-	comp->first_seen_ms = now_ms;
-	comp->appeared_ms = live ? now_ms : 0;
+	comp->health = o->health;
+	comp->health_ms = o->health_ms;
+	comp->health_error = dup_or_null(o->health_error);
+	comp->health_from_host = o->health_from_host;
+	/* What /healthz said of it; superseded is judged anew below. */
+	if (o->gone != COMP_SUPERSEDED)
+		comp->gone = o->gone;
+	comp->ready = o->ready;
+	comp->lease_ttl_s = o->lease_ttl_s;
+	comp->first_seen_ms = o->first_seen_ms;
+	comp->appeared_ms = o->appeared_ms;
+	comp->started_ms = o->started_ms;
+}
+
+/* Both arrays in the model's order: one walk (the first old one of a key
+ * gives to every new one of it). */
+static void
+derive_carry(struct component *v, size_t n, const struct cluster *c, int64_t now_ms,
+    bool live)
+{
+	const struct component *old = c->components;
+	size_t i = 0, j;
+
+	for (j = 0; j < n; j++) {
+		int r = -1;
+
+		while (i < c->n_components && (r = component_cmp(&old[i], &v[j])) < 0)
+			i++;
+		carry_one(&v[j], i < c->n_components && r == 0 ? &old[i] : NULL, now_ms, live);
+	}
 }
 
 static void
@@ -384,37 +552,39 @@ strv_has(const char *const *v, size_t n, const char *s)
 
 /* Per coordinator role: the expected ones for the version (2.6: mixcoord;
  * 2.3-2.5: rootcoord, datacoord, querycoord, indexcoord) plus any other
- * exclusive role seen. */
+ * exclusive role seen. v is in the model's order, so a role's components are
+ * one run. */
 static void
-derive_leaders(struct cluster *c, struct component *v, size_t n, bool mix,
-    struct leader **out, size_t *nout)
+derive_leaders(struct cluster *c, const struct roles *roles, struct component *v, size_t n,
+    bool mix, struct leader **out, size_t *nout)
 {
 	static const char *const old4[] = { "rootcoord", "datacoord", "querycoord",
 		"indexcoord" };
-	const char *roles[16];
+	const char *roles_v[16];
+	const struct cluster_keys *ks = c->keys;
 	struct leader *ls;
 	size_t nr = 0, i, j;
 
 	if (mix || version_at_least(c->milvus_version, 2, 6))
-		roles[nr++] = "mixcoord";
+		roles_v[nr++] = "mixcoord";
 	else if (n > 0) {
 		for (i = 0; i < 4; i++)
-			roles[nr++] = old4[i];
+			roles_v[nr++] = old4[i];
 	}
 	for (i = 0; i < n && nr < 16; i++) {
 		if ((v[i].exclusive || cluster_is_coord_role(v[i].role)) &&
-		    !is_worker_role(v[i].role) && !strv_has(roles, nr, v[i].role))
-			roles[nr++] = v[i].role;
+		    !is_worker_role(v[i].role) && !strv_has(roles_v, nr, v[i].role))
+			roles_v[nr++] = v[i].role;
 	}
 	ls = xcalloc(nr > 0 ? nr : 1, sizeof *ls);
 	for (i = 0; i < nr; i++) {
 		struct leader *l = &ls[i];
 		size_t ns = 0;
 
-		l->role = xstrdup(roles[i]);
-		l->active_standby = role_active_standby(c->keys, roles[i]);
+		l->role = xstrdup(roles_v[i]);
+		l->active_standby = role_active_standby(roles, roles_v[i]);
 		for (j = 0; j < n; j++) {
-			if (strcmp(v[j].role, roles[i]) != 0)
+			if (strcmp(v[j].role, roles_v[i]) != 0)
 				continue;
 			if (v[j].ha == HA_STANDBY)
 				ns++;
@@ -425,16 +595,20 @@ derive_leaders(struct cluster *c, struct component *v, size_t n, bool mix,
 		}
 		l->standby_ids = xcalloc(ns > 0 ? ns : 1, sizeof *l->standby_ids);
 		for (j = 0; j < n; j++) {
-			if (strcmp(v[j].role, roles[i]) == 0 && v[j].ha == HA_STANDBY)
+			if (strcmp(v[j].role, roles_v[i]) == 0 && v[j].ha == HA_STANDBY)
 				l->standby_ids[l->n_standby++] = v[j].server_id;
 		}
-		/* The bare key's revisions date the takeover. */
-		for (j = 0; j < c->keys->n; j++) {
-			const struct session_key *k = &c->keys->v[j];
+	}
+	/* The bare key's revisions date the takeover. */
+	for (j = 0; j < ks->n; j++) {
+		const struct session_key *k = &ks->v[j];
 
-			if (k->s.active_key && strcmp(k->s.key, roles[i]) == 0) {
-				l->since_revision = k->mod_revision;
-				l->active_create_revision = k->create_revision;
+		if (!k->s.active_key)
+			continue;
+		for (i = 0; i < nr; i++) {
+			if (strcmp(k->s.key, roles_v[i]) == 0) {
+				ls[i].since_revision = k->mod_revision;
+				ls[i].active_create_revision = k->create_revision;
 			}
 		}
 	}
@@ -442,44 +616,130 @@ derive_leaders(struct cluster *c, struct component *v, size_t n, bool mix,
 	*nout = nr;
 }
 
-/* Events for what changed between the old snapshot (still in c) and the new. */
+/* ---- the diff ---- */
+
+/* A component as the diff sees it: before (old components with the changes
+ * already reported laid over them) or after. */
+struct cview {
+	int order;
+	const char *role;
+	int64_t id;
+	const char *address;
+	bool stopping;
+	bool present;
+	size_t seq;			/* 0: an old component; a reported change after */
+};
+
+static int
+cview_cmp(const void *a, const void *b)
+{
+	const struct cview *x = a, *y = b;
+	int r = comp_key_cmp(x->order, x->role, x->id, y->order, y->role, y->id);
+
+	if (r != 0)
+		return r;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The components before this commit: c->components, where a change reported
+ * by a batch commit (told) since the last derive replaces what they say. */
+static struct cview *
+cview_before(const struct cluster *c, size_t *nout)
+{
+	const struct cluster_key_changes *t = &c->keys->told;
+	struct cview *v = xcalloc(c->n_components + t->n + 1, sizeof *v);
+	size_t i, j, k, n = 0;
+
+	for (i = 0; i < c->n_components; i++) {
+		const struct component *o = &c->components[i];
+
+		v[n++] = (struct cview){ o->order, o->role, o->server_id, o->s.address,
+		    o->s.stopping, true, 0 };
+	}
+	if (t->n == 0) {
+		*nout = n;
+		return v;
+	}
+	for (i = 0; i < t->n; i++) {
+		const struct cluster_key_change *ch = &t->v[i];
+
+		v[n++] = (struct cview){ cluster_role_rank(ch->role), ch->role, ch->id,
+		    ch->address, ch->stopping, ch->present, ch->seq + 1 };
+	}
+	qsort(v, n, sizeof *v, cview_cmp);
+	/* Per key: the last reported change if there is one, else the old ones. */
+	for (i = 0, k = 0; i < n; i = j) {
+		for (j = i + 1; j < n && comp_key_cmp(v[i].order, v[i].role, v[i].id,
+		    v[j].order, v[j].role, v[j].id) == 0; j++)
+			;
+		if (v[j - 1].seq == 0) {
+			for (; i < j; i++)
+				v[k++] = v[i];
+		} else if (v[j - 1].present)
+			v[k++] = v[j - 1];
+	}
+	*nout = k;
+	return v;
+}
+
+static void
+event_left(struct cluster *c, int64_t now_ms, int64_t rev, const char *role, int64_t id,
+    const char *address)
+{
+	events_add(c->events, now_ms, rev, EV_NODE_LEFT, role, id, 0, "%s %lld left (%s)",
+	    role, (long long)id, address != NULL ? address : "no address");
+}
+
+static void
+event_joined(struct cluster *c, int64_t now_ms, int64_t rev, const char *role, int64_t id,
+    const char *address, bool standby, bool stopping)
+{
+	events_add(c->events, now_ms, rev, EV_NODE_JOINED, role, id, 0,
+	    "%s %lld joined at %s%s%s", role, (long long)id,
+	    address != NULL ? address : "no address", standby ? " as standby" : "",
+	    stopping ? " (stopping)" : "");
+}
+
+static void
+event_stopping(struct cluster *c, int64_t now_ms, int64_t rev, const char *role, int64_t id)
+{
+	events_add(c->events, now_ms, rev, EV_NODE_STOPPING, role, id, 0,
+	    "%s %lld is stopping (graceful stop)", role, (long long)id);
+}
+
+/* Events for what changed between the components before (see cview_before)
+ * and v (the model's order): one walk for those that left, one for those that
+ * joined or began to stop. */
 static void
 diff_components(struct cluster *c, const struct component *v, size_t n, int64_t rev,
     int64_t now_ms)
 {
-	size_t i, j;
+	struct cview *o;
+	size_t no, i, j;
 
-	for (i = 0; i < c->n_components; i++) {
-		const struct component *o = &c->components[i];
-		bool found = false;
+	o = cview_before(c, &no);
+	for (i = 0, j = 0; i < no; i++) {
+		int r = 1;
 
-		for (j = 0; j < n && !found; j++)
-			found = v[j].server_id == o->server_id && strcmp(v[j].role, o->role) == 0;
-		if (!found)
-			events_add(c->events, now_ms, rev, EV_NODE_LEFT, o->role, o->server_id, 0,
-			    "%s %lld left (%s)", o->role, (long long)o->server_id,
-			    o->s.address != NULL ? o->s.address : "no address");
+		while (j < n && (r = comp_key_cmp(v[j].order, v[j].role, v[j].server_id,
+		    o[i].order, o[i].role, o[i].id)) < 0)
+			j++;
+		if (j >= n || r != 0)
+			event_left(c, now_ms, rev, o[i].role, o[i].id, o[i].address);
 	}
-	for (j = 0; j < n; j++) {
-		const struct component *o = NULL;
+	for (j = 0, i = 0; j < n; j++) {
+		int r = -1;
 
-		for (i = 0; i < c->n_components && o == NULL; i++) {
-			if (c->components[i].server_id == v[j].server_id &&
-			    strcmp(c->components[i].role, v[j].role) == 0)
-				o = &c->components[i];
-		}
-		if (o == NULL)
-			events_add(c->events, now_ms, rev, EV_NODE_JOINED, v[j].role,
-			    v[j].server_id, 0, "%s %lld joined at %s%s%s", v[j].role,
-			    (long long)v[j].server_id,
-			    v[j].s.address != NULL ? v[j].s.address : "no address",
-			    v[j].ha == HA_STANDBY ? " as standby" : "",
-			    v[j].s.stopping ? " (stopping)" : "");
-		else if (!o->s.stopping && v[j].s.stopping)
-			events_add(c->events, now_ms, rev, EV_NODE_STOPPING, v[j].role,
-			    v[j].server_id, 0, "%s %lld is stopping (graceful stop)", v[j].role,
-			    (long long)v[j].server_id);
+		while (i < no && (r = comp_key_cmp(o[i].order, o[i].role, o[i].id,
+		    v[j].order, v[j].role, v[j].server_id)) < 0)
+			i++;
+		if (i >= no || r != 0)
+			event_joined(c, now_ms, rev, v[j].role, v[j].server_id, v[j].s.address,
+			    v[j].ha == HA_STANDBY, v[j].s.stopping);
+		else if (!o[i].stopping && v[j].s.stopping)
+			event_stopping(c, now_ms, rev, v[j].role, v[j].server_id);
 	}
+	free(o);
 }
 
 static void
@@ -546,7 +806,8 @@ void
 cluster_sessions_commit(struct cluster *c, int64_t revision, int64_t now_ms)
 {
 	struct cluster_keys *ks = c->keys;
-	struct derive d = { NULL, 0, 0 };
+	struct derive d = { NULL, 0, 0, NULL, 0 };
+	struct roles roles;
 	struct leader *ls;
 	size_t i, nl;
 	bool mix, baseline = !c->sessions_known;
@@ -555,8 +816,8 @@ cluster_sessions_commit(struct cluster *c, int64_t revision, int64_t now_ms)
 		c->sessions_revision = revision;
 	if (!ks->dirty && !baseline)
 		return;
-	ks->dirty = false;
-	mix = role_present(ks, "mixcoord");
+	roles_build(&roles, ks);
+	mix = role_present(&roles, "mixcoord");
 	/* Instance keys first, then bare mixcoord keys, then other bare keys. */
 	for (i = 0; i < ks->n; i++) {
 		char *role;
@@ -567,22 +828,25 @@ cluster_sessions_commit(struct cluster *c, int64_t revision, int64_t now_ms)
 		derive_add(&d, &ks->v[i], role)->ha = ks->v[i].s.exclusive ? HA_STANDBY : HA_NONE;
 		free(role);
 	}
+	derive_index(&d);
 	for (i = 0; i < ks->n; i++) {
 		if (ks->v[i].s.active_key && strcmp(ks->v[i].s.key, "mixcoord") == 0)
-			derive_bare(&d, ks, &ks->v[i], mix);
+			derive_bare(&d, &roles, &ks->v[i], mix);
 	}
 	for (i = 0; i < ks->n; i++) {
 		if (ks->v[i].s.active_key && strcmp(ks->v[i].s.key, "mixcoord") != 0)
-			derive_bare(&d, ks, &ks->v[i], mix);
+			derive_bare(&d, &roles, &ks->v[i], mix);
 	}
+	free(d.by_id);
 	derive_process(&d);
 	for (i = 0; i < d.n; i++)
-		derive_carry(&d.v[i], c, now_ms, !baseline && now_ms != 0);
+		d.v[i].order = cluster_role_rank(d.v[i].role);
 	if (d.n > 1)
 		qsort(d.v, d.n, sizeof *d.v, component_cmp);
+	derive_carry(d.v, d.n, c, now_ms, !baseline && now_ms != 0);
 	free(c->milvus_version);
 	c->milvus_version = derive_version(&d);
-	derive_leaders(c, d.v, d.n, mix, &ls, &nl);
+	derive_leaders(c, &roles, d.v, d.n, mix, &ls, &nl);
 	if (!baseline)
 		diff_components(c, d.v, d.n, revision, now_ms);
 	diff_leaders(c, ls, nl, revision, now_ms, baseline);
@@ -593,5 +857,51 @@ cluster_sessions_commit(struct cluster *c, int64_t revision, int64_t now_ms)
 	c->leaders = ls;
 	c->n_leaders = nl;
 	c->sessions_known = true;
+	free(roles.v);
+	ks->dirty = false;
+	ks->complex = false;
+	cluster_key_changes_clear(&ks->pend);
+	cluster_key_changes_clear(&ks->told);
 	cluster_mark_superseded(c, now_ms);
+}
+
+void
+cluster_sessions_commit_batch(struct cluster *c, int64_t revision, int64_t now_ms)
+{
+	struct cluster_keys *ks = c->keys;
+	size_t i;
+
+	if (!c->sessions_known || ks->complex || ks->pend.n == 0) {
+		cluster_sessions_commit(c, revision, now_ms);
+		return;
+	}
+	if (revision > c->sessions_revision)
+		c->sessions_revision = revision;
+	/* Only workers' own keys changed: each change is one event, as the
+	 * diff would record it; the components wait for the settle. */
+	for (i = 0; i < ks->pend.n; i++) {
+		const struct cluster_key_change *ch = &ks->pend.v[i];
+
+		if (!ch->present)
+			event_left(c, now_ms, revision, ch->role, ch->id, ch->address);
+		else if (!ch->existed)
+			event_joined(c, now_ms, revision, ch->role, ch->id, ch->address, false,
+			    ch->stopping);
+		else if (!ch->was_stopping && ch->stopping)
+			event_stopping(c, now_ms, revision, ch->role, ch->id);
+	}
+	if (ks->told.cap < ks->told.n + ks->pend.n) {
+		ks->told.cap = (ks->told.n + ks->pend.n) * 2;
+		ks->told.v = xreallocarray(ks->told.v, ks->told.cap, sizeof *ks->told.v);
+	}
+	memcpy(ks->told.v + ks->told.n, ks->pend.v, ks->pend.n * sizeof *ks->pend.v);
+	ks->told.n += ks->pend.n;
+	ks->pend.n = 0;		/* moved: the strings belong to told now */
+}
+
+void
+cluster_sessions_settle(struct cluster *c, int64_t now_ms)
+{
+	if (c->keys->told.n > 0 || c->keys->pend.n > 0)
+		cluster_sessions_commit(c, c->sessions_revision, now_ms);
 }

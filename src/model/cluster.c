@@ -7,6 +7,7 @@
 
 #include "milvusadm/cluster.h"
 #include "milvusadm/session.h"
+#include "milvusadm/strmap.h"
 #include "milvusadm/xalloc.h"
 #include "cluster-int.h"
 
@@ -236,6 +237,11 @@ cluster_free(struct cluster *c)
 		for (i = 0; i < c->keys->n; i++)
 			session_clear(&c->keys->v[i].s);
 		free(c->keys->v);
+		strmap_free(&c->keys->index);
+		cluster_key_changes_clear(&c->keys->pend);
+		free(c->keys->pend.v);
+		cluster_key_changes_clear(&c->keys->told);
+		free(c->keys->told.v);
 		for (i = 0; i < c->keys->n_last; i++)
 			free(c->keys->last[i].role);
 		free(c->keys->last);
@@ -275,12 +281,7 @@ keys_find(const struct cluster_keys *k, const char *name, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < k->n; i++) {
-		if (k->v[i].s.key != NULL && strncmp(k->v[i].s.key, name, len) == 0 &&
-		    k->v[i].s.key[len] == '\0')
-			return (ssize_t)i;
-	}
-	return -1;
+	return strmap_get(&k->index, name, len, &i) ? (ssize_t)i : -1;
 }
 
 /* In the coordinator reserve: a bare key or <coord>-<id>. */
@@ -316,6 +317,89 @@ keys_note(struct cluster *c)
 	}
 }
 
+/* The role of an instance key ("querynode" for "querynode-12"), *len long;
+ * NULL for a bare key. */
+static const char *
+key_instance_role(const struct session *s, size_t *len)
+{
+	const char *dash;
+
+	if (s->active_key || s->key == NULL || (dash = strrchr(s->key, '-')) == NULL)
+		return NULL;
+	*len = (size_t)(dash - s->key);
+	return s->key;
+}
+
+/* A worker's own key (querynode-12, not exclusive): its change is one
+ * component joining, leaving or stopping and touches no leader, so a batch
+ * commit may report it without deriving everything again. */
+static bool
+key_simple(const struct session *s)
+{
+	const char *role;
+	size_t len, i;
+
+	if (s->exclusive || (role = key_instance_role(s, &len)) == NULL)
+		return false;
+	for (i = 0; worker_roles[i] != NULL; i++) {
+		if (strlen(worker_roles[i]) == len && strncmp(worker_roles[i], role, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int64_t
+key_component_id(const struct session *s)
+{
+	return s->server_id != 0 ? s->server_id : s->key_server_id;
+}
+
+void
+cluster_key_changes_clear(struct cluster_key_changes *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		free(v->v[i].role);
+		free(v->v[i].address);
+	}
+	v->n = 0;
+}
+
+/* Note a worker key's change for the batch commit; old: the session before
+ * (NULL if new), now: after (NULL if deleted). */
+static void
+key_change_note(struct cluster_keys *ks, const struct session *old, const struct session *now)
+{
+	const struct session *s = now != NULL ? now : old;
+	struct cluster_key_change *ch;
+	size_t len = 0;
+
+	if (ks->complex)
+		return;
+	/* A ServerID that moves within one key is a leave and a join of two
+	 * components: let the full derive say so. */
+	if (old != NULL && now != NULL && key_component_id(old) != key_component_id(now)) {
+		ks->complex = true;
+		return;
+	}
+	if (ks->pend.n == ks->pend.cap) {
+		ks->pend.cap = ks->pend.cap == 0 ? 16 : ks->pend.cap * 2;
+		ks->pend.v = xreallocarray(ks->pend.v, ks->pend.cap, sizeof *ks->pend.v);
+	}
+	ch = &ks->pend.v[ks->pend.n++];
+	memset(ch, 0, sizeof *ch);
+	key_instance_role(s, &len);
+	ch->role = xstrndup(s->key, len);
+	ch->id = key_component_id(s);
+	ch->address = s->address != NULL ? xstrdup(s->address) : NULL;
+	ch->present = now != NULL;
+	ch->stopping = now != NULL && now->stopping;
+	ch->existed = old != NULL;
+	ch->was_stopping = old != NULL && old->stopping;
+	ch->seq = ks->seq++;
+}
+
 void
 cluster_session_put(struct cluster *c, struct session_key *k)
 {
@@ -323,7 +407,7 @@ cluster_session_put(struct cluster *c, struct session_key *k)
 	const char *etcd_key = k->etcd_key;
 	size_t len;
 	ssize_t i;
-	bool coord;
+	bool coord, simple;
 
 	k->etcd_key = NULL;	/* borrowed: never stored */
 	if (k->s.key == NULL ||
@@ -334,15 +418,21 @@ cluster_session_put(struct cluster *c, struct session_key *k)
 	}
 	coord = key_reserved(&k->s);
 	i = keys_find(ks, k->s.key, strlen(k->s.key));
+	simple = key_simple(&k->s) && (i < 0 || key_simple(&ks->v[i].s));
 	if (i >= 0) {
+		if (simple)
+			key_change_note(ks, &ks->v[i].s, &k->s);
 		session_clear(&ks->v[i].s);
 		ks->v[i] = *k;
 	} else if (coord ? ks->n_coord < CLUSTER_MAX_COORD_KEYS :
 	    ks->n - ks->n_coord < CLUSTER_MAX_KEYS) {
+		if (simple)
+			key_change_note(ks, NULL, &k->s);
 		if (ks->n == ks->cap) {
 			ks->cap = ks->cap == 0 ? 32 : ks->cap * 2;
 			ks->v = xreallocarray(ks->v, ks->cap, sizeof *ks->v);
 		}
+		strmap_put(&ks->index, k->s.key, strlen(k->s.key), ks->n);
 		ks->v[ks->n++] = *k;
 		if (coord)
 			ks->n_coord++;
@@ -355,6 +445,8 @@ cluster_session_put(struct cluster *c, struct session_key *k)
 		return;
 	}
 	memset(&k->s, 0, sizeof k->s);
+	if (!simple)
+		ks->complex = true;
 	ks->dirty = true;
 	if (c->sessions_dropped > 0)
 		keys_note(c);
@@ -365,17 +457,26 @@ cluster_session_delete(struct cluster *c, const char *key)
 {
 	struct cluster_keys *ks = c->keys;
 	const char *name;
-	size_t len;
+	size_t len, last;
 	ssize_t i;
 
 	if ((name = cluster_key_name(c, key, &len)) == NULL)
 		return;
 	if ((i = keys_find(ks, name, len)) < 0)
 		return;
+	if (key_simple(&ks->v[i].s))
+		key_change_note(ks, &ks->v[i].s, NULL);
+	else
+		ks->complex = true;
 	if (key_reserved(&ks->v[i].s))
 		ks->n_coord--;
+	strmap_del(&ks->index, name, len);
 	session_clear(&ks->v[i].s);
-	ks->v[i] = ks->v[ks->n - 1];
+	last = ks->n - 1;
+	if ((size_t)i != last) {
+		ks->v[i] = ks->v[last];
+		strmap_put(&ks->index, ks->v[i].s.key, strlen(ks->v[i].s.key), (size_t)i);
+	}
 	ks->n--;
 	ks->dirty = true;
 	if (c->sessions_dropped > 0)
@@ -393,7 +494,9 @@ cluster_sessions_replace(struct cluster *c, struct session_key *keys, size_t n,
 		session_clear(&ks->v[i].s);
 	ks->n = 0;
 	ks->n_coord = 0;
+	strmap_clear(&ks->index);
 	c->sessions_dropped = 0;
+	ks->complex = true;	/* a full set: derive it all */
 	for (i = 0; i < n; i++)
 		cluster_session_put(c, &keys[i]);
 	keys_note(c);
@@ -409,16 +512,27 @@ cluster_sessions_assume_empty(struct cluster *c)
 
 /* ---- lookups ---- */
 
+/* The components are in the model's order (rank, role, server ID): a binary
+ * search, the first of equals. */
 struct component *
 cluster_find(struct cluster *c, const char *role, int64_t server_id)
 {
-	size_t i;
+	int order = cluster_role_rank(role);
+	size_t lo = 0, hi = c->n_components;
 
-	for (i = 0; i < c->n_components; i++) {
-		if (c->components[i].server_id == server_id &&
-		    strcmp(c->components[i].role, role) == 0)
-			return &c->components[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct component *m = &c->components[mid];
+		int r = m->order != order ? (m->order < order ? -1 : 1) : strcmp(m->role, role);
+
+		if (r < 0 || (r == 0 && m->server_id < server_id))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (lo < c->n_components && c->components[lo].server_id == server_id &&
+	    strcmp(c->components[lo].role, role) == 0)
+		return &c->components[lo];
 	return NULL;
 }
 
@@ -438,15 +552,19 @@ const struct component *
 cluster_active(const struct cluster *c, const char *role)
 {
 	const struct leader *l = cluster_leader(c, role);
+	const struct component *first;
 	size_t i;
 
-	if (l == NULL || l->active_id == 0)
+	if (l == NULL || l->active_id == 0 ||
+	    (first = cluster_find((struct cluster *)c, role, l->active_id)) == NULL)
 		return NULL;
-	for (i = 0; i < c->n_components; i++) {
+	/* Equals are adjacent: the first of them that is not a standby. */
+	for (i = (size_t)(first - c->components); i < c->n_components; i++) {
 		const struct component *comp = &c->components[i];
 
-		if (comp->server_id == l->active_id && strcmp(comp->role, role) == 0 &&
-		    comp->ha != HA_STANDBY)
+		if (comp->server_id != l->active_id || strcmp(comp->role, role) != 0)
+			break;
+		if (comp->ha != HA_STANDBY)
 			return comp;
 	}
 	return NULL;

@@ -220,11 +220,12 @@ drill_report_markdown(const struct drill_report *r, struct buf *b)
 		} else
 			buf_adds(b, "not seen\n");
 	}
-	if (r->last_exit != NULL)
-		buf_printf(b, "- the target's process last ended: %s%s%s\n", r->last_exit,
-		    drill_exit_meaning(r->last_exit) != NULL ? ": " : "",
-		    drill_exit_meaning(r->last_exit) != NULL ?
-		    drill_exit_meaning(r->last_exit) : "");
+	/* Exit 80 is Milvus 3.0 fencing itself: named for what it is. */
+	if (r->last_exit != NULL && drill_exit_meaning(r->last_exit) != NULL)
+		buf_printf(b, "- the target's process last ended: self-fenced (%s): %s\n",
+		    r->last_exit, drill_exit_meaning(r->last_exit));
+	else if (r->last_exit != NULL)
+		buf_printf(b, "- the target's process last ended: %s\n", r->last_exit);
 	if (r->aftermath != NULL)
 		buf_printf(b, "- **operator action needed**: %s\n", r->aftermath);
 	if (r->etcd_member != NULL) {

@@ -98,6 +98,19 @@ docker_op_free(struct docker_op *op)
 	free(op);
 }
 
+bool
+fault_docker_last_exit(const struct docker_inspect *c, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	/* Docker zeroes ExitCode when the container starts again. */
+	if (c == NULL || c->running || c->status == NULL ||
+	    (strcmp(c->status, "exited") != 0 && strcmp(c->status, "restarting") != 0 &&
+	    strcmp(c->status, "dead") != 0) || c->exit_code < 0 || c->exit_code > 255)
+		return false;
+	snprintf(out, outlen, "exit %lld", (long long)c->exit_code);
+	return true;
+}
+
 static void
 docker_op_finish(struct docker_op *op)
 {
@@ -121,6 +134,7 @@ docker_op_finish(struct docker_op *op)
 			rr.count = op->match.restart_count;
 			snprintf(rr.what, sizeof rr.what, "RestartCount of container '%.60s' (%.12s)",
 			    op->match.name, op->match.id);
+			(void)fault_docker_last_exit(&op->match, rr.last_exit, sizeof rr.last_exit);
 		}
 		docker_op_free(op);
 		rcb(&rr, rarg);

@@ -5,11 +5,15 @@
 #ifndef MILVUSADM_FAULT_INT_H
 #define MILVUSADM_FAULT_INT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "milvusadm/fault.h"
 
 struct loop;
+struct docker_inspect;
+struct k8s_pod;
 
 /* One result waiting for the next loop pass. */
 struct fault_later {
@@ -31,5 +35,13 @@ void fault_later_cancel(struct fault_later *fl);
 /* For plan, which runs a backend's lookups synchronously: a fault_cb that
  * keeps the error message of a failed result in *(char **)arg. */
 void fault_keep_error(const struct fault_result *res, void *arg);
+
+/* How a target's process last ended, as fault_restarts.last_exit says it
+ * ("exit 80"), from what a real backend exposes (contracts/fault-backends.md):
+ * docker's State.ExitCode of a container that is not running (a running one
+ * reads 0 whatever ended before), and k8s's lastState.terminated.exitCode of
+ * the pod's first container that has one. "" (false) when unknown. */
+bool fault_docker_last_exit(const struct docker_inspect *c, char *out, size_t outlen);
+bool fault_k8s_last_exit(const struct k8s_pod *pod, char *out, size_t outlen);
 
 #endif

@@ -151,6 +151,23 @@ k8s_url_escape(struct buf *out, const char *s)
 	}
 }
 
+bool
+fault_k8s_last_exit(const struct k8s_pod *pod, char *out, size_t outlen)
+{
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; pod != NULL && i < pod->n_containers; i++) {
+		int64_t code = pod->containers[i].last_exit_code;
+
+		if (code >= 0 && code <= 255) {
+			snprintf(out, outlen, "exit %lld", (long long)code);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 k8s_count_list_done(const struct http_resp *r, void *arg)
 {
@@ -181,6 +198,12 @@ k8s_count_list_done(const struct http_resp *r, void *arg)
 	}
 	/* restartCount is an int32: with the bounds above the sum cannot overflow. */
 	for (i = 0; i < n; i++) {
+		/* The target's own pod says how it last ended (a lost lease: the
+		 * same pod, restarted in place). */
+		if (c->pod_name != NULL && pods[i].name != NULL &&
+		    strcmp(pods[i].name, c->pod_name) == 0)
+			(void)fault_k8s_last_exit(&pods[i], c->res.last_exit,
+			    sizeof c->res.last_exit);
 		for (j = 0; j < pods[i].n_containers; j++) {
 			int64_t rc = pods[i].containers[j].restart_count;
 

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The lab fault: a signal to the lab member hosting the target, with `milvusadm
  * lab kill` semantics (the supervisor restarts it). Built into the front end,
- * not the library, because it reads the lab's own state files through lablib:
- * the lab is the one place where such files are the real interface. */
-#include <errno.h>
+ * not the library. What it knows of the lab comes through the lab's own
+ * interface (milvusadm/lab-target.h, src/lab/lab-target.c), as a docker or k8s
+ * backend knows a container through its API.
+ *
+ * signal=STOP freezes the member instead: its lease runs out (the TTL), the
+ * cluster fails over, and restore thaws it; a process that then confirms its
+ * lease lost exits by itself (80 on Milvus 3.0, 1 on 2.6.7+; contract §10,
+ * fault-backends §5.3), which the restarts answer reports as its last exit. */
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,21 +18,32 @@
 
 #include "milvusadm/config.h"
 #include "milvusadm/fault.h"
-#include "milvusadm/lab.h"
+#include "milvusadm/lab-target.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
 
+/* How long restore waits for a thawed member to end and be started again. */
+#define LAB_THAW_WAIT_MS	15000
+#define LAB_THAW_POLL_MS	100
+
 struct fault_backend {
 	struct loop *loop;
 	char *lab;			/* lab name */
-	char *dir;			/* its state directory */
 	int signo;
-	const char *signame;		/* "KILL", "TERM" */
+	const char *signame;		/* "KILL", "TERM", "STOP" */
 	fault_cb cb;
 	void *arg;
 	struct fault_result res;
 	uint64_t timer;
+	/* signal=STOP: the frozen member, until restore thaws it */
+	struct lab_target frozen;
+	bool is_frozen;
+	fault_cb thaw_cb;
+	void *thaw_arg;
+	struct fault_result thaw_res;
+	uint64_t thaw_timer;
+	int64_t thaw_deadline;
 	/* restarts, answered from the loop like inject; may overlap with it */
 	fault_restarts_cb rcb;
 	void *rarg;
@@ -42,13 +58,12 @@ lab_fault_open(struct loop *l, const struct profile *p, struct etcd *e,
 	struct fault_backend *b;
 	const char *name = fault_option(options, "lab"), *sig = fault_option(options, "signal");
 	const char *const *o;
-	struct lab *lab;
-	char lerr[256];
 
+	(void)e;
 	for (o = options; o != NULL && *o != NULL; o++) {
 		if (strncmp(*o, "lab=", 4) != 0 && strncmp(*o, "signal=", 7) != 0) {
 			snprintf(err, errlen, "option '%s' is not known to the lab backend "
-			    "(lab=NAME, signal=KILL|TERM)", *o);
+			    "(lab=NAME, signal=KILL|TERM|STOP)", *o);
 			return NULL;
 		}
 	}
@@ -64,14 +79,9 @@ lab_fault_open(struct loop *l, const struct profile *p, struct etcd *e,
 		    "with --option lab=NAME", p != NULL && p->name != NULL ? p->name : "");
 		return NULL;
 	}
-	if (lab_check_name(name, lerr, sizeof lerr) == -1) {
-		snprintf(err, errlen, "%s", lerr);
-		return NULL;
-	}
 	b = xcalloc(1, sizeof *b);
 	b->loop = l;
 	b->lab = xstrdup(name);
-	b->dir = lab_dir_path(name);
 	if (sig == NULL)
 		sig = "KILL";
 	if (strncasecmp(sig, "SIG", 3) == 0)
@@ -80,20 +90,17 @@ lab_fault_open(struct loop *l, const struct profile *p, struct etcd *e,
 		b->signo = SIGKILL, b->signame = "KILL";
 	else if (strcasecmp(sig, "TERM") == 0)
 		b->signo = SIGTERM, b->signame = "TERM";
+	else if (strcasecmp(sig, "STOP") == 0)
+		b->signo = SIGSTOP, b->signame = "STOP";
 	else {
-		snprintf(err, errlen, "signal '%s' is not KILL or TERM", sig);
+		snprintf(err, errlen, "signal '%s' is not KILL, TERM or STOP", sig);
 		goto fail;
 	}
-	lab = lab_read_plan(b->dir, lerr, sizeof lerr);
-	if (lab == NULL) {
-		snprintf(err, errlen, "lab '%s': %s", name, lerr);
+	if (lab_target_check(name, err, errlen) == -1)
 		goto fail;
-	}
-	lab_free(lab);
 	return b;
 fail:
 	free(b->lab);
-	free(b->dir);
 	free(b);
 	return NULL;
 }
@@ -101,68 +108,50 @@ fail:
 static void
 lab_fault_close(struct fault_backend *b)
 {
+	char err[256];
+
 	if (b == NULL)
 		return;
 	if (b->timer != 0)
 		loop_timer_cancel(b->loop, b->timer);
 	if (b->rtimer != 0)
 		loop_timer_cancel(b->loop, b->rtimer);
+	if (b->thaw_timer != 0)
+		loop_timer_cancel(b->loop, b->thaw_timer);
+	/* Never leave a member frozen behind a drill that ended early. */
+	if (b->is_frozen)
+		(void)lab_target_signal(b->lab, &b->frozen, SIGCONT, "drill", err, sizeof err);
 	free(b->lab);
-	free(b->dir);
 	free(b);
-}
-
-/* The running member at the target's IP (each member has its own address). */
-static struct lab_member *
-lab_fault_member(struct fault_backend *b, struct lab **labp, const struct fault_target *t,
-    char *err, size_t errlen)
-{
-	struct lab *lab;
-	size_t i;
-
-	*labp = NULL;
-	lab = lab_read_plan(b->dir, err, errlen);
-	if (lab == NULL)
-		return NULL;
-	if (lab_read_state(lab, err, errlen) == -1) {
-		lab_free(lab);
-		return NULL;
-	}
-	*labp = lab;
-	for (i = 0; i < lab->n_members; i++) {
-		if (t->host != NULL && lab->members[i].ip != NULL &&
-		    strcmp(lab->members[i].ip, t->host) == 0)
-			return &lab->members[i];
-	}
-	snprintf(err, errlen, "no member of lab '%s' has address '%s'", b->lab,
-	    t->host != NULL ? t->host : "");
-	return NULL;
 }
 
 static int
 lab_fault_plan(struct fault_backend *b, const struct fault_target *t, char *out, size_t outlen)
 {
-	struct lab_member *m;
-	struct lab *lab;
-	char err[256];
+	struct lab_target m;
+	char err[256], what[200];
 
-	m = lab_fault_member(b, &lab, t, err, sizeof err);
-	if (m == NULL) {
+	if (lab_target_find(b->lab, t->host, &m, err, sizeof err) == -1) {
 		snprintf(out, outlen, "%s", err);
-		lab_free(lab);
 		return -1;
 	}
 	if (t->etcd_member_name != NULL)
-		snprintf(out, outlen, "kill(%ld, SIG%s): lab member '%s' of lab '%s', etcd "
-		    "member '%s' at %s (as `milvusadm lab kill --name %s %s --signal %s`; the lab "
-		    "supervisor restarts it)", (long)m->pid, b->signame, m->name, b->lab,
-		    t->etcd_member_name, t->address, b->lab, m->name, b->signame);
+		snprintf(what, sizeof what, "etcd member '%s' at %s", t->etcd_member_name,
+		    t->address);
 	else
-		snprintf(out, outlen, "kill(%ld, SIG%s): lab member '%s' of lab '%s' hosting "
-		    "%s %" PRId64 " (as `milvusadm lab kill --name %s %s --signal %s`; the lab "
-		    "supervisor restarts it)", (long)m->pid, b->signame, m->name, b->lab, t->role,
-		    t->server_id, b->lab, m->name, b->signame);
-	lab_free(lab);
+		snprintf(what, sizeof what, "hosting %s %" PRId64, t->role, t->server_id);
+	if (b->signo == SIGSTOP)
+		snprintf(out, outlen, "kill(%ld, SIGSTOP): lab member '%s' of lab '%s' %s, "
+		    "frozen (as `milvusadm lab kill --name %s %s --signal STOP`) while its "
+		    "lease runs out (TTL %d s); once the drill ends, SIGCONT: a process that "
+		    "confirms its lease lost exits by itself (80 on Milvus 3.0) and the lab "
+		    "supervisor restarts it", (long)m.pid, m.member, b->lab, what, b->lab,
+		    m.member, m.ttl);
+	else
+		snprintf(out, outlen, "kill(%ld, SIG%s): lab member '%s' of lab '%s' %s (as "
+		    "`milvusadm lab kill --name %s %s --signal %s`; the lab supervisor restarts "
+		    "it)", (long)m.pid, b->signame, m.member, b->lab, what, b->lab, m.member,
+		    b->signame);
 	return 0;
 }
 
@@ -175,54 +164,116 @@ lab_fault_fire(void *arg)
 	b->cb(&b->res, b->arg);
 }
 
-/* The lab's ground truth, as `lab kill` writes it (but only once the signal
- * was sent), so the drill's injected time can be checked against it. */
-static void
-lab_fault_log(struct lab *lab, const struct lab_member *m, int signo)
-{
-	char *path = lab_path(lab, LAB_EVENTS_FILE);
-
-	lab_event_append(path, m->name, "killed", "signal=%d by=drill pid=%ld", signo,
-	    (long)m->pid);
-	free(path);
-}
-
 static int
 lab_fault_inject(struct fault_backend *b, const struct fault_target *t, fault_cb cb, void *arg)
 {
-	struct lab_member *m;
-	struct lab *lab;
+	struct lab_target m;
 	char err[256];
 
 	memset(&b->res, 0, sizeof b->res);
 	b->cb = cb;
 	b->arg = arg;
-	m = lab_fault_member(b, &lab, t, err, sizeof err);
-	if (m == NULL) {
+	if (lab_target_find(b->lab, t->host, &m, err, sizeof err) == -1 ||
+	    lab_target_signal(b->lab, &m, b->signo, "drill", err, sizeof err) == -1) {
 		b->res.err = -1;
 		snprintf(b->res.errmsg, sizeof b->res.errmsg, "%s", err);
-	} else if (lab_supervisor_pid(lab->dir) == 0) {
-		b->res.err = -1;
-		snprintf(b->res.errmsg, sizeof b->res.errmsg, "lab '%s' is not running", b->lab);
-	} else if (m->pid <= 0 || !lab_pid_is_ours(m->pid, lab->dir)) {
-		b->res.err = -1;
-		snprintf(b->res.errmsg, sizeof b->res.errmsg, "member '%s' is not running",
-		    m->name);
 	} else {
-		if (kill(m->pid, b->signo) == -1) {
-			b->res.err = -1;
-			snprintf(b->res.errmsg, sizeof b->res.errmsg, "cannot signal '%s' (pid "
-			    "%ld): %s", m->name, (long)m->pid, strerror(errno));
-		} else {
-			lab_fault_log(lab, m, b->signo);
-			b->res.injected_ms = time_wall_ms();
-			snprintf(b->res.detail, sizeof b->res.detail, "sent SIG%s to '%s' (pid "
-			    "%ld)", b->signame, m->name, (long)m->pid);
+		b->res.injected_ms = time_wall_ms();
+		snprintf(b->res.detail, sizeof b->res.detail, "sent SIG%s to '%s' (pid %ld)",
+		    b->signame, m.member, (long)m.pid);
+		if (b->signo == SIGSTOP) {
+			b->frozen = m;
+			b->is_frozen = true;
 		}
 	}
-	lab_free(lab);
 	/* The callback comes from the loop, as for every other backend. */
 	b->timer = loop_timer_add(b->loop, 0, lab_fault_fire, b);
+	return 0;
+}
+
+static void
+lab_thaw_answer(struct fault_backend *b)
+{
+	fault_cb cb = b->thaw_cb;
+
+	b->thaw_cb = NULL;
+	cb(&b->thaw_res, b->thaw_arg);
+}
+
+/* A thawed member: wait until it has ended and the supervisor has started it
+ * again (or the wait runs out), so that the restarts answer after restore
+ * sees how it ended. */
+static void
+lab_thaw_poll(void *arg)
+{
+	struct fault_backend *b = arg;
+	struct lab_target m;
+	char err[256];
+	bool again;
+
+	b->thaw_timer = 0;
+	if (lab_target_find(b->lab, b->frozen.ip, &m, err, sizeof err) == -1) {
+		snprintf(b->thaw_res.detail, sizeof b->thaw_res.detail, "sent SIGCONT to '%.60s' "
+		    "(pid %ld); then: %.120s", b->frozen.member, (long)b->frozen.pid, err);
+		lab_thaw_answer(b);
+		return;
+	}
+	again = m.pid > 0 && m.pid != b->frozen.pid;
+	if (again || time_mono_ms() >= b->thaw_deadline) {
+		if (m.pid != b->frozen.pid && m.last_exit[0] != '\0')
+			snprintf(b->thaw_res.detail, sizeof b->thaw_res.detail, "sent SIGCONT to "
+			    "'%s' (pid %ld): it ended (%s)%s", b->frozen.member,
+			    (long)b->frozen.pid, m.last_exit, again ? " and the lab supervisor "
+			    "started it again" : "");
+		else
+			snprintf(b->thaw_res.detail, sizeof b->thaw_res.detail, "sent SIGCONT to "
+			    "'%s' (pid %ld): it is still running %d s later", b->frozen.member,
+			    (long)b->frozen.pid, LAB_THAW_WAIT_MS / 1000);
+		lab_thaw_answer(b);
+		return;
+	}
+	b->thaw_timer = loop_timer_add(b->loop, LAB_THAW_POLL_MS, lab_thaw_poll, b);
+}
+
+static void
+lab_nothing_to_undo(void *arg)
+{
+	struct fault_backend *b = arg;
+
+	b->thaw_timer = 0;
+	lab_thaw_answer(b);
+}
+
+/* STOP: SIGCONT to the frozen member; else nothing to undo (the supervisor
+ * restarts what was killed). */
+static int
+lab_fault_restore(struct fault_backend *b, const struct fault_target *t, fault_cb cb, void *arg)
+{
+	char err[256];
+
+	(void)t;
+	if (b->thaw_cb != NULL)
+		return -1;
+	memset(&b->thaw_res, 0, sizeof b->thaw_res);
+	b->thaw_cb = cb;
+	b->thaw_arg = arg;
+	if (!b->is_frozen) {
+		snprintf(b->thaw_res.detail, sizeof b->thaw_res.detail, "nothing to undo: the "
+		    "lab supervisor restarts what was %s", b->signo == SIGSTOP ? "frozen" :
+		    "signalled");
+		b->thaw_timer = loop_timer_add(b->loop, 0, lab_nothing_to_undo, b);
+		return 0;
+	}
+	b->is_frozen = false;
+	if (lab_target_signal(b->lab, &b->frozen, SIGCONT, "drill", err, sizeof err) == -1) {
+		b->thaw_res.err = -1;
+		snprintf(b->thaw_res.errmsg, sizeof b->thaw_res.errmsg, "%s", err);
+		b->thaw_timer = loop_timer_add(b->loop, 0, lab_nothing_to_undo, b);
+		return 0;
+	}
+	b->thaw_res.injected_ms = time_wall_ms();
+	b->thaw_deadline = time_mono_ms() + LAB_THAW_WAIT_MS;
+	b->thaw_timer = loop_timer_add(b->loop, LAB_THAW_POLL_MS, lab_thaw_poll, b);
 	return 0;
 }
 
@@ -236,17 +287,16 @@ lab_fault_restarts_fire(void *arg)
 }
 
 /*
- * The supervisor counts a member's restarts in state.json (the count `lab
- * status` shows), adding one when it starts the member again; the member
- * keeps its address across restarts, so the target's IP finds it before the
- * fault and after the recovery alike.
+ * The supervisor counts a member's restarts (the count `lab status` shows),
+ * adding one when it starts the member again; the member keeps its address
+ * across restarts, so the target's IP finds it before the fault and after the
+ * recovery alike.
  */
 static int
 lab_fault_restarts(struct fault_backend *b, const struct fault_target *t, fault_restarts_cb cb,
     void *arg)
 {
-	struct lab_member *m;
-	struct lab *lab;
+	struct lab_target m;
 	char err[256];
 
 	if (b->rtimer != 0)
@@ -254,19 +304,16 @@ lab_fault_restarts(struct fault_backend *b, const struct fault_target *t, fault_
 	memset(&b->rres, 0, sizeof b->rres);
 	b->rcb = cb;
 	b->rarg = arg;
-	m = lab_fault_member(b, &lab, t, err, sizeof err);
-	if (m == NULL) {
+	if (lab_target_find(b->lab, t->host, &m, err, sizeof err) == -1) {
 		b->rres.err = -1;
 		b->rres.count = -1;
 		snprintf(b->rres.errmsg, sizeof b->rres.errmsg, "%s", err);
 	} else {
-		b->rres.count = m->restarts;
+		b->rres.count = m.restarts;
 		snprintf(b->rres.what, sizeof b->rres.what, "lab supervisor restarts of %s",
-		    m->name);
-		if (m->last_exit != NULL)
-			snprintf(b->rres.last_exit, sizeof b->rres.last_exit, "%s", m->last_exit);
+		    m.member);
+		snprintf(b->rres.last_exit, sizeof b->rres.last_exit, "%s", m.last_exit);
 	}
-	lab_free(lab);
 	b->rtimer = loop_timer_add(b->loop, 0, lab_fault_restarts_fire, b);
 	return 0;
 }
@@ -277,6 +324,6 @@ const struct fault_ops fault_lab_ops = {
 	.close = lab_fault_close,
 	.plan = lab_fault_plan,
 	.inject = lab_fault_inject,
-	.restore = NULL,
+	.restore = lab_fault_restore,
 	.restarts = lab_fault_restarts,
 };

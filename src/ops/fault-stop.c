@@ -24,6 +24,7 @@ stop_open(struct loop *l, const struct profile *p, struct etcd *e,
 {
 	struct milvus_mgmt_opts mo;
 	struct fault_backend *b;
+	char *admin_pass = NULL;
 
 	if (options != NULL && options[0] != NULL) {
 		snprintf(err, errlen, "option '%s' is not known to the stop backend", options[0]);
@@ -34,9 +35,20 @@ stop_open(struct loop *l, const struct profile *p, struct etcd *e,
 		mo.tls.ca_file = p->milvus_ca_file;
 		mo.tls.insecure = p->milvus_insecure;
 		mo.timeout_ms = (long)p->timeout_ms;
+		/* /management/stop is what adminAuthEnabled protects (3.0+). */
+		if (p->milvus_admin_password_file != NULL &&
+		    (admin_pass = config_read_secret(p->milvus_admin_password_file,
+		    "milvus admin password", err, errlen)) == NULL)
+			return NULL;
+		mo.admin_user = p->milvus_admin_user;
+		mo.admin_password = admin_pass;
 	}
 	b = xcalloc(1, sizeof *b);
 	b->mgmt = milvus_mgmt_new(l, &mo);
+	if (admin_pass != NULL) {
+		explicit_bzero(admin_pass, strlen(admin_pass));
+		free(admin_pass);
+	}
 	return b;
 }
 

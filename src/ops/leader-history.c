@@ -354,3 +354,42 @@ leader_history_note(struct state *st, const struct event *e, char *err, size_t e
 	free(path);
 	return rc;
 }
+
+static void
+lh_listen(const struct event *e, void *arg)
+{
+	struct state *st = arg;
+	char err[256];
+
+	/* A write that fails now is tried again with the next change; the
+	 * TUI said at attach time when there is no state directory. */
+	(void)leader_history_note(st, e, err, sizeof err);
+}
+
+int
+leader_history_attach(struct state *st, char *err, size_t errlen)
+{
+	struct cluster *c = st->cluster;
+	char *path = leader_history_path(st->profile_name);
+	struct event *old;
+	size_t n_old = 0;
+
+	if (path == NULL) {
+		snprintf(err, errlen, "no state directory (set HOME or XDG_STATE_HOME): "
+		    "leader history not kept");
+		return -1;
+	}
+	old = lh_load(path, st->root, &n_old);
+	/* Marked local: the tool saw them, etcd is not asked to confirm. */
+	events_merge(c->events, old, n_old, true);
+	leader_history_free(old, n_old);
+	free(path);
+	events_set_listener(c->events, lh_listen, st);
+	return 0;
+}
+
+void
+leader_history_detach(struct state *st)
+{
+	events_set_listener(st->cluster->events, NULL, NULL);
+}

@@ -47,6 +47,8 @@ struct state {
 	/* milvus: from the profile (copies) */
 	char *milvus_uri;		/* NULL when the profile names none */
 	char *milvus_token;		/* read from token_file, NULL if none; never logged */
+	char *milvus_admin_user;	/* basic auth for adminAuthEnabled, NULL if none */
+	char *milvus_admin_password;	/* read from admin_password_file; never logged */
 	char *milvus_ca_file;
 	bool milvus_insecure;
 	int64_t metrics_port;		/* 9091 */
@@ -144,14 +146,14 @@ char *state_metrics_base(const struct state *st, const char *addr);
 
 /* state-version.c: the session keys that are not sessions. The
  * session/version key of key/value (value NULL: it was deleted) into
- * c->cluster_version: true. Any other key is checked for a value that cannot
- * be read (c->unparsable, so that it is never dropped silently; its stale
- * component, if any, is deleted) and false is returned: the caller goes on
- * with it. A full range sets both, clearing what the range does not hold.
- * Each is seen before the caller parses it again for the components: a
- * second parse, the price of keeping state.c's loops as they are. */
+ * c->cluster_version: true; any other key: false (the caller parses it). A
+ * full range sets it, clearing it when the range does not hold the key, and
+ * clears c->unparsable for the caller's parse to fill again. */
 struct etcd_kv;
 bool state_version_kv(struct cluster *c, const char *key, const char *value, size_t len);
 void state_version_range(struct cluster *c, const struct etcd_kv *kvs, size_t n);
+/* session_parse said -1 of key (err): keep it in c->unparsable with the
+ * reason, so that it is never dropped silently. */
+void state_unparsable_note(struct cluster *c, const char *key, const char *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "milvusadm/etcd.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/milvus_mgmt.h"
+#include "milvusadm/strmap.h"
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
 #include "state-int.h"
@@ -51,7 +52,8 @@ struct probe_sweep {
 	struct state_op op;
 	struct state *st;
 	struct probe_job *jobs;
-	size_t n, next, inflight, finished;
+	size_t n, cap, next, inflight, finished;
+	struct strmap seen;		/* job by URL (and role): index into jobs */
 	struct probe_target *targets;
 	size_t n_targets;
 	bool all;			/* every component was asked */
@@ -137,6 +139,7 @@ probe_release(struct state_op *op)
 		free(sw->jobs[i].role);
 	}
 	free(sw->jobs);
+	strmap_free(&sw->seen);
 	for (i = 0; i < sw->n_targets; i++)
 		free(sw->targets[i].role);
 	free(sw->targets);
@@ -146,16 +149,23 @@ probe_release(struct state_op *op)
 static size_t
 probe_add(struct probe_sweep *sw, char *base, const char *role, bool ready)
 {
-	size_t i;
+	/* "r" or "h", the URL, a NUL (no URL holds one), the role. */
+	char *key = xasprintf("%c%s%c%s", ready ? 'r' : 'h', base, '\0', ready ? role : "");
+	size_t keylen = 1 + strlen(base) + 1 + (ready ? strlen(role) : 0), i;
 
-	for (i = 0; i < sw->n; i++) {
-		if (sw->jobs[i].ready == ready && strcmp(sw->jobs[i].base, base) == 0 &&
-		    (!ready || strcmp(sw->jobs[i].role, role) == 0)) {
-			free(base);
-			return i;
-		}
+	/* One call per URL (and role for check/ready), however many components
+	 * share a process. */
+	if (strmap_get(&sw->seen, key, keylen, &i)) {
+		free(key);
+		free(base);
+		return i;
 	}
-	sw->jobs = xreallocarray(sw->jobs, sw->n + 1, sizeof *sw->jobs);
+	strmap_put(&sw->seen, key, keylen, sw->n);
+	free(key);
+	if (sw->n == sw->cap) {
+		sw->cap = sw->cap == 0 ? 16 : sw->cap * 2;
+		sw->jobs = xreallocarray(sw->jobs, sw->cap, sizeof *sw->jobs);
+	}
 	memset(&sw->jobs[sw->n], 0, sizeof sw->jobs[sw->n]);
 	sw->jobs[sw->n].base = base;
 	sw->jobs[sw->n].role = role != NULL ? xstrdup(role) : NULL;
@@ -199,39 +209,6 @@ probe_ready_role(const struct component *comp)
 	    strcmp(comp->role, "mixcoord") == 0) && version_ge_24(comp->s.version);
 }
 
-/* A killed process restarted at the same address registers a new session
- * while the old one waits for its lease to expire: /healthz there speaks for
- * the newest session of the role only. */
-static bool
-probe_superseded(const struct cluster *c, size_t i, char *err, size_t errlen)
-{
-	const struct component *comp = &c->components[i];
-	const char *colon = comp->s.address != NULL ? strrchr(comp->s.address, ':') : NULL;
-	size_t k, hostlen;
-
-	if (colon == NULL)
-		return false;
-	hostlen = (size_t)(colon - comp->s.address);
-	for (k = 0; k < c->n_components; k++) {
-		const struct component *o = &c->components[k];
-
-		/* The revision first: it rules out almost every one (a live sweep
-		 * asks this for each of its targets over thousands of components). */
-		if (o->create_revision <= comp->create_revision || k == i ||
-		    o->s.address == NULL || o->role[0] != comp->role[0] ||
-		    strcmp(o->role, comp->role) != 0)
-			continue;
-		if (strncmp(o->s.address, comp->s.address, hostlen) == 0 &&
-		    o->s.address[hostlen] == ':') {
-			snprintf(err, errlen, "a newer %s session (%lld) registered at this "
-			    "address: this one is likely dead, its lease not yet expired",
-			    comp->role, (long long)o->server_id);
-			return true;
-		}
-	}
-	return false;
-}
-
 /* An ACTIVE coordinator whose address answers StandBy for its role is not
  * the process its session names: a standby (a restarted process) holds the
  * address. A takeover seen in the last few seconds is spared: the new active
@@ -251,16 +228,11 @@ probe_foreign(const struct cluster *c, const struct component *comp, int code, i
 static struct component *
 probe_target_find(struct cluster *c, const struct probe_target *t, size_t *idx)
 {
-	size_t i;
+	struct component *comp = cluster_find(c, t->role, t->server_id);
 
-	for (i = 0; i < c->n_components; i++) {
-		if (c->components[i].server_id == t->server_id &&
-		    strcmp(c->components[i].role, t->role) == 0) {
-			*idx = i;
-			return &c->components[i];
-		}
-	}
-	return NULL;
+	if (comp != NULL)
+		*idx = (size_t)(comp - c->components);
+	return comp;
 }
 
 static void
@@ -284,15 +256,12 @@ health_apply_one(struct probe_sweep *sw, const struct probe_target *t, size_t *n
 		return;
 	}
 	j = &sw->jobs[t->hz];
-	/* The sessions said so already (cluster_mark_superseded). */
+	/* The sessions said so already (cluster_mark_superseded: a newer
+	 * session of its role at its address); /healthz there speaks for the
+	 * newest only. */
 	if (comp->gone == COMP_SUPERSEDED)
 		return;
 	comp->gone = COMP_PRESENT;
-	if (probe_superseded(c, i, err, sizeof err)) {
-		cluster_set_health(c, i, HEALTH_UNKNOWN, err, now);
-		(*n_bad)++;
-		return;
-	}
 	if (!j->answered) {
 		cluster_set_health(c, i, HEALTH_UNKNOWN, j->err[0] ? j->err : "no answer", now);
 		(*n_bad)++;

@@ -3,7 +3,9 @@
  * /api/v1/replicas per loaded collection on 2.3/2.4), asked asynchronously
  * and mapped onto the model's nodes for health, or handed over as they came
  * (state_replicas_fetch, for drills); replica degraded/restored events go to
- * the flight recorder. */
+ * the flight recorder. When neither route answers (404, or 401/403 under
+ * adminAuthEnabled), the model's replicas come from REST v2 resource groups
+ * (state-rg.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "milvusadm/timeutil.h"
 #include "milvusadm/xalloc.h"
 #include "state-int.h"
+#include "state-rg.h"
 
 #define MAX_PROXIES		8
 
@@ -23,21 +26,13 @@
 static const struct component *
 query_node(const struct cluster *c, int64_t id)
 {
-	size_t i;
-
-	for (i = 0; i < c->n_components; i++) {
-		const struct component *k = &c->components[i];
-
-		if (k->server_id == id && k->role != NULL && strcmp(k->role, "querynode") == 0)
-			return k;
-	}
-	return NULL;
+	return cluster_find((struct cluster *)c, "querynode", id);
 }
 
 /* Serving: its session is there, not stopping, and (once health was read)
  * Healthy. */
-static bool
-node_serving(const struct cluster *c, int64_t id)
+bool
+state_node_serving(const struct cluster *c, int64_t id)
 {
 	const struct component *k = query_node(c, id);
 
@@ -80,7 +75,7 @@ replica_from(const struct cluster *c, const struct milvus_replica *m, struct rep
 	if (!known)
 		return;
 	for (i = 0; i < r->n_rw; i++) {
-		if (node_serving(c, r->rw_nodes[i]))
+		if (state_node_serving(c, r->rw_nodes[i]))
 			r->n_healthy++;
 	}
 	for (i = 0; i < m->n_shards; i++) {
@@ -249,7 +244,8 @@ proxy_bases(struct state *st, char **out, size_t max)
 	/* The proxy that answered last goes first (else the one whose REST
 	 * answered the collections): a hung one that came first would cost a
 	 * whole timeout on every load. */
-	want = st->replicas_via != NULL ? xstrdup(st->replicas_via) : NULL;
+	want = st->replicas_via != NULL && strcmp(st->replicas_via, STATE_RG_VIA) != 0 ?
+	    xstrdup(st->replicas_via) : NULL;
 	if (want == NULL && st->collections_via[0] != '\0') {
 		const char *h = strstr(st->collections_via, "://");
 
@@ -352,6 +348,7 @@ struct rep_load {
 	size_t n_ids, ii;
 	struct milvus_replica *acc;
 	size_t n_acc;
+	char *why;			/* the first route's refusal, for the next source */
 	size_t calls;			/* HTTP calls started */
 	state_done_cb done;
 	void *arg;
@@ -383,6 +380,7 @@ rep_release(struct state_op *op)
 	free(rl->collection);
 	free(rl->coll_id);
 	free(rl->name);
+	free(rl->why);
 	for (i = 0; i < rl->n_bases; i++)
 		free(rl->bases[i]);
 	for (i = 0; i < rl->n_ids; i++)
@@ -399,8 +397,12 @@ rep_finish(struct rep_load *rl, int rc)
 	state_done_cb done = rl->done;
 	void *arg = rl->arg;
 
-	if (rc == 0)
+	if (rc == 0) {
 		source_ok(&st->cluster->src_replicas, time_wall_ms());
+		/* The 9091 routes answered: no resource-group note stays. */
+		free(st->cluster->src_replicas.note);
+		st->cluster->src_replicas.note = NULL;
+	}
 	state_op_unlink(st, &rl->op);
 	rep_release(&rl->op);
 	if (done != NULL)
@@ -515,6 +517,33 @@ rep_walk(struct rep_load *rl)
 		rep_per_collection(rl);
 }
 
+/* Neither 9091 route can answer (404: /api/v1/replicas is gone in 3.0.3 and
+ * /_qc/replica before 2.5; 401/403: /_qc/replica under adminAuthEnabled
+ * without root's basic auth): hand over to the resource groups, which the
+ * normal token reads. False when res is not such an answer. */
+static bool
+rep_to_rg(struct rep_load *rl, const struct milvus_mgmt_result *res)
+{
+	struct state *st = rl->st;
+	state_done_cb done = rl->done;
+	void *arg = rl->arg;
+	char *coll, *why;
+
+	if (rl->raw != NULL || !((res->err == MGMT_EHTTP && res->http_status == 404) ||
+	    (res->err == MGMT_EAUTH && rl->q.source == MILVUS_REPLICAS_QC)))
+		return false;
+	why = rl->why != NULL ? xasprintf("%s; %s", rl->why, res->errmsg) :
+	    xstrdup(res->errmsg);
+	coll = rl->collection;
+	rl->collection = NULL;
+	state_op_unlink(st, &rl->op);
+	rep_release(&rl->op);
+	state_rg_replicas_async(st, coll, why, done, arg);
+	free(coll);
+	free(why);
+	return true;
+}
+
 static void
 rep_answer(const struct milvus_mgmt_result *res, void *arg)
 {
@@ -549,6 +578,16 @@ rep_answer(const struct milvus_mgmt_result *res, void *arg)
 			return;
 		}
 	}
+	/* /_qc/replica refused without admin auth: /api/v1/replicas needs
+	 * none (until 3.0.3 removed it), one call per loaded collection. */
+	if (rl->phase == REP_FIRST && rl->collection == NULL && rl->raw == NULL &&
+	    res->err == MGMT_EAUTH) {
+		rl->why = xstrdup(res->errmsg);
+		rep_walk(rl);
+		return;
+	}
+	if (res->err != MGMT_OK && rep_to_rg(rl, res))
+		return;
 	if (res->err != MGMT_OK) {
 		rep_fail(rl, res);
 		return;

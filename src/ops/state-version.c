@@ -38,28 +38,10 @@ state_unparsable_reason(const char *key, const char *err)
 	return err;
 }
 
-/* live: a watch event, applied to the key store as it stands (a full range
- * replaces the store anyway). */
-static void
-state_unparsable_kv(struct cluster *c, const char *key, const char *value, size_t len,
-    bool live)
+void
+state_unparsable_note(struct cluster *c, const char *key, const char *err)
 {
-	struct session s;
-	char err[256];
-
-	if (value == NULL) {
-		cluster_unparsable_delete(c, key);
-		return;
-	}
-	if (session_parse(key, value, len, &s, err, sizeof err) != -1) {
-		session_clear(&s);
-		cluster_unparsable_delete(c, key);
-		return;
-	}
 	cluster_unparsable_put(c, key, state_unparsable_reason(key, err));
-	/* What the key held before is no longer what etcd holds. */
-	if (live)
-		cluster_session_delete(c, key);
 }
 
 static bool
@@ -75,10 +57,8 @@ state_version_kv(struct cluster *c, const char *key, const char *value, size_t l
 {
 	size_t n;
 
-	if (!state_version_key(c, key)) {
-		state_unparsable_kv(c, key, value, len, true);
+	if (!state_version_key(c, key))
 		return false;
-	}
 	free(c->cluster_version);
 	c->cluster_version = NULL;
 	if (value != NULL) {
@@ -97,11 +77,6 @@ state_version_range(struct cluster *c, const struct etcd_kv *kvs, size_t n)
 	free(c->cluster_version);
 	c->cluster_version = NULL;
 	cluster_unparsable_reset(c);
-	for (i = 0; i < n; i++) {
-		if (state_version_key(c, kvs[i].key))
-			(void)state_version_kv(c, kvs[i].key, kvs[i].value, kvs[i].value_len);
-		else
-			state_unparsable_kv(c, kvs[i].key, kvs[i].value, kvs[i].value_len,
-			    false);
-	}
+	for (i = 0; i < n; i++)
+		(void)state_version_kv(c, kvs[i].key, kvs[i].value, kvs[i].value_len);
 }

@@ -17,6 +17,7 @@
 #include "milvusadm/cmd.h"
 #include "milvusadm/config.h"
 #include "milvusadm/drill.h"
+#include "milvusadm/leader_history.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/state.h"
 #include "milvusadm/theme.h"
@@ -530,6 +531,10 @@ tui_run(struct cmd_ctx *ctx)
 	loop_fd_add(t->loop, STDIN_FILENO, LOOP_READ, tui_on_stdin, t);
 	tui_on_draw(t);
 
+	/* The leader changes seen before (the Leaders view's "recent leader
+	 * changes"), and those seen from now on, kept per profile. */
+	if (leader_history_attach(t->st, err, sizeof err) != 0)
+		tui_message(t, true, "%s", err);
 	/* Everything is read asynchronously from here on: the loop never waits. */
 	if (state_live_start(t->st, t->refresh_ms, tui_on_changed, t) == -1)
 		tui_message(t, true, "cannot watch etcd: the screen is not live");
@@ -544,6 +549,7 @@ tui_run(struct cmd_ctx *ctx)
 
 	drill_watch_set(NULL, NULL);
 	state_live_stop(t->st);
+	leader_history_detach(t->st);
 	loop_fd_del(t->loop, STDIN_FILENO);
 	if (t->draw_timer != 0)
 		loop_timer_cancel(t->loop, t->draw_timer);

@@ -18,6 +18,8 @@
 
 static struct MHD_Daemon *srv;
 static rest_fake_fn answer_fn;
+/* The request being answered, in the thread answering it. */
+static _Thread_local struct MHD_Connection *answering;
 static char srv_ip[64];
 static int srv_port;
 
@@ -58,11 +60,33 @@ fake_handler(void *cls, struct MHD_Connection *c, const char *url, const char *m
 		*upload_len = 0;
 		return MHD_YES;
 	}
+	answering = c;
 	body = answer_fn(url, method, cn->body.data, &status);
+	answering = NULL;
 	resp = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
 	ret = MHD_queue_response(c, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+const char *
+rest_fake_header(const char *name)
+{
+	return answering != NULL ? MHD_lookup_connection_value(answering, MHD_HEADER_KIND,
+	    name) : NULL;
+}
+
+const char *
+rest_fake_arg(const char *name)
+{
+	return answering != NULL ? MHD_lookup_connection_value(answering,
+	    MHD_GET_ARGUMENT_KIND, name) : NULL;
+}
+
+int
+rest_fake_port(void)
+{
+	return srv_port;
 }
 
 int

@@ -16,6 +16,12 @@ typedef const char *(*rest_fake_fn)(const char *url, const char *method, const c
 
 /* Start on ip (a free port) answering with fn; returns the port. */
 int rest_fake_start(const char *ip, rest_fake_fn fn);
+/* The port rest_fake_start returned. */
+int rest_fake_port(void);
+/* From inside fn only: a header of the request being answered, or a query
+ * argument ("?role=..."); NULL when it has none. */
+const char *rest_fake_header(const char *name);
+const char *rest_fake_arg(const char *name);
 void rest_fake_stop(void);
 /* A client of the fake's proxies http://ip:port/<scenario>, one per entry of
  * the NULL-terminated scenarios ("down": a port nothing listens on);

@@ -6,11 +6,9 @@
  * key names that sort by time, the trim arithmetic, a refused prefix, a
  * corrupt value skipped, and a mirror that never outlasts the timeout. */
 #include <check.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +18,7 @@
 #include "milvusadm/http.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/timeutil.h"
+#include "hung-server.h"
 
 START_TEST(test_redact)
 {
@@ -251,25 +250,6 @@ START_TEST(test_etcd_records)
 	ck_assert_str_eq(last_cmd, "backup delete");
 }
 END_TEST
-
-/* A listening socket that never answers: etcd as a hung server. */
-static int
-hung_server(char *url, size_t len)
-{
-	struct sockaddr_in a;
-	socklen_t al = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ck_assert_int_ge(fd, 0);
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-	ck_assert_int_eq(listen(fd, 16), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &al), 0);
-	snprintf(url, len, "http://127.0.0.1:%d", ntohs(a.sin_port));
-	return fd;
-}
 
 START_TEST(test_etcd_mirror_bounded)
 {

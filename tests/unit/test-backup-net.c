@@ -7,10 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
-#include <microhttpd.h>
 
 #include "milvusadm/backup_api.h"
 #include "milvusadm/buf.h"
@@ -19,36 +15,18 @@
 #include "milvusadm/xalloc.h"
 
 #include "backup-canned.h"
+#include "rest-fake.h"
 
-static struct MHD_Daemon *srv;
-static int srv_port;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static char last_url[512], last_rid[160], last_body[2048], last_arg[256];
 static int hits, busy_calls;
 
-struct conn {
-	struct buf body;
-};
-
-static void
-srv_completed(void *cls, struct MHD_Connection *c, void **ctx,
-    enum MHD_RequestTerminationCode toe)
-{
-	struct conn *cn = *ctx;
-
-	if (cn != NULL) {
-		buf_release(&cn->body);
-		free(cn);
-		*ctx = NULL;
-	}
-}
-
 /* The answer of scenario scen ("v05", "v06", "busy", ...) to path. */
 static const char *
-srv_answer(struct MHD_Connection *c, const char *scen, const char *path, unsigned *code)
+scen_answer(const char *scen, const char *path, unsigned *code)
 {
-	const char *name = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "backup_name");
-	const char *id = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "backup_id");
+	const char *name = rest_fake_arg("backup_name");
+	const char *id = rest_fake_arg("backup_id");
 
 	if (strcmp(path, "/api/v1/hello") == 0) {
 		if (strcmp(scen, "notbackup") != 0)
@@ -89,70 +67,40 @@ srv_answer(struct MHD_Connection *c, const char *scen, const char *path, unsigne
 	return "404 page not found";
 }
 
-static enum MHD_Result
-srv_handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-    const char *version, const char *upload, size_t *upload_len, void **ctx)
+/* Every request: recorded, then answered by its scenario (the first path
+ * element). Runs in the fake's threads. */
+static const char *
+srv_answer(const char *url, const char *method, const char *upload, unsigned *code)
 {
-	struct conn *cn = *ctx;
-	struct MHD_Response *resp;
 	const char *body, *rid, *arg, *slash;
 	char scen[32];
-	unsigned code = 200;
-	enum MHD_Result ret;
 
-	if (cn == NULL) {
-		*ctx = cn = xcalloc(1, sizeof *cn);
-		buf_add(&cn->body, "", 0);
-		return MHD_YES;
-	}
-	if (*upload_len > 0) {
-		buf_add(&cn->body, upload, *upload_len);
-		*upload_len = 0;
-		return MHD_YES;
-	}
 	slash = strchr(url + 1, '/');
 	snprintf(scen, sizeof scen, "%.*s", slash != NULL ? (int)(slash - url - 1) : 0, url + 1);
-	rid = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "request_id");
-	arg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "id");
+	rid = rest_fake_header("request_id");
+	arg = rest_fake_arg("id");
 	if (arg == NULL)
-		arg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "backup_name");
+		arg = rest_fake_arg("backup_name");
 	pthread_mutex_lock(&mu);
 	hits++;
 	snprintf(last_url, sizeof last_url, "%s %s", method, url);
 	snprintf(last_rid, sizeof last_rid, "%s", rid != NULL ? rid : "");
 	snprintf(last_arg, sizeof last_arg, "%s", arg != NULL ? arg : "");
-	snprintf(last_body, sizeof last_body, "%s", cn->body.data);
-	body = srv_answer(c, scen, slash != NULL ? slash : "", &code);
+	snprintf(last_body, sizeof last_body, "%s", upload);
+	body = scen_answer(scen, slash != NULL ? slash : "", code);
 	pthread_mutex_unlock(&mu);
-	resp = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
-	ret = MHD_queue_response(c, code, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return body;
 }
-
 static void
 srv_start(void)
 {
-	struct sockaddr_in sa;
-	const union MHD_DaemonInfo *info;
-
-	http_global_init();
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	srv = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
-	    0, NULL, NULL, srv_handler, NULL, MHD_OPTION_SOCK_ADDR, &sa,
-	    MHD_OPTION_NOTIFY_COMPLETED, srv_completed, NULL, MHD_OPTION_END);
-	ck_assert_ptr_nonnull(srv);
-	info = MHD_get_daemon_info(srv, MHD_DAEMON_INFO_BIND_PORT);
-	srv_port = info->port;
+	(void)rest_fake_start("127.0.0.1", srv_answer);
 }
 
 static void
 srv_stop(void)
 {
-	MHD_stop_daemon(srv);
-	srv = NULL;
+	rest_fake_stop();
 }
 
 static struct backup_api *
@@ -162,7 +110,7 @@ client(struct loop *l, const char *scen, long deadline_ms)
 	struct backup_api *a;
 	char url[128], err[256];
 
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/%s", srv_port, scen);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/%s", rest_fake_port(), scen);
 	memset(&o, 0, sizeof o);
 	o.url = url;
 	o.timeout_ms = 2000;

@@ -3,19 +3,17 @@
  * SIGSTOPped etcd member or proxy does): etcd and the REST client answer
  * through the third of three servers within about one timeout, not one
  * timeout per hung server, and then keep to the one that answered. */
-#include <arpa/inet.h>
 #include <check.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "milvusadm/etcd.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/milvus_rest.h"
 #include "milvusadm/timeutil.h"
+#include "hung-server.h"
 #include "rest-fake.h"
 
 #define SRV_IP		"127.66.0.1"
@@ -54,26 +52,6 @@ static void
 srv_stop(void)
 {
 	rest_fake_stop();
-}
-
-/* A listening socket that never accepts: connects succeed (the kernel
- * completes them), requests are never answered. */
-static int
-hung_server(char *url, size_t len)
-{
-	struct sockaddr_in a;
-	socklen_t al = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ck_assert_int_ge(fd, 0);
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-	ck_assert_int_eq(listen(fd, 64), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &al), 0);
-	snprintf(url, len, "http://127.0.0.1:%d", ntohs(a.sin_port));
-	return fd;
 }
 
 /* Three servers: two hung, then the fake answering under path. */

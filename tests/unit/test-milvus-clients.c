@@ -6,10 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
-#include <microhttpd.h>
 
 #include "milvusadm/buf.h"
 #include "milvusadm/http.h"
@@ -21,29 +17,11 @@
 #include "milvusadm/xalloc.h"
 
 #include "milvus-canned.h"
+#include "rest-fake.h"
 
-static struct MHD_Daemon *srv;
-static int srv_port;
 static char last_body[4096];
 static char last_auth[256];
 static char last_role[64];
-
-struct conn {
-	struct buf body;
-};
-
-static void
-srv_completed(void *cls, struct MHD_Connection *c, void **ctx,
-    enum MHD_RequestTerminationCode toe)
-{
-	struct conn *cn = *ctx;
-
-	if (cn != NULL) {
-		buf_release(&cn->body);
-		free(cn);
-		*ctx = NULL;
-	}
-}
 
 static const char *
 rest_answer(const char *op, const char *body, unsigned *code)
@@ -89,33 +67,20 @@ rest_answer(const char *op, const char *body, unsigned *code)
 	return "404 page not found";
 }
 
-static enum MHD_Result
-srv_handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-    const char *version, const char *upload, size_t *upload_len, void **ctx)
+/* Every scenario by its path; runs in the fake's threads. */
+static const char *
+srv_answer(const char *url, const char *method, const char *upload, unsigned *status)
 {
-	struct conn *cn = *ctx;
-	struct MHD_Response *resp;
 	const char *body = "", *ct, *auth, *role, *rest;
 	unsigned code = 200;
-	enum MHD_Result ret;
 	bool json;
 
-	if (cn == NULL) {
-		*ctx = cn = xcalloc(1, sizeof *cn);
-		buf_add(&cn->body, "", 0);
-		return MHD_YES;
-	}
-	if (*upload_len > 0) {
-		buf_add(&cn->body, upload, *upload_len);
-		*upload_len = 0;
-		return MHD_YES;
-	}
-	snprintf(last_body, sizeof last_body, "%s", cn->body.data);
-	auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	snprintf(last_body, sizeof last_body, "%s", upload);
+	auth = rest_fake_header("Authorization");
 	snprintf(last_auth, sizeof last_auth, "%s", auth != NULL ? auth : "");
-	ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	ct = rest_fake_header("Content-Type");
 	json = ct != NULL && strcmp(ct, "application/json") == 0;
-	role = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "role");
+	role = rest_fake_arg("role");
 	snprintf(last_role, sizeof last_role, "%s", role != NULL ? role : "");
 
 	if (strncmp(url, "/slow/", 6) == 0 || strncmp(url, "/hang/", 6) == 0) {
@@ -165,7 +130,7 @@ srv_handler(void *cls, struct MHD_Connection *c, const char *url, const char *me
 		body = replicas_qc;
 	} else if ((rest = strstr(url, "/v2/vectordb/")) != NULL) {
 		rest += strlen("/v2/vectordb/");
-		if (strcmp(method, "POST") != 0 || cn->body.len == 0) {
+		if (strcmp(method, "POST") != 0 || upload[0] == '\0') {
 			body = "{\"code\":1801,\"message\":\"can only accept json format request\"}";
 		} else if (strncmp(url, "/garbage/", 9) == 0) {
 			body = "<html>oops</html>";
@@ -178,40 +143,25 @@ srv_handler(void *cls, struct MHD_Connection *c, const char *url, const char *me
 			code = 401;
 			body = "{\"code\":1800,\"message\":\"user hasn't authenticated\"}";
 		} else
-			body = rest_answer(rest, cn->body.data, &code);
+			body = rest_answer(rest, upload, &code);
 	} else {
 		code = 404;
 		body = "404 page not found";
 	}
-	resp = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
-	ret = MHD_queue_response(c, code, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	*status = code;
+	return body;
 }
 
 static void
 srv_start(void)
 {
-	struct sockaddr_in sa;
-	const union MHD_DaemonInfo *info;
-
-	http_global_init();
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	inet_pton(AF_INET, "127.65.0.1", &sa.sin_addr);
-	srv = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
-	    0, NULL, NULL, srv_handler, NULL, MHD_OPTION_SOCK_ADDR, &sa,
-	    MHD_OPTION_NOTIFY_COMPLETED, srv_completed, NULL, MHD_OPTION_END);
-	ck_assert_ptr_nonnull(srv);
-	info = MHD_get_daemon_info(srv, MHD_DAEMON_INFO_BIND_PORT);
-	srv_port = info->port;
+	(void)rest_fake_start("127.65.0.1", srv_answer);
 }
 
 static void
 srv_stop(void)
 {
-	MHD_stop_daemon(srv);
-	srv = NULL;
+	rest_fake_stop();
 }
 
 static char *
@@ -219,7 +169,7 @@ base(const char *scenario)
 {
 	static char b[128];
 
-	snprintf(b, sizeof b, "http://127.65.0.1:%d/%s", srv_port, scenario);
+	snprintf(b, sizeof b, "http://127.65.0.1:%d/%s", rest_fake_port(), scenario);
 	return b;
 }
 

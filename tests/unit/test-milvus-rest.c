@@ -6,16 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
-#include <microhttpd.h>
 
 #include "milvusadm/buf.h"
 #include "milvusadm/http.h"
 #include "milvusadm/loop.h"
 #include "milvusadm/milvus_rest.h"
 #include "milvusadm/xalloc.h"
+#include "rest-fake.h"
 
 #define SRV_IP	"127.112.0.1"
 
@@ -183,121 +180,52 @@ END_TEST
 
 /* ---- the call ---- */
 
-static struct MHD_Daemon *srv;
-static int srv_port;
 static char last_body[4096];
 static char *big_answer;
 
-struct conn {
-	struct buf body;
-};
-
-static void
-srv_completed(void *cls, struct MHD_Connection *c, void **ctx,
-    enum MHD_RequestTerminationCode toe)
+/* entities/query under the scenarios ok, notready and big; the body kept. */
+static const char *
+srv_answer(const char *url, const char *method, const char *body, unsigned *status)
 {
-	struct conn *cn = *ctx;
-
-	if (cn != NULL) {
-		buf_release(&cn->body);
-		free(cn);
-		*ctx = NULL;
-	}
-}
-
-static enum MHD_Result
-srv_handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-    const char *version, const char *upload, size_t *upload_len, void **ctx)
-{
-	struct conn *cn = *ctx;
-	struct MHD_Response *resp;
-	const char *body;
-	unsigned code = 200;
-	enum MHD_Result ret;
-
-	if (cn == NULL) {
-		*ctx = cn = xcalloc(1, sizeof *cn);
-		buf_add(&cn->body, "", 0);
-		return MHD_YES;
-	}
-	if (*upload_len > 0) {
-		buf_add(&cn->body, upload, *upload_len);
-		*upload_len = 0;
-		return MHD_YES;
-	}
-	snprintf(last_body, sizeof last_body, "%s", cn->body.data);
+	(void)method;
+	snprintf(last_body, sizeof last_body, "%s", body);
 	if (strcmp(url, "/ok/v2/vectordb/entities/query") == 0)
-		body = "{\"code\":0,\"cost\":0,\"data\":[{\"id\":7,\"color\":\"blue\"},"
+		return "{\"code\":0,\"cost\":0,\"data\":[{\"id\":7,\"color\":\"blue\"},"
 		    "{\"color\":\"red\",\"id\":9}]}";
-	else if (strcmp(url, "/notready/v2/vectordb/entities/query") == 0)
-		body = "{\"code\":1,\"message\":\"service not ready[Initializing]\"}";
-	else if (strcmp(url, "/big/v2/vectordb/entities/query") == 0)
-		body = big_answer;
-	else {
-		code = 404;
-		body = "404 page not found";
-	}
-	resp = MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
-	ret = MHD_queue_response(c, code, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	if (strcmp(url, "/notready/v2/vectordb/entities/query") == 0)
+		return "{\"code\":1,\"message\":\"service not ready[Initializing]\"}";
+	if (strcmp(url, "/big/v2/vectordb/entities/query") == 0)
+		return big_answer;
+	*status = 404;
+	return "404 page not found";
 }
 
 static void
 srv_start(void)
 {
-	struct sockaddr_in sa;
-	const union MHD_DaemonInfo *info;
 	struct buf b = BUF_INIT;
 	int i;
 
-	http_global_init();
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	inet_pton(AF_INET, SRV_IP, &sa.sin_addr);
-	srv = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
-	    0, NULL, NULL, srv_handler, NULL, MHD_OPTION_SOCK_ADDR, &sa,
-	    MHD_OPTION_NOTIFY_COMPLETED, srv_completed, NULL, MHD_OPTION_END);
-	ck_assert_ptr_nonnull(srv);
-	info = MHD_get_daemon_info(srv, MHD_DAEMON_INFO_BIND_PORT);
-	srv_port = info->port;
 	buf_adds(&b, "{\"code\":0,\"data\":[");
 	for (i = 0; i < 2000; i++)
 		buf_printf(&b, "%s{\"id\":%d,\"vector\":[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8]}",
 		    i > 0 ? "," : "", i);
 	buf_adds(&b, "]}");
 	big_answer = buf_detach(&b, NULL);
+	(void)rest_fake_start(SRV_IP, srv_answer);
 }
 
 static void
 srv_stop(void)
 {
-	MHD_stop_daemon(srv);
-	srv = NULL;
+	rest_fake_stop();
 	free(big_answer);
 }
 
 static struct milvus_rest *
 client(struct loop *l, const char *const *paths, size_t max_response)
 {
-	struct milvus_rest_opts o;
-	char *uris[4], err[256];
-	struct milvus_rest *r;
-	size_t i;
-
-	for (i = 0; paths[i] != NULL; i++)
-		uris[i] = strcmp(paths[i], "down") == 0 ? xasprintf("http://" SRV_IP ":1") :
-		    xasprintf("http://" SRV_IP ":%d/%s", srv_port, paths[i]);
-	uris[i] = NULL;
-	memset(&o, 0, sizeof o);
-	o.uris = (const char *const *)uris;
-	o.timeout_ms = 2000;
-	o.max_response = max_response;
-	r = milvus_rest_new(l, &o, err, sizeof err);
-	ck_assert_msg(r != NULL, "%s", err);
-	for (i = 0; uris[i] != NULL; i++)
-		free(uris[i]);
-	return r;
+	return rest_fake_client(l, paths, NULL, max_response);
 }
 
 static int cb_calls;

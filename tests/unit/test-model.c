@@ -273,27 +273,29 @@ START_TEST(test_root_path)
 }
 END_TEST
 
-/* 5000 datanode keys sort before the coordinators in a range: the workers past
+/* NW datanode keys (past the 16384 limit) sort before the coordinators in a range: the workers past
  * the limit are dropped and said so, the coordinators all stay. */
+#define NW (16384 + 904)
+
 START_TEST(test_keys_cap_keeps_coords)
 {
 	static const char *const coords[] = { "datacoord", "querycoord", "rootcoord" };
 	struct cluster *c = cluster_new("by-dev");
-	struct session_key *keys = xcalloc(5000 + 6, sizeof *keys);
-	char **names = xcalloc(5000 + 6, sizeof *names);
+	struct session_key *keys = xcalloc(NW + 6, sizeof *keys);
+	char **names = xcalloc(NW + 6, sizeof *names);
 	const struct component *before;
 	const struct leader *l;
 	size_t i, n = 0, joined;
 	char err[256], *key, *json;
 
-	for (i = 0; i < 5000 + 6; i++) {
-		const char *role = i < 5000 ? "datanode" : coords[(i - 5000) / 2];
-		int64_t id = i < 5000 ? (int64_t)i + 100 : (int64_t)(i - 5000) / 2 + 1;
+	for (i = 0; i < NW + 6; i++) {
+		const char *role = i < NW ? "datanode" : coords[(i - NW) / 2];
+		int64_t id = i < NW ? (int64_t)i + 100 : (int64_t)(i - NW) / 2 + 1;
 
-		key = i >= 5000 && (i - 5000) % 2 == 1 ?
+		key = i >= NW && (i - NW) % 2 == 1 ?
 		    xasprintf("by-dev/meta/session/%s", role) :
 		    xasprintf("by-dev/meta/session/%s-%lld", role, (long long)id);
-		json = sess(role, id, "10.0.0.1", 1000, "2.4.13", i >= 5000, NULL);
+		json = sess(role, id, "10.0.0.1", 1000, "2.4.13", i >= NW, NULL);
 		ck_assert_int_eq(session_parse(key, json, strlen(json), &keys[n].s, err,
 		    sizeof err), 1);
 		keys[n].etcd_key = names[n] = key;	/* borrowed until the replace */
@@ -314,19 +316,19 @@ START_TEST(test_keys_cap_keeps_coords)
 		ck_assert_int_eq(l->active_id, (int64_t)i + 1);
 		ck_assert_ptr_nonnull(cluster_active(c, coords[i]));
 	}
-	ck_assert_uint_eq(c->sessions_dropped, 5000 - 4096);
+	ck_assert_uint_eq(c->sessions_dropped, NW - 16384);
 	ck_assert_ptr_nonnull(c->src_sessions.note);
-	ck_assert_str_eq(c->src_sessions.note, "showing 4102 of 5006 session keys (limit 4096)");
+	ck_assert_str_eq(c->src_sessions.note, "showing 16390 of 17294 session keys (limit 16384)");
 
 	/* A dropped put stores nothing: the commit has nothing to derive. */
 	before = c->components;
 	joined = count_kind(c, EV_NODE_JOINED);
-	putf(c, "by-dev/meta/session/datanode-9999", sess("datanode", 9999, "10.0.0.1", 1000, "2.4.13", false, NULL), 11);
+	putf(c, "by-dev/meta/session/datanode-99999", sess("datanode", 99999, "10.0.0.1", 1000, "2.4.13", false, NULL), 11);
 	cluster_sessions_commit(c, 11, 2000);
 	ck_assert_ptr_eq(c->components, before);
 	ck_assert_uint_eq(count_kind(c, EV_NODE_JOINED), joined);
-	ck_assert_uint_eq(c->sessions_dropped, 5000 - 4096 + 1);
-	ck_assert_str_eq(c->src_sessions.note, "showing 4102 of 5007 session keys (limit 4096)");
+	ck_assert_uint_eq(c->sessions_dropped, NW - 16384 + 1);
+	ck_assert_str_eq(c->src_sessions.note, "showing 16390 of 17295 session keys (limit 16384)");
 
 	/* A full set under the limit clears the note. */
 	cluster_sessions_replace(c, NULL, 0, 12, 3000);
