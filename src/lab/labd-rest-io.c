@@ -55,8 +55,9 @@ on_snapshot(const struct etcd_result *r, void *arg)
 	free(sc);
 }
 
-void
-labd_snapshot(struct labd *d, labd_snap_cb cb, void *arg)
+/* nodes: read the querynode sessions too (the store's nodes). */
+static void
+snapshot_read(struct labd *d, bool nodes, labd_snap_cb cb, void *arg)
 {
 	struct snap_call *sc = xcalloc(1, sizeof *sc);
 	struct etcd_txn *t = etcd_txn_new();
@@ -70,7 +71,7 @@ labd_snapshot(struct labd *d, labd_snap_cb cb, void *arg)
 	sc->arg = arg;
 	end = etcd_prefix_end(prefix, strlen(prefix), NULL);
 	sess_end = etcd_prefix_end(sess, strlen(sess), NULL);
-	qn_end = etcd_prefix_end(qn, strlen(qn), NULL);
+	qn_end = nodes ? etcd_prefix_end(qn, strlen(qn), NULL) : xstrdup(qn);
 	/* One txn: every range is read at the same revision. Of the sessions
 	 * only the querynodes' are read (the store keeps no other): a proxy
 	 * holds them in memory, and reading thousands of worker sessions per
@@ -87,6 +88,12 @@ labd_snapshot(struct labd *d, labd_snap_cb cb, void *arg)
 	free(qn);
 	free(qn_end);
 	free(gid);
+}
+
+void
+labd_snapshot(struct labd *d, labd_snap_cb cb, void *arg)
+{
+	snapshot_read(d, true, cb, arg);
 }
 
 struct commit_call {
@@ -328,10 +335,32 @@ on_job_snapshot(struct labd *d, struct lstore *s, const char *err, void *arg)
 	labd_commit(d, &j->out.ops, on_job_commit, j);
 }
 
+/* Does the call read the querynodes? The reads that tell what is there
+ * (list, describe, get_stats, get_load_state, has) do not, and a proxy would
+ * not read thousands of sessions to answer them; anything that may load
+ * (create with an index, load) or lists nodes does. */
+static bool
+job_needs_nodes(const struct labd_rest_job *j)
+{
+	static const char *const reads[] = { "/list", "/describe", "/get_stats",
+		"/get_load_state", "/has", NULL };
+	const char *last;
+	size_t i;
+
+	if (j->kind != JOB_V2 || strstr(j->path, "resource_groups") != NULL ||
+	    (last = strrchr(j->path, '/')) == NULL)
+		return true;
+	for (i = 0; reads[i] != NULL; i++) {
+		if (strcmp(last, reads[i]) == 0)
+			return false;
+	}
+	return true;
+}
+
 static void
 job_run(struct labd_rest_job *j)
 {
-	labd_snapshot(j->d, on_job_snapshot, j);
+	snapshot_read(j->d, job_needs_nodes(j), on_job_snapshot, j);
 }
 
 /* The proxy reached (or not) the coordinators the call needs: a needed one

@@ -428,22 +428,30 @@ degraded_fix(struct alert *al, const struct cluster *c, const struct collection_
 
 		if (r->collection_id == NULL || strcmp(r->collection_id, cs->id) != 0)
 			continue;
+		char rname[300];
+
+		/* Read from REST v2 resource groups, a row has no replica ID. */
+		if (r->replica_id >= 0)
+			snprintf(rname, sizeof rname, "replica %lld", (long long)r->replica_id);
+		else
+			snprintf(rname, sizeof rname, "resource group '%s'",
+			    str_or(r->resource_group, "?"));
 		for (j = 0; j < r->n_rw; j++) {
 			const struct component *k = node_find(byid, nbyid, r->rw_nodes[j]);
 			char buf[320];
 
 			if (k == NULL) {
-				alert_set(&al->fix, "node %lld of replica %lld has no session: "
+				alert_set(&al->fix, "node %lld of %s has no session: "
 				    "querycoord moves its segments; if it stays, load '%s.%s' "
 				    "again (milvusadm replicas %s.%s)", (long long)r->rw_nodes[j],
-				    (long long)r->replica_id, cs->db, cs->name, cs->db, cs->name);
+				    rname, cs->db, cs->name, cs->db, cs->name);
 				return;
 			}
 			if (k->gone != COMP_PRESENT || component_trouble(k, buf, sizeof buf)) {
-				alert_set(&al->fix, "%s %lld at %s (replica %lld) does not serve: "
+				alert_set(&al->fix, "%s %lld at %s (%s) does not serve: "
 				    "restart it (milvusadm replicas %s.%s)", k->role,
-				    (long long)k->server_id, component_addr(k),
-				    (long long)r->replica_id, cs->db, cs->name);
+				    (long long)k->server_id, component_addr(k), rname, cs->db,
+				    cs->name);
 				return;
 			}
 		}

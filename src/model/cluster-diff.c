@@ -818,6 +818,9 @@ cluster_sessions_commit(struct cluster *c, int64_t revision, int64_t now_ms)
 		return;
 	roles_build(&roles, ks);
 	mix = role_present(&roles, "mixcoord");
+	/* Each key derives at most one component: no array grows twice. */
+	d.cap = ks->n + 1;
+	d.v = xcalloc(d.cap, sizeof *d.v);
 	/* Instance keys first, then bare mixcoord keys, then other bare keys. */
 	for (i = 0; i < ks->n; i++) {
 		char *role;

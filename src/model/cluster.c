@@ -497,6 +497,10 @@ cluster_sessions_replace(struct cluster *c, struct session_key *keys, size_t n,
 	strmap_clear(&ks->index);
 	c->sessions_dropped = 0;
 	ks->complex = true;	/* a full set: derive it all */
+	if (ks->cap < n + 1) {
+		ks->cap = n + 1;
+		ks->v = xreallocarray(ks->v, ks->cap, sizeof *ks->v);
+	}
 	for (i = 0; i < n; i++)
 		cluster_session_put(c, &keys[i]);
 	keys_note(c);

@@ -30,12 +30,13 @@ struct probe_job {
 	bool ready;			/* check/ready rather than /healthz */
 	char *base;			/* http://IP:9091 */
 	char *role;			/* check/ready: the role asked */
-	/* outcome */
+	/* outcome (err and detail allocated as answered: a sweep of 10,000
+	 * sessions has 10,000 jobs) */
 	bool answered;
-	char err[256];
+	char *err;			/* why not, NULL = no answer yet */
 	bool healthy;			/* HTTP 200 */
 	bool json;
-	struct probe_detail detail[PROBE_MAX_DETAIL];
+	struct probe_detail *detail;
 	size_t n_detail;
 	bool is_ready;
 };
@@ -80,12 +81,15 @@ probe_done(const struct milvus_mgmt_result *res, void *arg)
 
 	free(pc);
 	if (res->err != MGMT_OK) {
-		snprintf(j->err, sizeof j->err, "%s", res->errmsg);
+		free(j->err);
+		j->err = xstrndup(res->errmsg, 255);
 	} else {
 		j->answered = true;
 		j->is_ready = res->ready;
 		j->healthy = res->healthz.healthy;
 		j->json = res->healthz.json;
+		j->detail = xcalloc(res->healthz.n_detail < PROBE_MAX_DETAIL ?
+		    res->healthz.n_detail + 1 : PROBE_MAX_DETAIL, sizeof *j->detail);
 		for (k = 0; k < res->healthz.n_detail && k < PROBE_MAX_DETAIL; k++) {
 			snprintf(j->detail[k].name, sizeof j->detail[k].name, "%s",
 			    res->healthz.detail[k].name != NULL ? res->healthz.detail[k].name : "");
@@ -119,8 +123,8 @@ probe_start_next(struct probe_sweep *sw)
 			sw->inflight++;
 		} else {
 			free(pc);
-			snprintf(sw->jobs[i].err, sizeof sw->jobs[i].err, "bad address '%.64s'",
-			    sw->jobs[i].base);
+			free(sw->jobs[i].err);
+			sw->jobs[i].err = xasprintf("bad address '%.64s'", sw->jobs[i].base);
 			sw->finished++;
 		}
 	}
@@ -137,6 +141,8 @@ probe_release(struct state_op *op)
 	for (i = 0; i < sw->n; i++) {
 		free(sw->jobs[i].base);
 		free(sw->jobs[i].role);
+		free(sw->jobs[i].err);
+		free(sw->jobs[i].detail);
 	}
 	free(sw->jobs);
 	strmap_free(&sw->seen);
@@ -263,7 +269,7 @@ health_apply_one(struct probe_sweep *sw, const struct probe_target *t, size_t *n
 		return;
 	comp->gone = COMP_PRESENT;
 	if (!j->answered) {
-		cluster_set_health(c, i, HEALTH_UNKNOWN, j->err[0] ? j->err : "no answer", now);
+		cluster_set_health(c, i, HEALTH_UNKNOWN, j->err != NULL ? j->err : "no answer", now);
 		(*n_bad)++;
 		return;
 	}

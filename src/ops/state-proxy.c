@@ -208,8 +208,13 @@ collections_apply(struct cluster *c, struct coll_vec *cv, const char *db)
 	qsort(c->collections, c->n_collections, sizeof *c->collections, coll_cmp);
 }
 
-/* A collections load: databases, then per database the names, then per
- * collection describe, get_stats and get_load_state (with details). */
+/* Collections whose details are asked at once (three calls each). */
+#define COLL_INFLIGHT		8
+
+/* A collections load: databases, then per database the names, then (with
+ * details) per collection describe, get_stats and get_load_state, all three
+ * at once and COLL_INFLIGHT collections at a time: a round trip each, not
+ * three per collection one after another. */
 struct coll_load {
 	struct state_op op;
 	struct state *st;
@@ -220,11 +225,26 @@ struct coll_load {
 	size_t n_dbs, di;
 	char **names;			/* of database dbs[di] */
 	size_t n_names, ni;
-	struct coll_vec cv;
-	struct collection_state cur;	/* being filled */
+	struct coll_vec cv;		/* every collection named, in order */
+	struct coll_job *jobs;		/* per cv entry, with details */
+	size_t next;			/* the next cv entry to ask about */
+	size_t calls;			/* detail calls in flight */
+	char *err;			/* the first unreachable answer: stop */
 	char via[128];			/* the proxy that answered last */
 	state_done_cb done;
 	void *arg;
+};
+
+/* One detail call: which collection, which answer. */
+struct coll_call {
+	struct coll_load *cl;
+	size_t i;
+};
+
+struct coll_job {
+	struct coll_call describe, stats, load;
+	bool gone;			/* dropped meanwhile */
+	bool state_known;		/* get_load_state answered */
 };
 
 static void coll_next_db(struct coll_load *cl);
@@ -249,7 +269,8 @@ coll_release(struct state_op *op)
 	strv_free(cl->dbs, cl->n_dbs);
 	strv_free(cl->names, cl->n_names);
 	coll_vec_free(&cl->cv);
-	collection_state_clear(&cl->cur);
+	free(cl->jobs);
+	free(cl->err);
 	free(cl);
 }
 
@@ -297,18 +318,28 @@ coll_via(struct coll_load *cl, const struct milvus_rest_result *res)
 		snprintf(cl->via, sizeof cl->via, "%s", res->uri);
 }
 
+static void coll_details_next(struct coll_load *cl);
+
+/* One detail answer is in: note an unreachable proxy (no new call starts,
+ * the load ends once those in flight are back), then go on. */
+static bool
+coll_answer(struct coll_load *cl, const struct milvus_rest_result *res)
+{
+	cl->calls--;
+	coll_via(cl, res);
+	if (res->err == MREST_EUNREACHABLE && cl->err == NULL)
+		cl->err = xstrdup(res->errmsg);
+	return cl->err == NULL;
+}
+
 static void
 coll_load_state_cb(const struct milvus_rest_result *res, void *arg)
 {
-	struct coll_load *cl = arg;
-	struct collection_state *cs = &cl->cur;
+	struct coll_call *cc = arg;
+	struct coll_load *cl = cc->cl;
+	struct collection_state *cs = &cl->cv.v[cc->i];
 
-	coll_via(cl, res);
-	if (res->err == MREST_EUNREACHABLE) {
-		coll_finish(cl, -1, res->errmsg);
-		return;
-	}
-	if (res->err == MREST_OK && res->load_state != NULL) {
+	if (coll_answer(cl, res) && res->err == MREST_OK && res->load_state != NULL) {
 		free(cs->load_state);
 		cs->load_state = xstrdup(res->load_state);
 		cs->load_progress = res->load_progress;
@@ -316,54 +347,40 @@ coll_load_state_cb(const struct milvus_rest_result *res, void *arg)
 			cs->load_progress = 100;
 		if (strcmp(cs->load_state, "LoadStateNotLoad") == 0)
 			cs->load_progress = 0;
+		cl->jobs[cc->i].state_known = true;
 	}
-	cl->cv.v = xreallocarray(cl->cv.v, cl->cv.n + 1, sizeof *cl->cv.v);
-	cl->cv.v[cl->cv.n++] = cl->cur;
-	memset(&cl->cur, 0, sizeof cl->cur);
-	cl->ni++;
-	coll_next(cl);
+	coll_details_next(cl);
 }
 
 static void
 coll_stats_cb(const struct milvus_rest_result *res, void *arg)
 {
-	struct coll_load *cl = arg;
+	struct coll_call *cc = arg;
+	struct coll_load *cl = cc->cl;
 
-	coll_via(cl, res);
-	if (res->err == MREST_EUNREACHABLE) {
-		coll_finish(cl, -1, res->errmsg);
-		return;
-	}
-	if (res->err == MREST_OK && res->row_count >= 0)
-		cl->cur.rows = res->row_count;
-	if (milvus_rest_collection_load_state(cl->r, cl->cur.db, cl->cur.name,
-	    coll_load_state_cb, cl) != 0)
-		coll_start_failed(cl);
+	if (coll_answer(cl, res) && res->err == MREST_OK && res->row_count >= 0)
+		cl->cv.v[cc->i].rows = res->row_count;
+	coll_details_next(cl);
 }
 
 static void
 coll_describe_cb(const struct milvus_rest_result *res, void *arg)
 {
-	struct coll_load *cl = arg;
-	struct collection_state *cs = &cl->cur;
+	struct coll_call *cc = arg;
+	struct coll_load *cl = cc->cl;
+	struct collection_state *cs = &cl->cv.v[cc->i];
 	size_t i;
 
-	coll_via(cl, res);
-	if (res->err == MREST_EUNREACHABLE) {
-		coll_finish(cl, -1, res->errmsg);
+	if (!coll_answer(cl, res)) {
+		coll_details_next(cl);
 		return;
 	}
-	if (rest_collection_gone(res)) {
-		/* Dropped meanwhile. */
-		collection_state_clear(cs);
-		memset(cs, 0, sizeof *cs);
-		cl->ni++;
-		coll_next(cl);
-		return;
-	}
-	if (res->err == MREST_OK) {
+	if (rest_collection_gone(res))
+		cl->jobs[cc->i].gone = true;	/* dropped meanwhile */
+	else if (res->err == MREST_OK) {
 		cs->id = xasprintf("%lld", (long long)res->info.id);
-		if (res->info.load_state != NULL)
+		/* get_load_state's word wins when it answered. */
+		if (res->info.load_state != NULL && !cl->jobs[cc->i].state_known)
 			cs->load_state = xstrdup(res->info.load_state);
 		if (res->info.n_aliases > 0) {
 			cs->aliases = xcalloc(res->info.n_aliases, sizeof *cs->aliases);
@@ -372,27 +389,66 @@ coll_describe_cb(const struct milvus_rest_result *res, void *arg)
 			cs->n_aliases = res->info.n_aliases;
 		}
 	}
-	if (milvus_rest_collection_stats(cl->r, cs->db, cs->name, coll_stats_cb, cl) != 0)
-		coll_start_failed(cl);
+	coll_details_next(cl);
 }
 
-/* The next collection of the current database, or the next database. */
+/* Drop the collections found gone, then finish. */
+static void
+coll_details_done(struct coll_load *cl)
+{
+	size_t i, k = 0;
+
+	if (cl->err != NULL) {
+		char err[512];
+
+		snprintf(err, sizeof err, "%s", cl->err);
+		coll_finish(cl, -1, err);
+		return;
+	}
+	for (i = 0; i < cl->cv.n; i++) {
+		if (cl->jobs[i].gone)
+			collection_state_clear(&cl->cv.v[i]);
+		else
+			cl->cv.v[k++] = cl->cv.v[i];
+	}
+	cl->cv.n = k;
+	coll_finish(cl, 0, NULL);
+}
+
+/* Start the next collections' three calls while fewer than COLL_INFLIGHT
+ * collections are out; finish when all are back. */
+static void
+coll_details_next(struct coll_load *cl)
+{
+	while (cl->err == NULL && cl->next < cl->cv.n && cl->calls < COLL_INFLIGHT * 3) {
+		size_t i = cl->next++;
+		struct coll_job *j = &cl->jobs[i];
+		const struct collection_state *cs = &cl->cv.v[i];
+
+		j->describe = j->stats = j->load = (struct coll_call){ cl, i };
+		if (milvus_rest_collection_describe(cl->r, cs->db, cs->name, coll_describe_cb,
+		    &j->describe) == 0)
+			cl->calls++;
+		if (milvus_rest_collection_stats(cl->r, cs->db, cs->name, coll_stats_cb,
+		    &j->stats) == 0)
+			cl->calls++;
+		if (milvus_rest_collection_load_state(cl->r, cs->db, cs->name,
+		    coll_load_state_cb, &j->load) == 0)
+			cl->calls++;
+	}
+	if (cl->calls == 0)
+		coll_details_done(cl);
+}
+
+/* Every name of the current database into cv, then the next database. */
 static void
 coll_next(struct coll_load *cl)
 {
 	const char *db = cl->dbs[cl->di];
 
 	while (cl->ni < cl->n_names && cl->cv.n < MAX_COLLECTIONS) {
-		names_one(db, cl->names[cl->ni], &cl->cur);
-		if (cl->details) {
-			if (milvus_rest_collection_describe(cl->r, db, cl->names[cl->ni],
-			    coll_describe_cb, cl) != 0)
-				coll_start_failed(cl);
-			return;
-		}
 		cl->cv.v = xreallocarray(cl->cv.v, cl->cv.n + 1, sizeof *cl->cv.v);
-		cl->cv.v[cl->cv.n++] = cl->cur;
-		memset(&cl->cur, 0, sizeof cl->cur);
+		names_one(db, cl->names[cl->ni], &cl->cv.v[cl->cv.n++]);
 		cl->ni++;
 	}
 	cl->di++;
@@ -428,7 +484,12 @@ static void
 coll_next_db(struct coll_load *cl)
 {
 	if (cl->di >= cl->n_dbs) {
-		coll_finish(cl, 0, NULL);
+		if (!cl->details || cl->cv.n == 0) {
+			coll_finish(cl, 0, NULL);
+			return;
+		}
+		cl->jobs = xcalloc(cl->cv.n, sizeof *cl->jobs);
+		coll_details_next(cl);
 		return;
 	}
 	if (milvus_rest_collections_list(cl->r, cl->dbs[cl->di], coll_listed, cl) != 0)

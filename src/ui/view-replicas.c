@@ -66,7 +66,11 @@ replicas_group(struct vlines *l, const struct view_env *env, const struct replic
 
 	vline_begin(l, false);
 	vline_add(l, THEME_BORDER, "  %s", view_branch(env->utf8, last));
-	vline_add(l, THEME_TEXT, "replica %lld ", (long long)r->replica_id);
+	/* Read from REST v2 resource groups, a row has no replica ID. */
+	if (r->replica_id >= 0)
+		vline_add(l, THEME_TEXT, "replica %lld ", (long long)r->replica_id);
+	else
+		vline_add(l, THEME_TEXT, "replicas of ");
 	vline_add(l, THEME_MUTED, "[%s] ", r->resource_group != NULL ? r->resource_group : "-");
 	vline_add(l, bad ? THEME_CRITICAL : THEME_OK, "%zu/%zu healthy", r->n_healthy, r->n_rw);
 	replicas_nodes(l, c, "RW", r->rw_nodes, r->n_rw);
