@@ -87,6 +87,10 @@ struct milvus_rbac {
  * left empty. Reads only, so each call may move on to another proxy. */
 int milvus_rbac_read(struct milvus_rest *r, struct milvus_rbac *out, int *rc_err,
     char *err, size_t errlen);
+/* Only roles/list and roles/describe of each (their grants): what a count of
+ * the grants on one object needs, without a call per user. */
+int milvus_rbac_read_roles(struct milvus_rest *r, struct milvus_rbac *out, int *rc_err,
+    char *err, size_t errlen);
 /* Free everything rb holds and zero it (a zeroed rb, or NULL, is fine). */
 void milvus_rbac_free(struct milvus_rbac *rb);
 

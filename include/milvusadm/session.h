@@ -70,6 +70,9 @@ char *session_strndup_bounded(const char *s, size_t n, size_t max, bool *cut);
 /* The name session_parse gives key: its last path element (trailing slashes
  * aside) and that element's length in *len (0 when there is none). Pure. */
 const char *session_key_name(const char *key, size_t *len);
+/* session_parse's err without its "session '<name>': " prefix (the caller
+ * shows the key beside it): a pointer into err. */
+const char *session_parse_reason(const char *key, const char *err);
 
 /* A Milvus version as sessions and the session/version key write it: "2.6.18",
  * "3.0.4", "3.0.0-beta" (a leading 'v' and any suffix after the patch are

@@ -276,9 +276,9 @@ rbac_groups(struct rbac_read *rd, struct milvus_rbac *out)
 	return 0;
 }
 
-int
-milvus_rbac_read(struct milvus_rest *r, struct milvus_rbac *out, int *rc_err, char *err,
-    size_t errlen)
+static int
+rbac_read(struct milvus_rest *r, struct milvus_rbac *out, int *rc_err, char *err,
+    size_t errlen, bool users_and_groups)
 {
 	char scratch[1];
 	struct rbac_read rd = { r, rc_err, err != NULL && errlen > 0 ? err : scratch,
@@ -292,10 +292,25 @@ milvus_rbac_read(struct milvus_rest *r, struct milvus_rbac *out, int *rc_err, ch
 		rbac_fail(&rd, MREST_EINVAL, "rbac read", NULL, "no client");
 		return -1;
 	}
-	if (rbac_principals(&rd, out, true) != 0 || rbac_principals(&rd, out, false) != 0 ||
-	    rbac_groups(&rd, out) != 0) {
+	if ((users_and_groups && rbac_principals(&rd, out, true) != 0) ||
+	    rbac_principals(&rd, out, false) != 0 ||
+	    (users_and_groups && rbac_groups(&rd, out) != 0)) {
 		milvus_rbac_free(out);
 		return -1;
 	}
 	return 0;
+}
+
+int
+milvus_rbac_read(struct milvus_rest *r, struct milvus_rbac *out, int *rc_err, char *err,
+    size_t errlen)
+{
+	return rbac_read(r, out, rc_err, err, errlen, true);
+}
+
+int
+milvus_rbac_read_roles(struct milvus_rest *r, struct milvus_rbac *out, int *rc_err, char *err,
+    size_t errlen)
+{
+	return rbac_read(r, out, rc_err, err, errlen, false);
 }

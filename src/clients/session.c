@@ -399,3 +399,22 @@ session_clear(struct session *s)
 	free(s->labels);
 	memset(s, 0, sizeof *s);
 }
+
+/* The model and the warnings keep the key beside the reason. */
+const char *
+session_parse_reason(const char *key, const char *err)
+{
+	char prefix[160], *name;
+	const char *last;
+	size_t n, plen;
+
+	last = session_key_name(key, &n);
+	name = xstrndup(last, n);
+	plen = (size_t)snprintf(prefix, sizeof prefix, "session '%.128s': ", name);
+	free(name);
+	if (plen < sizeof prefix && strncmp(err, prefix, plen) == 0)
+		return err + plen;
+	if (strncmp(err, "session '?': ", 13) == 0)
+		return err + 13;
+	return err;
+}

@@ -147,7 +147,8 @@ watch_draw(struct cmd_ctx *ctx, struct etcd *e, const struct profile *p)
 		if (pr == 1)
 			n++;
 		else if (pr == -1)
-			watch_unreadable(&bad, r->kvs[i].key, err);
+			watch_unreadable(&bad, r->kvs[i].key,
+			    session_parse_reason(r->kvs[i].key, err));
 	}
 	etcd_result_free(r);
 	qsort(ss, n, sizeof *ss, watch_cmp);

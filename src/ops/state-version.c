@@ -18,30 +18,10 @@
 /* A version is a few characters; more is not a version and is cut. */
 #define STATE_VERSION_MAX	64
 
-/* session_parse's message without its "session '<name>': " prefix: the
- * model keeps the key beside it. */
-static const char *
-state_unparsable_reason(const char *key, const char *err)
-{
-	char prefix[160], *name;
-	const char *last;
-	size_t n, plen;
-
-	last = session_key_name(key, &n);
-	name = xstrndup(last, n);
-	plen = (size_t)snprintf(prefix, sizeof prefix, "session '%.128s': ", name);
-	free(name);
-	if (plen < sizeof prefix && strncmp(err, prefix, plen) == 0)
-		return err + plen;
-	if (strncmp(err, "session '?': ", 13) == 0)
-		return err + 13;
-	return err;
-}
-
 void
 state_unparsable_note(struct cluster *c, const char *key, const char *err)
 {
-	cluster_unparsable_put(c, key, state_unparsable_reason(key, err));
+	cluster_unparsable_put(c, key, session_parse_reason(key, err));
 }
 
 static bool

@@ -98,6 +98,15 @@ e2e_check "status -o json lists the key and its reason in unparsable[]" \
 e2e_check "... and raises a session-unparsable alert naming it" \
 	[ "$(e2e_json "$out" '[a["object"] for a in d["alert_list"] if a["kind"] == "session-unparsable"] == ["session key '"'$P/querynode-9'"'"]')" = yes ]
 
+run -p hostile watch --once
+sed 's/^/# watch stderr: /' "$err" | head -5
+e2e_check "watch --once reports the unreadable key on stderr, with its reason" \
+	grep -qF "milvusadm: warning: session key '$P/querynode-9' cannot be read: value is not valid JSON" "$err"
+e2e_check "watch --once escapes the host name (no raw ESC, C1 CSI or U+202E)" \
+	python3 -c 'import sys
+b = open(sys.argv[1], "rb").read()
+assert b"\x1b" not in b and b"\xc2\x9b" not in b and b"\xe2\x80\xae" not in b' "$out"
+
 # The TUI: the alert in the Alerts view ('0'), and a key that turns
 # unreadable while it runs (the watch) raises one too.
 if ! $have_tmux; then

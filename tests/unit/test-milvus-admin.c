@@ -568,6 +568,20 @@ START_TEST(test_rbac_read)
 	drop_rights_free(d, n);
 	milvus_rbac_free(&rd);
 	milvus_rbac_free(&rd);
+
+	/* The roles alone (what drop's impact needs): no user is asked. */
+	srv_forget();
+	ck_assert_int_eq(milvus_rbac_read_roles(r, &rd, &rc, err, sizeof err), 0);
+	ck_assert_uint_eq(rd.n_users, 0);
+	ck_assert_uint_eq(rd.n_roles, 4);
+	ck_assert_uint_eq(rd.roles[2].n_grants, 1);
+	ck_assert_str_eq(bodies("v25/users/list"), "");
+	ck_assert_str_eq(bodies("v25/users/describe"), "");
+	ck_assert_str_eq(bodies("v25/privilege_groups/list"), "");
+	ck_assert_str_eq(bodies("v25/roles/describe"), "{\"dbName\":\"*\",\"roleName\":\"admin\"}|"
+	    "{\"dbName\":\"*\",\"roleName\":\"public\"}|{\"dbName\":\"*\",\"roleName\":\"ops\"}|"
+	    "{\"dbName\":\"*\",\"roleName\":\"reader\"}");
+	milvus_rbac_free(&rd);
 	milvus_rest_free(r);
 
 	/* Before 2.5: no privilege groups, not an error. */
