@@ -25,4 +25,8 @@ void url_origin(const char *url, char *out, size_t len);
  * for a trail that must say who but never the secret. Caller frees. */
 char *url_redact_password(const char *url);
 
+/* Is the host of url an IP address, v4 or bracketed v6 (no name to
+ * resolve)? */
+bool url_host_is_ip(const char *url);
+
 #endif

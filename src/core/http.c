@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Asynchronous HTTP on the loop: one libcurl easy handle per request, all in
  * the loop's multi handle; bounded bodies, timeouts, TLS verified by default. */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,30 +45,6 @@ http_global_cleanup(void)
 }
 
 
-/* Is the host of url an IP address (no name to resolve)? */
-static bool
-url_host_is_literal(const char *url)
-{
-	const char *h = url != NULL ? strstr(url, "://") : NULL, *end, *at;
-	char host[64];
-	struct in_addr a4;
-	size_t n;
-
-	if (h == NULL)
-		return false;
-	h += 3;
-	end = h + strcspn(h, "/?#");
-	if ((at = memchr(h, '@', (size_t)(end - h))) != NULL)
-		h = at + 1;
-	if (*h == '[')
-		return true;
-	n = strcspn(h, ":/?#");
-	if (n == 0 || n >= sizeof host)
-		return false;
-	memcpy(host, h, n);
-	host[n] = '\0';
-	return inet_pton(AF_INET, host, &a4) == 1;
-}
 
 static size_t
 http_write(char *p, size_t size, size_t nmemb, void *arg)
@@ -223,7 +198,7 @@ http_start(struct loop *l, const struct http_opts *o, http_done_cb done, void *a
 	/* libcurl keeps an address literal in its DNS cache too, and prunes that
 	 * cache by walking all of it for every transfer: a sweep of 10,000
 	 * sessions, each at its own IP, was quadratic (8.6 s, not 1.4 s). */
-	if (url_host_is_literal(o->url))
+	if (url_host_is_ip(o->url))
 		curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 	    o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 3000L);

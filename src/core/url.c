@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Finding and hiding the userinfo ("user:password@") of a URL: one parser for
  * the guard, backups, the audit trail and the log redactor. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,4 +94,28 @@ url_redact_password(const char *url)
 	buf_adds(&b, "***");
 	buf_adds(&b, auth + info);
 	return buf_detach(&b, NULL);
+}
+
+bool
+url_host_is_ip(const char *url)
+{
+	const char *h = url != NULL ? strstr(url, "://") : NULL, *end, *at;
+	char host[64];
+	struct in_addr a4;
+	size_t n;
+
+	if (h == NULL)
+		return false;
+	h += 3;
+	end = h + strcspn(h, "/?#");
+	if ((at = memchr(h, '@', (size_t)(end - h))) != NULL)
+		h = at + 1;
+	if (*h == '[')
+		return true;
+	n = strcspn(h, ":/?#");
+	if (n == 0 || n >= sizeof host)
+		return false;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	return inet_pton(AF_INET, host, &a4) == 1;
 }

@@ -69,5 +69,18 @@ void cluster_leaders_free(struct leader *v, size_t n);
 void cluster_key_changes_clear(struct cluster_key_changes *v);
 /* Display order of a role: coordinators first, then workers, then the rest. */
 int cluster_role_rank(const char *role);
+/* The model's order of components: rank, role, server ID. */
+int cluster_comp_key_cmp(int ox, const char *rx, int64_t ix, int oy, const char *ry,
+    int64_t iy);
+
+/* cluster-derive.c: what the keys say now (owned by the caller). */
+struct cluster_derived {
+	struct component *v;
+	size_t n;
+	struct leader *leaders;
+	size_t n_leaders;
+};
+void cluster_derive(struct cluster *c, int64_t now_ms, bool baseline,
+    struct cluster_derived *out);
 
 #endif

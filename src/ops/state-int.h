@@ -104,6 +104,21 @@ void state_collections_async(struct state *st, const char *db, bool details,
 void state_replicas_async(struct state *st, const char *collection, state_done_cb done,
     void *arg);
 
+/* state.c, shared with state-history.c: parse a range's kvs into session
+ * keys (unreadable ones noted in c->unparsable) and free them; apply a watch
+ * batch (committing per revision; settle: derive the components at the end)
+ * or a resync. */
+struct etcd_kv;
+struct etcd_event;
+struct etcd_watch_msg;
+struct session_key;
+struct session_key *state_parse_kvs(struct cluster *c, const struct etcd_kv *kvs, size_t n,
+    size_t *nout);
+void state_keys_free(struct session_key *keys, size_t n);
+void state_apply_events(struct cluster *c, const struct etcd_event *ev, size_t n,
+    int64_t now_ms, bool settle);
+void state_apply_resync(struct cluster *c, const struct etcd_watch_msg *msg, int64_t now_ms);
+
 struct milvus_replica;
 
 /* One answer of state_replicas_fetch. */

@@ -133,6 +133,14 @@ START_TEST(test_url_userinfo)
 	r = url_redact_password("--force");
 	ck_assert_str_eq(r, "--force");
 	free(r);
+	/* Address literals skip libcurl's DNS cache (http.c); names do not. */
+	ck_assert(url_host_is_ip("http://10.0.0.1:9091/healthz"));
+	ck_assert(url_host_is_ip("http://u:p@127.0.0.1:2379"));
+	ck_assert(url_host_is_ip("http://[::1]:9091/healthz"));
+	ck_assert(!url_host_is_ip("http://etcd-0:2379"));
+	ck_assert(!url_host_is_ip("http://10.0.0.1.nip.io:2379"));
+	ck_assert(!url_host_is_ip("no scheme"));
+	ck_assert(!url_host_is_ip(NULL));
 }
 END_TEST
 
